@@ -1,0 +1,3 @@
+import { VERSION } from "@guestmap/core";
+
+console.log(VERSION);
