@@ -17,7 +17,8 @@ export function haveTool(name: string): boolean {
   cache.set(name, found);
   if (!found) {
     const msg = `guestmap conformance: '${name}' is not installed; the suites that need it are SKIPPED. Install it (Debian: apt-get install qemu-system-arm qemu-system-misc device-tree-compiler) to run them.`;
-    if (process.env.GUESTMAP_REQUIRE_TOOLS === "1") throw new Error(`${msg} (GUESTMAP_REQUIRE_TOOLS=1 forbids skipping)`);
+    if (process.env.GUESTMAP_REQUIRE_TOOLS === "1")
+      throw new Error(`${msg} (GUESTMAP_REQUIRE_TOOLS=1 forbids skipping)`);
     process.stderr.write(`\n\x1b[1;33m*** ${msg}\x1b[0m\n\n`);
   }
   return found;
