@@ -1,1 +1,9 @@
+/**
+ * @guestmap/core — the layout model, QEMU placements, rules, DTB codec, command line and image
+ * writer. Pure functions over plain data: no DOM, no Node APIs, no framework.
+ */
 export const VERSION = "0.1.0";
+
+export * from "./model/layout-file.js";
+export * from "./model/types.js";
+export * from "./util/bigint.js";

@@ -1,0 +1,124 @@
+/**
+ * The layout model: everything guestmap knows about one QEMU boot configuration, as plain data.
+ *
+ * A layout mirrors a QEMU command line faithfully — including stanzas QEMU would reject (a
+ * guest-loader with both `kernel=` and `initrd=`, or with no address) — so that imported command
+ * lines can be checked rather than refused. Addresses and sizes are `bigint` everywhere: RAM
+ * crosses 4 GiB and 64-bit ends overflow `number`.
+ */
+
+/** A guest-physical address. */
+export type Address = bigint;
+/** A size in bytes. */
+export type ByteSize = bigint;
+
+/** The QEMU targets guestmap models; each has a `virt` machine that boots with an FDT. */
+export type Arch = "aarch64" | "arm" | "riscv64" | "riscv32";
+export const ARCHES: readonly Arch[] = ["aarch64", "arm", "riscv64", "riscv32"];
+
+/**
+ * A file the layout refers to. Content is never held here: only what the model needs (its size,
+ * and optionally its first bytes, from which kernel headers are read). Exports read the content
+ * through an injected reader when they need it.
+ */
+export interface Blob {
+  /** The file name as the user wrote it: relative to the layout file, or to the shell's cwd. */
+  readonly path: string;
+  /** Size in bytes; `undefined` for a placeholder whose file is not at hand yet. */
+  readonly size?: ByteSize;
+  /** The file's first bytes (64 KiB at most is useful), for header sniffing. */
+  readonly head?: Uint8Array;
+}
+
+/** `-bios`: QEMU's default firmware (OpenSBI on RISC-V, none on ARM), `none`, or a file. */
+export type Bios =
+  | { readonly kind: "default" }
+  | { readonly kind: "none" }
+  | { readonly kind: "file"; readonly file: Blob };
+
+export interface Machine {
+  readonly arch: Arch;
+  /** The `-M` machine type. Only `virt` has the FDT guest-loader needs; others are kept to be diagnosed. */
+  readonly type: string;
+  /** Further `-M` properties in command-line order, e.g. `virtualization=on`, `highmem=off`. */
+  readonly props: readonly (readonly [string, string])[];
+  /** `-m`: guest RAM size. QEMU's default for `virt` is 128 MiB. */
+  readonly ram: ByteSize;
+  /** `-cpu`; `undefined` means the machine's default (cortex-a15 — a 32-bit cpu — on ARM virt). */
+  readonly cpu?: string;
+  /** `-smp` as given. */
+  readonly smp?: string;
+  readonly bios: Bios;
+}
+
+/**
+ * One `-device guest-loader` stanza, as written. A well-formed one has an `addr` and exactly one
+ * of `kernel`/`initrd`; `bootargs` only with `kernel`.
+ */
+export interface GuestLoaderModule {
+  /** Stable identity for editing and diagnostics; not a QEMU property. */
+  readonly id: string;
+  /** `addr=`; 0 is QEMU's default and is rejected by it. */
+  readonly addr: Address;
+  readonly kernel?: Blob;
+  readonly initrd?: Blob;
+  readonly bootargs?: string;
+}
+
+/** A `-device loader,file=…,addr=…` blob (QEMU's generic loader); overlap checks see it too. */
+export interface GenericLoaderBlob {
+  readonly id: string;
+  readonly addr: Address;
+  readonly file: Blob;
+  /** `force-raw=on`: load the file as raw bytes even if it is an ELF/uImage. */
+  readonly forceRaw?: boolean;
+}
+
+/** QEMU version profiles guestmap models; see qemu/profiles.ts. */
+export type QemuVersion = "7.2" | "8.2" | "9.2" | "10.2";
+
+export interface Layout {
+  readonly machine: Machine;
+  /** The QEMU profile this layout targets; `undefined` lets the tool choose (installed QEMU, else newest). */
+  readonly qemu?: QemuVersion;
+  /** `-kernel`. */
+  readonly kernel?: Blob;
+  /** `-append`: the `-kernel`'s command line (QEMU puts it in /chosen/bootargs). */
+  readonly append?: string;
+  /** `-initrd`. */
+  readonly initrd?: Blob;
+  /** `-dtb`: a user DTB replacing QEMU's generated one. */
+  readonly dtb?: Blob;
+  /** `-device guest-loader` stanzas in command-line order (the order decides QEMU's /chosen order). */
+  readonly modules: readonly GuestLoaderModule[];
+  /** `-device loader` blobs in command-line order. */
+  readonly loaders: readonly GenericLoaderBlob[];
+  /** Every other QEMU argument, verbatim, as argv groups (an option and its value). */
+  readonly extraArgs: readonly (readonly string[])[];
+}
+
+/** The kind of a guest-loader stanza: what QEMU writes in `compatible`. */
+export function moduleKind(m: GuestLoaderModule): "kernel" | "initrd" | undefined {
+  if (m.kernel) return "kernel";
+  if (m.initrd) return "initrd";
+  return undefined;
+}
+
+/** The file a stanza loads (the kernel when both are given, as QEMU would reject it anyway). */
+export function moduleFile(m: GuestLoaderModule): Blob | undefined {
+  return m.kernel ?? m.initrd;
+}
+
+export const MiB = 1n << 20n;
+export const KiB = 1n << 10n;
+export const GiB = 1n << 30n;
+
+/** A minimal layout for an arch: `-M virt -m 128M`, no blobs. */
+export function emptyLayout(arch: Arch): Layout {
+  return {
+    machine: { arch, type: "virt", props: [], ram: 128n * MiB, bios: { kind: "default" } },
+    modules: [],
+    loaders: [],
+    extraArgs: [],
+  };
+}
