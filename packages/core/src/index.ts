@@ -7,3 +7,4 @@ export const VERSION = "0.1.0";
 export * from "./model/layout-file.js";
 export * from "./model/types.js";
 export * from "./util/bigint.js";
+export * from "./fdt/index.js";
