@@ -1,0 +1,81 @@
+/**
+ * Diagnostics are data: a typed code, a severity, a message that says what QEMU will do and how to
+ * fix it, the regions involved and the exact byte range concerned.
+ */
+
+export type Severity = "error" | "warning" | "info";
+
+/**
+ * Every diagnostic code, with what it means:
+ * - `overlap`: two loaded regions intersect (QEMU's own placements included).
+ * - `outside-ram`: a blob is not entirely inside the machine's RAM.
+ * - `addr-zero`: a guest-loader stanza without an address (QEMU rejects 0).
+ * - `duplicate-addr`: two guest-loader stanzas at one address (QEMU aborts with FDT_ERR_EXISTS).
+ * - `bootargs-on-initrd`: `bootargs=` on an initrd stanza (QEMU rejects it).
+ * - `kernel-and-initrd`: both `kernel=` and `initrd=` in one stanza (QEMU rejects it).
+ * - `no-file`: a stanza with neither `kernel=` nor `initrd=` (QEMU rejects it).
+ * - `bss-overlap`: a kernel's run-time footprint (image_size) reaches another region.
+ * - `misaligned`: a blob's address breaks the alignment its kind needs.
+ * - `no-fdt-machine`: guest-loader on a machine without an FDT.
+ * - `empty-file`: a zero-byte blob.
+ * - `too-large`: a blob QEMU cannot load (larger than RAM, or ≥ 2 GiB for guest-loader's int size).
+ * - `address-overflow`: a blob's end passes 2^64 (or the arch's physical address space).
+ * - `too-many-modules`: more modules than Xen's boot-module table holds.
+ * - `size-unknown`: a placeholder blob whose size is not known yet.
+ * - `kernel-too-large`, `initrd-no-space`, `dtb-no-space`, `firmware-missing`: QEMU refuses to
+ *   place its own blobs.
+ * - `ram-too-large`: `-m` beyond what the machine accepts.
+ * - `chosen-cells`, `unit-address-format`: lints about the DTB QEMU writes (info).
+ */
+export type DiagnosticCode =
+  | "overlap"
+  | "outside-ram"
+  | "addr-zero"
+  | "duplicate-addr"
+  | "bootargs-on-initrd"
+  | "kernel-and-initrd"
+  | "no-file"
+  | "bss-overlap"
+  | "misaligned"
+  | "no-fdt-machine"
+  | "empty-file"
+  | "too-large"
+  | "address-overflow"
+  | "too-many-modules"
+  | "size-unknown"
+  | "kernel-too-large"
+  | "initrd-no-space"
+  | "dtb-no-space"
+  | "firmware-missing"
+  | "ram-too-large"
+  | "chosen-cells"
+  | "unit-address-format";
+
+export interface Diagnostic {
+  readonly severity: Severity;
+  readonly code: DiagnosticCode;
+  readonly message: string;
+  /** Ids of the regions involved (see `Region.id`), first the one to fix. */
+  readonly regions: readonly string[];
+  /** The byte range concerned: [start, end), e.g. the exact intersection of an overlap. */
+  readonly start?: bigint;
+  readonly end?: bigint;
+}
+
+const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** Errors first, then by address, then by code: a stable order for output and tests. */
+export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
+  return [...ds].sort((a, b) => {
+    const bySeverity = RANK[a.severity] - RANK[b.severity];
+    if (bySeverity !== 0) return bySeverity;
+    const sa = a.start ?? -1n;
+    const sb = b.start ?? -1n;
+    if (sa !== sb) return sa < sb ? -1 : 1;
+    return a.code.localeCompare(b.code);
+  });
+}
+
+export function hasErrors(ds: readonly Diagnostic[]): boolean {
+  return ds.some((d) => d.severity === "error");
+}

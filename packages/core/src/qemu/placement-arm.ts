@@ -1,0 +1,166 @@
+/**
+ * Where QEMU's ARM direct kernel boot (hw/arm/boot.c) puts the boot stub, `-kernel`, `-initrd`
+ * and the DTB on `virt`. Formulas are in ../shared/reference/qemu-boot.md and unchanged 7.2 → 10.2;
+ * the conformance suite compares them with `info roms` of the real QEMU.
+ */
+import type { Diagnostic } from "../diagnostics.js";
+import { sniffHeader, UIMAGE_OS_LINUX, UIMAGE_TYPE_KERNEL_NOLOAD } from "../headers/sniff.js";
+import type { Layout } from "../model/types.js";
+import { alignUp, formatSize, hex, maxBig, minBig } from "../util/bigint.js";
+import { isAArch64Cpu, ramBase } from "./machine.js";
+import type { Region } from "./region.js";
+
+const KiB = 1n << 10n;
+const MiB = 1n << 20n;
+/** 32-bit raw/zImage kernels go here (KERNEL_LOAD_ADDR). */
+const KERNEL_LOAD_ADDR = 0x10000n;
+/** arm64 raw kernels, and Images without image_size, go here. */
+const ARM64_TEXT_OFFSET = 0x80000n;
+/** uImage `kernel_noload` payloads go here (KERNEL_NOLOAD_ADDR), after the 64-byte header. */
+const KERNEL_NOLOAD_ADDR = 0x2000000n;
+/** QEMU's generated DTB is created 1 MiB large and loaded whole. */
+export const GENERATED_DTB_SIZE = 0x100000n;
+
+/** Size QEMU gives a user `-dtb` in RAM: it re-opens the file with (size + 10000) × 2 bytes. */
+export function userDtbSize(fileSize: bigint): bigint {
+  return (fileSize + 10000n) * 2n;
+}
+
+export interface ArmPlacementResult {
+  regions: Region[];
+  diagnostics: Diagnostic[];
+}
+
+export function placeArm(layout: Layout): ArmPlacementResult {
+  const m = layout.machine;
+  const base = ramBase(m.arch);
+  const ramEnd = base + m.ram;
+  const a64 = isAArch64Cpu(m);
+  const regions: Region[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const dtbSize = layout.dtb?.size !== undefined ? userDtbSize(layout.dtb.size) : GENERATED_DTB_SIZE;
+  const dtbRegion = (addr: bigint): Region => ({
+    id: "dtb",
+    name: "dtb",
+    role: "dtb",
+    addr,
+    size: dtbSize,
+    footprint: dtbSize,
+    space: "cpu",
+    mem: "ram",
+  });
+
+  const kernel = layout.kernel;
+  // With -bios the firmware boots the kernel from fw_cfg: nothing but the DTB lands in RAM.
+  if (!kernel || m.bios.kind === "file" || kernel.size === undefined) {
+    regions.push(dtbRegion(base));
+    return { regions, diagnostics };
+  }
+
+  const hdr = sniffHeader(kernel.head);
+  const fileSize = kernel.size;
+  let load: bigint;
+  let size = fileSize;
+  let extent = fileSize;
+  let isLinux = true;
+  if (hdr.format === "uimage" && hdr.uimage && hdr.uimage.comp === 0) {
+    const u = hdr.uimage;
+    isLinux = u.os === UIMAGE_OS_LINUX;
+    load = u.type === UIMAGE_TYPE_KERNEL_NOLOAD ? base + KERNEL_NOLOAD_ADDR + 64n : u.load;
+    size = u.size;
+    extent = u.size;
+  } else if (a64) {
+    if (hdr.format === "arm64-image" && hdr.imageSize) {
+      let off = hdr.textOffset ?? 0n;
+      // Images built before text_offset was fixed say 0: QEMU keeps them 2 MiB in.
+      if (off < 4096n) off += 2n * MiB;
+      load = base + off;
+      extent = hdr.imageSize;
+    } else {
+      load = base + ARM64_TEXT_OFFSET;
+    }
+  } else {
+    load = base + KERNEL_LOAD_ADDR;
+  }
+
+  if (load + size > ramEnd) {
+    diagnostics.push({
+      severity: "error",
+      code: "kernel-too-large",
+      message: `-kernel ${kernel.path} (${formatSize(size)}) loaded at ${hex(load)} does not fit in RAM, which ends at ${hex(ramEnd)}: QEMU refuses to start ("kernel '${kernel.path}' is too large to fit in RAM"). Give the machine more memory with -m.`,
+      regions: ["kernel"],
+      start: load,
+      end: load + size,
+    });
+    return { regions, diagnostics };
+  }
+  regions.push({
+    id: "kernel",
+    name: kernel.path,
+    role: "kernel",
+    addr: load,
+    size,
+    footprint: maxBig(size, extent),
+    space: "cpu",
+    mem: "ram",
+    file: kernel,
+  });
+  if (!isLinux) {
+    regions.push(dtbRegion(base));
+    return { regions, diagnostics };
+  }
+  const stubSize = a64 ? 0x28n : 0x1cn;
+  regions.push({
+    id: "bootloader",
+    name: "bootloader",
+    role: "bootloader",
+    addr: base,
+    size: stubSize,
+    footprint: stubSize,
+    space: "cpu",
+    mem: "ram",
+  });
+
+  const initrdStart = alignUp(maxBig(base + minBig(m.ram / 2n, 128n * MiB), load + extent), 4n * KiB);
+  let initrdSize = 0n;
+  if (layout.initrd && layout.initrd.size !== undefined) {
+    initrdSize = layout.initrd.size;
+    if (initrdStart + initrdSize > ramEnd) {
+      diagnostics.push({
+        severity: "error",
+        code: "initrd-no-space",
+        message: `-initrd ${layout.initrd.path} (${formatSize(initrdSize)}) would go at ${hex(initrdStart)}, past the kernel, but RAM ends at ${hex(ramEnd)}: QEMU refuses to start ("could not load initrd"). Give the machine more memory with -m or use a smaller initrd.`,
+        regions: ["initrd"],
+        start: initrdStart,
+        end: initrdStart + initrdSize,
+      });
+      return { regions, diagnostics };
+    }
+    regions.push({
+      id: "initrd",
+      name: layout.initrd.path,
+      role: "initrd",
+      addr: initrdStart,
+      size: initrdSize,
+      footprint: initrdSize,
+      space: "cpu",
+      mem: "ram",
+      file: layout.initrd,
+    });
+  }
+  // An AArch64 kernel needs its DTB in a 2 MiB block of its own; 32-bit needs only page alignment.
+  const dtbStart = alignUp(initrdStart + initrdSize, a64 ? 2n * MiB : 4n * KiB);
+  if (dtbStart + dtbSize > ramEnd) {
+    diagnostics.push({
+      severity: "error",
+      code: "dtb-no-space",
+      message: `QEMU's DTB would go at ${hex(dtbStart)}, after the kernel and initrd, but RAM ends at ${hex(ramEnd)}: QEMU refuses to start ("Not enough space for DTB after kernel/initrd"). Give the machine more memory with -m.`,
+      regions: ["dtb"],
+      start: dtbStart,
+      end: dtbStart + dtbSize,
+    });
+    return { regions, diagnostics };
+  }
+  regions.push(dtbRegion(dtbStart));
+  return { regions, diagnostics };
+}

@@ -1,0 +1,72 @@
+/**
+ * `placements(layout)`: every region QEMU registers at an address for this layout — exactly what
+ * the monitor's `info roms` lists with `addr=` — plus the guest-loader and generic-loader blobs.
+ */
+import { sniffHeader } from "../headers/sniff.js";
+import type { Layout, QemuVersion } from "../model/types.js";
+import { moduleFile, moduleKind } from "../model/types.js";
+import { isAArch64Cpu, ramRanges } from "./machine.js";
+import { placeArm } from "./placement-arm.js";
+import { placeRiscv } from "./placement-riscv.js";
+import { NEWEST_VERSION, PROFILES, type QemuProfile } from "./profiles.js";
+import { compareRegions, type Placement, type PlacementEnv, type Region } from "./region.js";
+
+export interface PlacementOptions extends PlacementEnv {
+  /** Overrides the layout's own `qemu` profile. */
+  readonly qemu?: QemuVersion;
+}
+
+/** The profile a layout is evaluated with: the option, else the layout's own, else the newest. */
+export function resolveProfile(layout: Layout, opts: { qemu?: QemuVersion } = {}): QemuProfile {
+  return PROFILES[opts.qemu ?? layout.qemu ?? NEWEST_VERSION];
+}
+
+export function placements(layout: Layout, opts: PlacementOptions = {}): Placement {
+  const profile = resolveProfile(layout, opts);
+  const arch = layout.machine.arch;
+  const own = arch === "aarch64" || arch === "arm" ? placeArm(layout) : placeRiscv(layout, profile, opts);
+  const regions: Region[] = [...own.regions];
+
+  for (const mod of layout.modules) {
+    const file = moduleFile(mod);
+    // QEMU rejects these stanzas before loading anything; the rules report why.
+    if (!file || mod.addr === 0n || file.size === undefined) continue;
+    if (mod.kernel && mod.initrd) continue;
+    const kind = moduleKind(mod);
+    const hdr = kind === "kernel" ? sniffHeader(file.head) : undefined;
+    const footprint = hdr?.imageSize && hdr.imageSize > file.size ? hdr.imageSize : file.size;
+    regions.push({
+      id: mod.id,
+      name: file.path,
+      role: kind === "kernel" ? "module-kernel" : "module-initrd",
+      addr: mod.addr,
+      size: file.size,
+      footprint,
+      space: "system",
+      mem: "ram",
+      file,
+    });
+  }
+  for (const l of layout.loaders) {
+    if (l.file.size === undefined) continue;
+    regions.push({
+      id: l.id,
+      name: l.file.path,
+      role: "loader",
+      addr: l.addr,
+      size: l.file.size,
+      footprint: l.file.size,
+      space: "system",
+      mem: "ram",
+      file: l.file,
+    });
+  }
+  regions.sort(compareRegions);
+  return {
+    profile,
+    regions,
+    ram: ramRanges(layout.machine),
+    diagnostics: own.diagnostics,
+    aarch64Cpu: isAArch64Cpu(layout.machine),
+  };
+}

@@ -1,0 +1,67 @@
+/** What a placement produces: the regions QEMU registers at an address (`info roms` with `addr=`). */
+import type { Diagnostic } from "../diagnostics.js";
+import type { Address, Blob, ByteSize } from "../model/types.js";
+import type { RamRange } from "./machine.js";
+import type { QemuProfile } from "./profiles.js";
+
+export type RegionRole =
+  | "bootloader"
+  | "firmware"
+  | "kernel"
+  | "initrd"
+  | "dtb"
+  | "module-kernel"
+  | "module-initrd"
+  | "loader";
+
+/**
+ * QEMU's ROM list keeps one address space per entry, and compares only neighbours in the same
+ * space for overlaps: on ARM the boot blobs live in the cpu's space and device blobs in the system
+ * space, so a guest-loader blob under the DTB is never reported.
+ */
+export type AddressSpace = "cpu" | "system";
+
+export interface Region {
+  /** Stable id: `bootloader`, `mrom.reset`, `mrom.finfo`, `firmware`, `kernel`, `initrd`, `dtb`, a module or loader id. */
+  readonly id: string;
+  /** The name QEMU's `info roms` prints (a file name as given, `bootloader`, `dtb`, `fdt`, …). */
+  readonly name: string;
+  readonly role: RegionRole;
+  readonly addr: Address;
+  /** Bytes QEMU loads (the `size=` of `info roms`). */
+  readonly size: ByteSize;
+  /** Bytes the blob occupies once running (≥ size): a kernel's image_size covers its BSS. */
+  readonly footprint: ByteSize;
+  readonly space: AddressSpace;
+  /** Where `info roms` says it lands: RAM, or the machine's ROM (RISC-V MROM). */
+  readonly mem: "ram" | "rom";
+  /** The file loaded, when the region is a file. */
+  readonly file?: Blob;
+  /** Set when the size is an estimate (a profile read from source whose size depends on QEMU's whole tree). */
+  readonly approximate?: boolean;
+}
+
+export interface Placement {
+  readonly profile: QemuProfile;
+  /** Regions sorted by address (then id). */
+  readonly regions: readonly Region[];
+  readonly ram: readonly RamRange[];
+  /** Diagnostics from QEMU's own placement logic: the cases where QEMU refuses to start. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** True when the ARM cpu runs AArch64 (decides stub size, kernel formats and DTB alignment). */
+  readonly aarch64Cpu: boolean;
+}
+
+/** Environment facts the core cannot read itself: the firmware file QEMU would load. */
+export interface PlacementEnv {
+  /**
+   * Size of QEMU's default firmware for the arch (OpenSBI fw_dynamic on RISC-V); `null` when it is
+   * not installed (Debian ships no rv32 OpenSBI). Absent: a typical size is assumed.
+   */
+  readonly firmwareSize?: bigint | null;
+}
+
+export function compareRegions(a: Region, b: Region): number {
+  if (a.addr !== b.addr) return a.addr < b.addr ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
