@@ -10,7 +10,9 @@ const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 function u32(...words: number[]): Uint8Array {
   const out = new Uint8Array(words.length * 4);
   const view = new DataView(out.buffer);
-  words.forEach((w, i) => view.setUint32(i * 4, w >>> 0));
+  words.forEach((w, i) => {
+    view.setUint32(i * 4, w >>> 0);
+  });
   return out;
 }
 
@@ -125,11 +127,15 @@ const stringArb = fc.array(stringChars, { maxLength: 12 });
 /** Values of every shape the DTS printer distinguishes. */
 export const valueArb: fc.Arbitrary<Uint8Array> = fc.oneof(
   stringArb.map((s) => Uint8Array.from([...s, 0])),
-  fc.array(stringArb, { minLength: 1, maxLength: 4 }).map((l) => Uint8Array.from(l.flatMap((s) => [...s, 0]))),
+  fc
+    .array(stringArb, { minLength: 1, maxLength: 4 })
+    .map((l) => Uint8Array.from(l.flatMap((s) => [...s, 0]))),
   fc.array(fc.integer({ min: 0, max: 0xffffffff }), { maxLength: 6 }).map((c) => u32(...c)),
   fc.array(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), { maxLength: 3 }).map((vs) => {
     const out = new Uint8Array(vs.length * 8);
-    vs.forEach((v, i) => new DataView(out.buffer).setBigUint64(i * 8, v));
+    vs.forEach((v, i) => {
+      new DataView(out.buffer).setBigUint64(i * 8, v);
+    });
     return out;
   }),
   fc.uint8Array({ minLength: 1, maxLength: 9 }).filter((b) => b.length % 2 === 1),
@@ -164,7 +170,10 @@ export const fdtArb: fc.Arbitrary<Fdt> = fc
     bootCpuId: fc.constant(0),
     memReserve: fc.array(
       fc
-        .record({ address: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), size: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }) })
+        .record({
+          address: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+          size: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+        })
         .filter((e) => e.address !== 0n || e.size !== 0n),
       { maxLength: 3 },
     ),
@@ -176,7 +185,12 @@ export const fdtArb: fc.Arbitrary<Fdt> = fc
     version: 17,
     bootCpuId,
     memReserve,
-    root: { name: "", props, children: deep === null ? children : [...children.filter((c) => c.name !== "n1"), ...deepRoot(deep).children] },
+    root: {
+      name: "",
+      props,
+      children:
+        deep === null ? children : [...children.filter((c) => c.name !== "n1"), ...deepRoot(deep).children],
+    },
   }));
 
 /** Plain-JSON view of a tree (bigints and bytes made comparable) for deep equality. */

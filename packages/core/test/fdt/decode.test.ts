@@ -72,7 +72,11 @@ describe("decodeFdt: valid blobs", () => {
   });
 
   it("reads version 16 (no size_dt_struct) and a last_comp_version up to 17", () => {
-    const { bytes } = rawBlob({ version: 16, strings: STRINGS, struct: [tok.begin(""), tok.prop(0, [1]), tok.end(), tok.fin()] });
+    const { bytes } = rawBlob({
+      version: 16,
+      strings: STRINGS,
+      struct: [tok.begin(""), tok.prop(0, [1]), tok.end(), tok.fin()],
+    });
     expect(decodeFdt(bytes).root.props).toEqual([{ name: "a", value: Uint8Array.from([1]) }]);
     expect(decodeFdt(bytes).version).toBe(16);
     const v18 = rawBlob({ version: 18, lastComp: 17, struct: [tok.begin(""), tok.end(), tok.fin()] });
@@ -90,7 +94,10 @@ describe("decodeFdt: valid blobs", () => {
   });
 
   it("ignores bytes after FDT_END and after totalsize, and does not alias the input", () => {
-    const { bytes } = rawBlob({ strings: STRINGS, struct: [tok.begin(""), tok.prop(0, [7]), tok.end(), tok.fin(), tok.raw(0xdead)] });
+    const { bytes } = rawBlob({
+      strings: STRINGS,
+      struct: [tok.begin(""), tok.prop(0, [7]), tok.end(), tok.fin(), tok.raw(0xdead)],
+    });
     const longer = concat(bytes, Uint8Array.from([1, 2, 3]));
     const fdt = decodeFdt(longer);
     longer.fill(0xff);
@@ -98,7 +105,10 @@ describe("decodeFdt: valid blobs", () => {
   });
 
   it("accepts a subarray view with a non-zero byteOffset", () => {
-    const { bytes } = rawBlob({ strings: STRINGS, struct: [tok.begin(""), tok.prop(0, [1, 2, 3, 4]), tok.end(), tok.fin()] });
+    const { bytes } = rawBlob({
+      strings: STRINGS,
+      struct: [tok.begin(""), tok.prop(0, [1, 2, 3, 4]), tok.end(), tok.fin()],
+    });
     const view = concat(Uint8Array.from([9, 9, 9]), bytes).subarray(3);
     expect(decodeFdt(view).root.props[0]!.value).toEqual(Uint8Array.from([1, 2, 3, 4]));
   });
@@ -106,7 +116,9 @@ describe("decodeFdt: valid blobs", () => {
   it(`accepts ${FDT_MAX_DEPTH} nested nodes`, () => {
     const n = FDT_MAX_DEPTH;
     const begins = [tok.begin(""), ...Array.from({ length: n - 1 }, () => tok.begin("n"))];
-    const { bytes } = rawBlob({ struct: [...begins, ...Array.from({ length: n }, () => tok.end()), tok.fin()] });
+    const { bytes } = rawBlob({
+      struct: [...begins, ...Array.from({ length: n }, () => tok.end()), tok.fin()],
+    });
     let node = decodeFdt(bytes).root;
     let depth = 1;
     while (node.children[0]) {
@@ -125,8 +137,12 @@ describe("decodeFdt: one malformed blob per error code", () => {
   });
 
   it("BADVERSION: version 15, or last_comp_version 18", () => {
-    expectCode(rawBlob({ struct: ok(), strings: STRINGS, patch: { 0x14: 15 } }).bytes, "BADVERSION", 0x14);
-    expectCode(rawBlob({ struct: ok(), strings: STRINGS, lastComp: 18, version: 18 }).bytes, "BADVERSION", 0x18);
+    expectCode(rawBlob({ struct: ok(), strings: STRINGS, patch: { 20: 15 } }).bytes, "BADVERSION", 0x14);
+    expectCode(
+      rawBlob({ struct: ok(), strings: STRINGS, lastComp: 18, version: 18 }).bytes,
+      "BADVERSION",
+      0x18,
+    );
   });
 
   it("TRUNCATED: short buffer, totalsize past the end, blocks past totalsize, unterminated data", () => {
@@ -134,14 +150,17 @@ describe("decodeFdt: one malformed blob per error code", () => {
     const { bytes, layout } = rawBlob({ struct: ok(), strings: STRINGS });
     expectCode(bytes.subarray(0, 0x20), "TRUNCATED", 0);
     expectCode(bytes.subarray(0, bytes.length - 1), "TRUNCATED", 0x04);
-    expectCode(rawBlob({ struct: ok(), strings: STRINGS, patch: { 0x04: 0x20 } }).bytes, "TRUNCATED", 0x04);
-    expectCode(rawBlob({ struct: ok(), strings: STRINGS, patch: { 0x20: 0x1000 } }).bytes, "TRUNCATED", 0x0c);
-    expectCode(rawBlob({ struct: ok(), strings: STRINGS, patch: { 0x24: 0x1000 } }).bytes, "TRUNCATED", 0x08);
+    expectCode(rawBlob({ struct: ok(), strings: STRINGS, patch: { 4: 0x20 } }).bytes, "TRUNCATED", 0x04);
+    expectCode(rawBlob({ struct: ok(), strings: STRINGS, patch: { 32: 0x1000 } }).bytes, "TRUNCATED", 0x0c);
+    expectCode(rawBlob({ struct: ok(), strings: STRINGS, patch: { 36: 0x1000 } }).bytes, "TRUNCATED", 0x08);
     // struct without FDT_END: the next token would lie past size_dt_struct
     const noEnd = rawBlob({ struct: [tok.begin(""), tok.end()], strings: STRINGS });
     expectCode(noEnd.bytes, "TRUNCATED", noEnd.layout.offStrings);
     // a property whose length runs past the structure block
-    const longProp = rawBlob({ struct: [tok.begin(""), tok.raw(3, 0x100, 0), tok.end(), tok.fin()], strings: STRINGS });
+    const longProp = rawBlob({
+      struct: [tok.begin(""), tok.raw(3, 0x100, 0), tok.end(), tok.fin()],
+      strings: STRINGS,
+    });
     expectCode(longProp.bytes, "TRUNCATED", longProp.layout.offStruct + 8 + 12);
     // a node name without NUL before the end of the block
     const name = rawBlob({ struct: [tok.raw(1, 0x61616161)], strings: STRINGS });
@@ -151,26 +170,30 @@ describe("decodeFdt: one malformed blob per error code", () => {
     expectCode(pname.bytes, "TRUNCATED", pname.layout.offStrings);
     // a reservation map with no terminator before totalsize
     const off = (layout.total - 4) & ~7;
-    const rsv = rawBlob({ struct: ok(), strings: STRINGS, patch: { 0x10: off } });
+    const rsv = rawBlob({ struct: ok(), strings: STRINGS, patch: { 16: off } });
     expectCode(rsv.bytes, "TRUNCATED", layout.total - off >= 8 ? off + 8 : off);
   });
 
   it("ALIGNMENT: misaligned reservation map or structure block", () => {
     const { layout } = rawBlob({ struct: ok(), strings: STRINGS });
-    expectCode(rawBlob({ struct: ok(), strings: STRINGS, patch: { 0x10: 0x2c } }).bytes, "ALIGNMENT", 0x10);
-    expectCode(rawBlob({ struct: ok(), strings: STRINGS, patch: { 0x08: layout.offStruct + 2 } }).bytes, "ALIGNMENT", 0x08);
+    expectCode(rawBlob({ struct: ok(), strings: STRINGS, patch: { 16: 0x2c } }).bytes, "ALIGNMENT", 0x10);
+    expectCode(
+      rawBlob({ struct: ok(), strings: STRINGS, patch: { 8: layout.offStruct + 2 } }).bytes,
+      "ALIGNMENT",
+      0x08,
+    );
   });
 
   it("BADLAYOUT: overlapping blocks", () => {
     const { layout } = rawBlob({ struct: ok(), strings: STRINGS });
     // strings block moved into the structure block
     expectCode(
-      rawBlob({ struct: ok(), strings: STRINGS, patch: { 0x0c: layout.offStruct + 4 } }).bytes,
+      rawBlob({ struct: ok(), strings: STRINGS, patch: { 12: layout.offStruct + 4 } }).bytes,
       "BADLAYOUT",
       layout.offStruct + 4,
     );
     // a reservation entry where the structure block starts
-    const rsv = rawBlob({ struct: ok(), strings: STRINGS, patch: { 0x08: layout.offRsv + 8 } });
+    const rsv = rawBlob({ struct: ok(), strings: STRINGS, patch: { 8: layout.offRsv + 8 } });
     expectCode(rsv.bytes, "BADLAYOUT", layout.offRsv + 8);
     // version 16: the walked structure block runs into the strings block
     const v16 = rawBlob({ version: 16, struct: ok(), strings: STRINGS });

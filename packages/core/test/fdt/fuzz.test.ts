@@ -54,7 +54,20 @@ describe("decodeFdt under fuzzing", () => {
   });
 
   it("overwritten header words and structure tokens give a tree or a well-formed FdtError", () => {
-    const interesting = fc.constantFrom(0, 1, 2, 3, 4, 9, 0x7fffffff, 0x80000000, 0xffffffff, 0xfffffff0, 0x28, 0x100000);
+    const interesting = fc.constantFrom(
+      0,
+      1,
+      2,
+      3,
+      4,
+      9,
+      0x7fffffff,
+      0x80000000,
+      0xffffffff,
+      0xfffffff0,
+      0x28,
+      0x100000,
+    );
     fc.assert(
       fc.property(
         blobArb,
