@@ -5,14 +5,19 @@
 export const VERSION = "0.1.0";
 
 export * from "./diagnostics.js";
+export * from "./fdt/index.js";
 export * from "./headers/sniff.js";
 export * from "./model/layout-file.js";
 export * from "./model/types.js";
+export * from "./qemu/guest-loader.js";
 export * from "./qemu/machine.js";
 export * from "./qemu/placement.js";
 export * from "./qemu/placement-arm.js";
 export * from "./qemu/placement-riscv.js";
 export * from "./qemu/profiles.js";
 export * from "./qemu/region.js";
+export * from "./rules/alignment.js";
+export * from "./rules/check.js";
+export * from "./rules/free-slot.js";
+export * from "./rules/intervals.js";
 export * from "./util/bigint.js";
-export * from "./fdt/index.js";

@@ -1,0 +1,34 @@
+import type { Diagnostic } from "../diagnostics.js";
+import type { Layout } from "../model/types.js";
+import type { Placement, Region } from "../qemu/region.js";
+import { formatSize, hex } from "../util/bigint.js";
+
+/** What every rule sees: the layout and where QEMU places it. */
+export interface RuleContext {
+  readonly layout: Layout;
+  readonly placement: Placement;
+}
+
+export type Rule = (ctx: RuleContext) => Diagnostic[];
+
+/** `Image (module m1) [0x42000000, 0x42a00000)` — a region as messages name it. */
+export function describeRegion(r: Region): string {
+  const what =
+    r.role === "module-kernel" || r.role === "module-initrd"
+      ? `guest-loader ${r.role === "module-kernel" ? "kernel" : "initrd"} ${r.name} (${r.id})`
+      : r.role === "loader"
+        ? `generic loader blob ${r.name}`
+        : r.role === "dtb"
+          ? "QEMU's DTB"
+          : r.role === "bootloader"
+            ? `QEMU's boot stub ${r.name}`
+            : r.role === "firmware"
+              ? `firmware ${r.name}`
+              : `-${r.role} ${r.name}`;
+  return `${what} at [${hex(r.addr)}, ${hex(r.addr + r.size)}) (${formatSize(r.size)})`;
+}
+
+/** Regions the user placed (and can move): guest-loader and generic-loader blobs. */
+export function isUserRegion(r: Region): boolean {
+  return r.role === "module-kernel" || r.role === "module-initrd" || r.role === "loader";
+}

@@ -1,0 +1,40 @@
+/**
+ * `outside-ram` and `ram-too-large`: QEMU loads a blob wherever it is told — on MMIO, in a hole,
+ * across RAM's end — and says nothing; the hypervisor then reads garbage.
+ */
+import type { Diagnostic } from "../diagnostics.js";
+import { maxRam } from "../qemu/machine.js";
+import { formatSize, hex } from "../util/bigint.js";
+import { describeRegion, isUserRegion, type RuleContext } from "./context.js";
+
+export function ramRule({ layout, placement }: RuleContext): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const limit = maxRam(layout.machine);
+  if (layout.machine.ram > limit) {
+    out.push({
+      severity: "error",
+      code: "ram-too-large",
+      message: `-m ${formatSize(layout.machine.ram)} is more than ${layout.machine.arch} virt accepts here (${formatSize(limit)}): QEMU refuses to start. Lower -m${layout.machine.arch === "aarch64" || layout.machine.arch === "arm" ? " or drop highmem=off" : ""}.`,
+      regions: [],
+    });
+  }
+  for (const r of placement.regions) {
+    if (!isUserRegion(r) || r.size === 0n) continue;
+    const end = r.addr + r.size;
+    const inside = placement.ram.some((range) => r.addr >= range.start && end <= range.end);
+    if (inside) continue;
+    const ram = placement.ram.map((x) => `[${hex(x.start)}, ${hex(x.end)})`).join(", ");
+    const overlapping = placement.ram.find((range) => r.addr < range.end && end > range.start);
+    const start = overlapping && r.addr >= overlapping.start ? overlapping.end : r.addr;
+    const stop = overlapping && r.addr < overlapping.start ? overlapping.start : end;
+    out.push({
+      severity: "error",
+      code: "outside-ram",
+      message: `${describeRegion(r)} is ${overlapping ? "partly" : "entirely"} outside RAM ${ram}: QEMU loads it anyway without a word (onto device registers or nothing), and the hypervisor reads garbage there. Move it inside RAM${overlapping ? "" : ` (RAM starts at ${hex(placement.ram[0]!.start)})`} or give the machine more memory with -m.`,
+      regions: [r.id],
+      start,
+      end: stop,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,297 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  type Blob,
+  check,
+  type DiagnosticCode,
+  intersections,
+  type Layout,
+  nextFreeSlot,
+  placements,
+  type Region,
+} from "../src/index.js";
+import { arm64Image, cpioBlob, rawBlob } from "./fixtures/kernels.js";
+
+const MiB = 1n << 20n;
+const blob = (path: string, bytes: Uint8Array): Blob => ({
+  path,
+  size: BigInt(bytes.length),
+  head: bytes.subarray(0, 4096),
+});
+const sized = (path: string, size: bigint): Blob => ({ path, size });
+
+/** The seed's Xen example on aarch64 virt with a 2 GiB, AArch64 machine. */
+function seedLayout(rootfsSize: bigint): Layout {
+  return {
+    machine: {
+      arch: "aarch64",
+      type: "virt",
+      props: [["virtualization", "on"]],
+      ram: 2048n * MiB,
+      cpu: "cortex-a57",
+      bios: { kind: "default" },
+    },
+    qemu: "7.2",
+    kernel: sized("xen", 1n * MiB),
+    append: "dom0_mem=1G,max:1G loglvl=all guest_loglvl=all",
+    modules: [
+      {
+        id: "m1",
+        addr: 0x42000000n,
+        kernel: blob("Image", arm64Image(8192, 0n, 0x2000n)),
+        bootargs: "root=/dev/sda2 ro console=hvc0 earlyprintk=xen",
+      },
+      { id: "m2", addr: 0x47000000n, initrd: sized("rootfs.cpio", rootfsSize) },
+    ],
+    loaders: [],
+    extraArgs: [],
+  };
+}
+
+const codes = (l: Layout) => check(l).diagnostics.map((d) => d.code);
+
+describe("check: the seed example", () => {
+  it("is clean (but for info lints) with a 16 MiB rootfs", () => {
+    const ds = check(seedLayout(16n * MiB)).diagnostics;
+    expect(ds.filter((d) => d.severity !== "info")).toEqual([]);
+  });
+
+  it("collides with QEMU's DTB at 0x48000000 once the rootfs exceeds 16 MiB, and says QEMU is silent", () => {
+    const ds = check(seedLayout(16n * MiB + 1n)).diagnostics;
+    const o = ds.find((d) => d.code === "overlap");
+    expect(o).toBeDefined();
+    expect(o!.regions).toEqual(["m2", "dtb"]);
+    expect(o!.start).toBe(0x48000000n);
+    expect(o!.end).toBe(0x48000001n);
+    expect(o!.message).toMatch(/without a word/);
+    expect(o!.message).toMatch(/Move rootfs\.cpio \(m2\) to a free place such as 0x/);
+  });
+});
+
+describe("check: stanza errors", () => {
+  const base = (mods: Layout["modules"]): Layout => ({ ...seedLayout(MiB), modules: mods });
+  it.each<[string, Layout["modules"], DiagnosticCode]>([
+    [
+      "both kernel and initrd",
+      [{ id: "a", addr: 0x44000000n, kernel: sized("k", 10n), initrd: sized("r", 10n) }],
+      "kernel-and-initrd",
+    ],
+    ["neither", [{ id: "a", addr: 0x44000000n }], "no-file"],
+    ["addr 0", [{ id: "a", addr: 0n, kernel: sized("k", 10n) }], "addr-zero"],
+    [
+      "bootargs on initrd",
+      [{ id: "a", addr: 0x44000000n, initrd: sized("r", 10n), bootargs: "x" }],
+      "bootargs-on-initrd",
+    ],
+    ["empty file", [{ id: "a", addr: 0x44000000n, initrd: sized("r", 0n) }], "empty-file"],
+    ["file bigger than RAM", [{ id: "a", addr: 0x44000000n, initrd: sized("r", 3n << 30n) }], "too-large"],
+    [
+      "past 2^64",
+      [{ id: "a", addr: 0xffff_ffff_ffff_f000n, initrd: sized("r", 0x2000n) }],
+      "address-overflow",
+    ],
+    ["outside RAM", [{ id: "a", addr: 0x0900_0000n, initrd: sized("r", 0x1000n) }], "outside-ram"],
+    ["unknown size", [{ id: "a", addr: 0x44000000n, initrd: { path: "r" } }], "size-unknown"],
+    ["misaligned kernel", [{ id: "a", addr: 0x44010000n, kernel: sized("k", 0x1000n) }], "misaligned"],
+    ["misaligned initrd", [{ id: "a", addr: 0x44000010n, initrd: sized("r", 0x1000n) }], "misaligned"],
+  ])("%s", (_label, mods, code) => {
+    expect(codes(base(mods))).toContain(code);
+  });
+
+  it("duplicate addresses name QEMU's FDT_ERR_EXISTS and the node", () => {
+    const l = base([
+      { id: "a", addr: 0x44000000n, kernel: sized("k", 0x1000n) },
+      { id: "b", addr: 0x44000000n, initrd: sized("r", 0x1000n) },
+    ]);
+    const d = check(l).diagnostics.find((x) => x.code === "duplicate-addr");
+    expect(d?.message).toContain("/chosen/module@0x44000000: FDT_ERR_EXISTS");
+    expect(d?.regions).toEqual(["b"]);
+  });
+
+  it("more than 30 modules exceed Xen's table", () => {
+    const mods = Array.from({ length: 31 }, (_, i) => ({
+      id: `m${i}`,
+      addr: 0x50000000n + BigInt(i) * MiB,
+      initrd: sized("r", 0x1000n),
+    }));
+    expect(codes(base(mods))).toContain("too-many-modules");
+    expect(codes(base(mods.slice(0, 30)))).not.toContain("too-many-modules");
+  });
+
+  it("guest-loader on a machine without FDT", () => {
+    const l = seedLayout(MiB);
+    expect(codes({ ...l, machine: { ...l.machine, type: "sbsa-ref" } })).toContain("no-fdt-machine");
+  });
+
+  it("arm64 Image modules honour text_offset modulo 2 MiB", () => {
+    const img = blob("Image", arm64Image(4096, 0x80000n, 0x10000n));
+    expect(codes(base([{ id: "a", addr: 0x44080000n, kernel: img }]))).not.toContain("misaligned");
+    expect(codes(base([{ id: "a", addr: 0x44000000n, kernel: img }]))).toContain("misaligned");
+  });
+});
+
+describe("check: BSS", () => {
+  it("a module kernel whose image_size reaches the next module warns bss-overlap with the exact range", () => {
+    const l: Layout = {
+      ...seedLayout(MiB),
+      modules: [
+        { id: "k", addr: 0x42000000n, kernel: blob("Image", arm64Image(0x1000, 0n, 0x300000n)) },
+        { id: "r", addr: 0x42200000n, initrd: blob("rootfs", cpioBlob(0x2000)) },
+      ],
+    };
+    const d = check(l).diagnostics.find((x) => x.code === "bss-overlap");
+    expect(d).toMatchObject({
+      severity: "warning",
+      regions: ["r", "k"],
+      start: 0x42200000n,
+      end: 0x42202000n,
+    });
+    expect(codes(l)).not.toContain("overlap");
+  });
+});
+
+describe("check: RISC-V", () => {
+  it("a module on OpenSBI is an overlap QEMU refuses", () => {
+    const l: Layout = {
+      machine: { arch: "riscv64", type: "virt", props: [], ram: 1024n * MiB, bios: { kind: "default" } },
+      qemu: "7.2",
+      modules: [{ id: "a", addr: 0x80010000n, kernel: blob("k", rawBlob(0x1000)) }],
+      loaders: [],
+      extraArgs: [],
+    };
+    const d = check(l, { firmwareSize: 0x1c280n }).diagnostics.find((x) => x.code === "overlap");
+    expect(d?.message).toMatch(/refuses to start/);
+    expect(d?.start).toBe(0x80010000n);
+    expect(d?.end).toBe(0x80011000n);
+  });
+
+  it("a missing default firmware is an error", () => {
+    const l: Layout = {
+      machine: { arch: "riscv32", type: "virt", props: [], ram: 256n * MiB, bios: { kind: "default" } },
+      modules: [],
+      loaders: [],
+      extraArgs: [],
+    };
+    expect(check(l, { firmwareSize: null }).diagnostics.map((d) => d.code)).toContain("firmware-missing");
+  });
+});
+
+/** Brute force: every pair with a shared byte. */
+function pairwise(ivs: { start: bigint; end: bigint; item: number }[]) {
+  const out: string[] = [];
+  for (let i = 0; i < ivs.length; i++)
+    for (let j = i + 1; j < ivs.length; j++) {
+      const a = ivs[i]!;
+      const b = ivs[j]!;
+      const s = a.start > b.start ? a.start : b.start;
+      const e = a.end < b.end ? a.end : b.end;
+      if (s < e) out.push(`${Math.min(a.item, b.item)}-${Math.max(a.item, b.item)}:${s}-${e}`);
+    }
+  return out.sort();
+}
+
+describe("intervals (property)", () => {
+  const iv = fc.record({ start: fc.bigInt({ min: 0n, max: 200n }), len: fc.bigInt({ min: 0n, max: 60n }) });
+  it("sweep finds exactly the pairs brute force finds", () => {
+    fc.assert(
+      fc.property(fc.array(iv, { maxLength: 40 }), (xs) => {
+        const ivs = xs.map((x, i) => ({ start: x.start, end: x.start + x.len, item: i }));
+        const got = intersections(ivs)
+          .map((h) => `${Math.min(h.a.item, h.b.item)}-${Math.max(h.a.item, h.b.item)}:${h.start}-${h.end}`)
+          .sort();
+        expect(got).toEqual(pairwise(ivs));
+      }),
+    );
+  });
+
+  it("next free slot is aligned, inside RAM, clear of every footprint, and lowest", () => {
+    const region = (addr: bigint, size: bigint, i: number): Region => ({
+      id: `r${i}`,
+      name: `r${i}`,
+      role: "module-initrd",
+      addr,
+      size,
+      footprint: size,
+      space: "system",
+      mem: "ram",
+    });
+    fc.assert(
+      fc.property(
+        fc.array(iv, { maxLength: 12 }),
+        fc.bigInt({ min: 1n, max: 40n }),
+        fc.constantFrom(1n, 4n, 16n),
+        (xs, size, align) => {
+          const regions = xs.map((x, i) => region(x.start, x.len, i));
+          const ram = [{ start: 0n, end: 256n }];
+          const slot = nextFreeSlot(regions, ram, size, align, 0n);
+          const free = (a: bigint) =>
+            a + size <= 256n &&
+            regions.every((r) => r.footprint === 0n || a + size <= r.addr || a >= r.addr + r.footprint);
+          if (slot === undefined) {
+            for (let a = 0n; a + size <= 256n; a += align) expect(free(a)).toBe(false);
+          } else {
+            expect(slot % align).toBe(0n);
+            expect(free(slot)).toBe(true);
+            for (let a = 0n; a < slot; a += align) expect(free(a)).toBe(false);
+          }
+        },
+      ),
+    );
+  });
+});
+
+describe("placements: facts measured on QEMU 7.2 (../shared/reference/qemu-boot.md)", () => {
+  const arm = (ram: bigint, cpu: string | undefined, kernel: Blob, initrd?: Blob): Layout => ({
+    machine: {
+      arch: "aarch64",
+      type: "virt",
+      props: [],
+      ram,
+      ...(cpu && { cpu }),
+      bios: { kind: "default" },
+    },
+    qemu: "7.2",
+    kernel,
+    ...(initrd && { initrd }),
+    modules: [],
+    loaders: [],
+    extraArgs: [],
+  });
+  const at = (l: Layout, id: string) => placements(l).regions.find((r) => r.id === id)?.addr;
+  it.each<[string, Layout, string, bigint]>([
+    ["2G raw, no initrd: DTB", arm(2048n * MiB, "cortex-a57", sized("k", 1000n)), "dtb", 0x48000000n],
+    [
+      "2G initrd 0x493e0: initrd",
+      arm(2048n * MiB, "cortex-a57", sized("k", 1000n), sized("r", 0x493e0n)),
+      "initrd",
+      0x48000000n,
+    ],
+    [
+      "2G initrd 0x493e0: DTB",
+      arm(2048n * MiB, "cortex-a57", sized("k", 1000n), sized("r", 0x493e0n)),
+      "dtb",
+      0x48200000n,
+    ],
+    [
+      "128M with initrd: initrd",
+      arm(128n * MiB, "cortex-a57", sized("k", 1000n), sized("r", 0x1000n)),
+      "initrd",
+      0x44000000n,
+    ],
+    ["200M no initrd: DTB", arm(200n * MiB, "cortex-a57", sized("k", 1000n)), "dtb", 0x46400000n],
+    [
+      "2G image_size 0x9000000: DTB",
+      arm(2048n * MiB, "cortex-a57", blob("Image", arm64Image(4096, 0n, 0x9000000n))),
+      "dtb",
+      0x49400000n,
+    ],
+    [
+      "default cpu is 32-bit: raw kernel at +0x10000",
+      arm(2048n * MiB, undefined, sized("k", 1000n)),
+      "kernel",
+      0x40010000n,
+    ],
+  ])("%s", (_l, layout, id, addr) => {
+    expect(at(layout, id)).toBe(addr);
+  });
+});
