@@ -280,8 +280,8 @@ describe("placements: facts measured on QEMU 7.2 (../shared/reference/qemu-boot.
     ],
     ["200M no initrd: DTB", arm(200n * MiB, "cortex-a57", sized("k", 1000n)), "dtb", 0x46400000n],
     [
-      "2G image_size 0x9000000: DTB",
-      arm(2048n * MiB, "cortex-a57", blob("Image", arm64Image(4096, 0n, 0x9000000n))),
+      "2G image_size 0x9000000 with initrd: DTB",
+      arm(2048n * MiB, "cortex-a57", blob("Image", arm64Image(4096, 0n, 0x9000000n)), sized("r", 0x1000n)),
       "dtb",
       0x49400000n,
     ],
