@@ -38,7 +38,7 @@ export function parseQemuUint(text: string): bigint | undefined {
 /** QEMU's `-m` rounding: vl.c aligns the RAM size up to 8 KiB. */
 export const RAM_ALIGN = 8192n;
 /** QEMU's `virt` RAM size when `-m` is absent or 0. */
-export const DEFAULT_RAM = 128n << 20n;
+const DEFAULT_RAM = 128n << 20n;
 
 const SUFFIX_SHIFT: Record<string, bigint> = { b: 0n, k: 10n, m: 20n, g: 30n, t: 40n, p: 50n, e: 60n };
 

@@ -1,0 +1,229 @@
+/**
+ * Layout → QEMU argv, in one canonical order:
+ *
+ *   program  -M type[,props]  -m  -cpu  -smp  -bios  -kernel  -append  -initrd  -dtb
+ *   -device guest-loader… (layout order: it decides QEMU's /chosen node order)
+ *   -device loader… (layout order)  extraArgs (verbatim, in order)
+ *
+ * `importArgv(exportArgv(layout))` gives back the layout (module ids renumbered m1…, loader ids
+ * l1…). Values QEMU cannot carry are refused with an `ExportIssue`, never altered: a NUL anywhere,
+ * a RAM size QEMU would round, a property key with `,`/`=`, an extra argument the importer would
+ * read as a modelled option. Everything else survives QEMU 7.2 byte for byte (checked with
+ * dumpdtb: `=`, leading/trailing spaces, newlines, tabs, quotes and UTF-8 in bootargs; `,` as `,,`).
+ */
+import { type Arch, type GuestLoaderModule, type Layout, moduleFile } from "../model/types.js";
+import { U64_MAX } from "../util/bigint.js";
+import { groupArgs, importArgv, optionName } from "./import.js";
+import { formatRamSize } from "./numbers.js";
+import { formatQemuOpts } from "./qemuopts.js";
+
+/**
+ * Export problems (all errors; nothing is exported while any remains):
+ * - `nul-character`: a string holds U+0000, which no argv element can.
+ * - `ram-not-expressible`: RAM is 0 or not a multiple of 8 KiB (QEMU would round it).
+ * - `address-out-of-range`: an address outside 0 … 2^64 − 1.
+ * - `bad-property-key`: an `-M` key that is empty or holds `,` or `=`.
+ * - `bad-extra-args`: an extraArgs group the importer would split or read differently.
+ * - `module-without-file`: the fixed-DTB form needs a file for every guest-loader stanza.
+ */
+export type ExportIssueCode =
+  | "nul-character"
+  | "ram-not-expressible"
+  | "address-out-of-range"
+  | "bad-property-key"
+  | "bad-extra-args"
+  | "module-without-file";
+
+export interface ExportIssue {
+  readonly code: ExportIssueCode;
+  /** The layout field, e.g. `modules[1].bootargs`. */
+  readonly field: string;
+  readonly message: string;
+}
+
+export type ExportResult =
+  | { readonly ok: true; readonly argv: string[]; readonly groups: string[][] }
+  | { readonly ok: false; readonly issues: ExportIssue[] };
+
+export interface ExportOptions {
+  /** argv[0]; default `qemu-system-<arch>`. */
+  readonly program?: string;
+  /** `-device` syntax: QemuOpts (`guest-loader,addr=…`, default) or JSON (`{"driver":…}`). */
+  readonly deviceSyntax?: "opts" | "json";
+}
+
+/** The QEMU binary for an arch. */
+export function qemuProgram(arch: Arch): string {
+  return `qemu-system-${arch}`;
+}
+
+class Collector {
+  readonly issues: ExportIssue[] = [];
+  str(field: string, v: string): string {
+    const nul = v.indexOf("\0");
+    if (nul >= 0)
+      this.issues.push({
+        code: "nul-character",
+        field,
+        message: `${field} holds a NUL character at position ${nul}; no command-line argument can carry it. Remove it`,
+      });
+    return v;
+  }
+  addr(field: string, v: bigint): string {
+    if (v < 0n || v > U64_MAX)
+      this.issues.push({
+        code: "address-out-of-range",
+        field,
+        message: `${field} = ${v} is outside 0 … 0xffffffffffffffff; QEMU addresses are 64-bit`,
+      });
+    return `0x${v.toString(16)}`;
+  }
+}
+
+function moduleDevice(c: Collector, m: GuestLoaderModule, i: number, json: boolean): string {
+  const f = `modules[${i}]`;
+  const props: [string, string][] = [["driver", "guest-loader"]];
+  const addr = c.addr(`${f}.addr`, m.addr);
+  props.push(["addr", addr]);
+  if (m.kernel) props.push(["kernel", c.str(`${f}.kernel.path`, m.kernel.path)]);
+  if (m.initrd) props.push(["initrd", c.str(`${f}.initrd.path`, m.initrd.path)]);
+  if (m.bootargs !== undefined) props.push(["bootargs", c.str(`${f}.bootargs`, m.bootargs)]);
+  return json ? jsonDevice(props, m.addr) : formatQemuOpts(props, "driver");
+}
+
+/** The JSON -device form; addr as a JSON integer written from the bigint (no 2^53 loss). */
+function jsonDevice(props: readonly (readonly [string, string])[], addr: bigint): string {
+  const parts = props.map(([k, v]) =>
+    k === "addr" ? `${JSON.stringify(k)}:${addr.toString()}` : `${JSON.stringify(k)}:${JSON.stringify(v)}`,
+  );
+  return `{${parts.join(",")}}`;
+}
+
+function loaderDevice(
+  c: Collector,
+  field: string,
+  path: string,
+  addr: bigint,
+  forceRaw: boolean | undefined,
+  json: boolean,
+): string {
+  const props: [string, string][] = [
+    ["driver", "loader"],
+    ["file", c.str(`${field}.path`, path)],
+    ["addr", c.addr(`${field}.addr`, addr)],
+  ];
+  if (forceRaw !== undefined) props.push(["force-raw", forceRaw ? "on" : "off"]);
+  if (json) {
+    const parts = props.map(([k, v]) =>
+      k === "addr"
+        ? `"addr":${addr}`
+        : k === "force-raw"
+          ? `"force-raw":${forceRaw}`
+          : `${JSON.stringify(k)}:${JSON.stringify(v)}`,
+    );
+    return `{${parts.join(",")}}`;
+  }
+  return formatQemuOpts(props, "driver");
+}
+
+function head(c: Collector, layout: Layout, opts: ExportOptions, dtbPath: string | undefined): string[][] {
+  const m = layout.machine;
+  const groups: string[][] = [[c.str("program", opts.program ?? qemuProgram(m.arch))]];
+  for (const [k, v] of m.props) {
+    c.str(`machine.props.${k}`, v);
+    if (k === "" || k.includes(",") || k.includes("=") || k === "type")
+      c.issues.push({
+        code: "bad-property-key",
+        field: `machine.props.${k}`,
+        message: `machine property key '${k}' cannot be written as -M key=value; keys must be non-empty, without ',' or '=', and not 'type'`,
+      });
+  }
+  groups.push(["-M", formatQemuOpts([["type", c.str("machine.type", m.type)], ...m.props], "type")]);
+  const ram = formatRamSize(m.ram);
+  if (ram === undefined)
+    c.issues.push({
+      code: "ram-not-expressible",
+      field: "machine.ram",
+      message: `RAM ${m.ram} bytes cannot be given to QEMU exactly: -m sizes are rounded up to 8 KiB and 0 means the default. Use a multiple of 8192, e.g. ${((m.ram + 8191n) / 8192n) * 8192n || 8192n}`,
+    });
+  groups.push(["-m", ram ?? String(m.ram)]);
+  if (m.cpu !== undefined) groups.push(["-cpu", c.str("machine.cpu", m.cpu)]);
+  if (m.smp !== undefined) groups.push(["-smp", c.str("machine.smp", m.smp)]);
+  if (m.bios.kind === "none") groups.push(["-bios", "none"]);
+  else if (m.bios.kind === "file") groups.push(["-bios", c.str("machine.bios.path", m.bios.file.path)]);
+  if (layout.kernel) groups.push(["-kernel", c.str("kernel.path", layout.kernel.path)]);
+  if (layout.append !== undefined) groups.push(["-append", c.str("append", layout.append)]);
+  if (layout.initrd) groups.push(["-initrd", c.str("initrd.path", layout.initrd.path)]);
+  const dtb = dtbPath ?? layout.dtb?.path;
+  if (dtb !== undefined) groups.push(["-dtb", c.str("dtb.path", dtb)]);
+  return groups;
+}
+
+function tail(c: Collector, layout: Layout, json: boolean): string[][] {
+  const groups: string[][] = [];
+  layout.loaders.forEach((l, i) => {
+    groups.push(["-device", loaderDevice(c, `loaders[${i}].file`, l.file.path, l.addr, l.forceRaw, json)]);
+  });
+  layout.extraArgs.forEach((g, i) => {
+    const field = `extraArgs[${i}]`;
+    for (const [k, a] of g.entries()) c.str(`${field}[${k}]`, a);
+    const regroup = groupArgs(g);
+    const probe = importArgv([qemuProgram(layout.machine.arch), "-M", "virt", ...g]).layout;
+    const name = optionName(g[0] ?? "");
+    const modelled =
+      probe.modules.length > 0 ||
+      probe.loaders.length > 0 ||
+      probe.extraArgs.length !== 1 ||
+      ["M", "machine", "m", "cpu", "smp", "bios", "kernel", "append", "initrd", "dtb"].includes(name ?? "");
+    if (regroup.length !== 1 || regroup[0]!.group.length !== g.length || modelled)
+      c.issues.push({
+        code: "bad-extra-args",
+        field,
+        message: `${field} = ${JSON.stringify(g)} is not one verbatim QEMU option (an option with its value, a flag, or a file) that guestmap does not model; move modelled options (-M, -m, -kernel, guest-loader/loader devices…) into their layout fields, and split or merge groups to match QEMU's options`,
+      });
+    groups.push([...g]);
+  });
+  return groups;
+}
+
+/** Exports a layout as QEMU argv groups (see the module comment for the order). */
+export function exportArgv(layout: Layout, opts: ExportOptions = {}): ExportResult {
+  const c = new Collector();
+  const json = opts.deviceSyntax === "json";
+  const groups = head(c, layout, opts, undefined);
+  layout.modules.forEach((m, i) => {
+    groups.push(["-device", moduleDevice(c, m, i, json)]);
+  });
+  groups.push(...tail(c, layout, json));
+  if (c.issues.length > 0) return { ok: false, issues: c.issues };
+  return { ok: true, argv: groups.flat(), groups };
+}
+
+/**
+ * The fixed-DTB form: `-dtb dtbPath` (a DTB built elsewhere, which already holds the module nodes)
+ * and each guest-loader blob as `-device loader,file=…,addr=…,force-raw=on` — the same RAM
+ * contents without guest-loader. The layout's own `-dtb`, if any, is replaced by `dtbPath`.
+ */
+export function exportFixedDtbArgv(layout: Layout, dtbPath: string, opts: ExportOptions = {}): ExportResult {
+  const c = new Collector();
+  const json = opts.deviceSyntax === "json";
+  const groups = head(c, layout, opts, dtbPath);
+  layout.modules.forEach((m, i) => {
+    const f = moduleFile(m);
+    if (!f) {
+      c.issues.push({
+        code: "module-without-file",
+        field: `modules[${i}]`,
+        message: `modules[${i}] has neither kernel nor initrd, so there is nothing to load; give it a file or remove it`,
+      });
+      return;
+    }
+    groups.push([
+      "-device",
+      loaderDevice(c, `modules[${i}].${m.kernel ? "kernel" : "initrd"}`, f.path, m.addr, true, json),
+    ]);
+  });
+  groups.push(...tail(c, layout, json));
+  if (c.issues.length > 0) return { ok: false, issues: c.issues };
+  return { ok: true, argv: groups.flat(), groups };
+}
