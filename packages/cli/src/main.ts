@@ -1,3 +1,94 @@
+/**
+ * The `guestmap` command: a thin adapter over @guestmap/core. Each subcommand lives in
+ * commands/NAME.ts and exports `run(args, io)`.
+ */
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { VERSION } from "@guestmap/core";
+import { EXIT_BAD_INPUT, type Io, UsageError } from "./io.js";
 
-console.log(VERSION);
+const HELP = `guestmap ${VERSION} — lay out QEMU guest-loader blobs and check them before QEMU runs
+
+Usage:
+  guestmap placements [--json] [--qemu VER] (LAYOUT.json | -- QEMU-ARGV...)
+      Every region QEMU loads (boot stub, firmware, -kernel, -initrd, DTB, guest-loader blobs).
+  guestmap check      [--json] [--qemu VER] (LAYOUT.json | -- QEMU-ARGV...)
+      Overlaps, out-of-RAM, alignment and every stanza QEMU rejects or silently mis-loads.
+  guestmap import     [-o LAYOUT.json] (-- QEMU-ARGV... | --from FILE.sh)
+  guestmap export     [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json]
+                      [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END]
+                      (LAYOUT.json | -- QEMU-ARGV...)
+
+QEMU-ARGV is a whole QEMU command line as argv, program first, e.g.
+  guestmap check -- qemu-system-aarch64 -M virt -cpu cortex-a57 -m 2G -kernel xen \\
+      -device guest-loader,addr=0x42000000,kernel=Image
+
+Without --qemu the profile is the layout's own, else the installed qemu-system-* version,
+else the newest. Exit codes: 0 no errors, 1 errors found, 2 bad input.
+`;
+
+type Runner = (args: string[], io: Io) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<{ run: Runner }>> = {
+  placements: () => import("./commands/placements.js"),
+  check: () => import("./commands/check.js"),
+  // import/export: wired in when their modules land
+};
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [cmd, ...args] = argv;
+  if (cmd === undefined || cmd === "--help" || cmd === "-h" || cmd === "help") {
+    io.stdout(HELP);
+    return cmd === undefined ? EXIT_BAD_INPUT : 0;
+  }
+  if (cmd === "--version") {
+    io.stdout(`guestmap ${VERSION}\n`);
+    return 0;
+  }
+  const load = COMMANDS[cmd];
+  if (!load) {
+    io.stderr(
+      `guestmap: unknown command '${cmd}'; commands: ${Object.keys(COMMANDS).join(", ")} (see guestmap --help)\n`,
+    );
+    return EXIT_BAD_INPUT;
+  }
+  if (args.includes("--help") && !args.slice(0, args.indexOf("--help")).includes("--")) {
+    io.stdout(HELP);
+    return 0;
+  }
+  try {
+    const { run } = await load();
+    return await run(args, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`guestmap ${cmd}: ${e.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    throw e;
+  }
+}
+
+const isEntry = (() => {
+  try {
+    return realpathSync(process.argv[1] ?? "") === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+})();
+
+if (isEntry || process.argv[1]?.endsWith("/bin/guestmap.js") || process.argv[1]?.endsWith("/.bin/guestmap")) {
+  const io: Io = {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    cwd: process.cwd(),
+  };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`guestmap: internal error: ${(e as Error).stack ?? String(e)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

@@ -64,7 +64,8 @@ describe("check: the seed example", () => {
     expect(o!.start).toBe(0x48000000n);
     expect(o!.end).toBe(0x48000001n);
     expect(o!.message).toMatch(/without a word/);
-    expect(o!.message).toMatch(/Move rootfs\.cpio \(m2\) to a free place such as 0x/);
+    // The nearest free 4 KiB-aligned place above the rootfs is right after the DTB.
+    expect(o!.message).toContain("Move rootfs.cpio (m2) to a free, aligned place such as 0x48100000.");
   });
 });
 

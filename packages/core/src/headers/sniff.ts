@@ -4,6 +4,7 @@
  * max(file size, image_size): its BSS belongs to the layout even though QEMU never sees it.
  */
 import type { ByteSize } from "../model/types.js";
+import { decodeLatin1 } from "../util/text.js";
 
 export type BlobFormat =
   | "arm64-image"
@@ -109,7 +110,7 @@ export function sniffHeader(head: Uint8Array | undefined): BlobHeader {
     };
   }
   if (b.length >= 64 && be32(b, 0) === 0x27051956) {
-    const name = new TextDecoder("latin1").decode(b.subarray(32, 64)).replace(/\0.*$/s, "");
+    const name = decodeLatin1(b.subarray(32, 64)).replace(/\0.*$/s, "");
     const uimage = {
       size: BigInt(be32(b, 12)),
       load: BigInt(be32(b, 16)),

@@ -4,15 +4,18 @@
  * ARM a guest-loader blob under the boot stub, kernel, initrd or DTB is silently overwritten.
  */
 import type { Diagnostic } from "../diagnostics.js";
-import type { Region } from "../qemu/region.js";
+import { sniffHeader } from "../headers/sniff.js";
+import type { Layout } from "../model/types.js";
+import type { Placement, Region } from "../qemu/region.js";
 import { hex } from "../util/bigint.js";
+import { alignmentRule } from "./alignment.js";
 import { describeRegion, isUserRegion, type RuleContext } from "./context.js";
 import { nextFreeSlot } from "./free-slot.js";
 import { intersections } from "./intervals.js";
 
 const KiB = 1n << 10n;
 
-export function overlapRule({ placement }: RuleContext): Diagnostic[] {
+export function overlapRule({ layout, placement }: RuleContext): Diagnostic[] {
   const hits = intersections(
     placement.regions.map((r) => ({ start: r.addr, end: r.addr + r.size, item: r })),
   );
@@ -20,32 +23,60 @@ export function overlapRule({ placement }: RuleContext): Diagnostic[] {
     // Name the region to move first: a user blob rather than one of QEMU's own.
     const [mover, other] =
       isUserRegion(b.item) && !isUserRegion(a.item) ? [b.item, a.item] : [a.item, b.item];
-    const silent = mover.space !== other.space;
-    const what = silent
-      ? `QEMU starts without a word and, at reset, writes ${describeRegion(cpuFirst(mover, other)[0])} over bytes [${hex(start)}, ${hex(end)}) of ${describeRegion(cpuFirst(mover, other)[1])}: QEMU never compares its own boot blobs with device blobs, so the guest silently gets corrupted data.`
-      : `QEMU refuses to start ("Some ROM regions are overlapping").`;
-    const slot = isUserRegion(mover)
-      ? nextFreeSlot(
-          placement.regions,
-          placement.ram,
-          mover.size,
-          4n * KiB,
-          placement.ram[0]?.start ?? 0n,
-          new Set([mover.id]),
-        )
-      : undefined;
-    const fix = isUserRegion(mover)
-      ? `Move ${mover.name} (${mover.id})${slot !== undefined ? ` to a free place such as ${hex(slot)}` : ""}.`
-      : "Change -m, the kernel or the initrd so that QEMU places them apart.";
+    const range = `[${hex(start)}, ${hex(end)})`;
+    let what: string;
+    if (mover.space !== other.space) {
+      const [winner, loser] = cpuFirst(mover, other);
+      what = `QEMU starts without a word, and at reset writes ${shortName(winner)} over those bytes of ${shortName(loser)}: it never compares its own boot blobs with device blobs, so the guest silently gets corrupted data.`;
+    } else {
+      what = `QEMU refuses to start ("Some ROM regions are overlapping").`;
+    }
+    let fix: string;
+    if (isUserRegion(mover)) {
+      const slot = suggestSlot(placement, mover, layout);
+      fix = `Move ${mover.name} (${mover.id})${slot !== undefined ? ` to a free, aligned place such as ${hex(slot)}` : ""}.`;
+    } else {
+      fix = "Change -m, the kernel or the initrd so that QEMU places them apart.";
+    }
     return {
       severity: "error",
       code: "overlap",
-      message: `${describeRegion(mover)} overlaps ${describeRegion(other)} in [${hex(start)}, ${hex(end)}). ${what} ${fix}`,
+      message: `${describeRegion(mover)} overlaps ${describeRegion(other)} in ${range}. ${what} ${fix}`,
       regions: [mover.id, other.id],
       start,
       end,
     } satisfies Diagnostic;
   });
+}
+
+function shortName(r: Region): string {
+  if (r.role === "dtb") return "its DTB";
+  if (r.role === "bootloader") return "its boot stub";
+  if (r.role === "kernel" || r.role === "initrd") return `the -${r.role} ${r.name}`;
+  return r.name;
+}
+
+/** The nearest free slot at or above the blob (else anywhere in RAM), at the blob kind's alignment. */
+export function suggestSlot(placement: Placement, r: Region, layout: Layout): bigint | undefined {
+  const kind = r.role === "module-kernel" ? "kernel" : "initrd";
+  const rule = alignmentRule(
+    layout.machine.arch,
+    kind,
+    kind === "kernel" ? sniffHeader(r.file?.head) : undefined,
+  );
+  const align = rule.align > 4n * KiB && kind === "kernel" ? rule.align : 4n * KiB;
+  const ignore = new Set([r.id]);
+  const fromHere = nextFreeSlot(placement.regions, placement.ram, r.footprint, align, r.addr, ignore);
+  if (fromHere !== undefined) return fromHere + (kind === "kernel" ? rule.offset : 0n);
+  const any = nextFreeSlot(
+    placement.regions,
+    placement.ram,
+    r.footprint,
+    align,
+    placement.ram[0]?.start ?? 0n,
+    ignore,
+  );
+  return any === undefined ? undefined : any + (kind === "kernel" ? rule.offset : 0n);
 }
 
 /**

@@ -1,0 +1,97 @@
+/**
+ * The input every command takes: a layout file, or `-- QEMU-ARGV...` (a whole QEMU command line as
+ * argv, program first). Both become a layout with its files measured.
+ */
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import {
+  importArgv,
+  type Layout,
+  LayoutFileError,
+  parseLayoutJson,
+  profileFor,
+  type QemuVersion,
+} from "@guestmap/core";
+import { fillBlobs } from "./blobs.js";
+import { type Io, UsageError } from "./io.js";
+
+export interface CommonOptions {
+  json: boolean;
+  qemu?: QemuVersion;
+  /** Arguments that are not common options, before `--`. */
+  rest: string[];
+  /** The QEMU argv after `--`, if given. */
+  argv?: string[];
+}
+
+/** Splits out `--json`, `--qemu VER` and `-- ARGV...`; other options stay in `rest` for the command. */
+export function parseCommon(args: string[], known: { json?: boolean } = { json: true }): CommonOptions {
+  const out: CommonOptions = { json: false, rest: [] };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--") {
+      out.argv = args.slice(i + 1);
+      if (out.argv.length === 0)
+        throw new UsageError("nothing after --: give a QEMU command line, program first");
+      break;
+    }
+    if (a === "--json" && known.json) out.json = true;
+    else if (a === "--qemu" || a.startsWith("--qemu=")) {
+      const v = a.startsWith("--qemu=") ? a.slice(7) : args[++i];
+      if (v === undefined) throw new UsageError("--qemu needs a version, e.g. --qemu 7.2");
+      try {
+        out.qemu = profileFor(v).version;
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+    } else out.rest.push(a);
+  }
+  return out;
+}
+
+export interface LoadedInput {
+  layout: Layout;
+  /** Folder relative blob paths resolve against. */
+  baseDir: string;
+  /** Where the layout came from, for messages. */
+  source: string;
+  /** The layout file's path, when the input was one (exports must never overwrite it). */
+  layoutPath?: string;
+}
+
+/** Loads the layout from `rest[0]` or the argv, measuring every file it names. */
+export async function loadInput(opts: CommonOptions, io: Io): Promise<LoadedInput> {
+  if (opts.argv) {
+    if (opts.rest.length > 0)
+      throw new UsageError(
+        `unexpected argument '${opts.rest[0]}' before --; give a layout file or -- QEMU-ARGV, not both`,
+      );
+    const r = importArgv(opts.argv);
+    const errors = r.diagnostics.filter((d) => d.severity === "error");
+    if (errors.length > 0) throw new UsageError(`cannot read the QEMU command line: ${errors[0]!.message}`);
+    for (const d of r.diagnostics) io.stderr(`guestmap: note: ${d.message}\n`);
+    return { layout: await fillBlobs(r.layout, io.cwd), baseDir: io.cwd, source: "the command line" };
+  }
+  const [file, ...extra] = opts.rest;
+  if (!file) throw new UsageError("give a layout file (LAYOUT.json) or a QEMU command line after --");
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  if (file.startsWith("-")) throw new UsageError(`unknown option '${file}'; see guestmap --help`);
+  const path = resolve(io.cwd, file);
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    throw new UsageError(
+      `cannot read layout ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`,
+    );
+  }
+  let layout: Layout;
+  try {
+    layout = parseLayoutJson(text, file);
+  } catch (e) {
+    if (e instanceof LayoutFileError) throw new UsageError(e.message.replace(/\n\s*/g, "; "));
+    throw e;
+  }
+  const baseDir = dirname(path);
+  return { layout: await fillBlobs(layout, baseDir), baseDir, source: file, layoutPath: path };
+}

@@ -1,0 +1,16 @@
+/** What a command needs from the process, injected so tests can run commands in-process. */
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Where relative paths on the command line resolve. */
+  readonly cwd: string;
+}
+
+/** Bad input: usage, an unreadable file, an unparsable layout. Exit code 2 with a one-line error. */
+export class UsageError extends Error {}
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_BAD_INPUT = 2;
+
+export type Command = (args: string[], io: Io) => Promise<number>;
