@@ -52,7 +52,9 @@ function decode(bytes: Uint8Array): Fdt {
     const address = r.u64(p, "a memory reservation entry");
     const size = r.u64(p + 8, "a memory reservation entry");
     p += RESERVE_ENTRY_SIZE;
-    if (address === 0n && size === 0n) break;
+    // The spec ends the map with 0/0, but libfdt (fdt_num_mem_rsv) and dtc stop at the first
+    // size 0 whatever its address; so do we, or we would see entries they do not.
+    if (size === 0n) break;
     memReserve.push({ address, size });
   }
   const rsvmapSize = p - h.offMemRsvmap;

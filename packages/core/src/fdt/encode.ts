@@ -55,7 +55,7 @@ const SUFFIX_INDEX_MAX = 64;
  * Encode a tree as a version 17 DTB (last_comp_version 16). Pure: `fdt` is not modified.
  *
  * @throws FdtError BADNAME (a NUL or a char above U+00FF in a name, a named root),
- *   BADVALUE (boot cpu not a u32, a reservation not u64 or equal to the 0/0 terminator),
+ *   BADVALUE (boot cpu not a u32, a reservation not u64 or of size 0),
  *   TOODEEP (deeper than FDT_MAX_DEPTH), NOSPACE (`padTo` smaller than the blob)
  */
 export function encodeFdt(fdt: Fdt, opts: EncodeOptions = {}): Uint8Array {
@@ -69,8 +69,11 @@ export function encodeFdt(fdt: Fdt, opts: EncodeOptions = {}): Uint8Array {
         `memReserve[${i}] (${hex(e.address)}, ${hex(e.size)}) is not a pair of u64`,
       );
     }
-    if (e.address === 0n && e.size === 0n) {
-      throw new FdtError("BADVALUE", `memReserve[${i}] is 0/0, the map's terminator; remove the entry`);
+    if (e.size === 0n) {
+      throw new FdtError(
+        "BADVALUE",
+        `memReserve[${i}] has size 0, which libfdt and dtc read as the end of the map; remove the entry`,
+      );
     }
   });
   if (fdt.root.name !== "")

@@ -174,7 +174,7 @@ export const fdtArb: fc.Arbitrary<Fdt> = fc
           address: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
           size: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
         })
-        .filter((e) => e.address !== 0n || e.size !== 0n),
+        .filter((e) => e.size !== 0n),
       { maxLength: 3 },
     ),
     props: propsArb,

@@ -71,6 +71,18 @@ describe("decodeFdt: valid blobs", () => {
     });
   });
 
+  it("ends the reservation map at the first size-0 entry, as libfdt and dtc do", () => {
+    const { bytes } = rawBlob({
+      rsv: [
+        [0x1000n, 0x10n],
+        [0x2000n, 0n],
+        [0x3000n, 0x10n],
+      ],
+      struct: [tok.begin(""), tok.end(), tok.fin()],
+    });
+    expect(decodeFdt(bytes).memReserve).toEqual([{ address: 0x1000n, size: 0x10n }]);
+  });
+
   it("reads version 16 (no size_dt_struct) and a last_comp_version up to 17", () => {
     const { bytes } = rawBlob({
       version: 16,

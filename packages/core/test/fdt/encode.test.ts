@@ -126,7 +126,7 @@ describe("encodeFdt", () => {
       ),
     ).toBe("BADNAME");
     expect(codeOf(() => encodeFdt({ ...emptyFdt(), bootCpuId: -1 }))).toBe("BADVALUE");
-    expect(codeOf(() => encodeFdt({ ...emptyFdt(), memReserve: [{ address: 0n, size: 0n }] }))).toBe(
+    expect(codeOf(() => encodeFdt({ ...emptyFdt(), memReserve: [{ address: 1n, size: 0n }] }))).toBe(
       "BADVALUE",
     );
     expect(codeOf(() => encodeFdt({ ...emptyFdt(), memReserve: [{ address: 1n << 64n, size: 1n }] }))).toBe(
