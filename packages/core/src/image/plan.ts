@@ -1,0 +1,113 @@
+/**
+ * An image as a plan: a list of segments (literal bytes, zero runs, slices of blobs) whose
+ * concatenation is the image. Writers stream a plan; the browser turns one into a `Blob` from
+ * `File` slices without copying.
+ */
+import { hex } from "../util/bigint.js";
+import { type AddressRange, type BlobSource, ImageError, type ImageRegion } from "./source.js";
+
+export type Segment =
+  | { readonly kind: "bytes"; readonly data: Uint8Array }
+  | { readonly kind: "zeros"; readonly length: bigint }
+  | {
+      readonly kind: "blob";
+      readonly source: BlobSource;
+      /** Which input region (index) this slice comes from. */
+      readonly region: number;
+      readonly offset: bigint;
+      readonly length: bigint;
+    };
+
+/** A blob slice with the guest address its first byte lands at. */
+export interface PlacedSlice {
+  readonly addr: bigint;
+  readonly region: number;
+  readonly source: BlobSource;
+  readonly offset: bigint;
+  readonly length: bigint;
+}
+
+export function segmentLength(s: Segment): bigint {
+  return s.kind === "bytes" ? BigInt(s.data.length) : s.length;
+}
+
+export function planLength(plan: readonly Segment[]): bigint {
+  let n = 0n;
+  for (const s of plan) n += segmentLength(s);
+  return n;
+}
+
+function checkRegions(regions: readonly ImageRegion[]): void {
+  regions.forEach((r, i) => {
+    if (r.size < 0n || r.size > r.source.size)
+      throw new ImageError(
+        "region-exceeds-source",
+        `region ${i}${r.name ? ` (${r.name})` : ""} wants ${r.size} bytes but its source has ${r.source.size}; refresh the blob's size from the file`,
+      );
+  });
+}
+
+/** The default range: lowest to highest byte of the non-empty regions. */
+export function regionsSpan(regions: readonly ImageRegion[]): AddressRange {
+  let start: bigint | undefined;
+  let end: bigint | undefined;
+  for (const r of regions) {
+    if (r.size === 0n) continue;
+    if (start === undefined || r.addr < start) start = r.addr;
+    if (end === undefined || r.addr + r.size > end) end = r.addr + r.size;
+  }
+  if (start === undefined || end === undefined)
+    throw new ImageError("bad-range", "no region has any bytes; there is no image to write");
+  return { start, end };
+}
+
+/**
+ * Which region supplies each byte of `range`: non-overlapping slices in address order. Where
+ * regions overlap the LATER one in the list wins — the order of writes. Pass regions in the
+ * order QEMU writes them at reset (its ROM list order) to get QEMU's result; QEMU refuses most
+ * overlaps anyway (see qemu-boot.md).
+ */
+export function resolveSlices(regions: readonly ImageRegion[], range?: AddressRange): PlacedSlice[] {
+  checkRegions(regions);
+  const r = range ?? regionsSpan(regions);
+  if (r.end <= r.start)
+    throw new ImageError(
+      "bad-range",
+      `range ${hex(r.start)}:${hex(r.end)} is empty; give START:END with END > START`,
+    );
+  const cuts = new Set<bigint>([r.start, r.end]);
+  for (const g of regions) {
+    for (const a of [g.addr, g.addr + g.size]) if (a > r.start && a < r.end) cuts.add(a);
+  }
+  const points = [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const out: PlacedSlice[] = [];
+  for (let k = 0; k + 1 < points.length; k++) {
+    const a = points[k]!;
+    const b = points[k + 1]!;
+    let win = -1;
+    regions.forEach((g, i) => {
+      if (g.size > 0n && g.addr <= a && g.addr + g.size >= b) win = i;
+    });
+    if (win < 0) continue;
+    const g = regions[win]!;
+    const prev = out[out.length - 1];
+    if (prev && prev.region === win && prev.addr + prev.length === a) {
+      out[out.length - 1] = { ...prev, length: prev.length + (b - a) };
+    } else out.push({ addr: a, region: win, source: g.source, offset: a - g.addr, length: b - a });
+  }
+  return out;
+}
+
+/** A raw image of `range` (default: the regions' span): blob bytes where placed, zeros between. */
+export function planRaw(regions: readonly ImageRegion[], range?: AddressRange): Segment[] {
+  const r = range ?? regionsSpan(regions);
+  const plan: Segment[] = [];
+  let at = r.start;
+  for (const s of resolveSlices(regions, r)) {
+    if (s.addr > at) plan.push({ kind: "zeros", length: s.addr - at });
+    plan.push({ kind: "blob", source: s.source, region: s.region, offset: s.offset, length: s.length });
+    at = s.addr + s.length;
+  }
+  if (r.end > at) plan.push({ kind: "zeros", length: r.end - at });
+  return plan;
+}

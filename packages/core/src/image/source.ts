@@ -1,0 +1,55 @@
+/**
+ * The image writer's injected I/O: where blob bytes come from and where image bytes go. The core
+ * never opens files; the CLI passes file handles, the browser `File.slice`.
+ */
+
+/** Random-access bytes of one blob (a file). */
+export interface BlobSource {
+  /** Total size in bytes. */
+  readonly size: bigint;
+  /**
+   * Reads `length` bytes (≤ 1 MiB per call from the writers) at `offset`. Must return exactly
+   * `length` bytes; the writers check and fail with `short-read` otherwise.
+   */
+  read(offset: bigint, length: number): Promise<Uint8Array>;
+}
+
+/** Where an image goes. A chunk may be retained by the sink: writers never mutate it afterwards. */
+export interface ByteSink {
+  write(chunk: Uint8Array): Promise<void>;
+}
+
+/** One blob placed in guest memory. */
+export interface ImageRegion {
+  readonly addr: bigint;
+  /** Bytes of `source` to place (from its start); at most `source.size`. */
+  readonly size: bigint;
+  readonly source: BlobSource;
+  /** For messages, e.g. the file name. */
+  readonly name?: string;
+}
+
+/** An inclusive-exclusive address range `[start, end)`. */
+export interface AddressRange {
+  readonly start: bigint;
+  readonly end: bigint;
+}
+
+/**
+ * Image writer errors:
+ * - `region-exceeds-source`: a region's size is larger than its source.
+ * - `bad-range`: the range is empty, reversed, or the regions are all empty.
+ * - `address-too-high`: the format cannot express an address (Intel HEX: ≥ 4 GiB; ELF32: ≥ 4 GiB).
+ * - `short-read`: a source returned fewer bytes than asked (the file changed or was truncated).
+ */
+export type ImageErrorCode = "region-exceeds-source" | "bad-range" | "address-too-high" | "short-read";
+
+export class ImageError extends Error {
+  constructor(
+    readonly code: ImageErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ImageError";
+  }
+}

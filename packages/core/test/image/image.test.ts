@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { type ImageFormat, writeImage } from "../../src/image/image.js";
+import { planRaw } from "../../src/image/plan.js";
+import { type BlobSource, ImageError, type ImageRegion } from "../../src/image/source.js";
+import { CHUNK } from "../../src/image/write.js";
+
+export function memSource(bytes: Uint8Array): BlobSource {
+  return { size: BigInt(bytes.length), read: async (o, n) => bytes.slice(Number(o), Number(o) + n) };
+}
+const fill = (n: number, v: number) => new Uint8Array(n).fill(v);
+
+async function image(regions: ImageRegion[], format: ImageFormat, range?: { start: bigint; end: bigint }) {
+  const parts: Uint8Array[] = [];
+  await writeImage(
+    regions,
+    { write: async (c) => void parts.push(c.slice()) },
+    { format, arch: "aarch64", range },
+  );
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+describe("raw image", () => {
+  it("fills gaps with zeros and lets a later region win where regions overlap", async () => {
+    const a = { addr: 0x1000n, size: 4n, source: memSource(fill(4, 1)) };
+    const b = { addr: 0x1002n, size: 4n, source: memSource(fill(4, 2)) };
+    const c = { addr: 0x1008n, size: 2n, source: memSource(fill(2, 3)) };
+    expect([...(await image([a, b, c], "raw"))]).toEqual([1, 1, 2, 2, 2, 2, 0, 0, 3, 3]);
+    expect([...(await image([b, a], "raw"))]).toEqual([1, 1, 1, 1, 2, 2]);
+    expect([...(await image([a], "raw", { start: 0xffen, end: 0x1002n }))]).toEqual([0, 0, 1, 1]);
+  });
+
+  it("plans a sparse 4 GiB span as two blob slices and zero runs", () => {
+    const big = { size: 512n << 20n, read: async () => new Uint8Array(0) };
+    const plan = planRaw([
+      { addr: 0x40000000n, size: big.size, source: big },
+      { addr: 0x40000000n + (4n << 30n) - big.size, size: big.size, source: big },
+    ]);
+    expect(plan.map((s) => [s.kind, s.kind === "bytes" ? s.data.length : s.length])).toEqual([
+      ["blob", 512n << 20n],
+      ["zeros", 3n << 30n],
+      ["blob", 512n << 20n],
+    ]);
+  });
+
+  it("reads blobs in chunks of at most 1 MiB and fails on a short read", async () => {
+    const sizes: number[] = [];
+    const src: BlobSource = { size: 3n << 20n, read: async (_o, n) => (sizes.push(n), new Uint8Array(n)) };
+    await image([{ addr: 0n, size: src.size, source: src }], "raw");
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(CHUNK);
+    const short: BlobSource = { size: 10n, read: async () => new Uint8Array(3) };
+    await expect(image([{ addr: 0n, size: 10n, source: short }], "raw")).rejects.toMatchObject({
+      code: "short-read",
+    });
+  });
+
+  it("rejects regions larger than their source and empty ranges", async () => {
+    await expect(
+      image([{ addr: 0n, size: 5n, source: memSource(fill(4, 1)) }], "raw"),
+    ).rejects.toBeInstanceOf(ImageError);
+    await expect(image([{ addr: 0n, size: 0n, source: memSource(fill(4, 1)) }], "raw")).rejects.toMatchObject(
+      { code: "bad-range" },
+    );
+  });
+});
+
+describe("Intel HEX", () => {
+  it("writes type 04 records, 16-byte data records that never cross 64 KiB, and an EOF record", async () => {
+    const text = new TextDecoder().decode(
+      await image([{ addr: 0x4000fff8n, size: 20n, source: memSource(fill(20, 0xab)) }], "ihex"),
+    );
+    // Expected lines: `objcopy -I binary -O ihex --change-addresses 0x4000fff8` (binutils), minus its
+    // type 05 start-address record, which guestmap does not write.
+    expect(text.split("\r\n")).toEqual([
+      ":020000044000BA",
+      ":08FFF800ABABABABABABABABA9",
+      ":020000044001B9",
+      ":0C000000ABABABABABABABABABABABABF0",
+      ":00000001FF",
+      "",
+    ]);
+  });
+  it("refuses addresses at or above 4 GiB", async () => {
+    await expect(
+      image([{ addr: 0xfffffffen, size: 4n, source: memSource(fill(4, 1)) }], "ihex"),
+    ).rejects.toMatchObject({
+      code: "address-too-high",
+    });
+  });
+});
