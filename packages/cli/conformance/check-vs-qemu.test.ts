@@ -1,0 +1,239 @@
+/**
+ * Every collision `guestmap check` reports, shown on the real QEMU 7.2: where we say QEMU refuses
+ * to start, it does (with the message we quote); where we say it starts and silently corrupts
+ * memory, it starts, and `pmemsave` shows the blob's bytes overwritten.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { infoRoms, pmemsave, QemuRefused } from "../../core/conformance/qemu.js";
+import { haveTool } from "../../core/conformance/tools.js";
+import { arm64Image, cpioBlob, rawBlob } from "../../core/test/fixtures/kernels.js";
+import { runCli } from "../test/run-cli.js";
+
+const dir = mkdtempSync(join(tmpdir(), "guestmap-collide-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const files: Record<string, Uint8Array> = {
+  "xen.bin": rawBlob(0x1000, 11),
+  "initrd.bin": cpioBlob(0x3000, 12),
+  "blob.bin": cpioBlob(0x20000, 13),
+  "small.bin": cpioBlob(0x1000, 14),
+  "empty.bin": new Uint8Array(0),
+  "Image-bss": arm64Image(0x1000, 0n, 0x400000n, 15),
+  "huge.bin": rawBlob(130 << 20, 16),
+};
+for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
+
+const A64 = ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a57", "-m", "2G"];
+const RV64 = ["qemu-system-riscv64", "-M", "virt", "-m", "1G"];
+const gl = (props: string) => ["-device", `guest-loader,${props}`];
+
+interface Collision {
+  label: string;
+  argv: string[];
+  code: string;
+  severity: "error" | "warning";
+  qemu: "starts" | "refuses";
+  /** Text QEMU prints when it refuses. */
+  stderr?: RegExp;
+  /** When QEMU starts: this blob's bytes at this address are overwritten by QEMU's own data. */
+  overwritten?: { file: string; fileOffset: number; addr: bigint; length: number };
+}
+
+const CASES: Collision[] = [
+  {
+    label: "ARM: a module under QEMU's DTB (the seed's rootfs > 16 MiB)",
+    argv: [...A64, "-kernel", "xen.bin", ...gl("addr=0x47ff0000,initrd=blob.bin")],
+    code: "overlap",
+    severity: "error",
+    qemu: "starts",
+    overwritten: { file: "blob.bin", fileOffset: 0x10000, addr: 0x48000000n, length: 0x10000 },
+  },
+  {
+    label: "ARM: a module over the boot stub",
+    argv: [...A64, "-kernel", "xen.bin", ...gl("addr=0x40000000,initrd=small.bin")],
+    code: "overlap",
+    severity: "error",
+    qemu: "starts",
+    overwritten: { file: "small.bin", fileOffset: 0, addr: 0x40000000n, length: 0x28 },
+  },
+  {
+    label: "ARM: a module over -kernel",
+    argv: [...A64, "-kernel", "xen.bin", ...gl("addr=0x40080000,initrd=small.bin")],
+    code: "overlap",
+    severity: "error",
+    qemu: "starts",
+    overwritten: { file: "small.bin", fileOffset: 0, addr: 0x40080000n, length: 0x1000 },
+  },
+  {
+    label: "ARM: a module over -initrd",
+    argv: [...A64, "-kernel", "xen.bin", "-initrd", "initrd.bin", ...gl("addr=0x48000000,initrd=small.bin")],
+    code: "overlap",
+    severity: "error",
+    qemu: "starts",
+    overwritten: { file: "small.bin", fileOffset: 0, addr: 0x48000000n, length: 0x1000 },
+  },
+  {
+    label: "ARM: two modules overlap each other",
+    argv: [...A64, ...gl("addr=0x50000000,initrd=blob.bin"), ...gl("addr=0x50010000,initrd=small.bin")],
+    code: "overlap",
+    severity: "error",
+    qemu: "refuses",
+    stderr: /Some ROM regions are overlapping/,
+  },
+  {
+    label: "RISC-V: a module over the FDT",
+    argv: [...RV64, ...gl("addr=0xbfe00000,initrd=small.bin")],
+    code: "overlap",
+    severity: "error",
+    qemu: "refuses",
+    stderr: /Some ROM regions are overlapping/,
+  },
+  {
+    label: "RISC-V: a module over OpenSBI",
+    argv: [...RV64, ...gl("addr=0x80010000,initrd=small.bin")],
+    code: "overlap",
+    severity: "error",
+    qemu: "refuses",
+    stderr: /Some ROM regions are overlapping/,
+  },
+  {
+    label: "RISC-V: a module over -kernel",
+    argv: [...RV64, "-kernel", "xen.bin", ...gl("addr=0x80200000,initrd=small.bin")],
+    code: "overlap",
+    severity: "error",
+    qemu: "refuses",
+    stderr: /Some ROM regions are overlapping/,
+  },
+  {
+    label: "ARM: a module on the UART, outside RAM",
+    argv: [...A64, ...gl("addr=0x09000000,initrd=small.bin")],
+    code: "outside-ram",
+    severity: "error",
+    qemu: "starts",
+  },
+  {
+    label: "ARM: a module past the end of 2 GiB of RAM",
+    argv: [...A64, ...gl("addr=0xc0000000,initrd=small.bin")],
+    code: "outside-ram",
+    severity: "error",
+    qemu: "starts",
+  },
+  {
+    label: "a kernel's BSS (image_size) running into the next module",
+    argv: [...A64, ...gl("addr=0x50000000,kernel=Image-bss"), ...gl("addr=0x50200000,initrd=small.bin")],
+    code: "bss-overlap",
+    severity: "warning",
+    qemu: "starts",
+  },
+  {
+    label: "two modules at one address",
+    argv: [...A64, ...gl("addr=0x50000000,initrd=small.bin"), ...gl("addr=0x50000000,kernel=xen.bin")],
+    code: "duplicate-addr",
+    severity: "error",
+    qemu: "refuses",
+    stderr: /FDT_ERR_EXISTS/,
+  },
+  {
+    label: "a module file larger than RAM",
+    argv: [
+      "qemu-system-aarch64",
+      "-M",
+      "virt",
+      "-cpu",
+      "cortex-a57",
+      "-m",
+      "128M",
+      ...gl("addr=0x41000000,initrd=huge.bin"),
+    ],
+    code: "too-large",
+    severity: "error",
+    qemu: "refuses",
+    stderr: /Cannot load specified image/,
+  },
+  {
+    label: "an empty module file (7.2 writes a size-0 node)",
+    argv: [...A64, ...gl("addr=0x50000000,initrd=empty.bin")],
+    code: "empty-file",
+    severity: "warning",
+    qemu: "starts",
+  },
+  {
+    label: "a stanza without an address",
+    argv: [...A64, ...gl("kernel=xen.bin")],
+    code: "addr-zero",
+    severity: "error",
+    qemu: "refuses",
+    stderr: /Need to specify the address of guest blob/,
+  },
+  {
+    label: "kernel and initrd in one stanza",
+    argv: [...A64, ...gl("addr=0x50000000,kernel=xen.bin,initrd=small.bin")],
+    code: "kernel-and-initrd",
+    severity: "error",
+    qemu: "refuses",
+    stderr: /Cannot specify a kernel and initrd in same stanza/,
+  },
+  {
+    label: "bootargs on an initrd",
+    argv: [...A64, ...gl("addr=0x50000000,initrd=small.bin,bootargs=quiet")],
+    code: "bootargs-on-initrd",
+    severity: "error",
+    qemu: "refuses",
+    stderr: /Boot args only relevant to kernel blobs/,
+  },
+  {
+    label: "a stanza with no file",
+    argv: [...A64, ...gl("addr=0x50000000")],
+    code: "no-file",
+    severity: "error",
+    qemu: "refuses",
+    stderr: /Need to specify a kernel or initrd image/,
+  },
+];
+
+describe.skipIf(!haveTool("qemu-system-aarch64") || !haveTool("qemu-system-riscv64"))(
+  "guestmap check's collisions, shown on QEMU 7.2",
+  () => {
+    for (const c of CASES) {
+      it(c.label, async () => {
+        const r = await runCli(["check", "--json", "--qemu", "7.2", "--", ...c.argv], dir);
+        const ds = JSON.parse(r.stdout).diagnostics as { code: string; severity: string; message: string }[];
+        const d = ds.find((x) => x.code === c.code);
+        expect(d, `${c.code} in ${r.stdout}`).toBeDefined();
+        expect(d!.severity).toBe(c.severity);
+        expect(r.code).toBe(ds.some((x) => x.severity === "error") ? 1 : 0);
+        const [bin, ...args] = c.argv;
+        if (c.qemu === "refuses") {
+          if (c.code === "overlap") expect(d!.message).toMatch(/refuses to start/);
+          let err: unknown;
+          try {
+            infoRoms(bin!, args, dir);
+          } catch (e) {
+            err = e;
+          }
+          expect(err).toBeInstanceOf(QemuRefused);
+          expect((err as QemuRefused).stderr).toMatch(c.stderr!);
+        } else {
+          if (c.code === "overlap") expect(d!.message).toMatch(/starts without a word/);
+          expect(() => infoRoms(bin!, args, dir)).not.toThrow();
+          if (c.overwritten) {
+            const o = c.overwritten;
+            const ram = pmemsave(bin!, args, o.addr, BigInt(o.length), dir);
+            const mine = files[o.file]!.subarray(o.fileOffset, o.fileOffset + o.length);
+            // QEMU's own blob won: RAM holds something other than the module's bytes.
+            expect(Buffer.from(ram).equals(Buffer.from(mine))).toBe(false);
+          }
+        }
+      });
+    }
+
+    it("the DTB that overwrites a module is QEMU's (magic d00dfeed where the module's bytes should be)", () => {
+      const [bin, ...args] = CASES[0]!.argv;
+      const ram = pmemsave(bin!, args, 0x48000000n, 4n, dir);
+      expect(Array.from(ram)).toEqual([0xd0, 0x0d, 0xfe, 0xed]);
+    });
+  },
+);
