@@ -1,0 +1,199 @@
+/**
+ * `guestmap export [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json]
+ *   [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END] (LAYOUT.json | -- ARGV...)`
+ *
+ * Writes the QEMU command line (to stdout when neither --cmdline nor --image is given) and/or the
+ * memory image of the guest-loader and generic-loader blobs. Blob paths in the command line are
+ * rewritten relative to the cwd, where the user will run it. Outputs are written atomically and
+ * never over an input file.
+ */
+import { isAbsolute, resolve } from "node:path";
+import {
+  COMMAND_FORMATS,
+  type CommandFormat,
+  exportArgv,
+  formatCommand,
+  IMAGE_FORMATS,
+  ImageError,
+  type ImageFormat,
+  type ImageRegion,
+  type Layout,
+  parseSize,
+  writeImage,
+} from "@guestmap/core";
+import { loadInput, parseCommon } from "../input.js";
+import { type Io, UsageError } from "../io.js";
+import { type FileBlobSource, openAtomicSink, openFileSource } from "../node-io.js";
+import { rebaseLayout } from "./import.js";
+
+const USAGE =
+  "usage: guestmap export [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json] [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END] (LAYOUT.json | -- QEMU-ARGV...)";
+
+interface ExportArgs {
+  cmdline?: string;
+  cmdlineFormat: CommandFormat;
+  image?: string;
+  imageFormat?: ImageFormat;
+  range?: { start: bigint; end: bigint };
+  /** Non-option arguments (the layout file). */
+  positional: string[];
+}
+
+function parseRange(text: string): { start: bigint; end: bigint } {
+  const [a, b, ...more] = text.split(":");
+  const start = a === undefined ? undefined : parseSize(a);
+  const end = b === undefined ? undefined : parseSize(b);
+  if (more.length > 0 || start === undefined || end === undefined || end <= start)
+    throw new UsageError(
+      `--image-range ${text}: expected START:END with END > START, e.g. 0x40000000:0x48000000 (END exclusive)`,
+    );
+  return { start, end };
+}
+
+function parseArgs(rest: string[]): ExportArgs {
+  const out: ExportArgs = { cmdlineFormat: "line", positional: [] };
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    const eq = a.indexOf("=");
+    const name = a.startsWith("--") && eq > 0 ? a.slice(0, eq) : a;
+    const value = () => {
+      const v = a.startsWith("--") && eq > 0 ? a.slice(eq + 1) : rest[++i];
+      if (v === undefined) throw new UsageError(`${name} needs a value; ${USAGE}`);
+      return v;
+    };
+    switch (name) {
+      case "--cmdline":
+        out.cmdline = value();
+        break;
+      case "--cmdline-format": {
+        const v = value();
+        if (!COMMAND_FORMATS.includes(v as CommandFormat))
+          throw new UsageError(`--cmdline-format ${v}: expected one of ${COMMAND_FORMATS.join(", ")}`);
+        out.cmdlineFormat = v as CommandFormat;
+        break;
+      }
+      case "--image":
+        out.image = value();
+        break;
+      case "--image-format": {
+        const v = value();
+        if (!IMAGE_FORMATS.includes(v as ImageFormat))
+          throw new UsageError(`--image-format ${v}: expected one of ${IMAGE_FORMATS.join(", ")}`);
+        out.imageFormat = v as ImageFormat;
+        break;
+      }
+      case "--image-range":
+        out.range = parseRange(value());
+        break;
+      default:
+        if (name.startsWith("-")) throw new UsageError(`unknown option '${a}'; ${USAGE}`);
+        out.positional.push(a);
+    }
+  }
+  return out;
+}
+
+function formatFromName(path: string): ImageFormat {
+  if (/\.elf$/i.test(path)) return "elf";
+  if (/\.(hex|ihex|ihx)$/i.test(path)) return "ihex";
+  return "raw";
+}
+
+/** Every file a layout names, resolved: outputs must not replace any of them. */
+function inputFiles(layout: Layout, baseDir: string): string[] {
+  const files: string[] = [];
+  const add = (p?: string) => p !== undefined && files.push(resolve(baseDir, p));
+  if (layout.machine.bios.kind === "file") add(layout.machine.bios.file.path);
+  add(layout.kernel?.path);
+  add(layout.initrd?.path);
+  add(layout.dtb?.path);
+  for (const m of layout.modules) add((m.kernel ?? m.initrd)?.path);
+  for (const l of layout.loaders) add(l.file.path);
+  return files;
+}
+
+async function writeText(path: string, text: string, inputs: string[], mode: number): Promise<void> {
+  const sink = await openAtomicSink(path, inputs, mode);
+  try {
+    await sink.write(new Uint8Array(Buffer.from(text, "utf8")));
+    await sink.commit();
+  } catch (e) {
+    await sink.abort();
+    throw e;
+  }
+}
+
+export async function run(args: string[], io: Io): Promise<number> {
+  const common = parseCommon(args, { json: false });
+  const ex = parseArgs(common.rest);
+  const input = await loadInput({ ...common, rest: ex.positional }, io);
+  const layout = { ...input.layout, ...(common.qemu && { qemu: common.qemu }) };
+  const inputs = [...inputFiles(layout, input.baseDir), ...(input.layoutPath ? [input.layoutPath] : [])];
+
+  if (ex.cmdline !== undefined || ex.image === undefined) {
+    const e = exportArgv(rebaseLayout(layout, input.baseDir, io.cwd));
+    if (!e.ok) {
+      for (const i of e.issues) io.stderr(`guestmap export: error: ${i.message}\n`);
+      return 1;
+    }
+    const script = formatCommand(e.groups, ex.cmdlineFormat);
+    if (ex.cmdline === undefined) io.stdout(script);
+    else {
+      const sh = ex.cmdlineFormat !== "json";
+      await writeText(
+        resolve(io.cwd, ex.cmdline),
+        sh ? `#!/bin/sh\n${script}` : script,
+        inputs,
+        sh ? 0o755 : 0o644,
+      );
+    }
+  }
+
+  if (ex.image !== undefined) {
+    const format = ex.imageFormat ?? formatFromName(ex.image);
+    const sources: FileBlobSource[] = [];
+    const regions: ImageRegion[] = [];
+    try {
+      const add = async (path: string, addr: bigint) => {
+        const abs = isAbsolute(path) ? path : resolve(input.baseDir, path);
+        const src = await openFileSource(abs).catch((err: Error) => {
+          throw new UsageError(`cannot read ${path}: ${err.message}`);
+        });
+        sources.push(src);
+        regions.push({ addr, size: src.size, source: src, name: path });
+      };
+      for (const m of layout.modules) {
+        const f = m.kernel ?? m.initrd;
+        if (f) await add(f.path, m.addr);
+      }
+      for (const l of layout.loaders) {
+        if (l.forceRaw !== true)
+          io.stderr(
+            `guestmap export: warning: loader ${l.file.path} is placed as raw bytes; QEMU would parse it if it is an ELF, uImage or Intel HEX file (add force-raw=on)\n`,
+          );
+        await add(l.file.path, l.addr);
+      }
+      if (regions.length === 0)
+        throw new UsageError("the layout has no guest-loader or loader blobs: there is no image to write");
+      const sink = await openAtomicSink(resolve(io.cwd, ex.image), inputs);
+      try {
+        await writeImage(regions, sink, {
+          format,
+          arch: layout.machine.arch,
+          ...(ex.range && { range: ex.range }),
+        });
+        await sink.commit();
+      } catch (e) {
+        await sink.abort();
+        if (e instanceof ImageError) {
+          io.stderr(`guestmap export: error: ${e.message}\n`);
+          return 1;
+        }
+        throw e;
+      }
+    } finally {
+      await Promise.all(sources.map((s) => s.close()));
+    }
+  }
+  return 0;
+}
