@@ -3,10 +3,9 @@
  * specification defines (big-endian cells, NUL-terminated strings, string lists).
  * String contents are UTF-8; DTBs in the wild are ASCII.
  */
+import { decodeUtf8Strict, encodeUtf8 } from "../util/text.js";
 import { FdtError } from "./errors.js";
 
-const utf8 = new TextEncoder();
-const utf8Strict = new TextDecoder("utf-8", { fatal: true });
 const U32_MAX = 0xffffffff;
 const U64_MAX = (1n << 64n) - 1n;
 
@@ -90,7 +89,7 @@ export function stringListValue(list: readonly string[]): Uint8Array {
   const parts = list.map((s, i) => {
     if (s.includes("\0"))
       throw new FdtError("BADVALUE", `string ${i} contains a NUL character; split it into a list`);
-    return utf8.encode(s);
+    return encodeUtf8(s);
   });
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length + 1, 0));
   let at = 0;
@@ -159,12 +158,8 @@ export function readStringList(value: Uint8Array): string[] {
   if (value.length === 0 || value[value.length - 1] !== 0) {
     throw new FdtError("BADVALUE", "value is not a NUL-terminated string list");
   }
-  let text: string;
-  try {
-    text = utf8Strict.decode(value.subarray(0, value.length - 1));
-  } catch {
-    throw new FdtError("BADVALUE", "string value is not valid UTF-8");
-  }
+  const text = decodeUtf8Strict(value.subarray(0, value.length - 1));
+  if (text === undefined) throw new FdtError("BADVALUE", "string value is not valid UTF-8");
   return text.split("\0");
 }
 
