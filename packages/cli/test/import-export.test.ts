@@ -16,7 +16,15 @@ function io() {
   const o = { out: "", err: "" };
   return {
     o,
-    io: { stdout: (s: string) => void (o.out += s), stderr: (s: string) => void (o.err += s), cwd: dir },
+    io: {
+      stdout: (s: string) => {
+        o.out += s;
+      },
+      stderr: (s: string) => {
+        o.err += s;
+      },
+      cwd: dir,
+    },
   };
 }
 

@@ -42,17 +42,21 @@ const SUFFIX: Record<string, bigint> = {
 };
 
 /**
- * Parses a user-typed size or address: `0x…` hex, decimal, optionally with a binary suffix
+ * Parses a user-typed size or address: `0x…` hex, or decimal optionally with a binary suffix
  * (K/M/G/T, KiB/MiB/GiB/TiB, case-insensitive; `_` digit separators allowed). Returns `undefined`
  * when the text is not such a number. Used for layout files and the UI; QEMU's own stricter
  * syntaxes (strtoull for `addr=`, `-m`) live with the command-line parser.
  */
 export function parseSize(text: string): bigint | undefined {
-  const m = /^\s*(0x[0-9a-f_]+|[0-9][0-9_]*)\s*([kmgt]i?b?|b)?\s*$/i.exec(text);
+  // Suffixes go with decimal only: in "0x4b" the b is a hex digit.
+  const m = /^\s*(?:(0x[0-9a-f_]+)|([0-9][0-9_]*)\s*([kmgt]i?b?|b)?)\s*$/i.exec(text);
   if (!m) return undefined;
-  const digits = m[1]!.replace(/_/g, "");
-  if (digits === "0x" || digits === "") return undefined;
-  const mult = SUFFIX[(m[2] ?? "").toLowerCase().replace(/^([kmgt])b$/, "$1")];
+  if (m[1]) {
+    const digits = m[1].replace(/_/g, "");
+    return digits === "0x" ? undefined : BigInt(digits);
+  }
+  const digits = m[2]!.replace(/_/g, "");
+  const mult = SUFFIX[(m[3] ?? "").toLowerCase().replace(/^([kmgt])b$/, "$1")];
   if (mult === undefined) return undefined;
   return BigInt(digits) * mult;
 }
