@@ -50,7 +50,13 @@ describe("raw image", () => {
 
   it("reads blobs in chunks of at most 1 MiB and fails on a short read", async () => {
     const sizes: number[] = [];
-    const src: BlobSource = { size: 3n << 20n, read: async (_o, n) => (sizes.push(n), new Uint8Array(n)) };
+    const src: BlobSource = {
+      size: 3n << 20n,
+      read: async (_o, n) => {
+        sizes.push(n);
+        return new Uint8Array(n);
+      },
+    };
     await image([{ addr: 0n, size: src.size, source: src }], "raw");
     expect(Math.max(...sizes)).toBeLessThanOrEqual(CHUNK);
     const short: BlobSource = { size: 10n, read: async () => new Uint8Array(3) };
