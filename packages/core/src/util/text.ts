@@ -17,7 +17,6 @@ const g = globalThis as unknown as {
 const encoder = new g.TextEncoder();
 const utf8 = new g.TextDecoder("utf-8");
 const utf8Strict = new g.TextDecoder("utf-8", { fatal: true });
-const latin1 = new g.TextDecoder("latin1");
 
 export function encodeUtf8(text: string): Uint8Array {
   return encoder.encode(text);
@@ -37,7 +36,12 @@ export function decodeUtf8Strict(bytes: Uint8Array): string | undefined {
   }
 }
 
-/** One char per byte: for fixed-width binary header fields. */
+/**
+ * One char per byte (U+0000–U+00FF): for fixed-width binary header fields. Not TextDecoder("latin1"),
+ * which is windows-1252 and remaps 0x80–0x9f.
+ */
 export function decodeLatin1(bytes: Uint8Array): string {
-  return latin1.decode(bytes);
+  let s = "";
+  for (const b of bytes) s += String.fromCharCode(b);
+  return s;
 }

@@ -1,0 +1,111 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { type Layout, LayoutFileError, parseLayoutJson, serializeLayout } from "../src/index.js";
+
+const doc = (over: Record<string, unknown> = {}) =>
+  JSON.stringify({ format: "guestmap-layout", version: 1, machine: { arch: "aarch64" }, ...over });
+
+function issuesOf(text: string) {
+  try {
+    parseLayoutJson(text, "l.json");
+  } catch (e) {
+    expect(e).toBeInstanceOf(LayoutFileError);
+    return (e as LayoutFileError).issues;
+  }
+  throw new Error("expected the layout to be rejected");
+}
+
+describe("layout file", () => {
+  it("fills QEMU's defaults: virt, 128 MiB, default bios, no blobs", () => {
+    const l = parseLayoutJson(doc());
+    expect(l.machine).toEqual({
+      arch: "aarch64",
+      type: "virt",
+      props: [],
+      ram: 128n << 20n,
+      bios: { kind: "default" },
+    });
+    expect(l.modules).toEqual([]);
+  });
+
+  it("reads addresses above 2^53 exactly", () => {
+    const l = parseLayoutJson(doc({ modules: [{ addr: "0xfffffffffffff000", initrd: { path: "r" } }] }));
+    expect(l.modules[0]!.addr).toBe(0xfffffffffffff000n);
+    expect(l.modules[0]!.id).toBe("m1");
+  });
+
+  it.each<[string, string, RegExp]>([
+    ["not JSON", "{", /not JSON/],
+    ["wrong format", JSON.stringify({ format: "x", version: 1, machine: { arch: "aarch64" } }), /format/],
+    ["unknown arch", doc({ machine: { arch: "x86_64" } }), /machine\.arch/],
+    [
+      "bad address",
+      doc({ modules: [{ addr: "0x4z", initrd: { path: "r" } }] }),
+      /modules\[0\]\.addr: expected an address/,
+    ],
+    [
+      "unsafe JSON number",
+      doc({ modules: [{ addr: 2 ** 60, initrd: { path: "r" } }] }),
+      /modules\[0\]\.addr: .*lose precision/,
+    ],
+    ["unknown field", doc({ modules: [{ adr: "0x1", initrd: { path: "r" } }] }), /modules\[0\]/],
+    [
+      "newer version",
+      JSON.stringify({ format: "guestmap-layout", version: 9, machine: { arch: "aarch64" } }),
+      /newer/,
+    ],
+    ["bad base64 head", doc({ kernel: { path: "k", head: "!!" } }), /kernel\.head: expected base64/],
+  ])("rejects %s, naming the field", (_label, text, re) => {
+    const issues = issuesOf(text);
+    expect(issues.map((i) => `${i.path}: ${i.message}`).join("\n")).toMatch(re);
+  });
+
+  const blob = fc.record(
+    {
+      path: fc.string({ minLength: 1 }),
+      size: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+      head: fc.uint8Array({ maxLength: 70 }),
+    },
+    { requiredKeys: ["path"] },
+  );
+  const layoutArb: fc.Arbitrary<Layout> = fc.record(
+    {
+      machine: fc.record({
+        arch: fc.constantFrom("aarch64", "arm", "riscv64", "riscv32"),
+        type: fc.constantFrom("virt", "sbsa-ref"),
+        props: fc.uniqueArray(fc.tuple(fc.stringMatching(/^[a-z][a-z-]{0,8}$/), fc.string()), {
+          selector: (p) => p[0],
+          maxLength: 3,
+        }),
+        ram: fc.bigInt({ min: 1n, max: 1n << 40n }),
+        bios: fc.constantFrom({ kind: "default" as const }, { kind: "none" as const }),
+      }),
+      modules: fc.array(
+        fc.record(
+          {
+            id: fc.stringMatching(/^m[0-9]{1,3}$/),
+            addr: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+            kernel: blob,
+            initrd: blob,
+            bootargs: fc.string(),
+          },
+          { requiredKeys: ["id", "addr"] },
+        ),
+        { maxLength: 5 },
+      ),
+      loaders: fc.constant([]),
+      extraArgs: fc.array(fc.array(fc.string(), { minLength: 1, maxLength: 2 }), { maxLength: 3 }),
+      append: fc.string(),
+    },
+    { requiredKeys: ["machine", "modules", "loaders", "extraArgs"] },
+  ) as fc.Arbitrary<Layout>;
+
+  it("serialize → parse is the identity (with heads kept)", () => {
+    fc.assert(
+      fc.property(layoutArb, (l) => {
+        expect(parseLayoutJson(serializeLayout(l, { withHeads: true }))).toEqual(l);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
