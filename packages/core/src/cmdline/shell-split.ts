@@ -13,6 +13,7 @@
  * operators `; | & < > ( )`, and a second command on a later line. Quoting the character (or
  * the word) makes it literal, which is what the messages suggest.
  */
+import { decodeUtf8Strict } from "../util/text.js";
 
 /** Where in the pasted text: 1-based line and column (in UTF-16 units), 0-based offset. */
 export interface TextPosition {
@@ -135,7 +136,7 @@ class Splitter {
 
   private flushBytes(): void {
     if (this.bytes.length === 0) return;
-    const s = decodeUtf8(this.bytes);
+    const s = decodeUtf8Strict(Uint8Array.from(this.bytes));
     if (s === undefined)
       this.fail(
         "invalid-utf8",
@@ -403,50 +404,4 @@ class Splitter {
     this.flushBytes();
     this.i++;
   }
-}
-
-/** Strict UTF-8 decoding of a byte list; `undefined` when it is not valid UTF-8. */
-export function decodeUtf8(bytes: readonly number[] | Uint8Array): string | undefined {
-  let out = "";
-  for (let i = 0; i < bytes.length; ) {
-    const b = bytes[i]!;
-    let cp: number;
-    let n: number;
-    if (b < 0x80) {
-      cp = b;
-      n = 0;
-    } else if (b >= 0xc2 && b < 0xe0) {
-      cp = b & 0x1f;
-      n = 1;
-    } else if (b >= 0xe0 && b < 0xf0) {
-      cp = b & 0x0f;
-      n = 2;
-    } else if (b >= 0xf0 && b < 0xf5) {
-      cp = b & 0x07;
-      n = 3;
-    } else return undefined;
-    for (let k = 1; k <= n; k++) {
-      const c = bytes[i + k];
-      if (c === undefined || (c & 0xc0) !== 0x80) return undefined;
-      cp = (cp << 6) | (c & 0x3f);
-    }
-    if ((n === 2 && cp < 0x800) || (n === 3 && (cp < 0x10000 || cp > 0x10ffff))) return undefined;
-    if (cp >= 0xd800 && cp <= 0xdfff) return undefined;
-    out += String.fromCodePoint(cp);
-    i += n + 1;
-  }
-  return out;
-}
-
-/** UTF-8 encoding of a string (no TextEncoder: the core has no DOM or Node types). */
-export function encodeUtf8(s: string): Uint8Array {
-  const out: number[] = [];
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    if (cp < 0x80) out.push(cp);
-    else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 63));
-    else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
-    else out.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
-  }
-  return Uint8Array.from(out);
 }
