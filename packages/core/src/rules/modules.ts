@@ -17,7 +17,8 @@ const INT_MAX = (1n << 31n) - 1n;
 export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
   const ram = layout.machine.ram;
-  const byAddr = new Map<bigint, string>();
+  // Keyed by hex text: V8 hashes bigint keys poorly (addresses differing only in high bits collide).
+  const byAddr = new Map<string, string>();
   layout.modules.forEach((m, i) => {
     const where = `-device guest-loader #${i + 1} (${m.id})`;
     const file = moduleFile(m);
@@ -95,7 +96,7 @@ export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
       }
     }
     if (m.addr !== 0n && file) {
-      const first = byAddr.get(m.addr);
+      const first = byAddr.get(hex(m.addr));
       if (first !== undefined) {
         out.push({
           severity: "error",
@@ -106,7 +107,7 @@ export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
           end: m.addr + (file.size ?? 1n),
         });
       } else {
-        byAddr.set(m.addr, `#${i + 1} (${m.id})`);
+        byAddr.set(hex(m.addr), `#${i + 1} (${m.id})`);
       }
     }
   });

@@ -10,12 +10,13 @@ import type { Placement, Region } from "../qemu/region.js";
 import { hex } from "../util/bigint.js";
 import { alignmentRule } from "./alignment.js";
 import { describeRegion, isUserRegion, type RuleContext } from "./context.js";
-import { nextFreeSlot } from "./free-slot.js";
+import { FreeSpaceIndex } from "./free-slot.js";
 import { intersections } from "./intervals.js";
 
 const KiB = 1n << 10n;
 
 export function overlapRule({ layout, placement }: RuleContext): Diagnostic[] {
+  let free: FreeSpaceIndex | undefined;
   const hits = intersections(
     placement.regions.map((r) => ({ start: r.addr, end: r.addr + r.size, item: r })),
   );
@@ -33,7 +34,8 @@ export function overlapRule({ layout, placement }: RuleContext): Diagnostic[] {
     }
     let fix: string;
     if (isUserRegion(mover)) {
-      const slot = suggestSlot(placement, mover, layout);
+      free ??= new FreeSpaceIndex(placement.regions, placement.ram);
+      const slot = suggestSlot(free, placement, mover, layout);
       fix = `Move ${mover.name} (${mover.id})${slot !== undefined ? ` to a free, aligned place such as ${hex(slot)}` : ""}.`;
     } else {
       fix = "Change -m, the kernel or the initrd so that QEMU places them apart.";
@@ -56,8 +58,16 @@ function shortName(r: Region): string {
   return r.name;
 }
 
-/** The nearest free slot at or above the blob (else anywhere in RAM), at the blob kind's alignment. */
-export function suggestSlot(placement: Placement, r: Region, layout: Layout): bigint | undefined {
+/**
+ * The nearest free slot at or above the blob (else anywhere in RAM), at the blob kind's alignment.
+ * The blob's own bytes count as occupied, so the answer never overlaps where it is now.
+ */
+export function suggestSlot(
+  free: FreeSpaceIndex,
+  placement: Placement,
+  r: Region,
+  layout: Layout,
+): bigint | undefined {
   const kind = r.role === "module-kernel" ? "kernel" : "initrd";
   const rule = alignmentRule(
     layout.machine.arch,
@@ -65,18 +75,10 @@ export function suggestSlot(placement: Placement, r: Region, layout: Layout): bi
     kind === "kernel" ? sniffHeader(r.file?.head) : undefined,
   );
   const align = rule.align > 4n * KiB && kind === "kernel" ? rule.align : 4n * KiB;
-  const ignore = new Set([r.id]);
-  const fromHere = nextFreeSlot(placement.regions, placement.ram, r.footprint, align, r.addr, ignore);
-  if (fromHere !== undefined) return fromHere + (kind === "kernel" ? rule.offset : 0n);
-  const any = nextFreeSlot(
-    placement.regions,
-    placement.ram,
-    r.footprint,
-    align,
-    placement.ram[0]?.start ?? 0n,
-    ignore,
-  );
-  return any === undefined ? undefined : any + (kind === "kernel" ? rule.offset : 0n);
+  const offset = kind === "kernel" ? rule.offset : 0n;
+  const need = r.footprint + offset;
+  const slot = free.find(need, align, r.addr) ?? free.find(need, align, placement.ram[0]?.start ?? 0n);
+  return slot === undefined ? undefined : slot + offset;
 }
 
 /**
