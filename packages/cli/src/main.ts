@@ -32,7 +32,8 @@ type Runner = (args: string[], io: Io) => Promise<number>;
 const COMMANDS: Record<string, () => Promise<{ run: Runner }>> = {
   placements: () => import("./commands/placements.js"),
   check: () => import("./commands/check.js"),
-  // import/export: wired in when their modules land
+  import: () => import("./commands/import.js"),
+  export: () => import("./commands/export.js"),
 };
 
 export async function main(argv: string[], io: Io): Promise<number> {
