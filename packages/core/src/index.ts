@@ -12,6 +12,7 @@ export * from "./cmdline/shell-quote.js";
 export * from "./cmdline/shell-split.js";
 export * from "./cmdline/suggest.js";
 export * from "./diagnostics.js";
+export * from "./dtb/index.js";
 export * from "./fdt/index.js";
 export * from "./headers/sniff.js";
 export * from "./image/elf.js";
