@@ -1,0 +1,19 @@
+import type { Blob as FileRef } from "@guestmap/core";
+import { useMutation } from "@tanstack/react-query";
+import { useGuestmap } from "../store/store";
+import { fileRef, saveFile } from "./file-store";
+
+/** Reads one opened file into a layout blob (keeping its bytes), then hands it to `then`. */
+export function useOpenFileRef(then: (ref: FileRef) => void) {
+  return useMutation({
+    mutationFn: async (file: File) => {
+      await saveFile(file);
+      return fileRef(file);
+    },
+    onSuccess: then,
+    onError: (e) =>
+      useGuestmap
+        .getState()
+        .noticed({ kind: "error", text: `Could not read the file: ${(e as Error).message}` }),
+  });
+}

@@ -1,0 +1,150 @@
+/** The drawn regions: RAM, QEMU's own placements (locked) and the guest-loader blobs. */
+import type { Region } from "@guestmap/core";
+import type { KeyboardEvent } from "react";
+import { addr, human } from "../ui/format";
+import { LockIcon } from "../ui/LockIcon";
+import { LANES } from "./geometry";
+import { roleLabel } from "./map-model";
+import { type Range, type Scale, toScreen, type View } from "./scale";
+
+export interface Hover {
+  readonly id: string;
+  readonly x: number;
+}
+
+function span(scale: Scale, view: View, start: bigint, end: bigint) {
+  const x0 = toScreen(scale, view, start);
+  const x1 = toScreen(scale, view, end);
+  return { left: x0, width: Math.max(2, x1 - x0) };
+}
+
+export function RamLane({ scale, view, ram }: { scale: Scale; view: View; ram: readonly Range[] }) {
+  return (
+    <>
+      {ram.map((r) => {
+        const s = span(scale, view, r.start, r.end);
+        return (
+          <div
+            key={r.start.toString()}
+            className="absolute overflow-hidden rounded-sm border border-ram-ink/30 bg-ram px-1 font-mono text-[10px] leading-[12px] whitespace-nowrap text-ram-ink"
+            style={{ top: LANES.ram.top, height: LANES.ram.height, left: s.left, width: s.width }}
+            title={`RAM [${addr(r.start)}, ${addr(r.end)}) ${human(r.end - r.start)}`}
+          >
+            <span className="sticky left-0">
+              RAM {addr(r.start)} – {addr(r.end)} · {human(r.end - r.start)}
+            </span>
+          </div>
+        );
+      })}
+    </>
+  );
+}
+
+export function QemuBlock(props: {
+  region: Region;
+  scale: Scale;
+  view: View;
+  selected: boolean;
+  onSelect(id: string): void;
+  onHover(h: Hover | undefined): void;
+}) {
+  const { region: r, scale, view } = props;
+  const s = span(scale, view, r.addr, r.addr + r.size);
+  return (
+    <button
+      type="button"
+      data-region-id={r.id}
+      aria-label={`QEMU ${roleLabel(r)} ${r.name} at ${addr(r.addr)}, ${human(r.size)} (locked)`}
+      aria-pressed={props.selected}
+      onClick={() => props.onSelect(r.id)}
+      onFocus={() => props.onSelect(r.id)}
+      onPointerEnter={(e) => props.onHover({ id: r.id, x: e.clientX })}
+      onPointerLeave={() => props.onHover(undefined)}
+      className={`absolute overflow-hidden rounded-[3px] border text-left font-mono text-[10px] leading-tight text-qemu-ink ${
+        props.selected ? "border-focus" : "border-qemu-ink/40"
+      } bg-qemu`}
+      style={{ top: LANES.qemu.top, height: LANES.qemu.height, left: s.left, width: s.width }}
+    >
+      {s.width > 34 && (
+        <span className="block truncate px-1 pt-0.5">
+          <LockIcon className="mr-1 opacity-70" />
+          {roleLabel(r)}
+          {r.role !== "dtb" && r.role !== "bootloader" ? ` ${r.name}` : ""}
+        </span>
+      )}
+      {s.width > 60 && <span className="block truncate px-1 text-qemu-ink/70">{addr(r.addr)}</span>}
+    </button>
+  );
+}
+
+const KIND_STYLE: Record<string, { bg: string; ink: string; border: string }> = {
+  "module-kernel": { bg: "bg-kernel/30", ink: "text-[#cfc8ff]", border: "border-kernel" },
+  "module-initrd": { bg: "bg-initrd/25", ink: "text-[#a6f0e6]", border: "border-initrd" },
+  loader: { bg: "bg-loader/25", ink: "text-[#f6d19d]", border: "border-loader" },
+};
+
+export function UserBlock(props: {
+  region: Region;
+  scale: Scale;
+  view: View;
+  selected: boolean;
+  dragging: boolean;
+  colliding: boolean;
+  onSelect(id: string): void;
+  onHover(h: Hover | undefined): void;
+  onKeyDown(e: KeyboardEvent<HTMLButtonElement>, id: string): void;
+}) {
+  const { region: r, scale, view } = props;
+  const file = span(scale, view, r.addr, r.addr + r.size);
+  const bss = r.footprint > r.size ? span(scale, view, r.addr + r.size, r.addr + r.footprint) : undefined;
+  const st = KIND_STYLE[r.role] ?? KIND_STYLE.loader!;
+  const kind = roleLabel(r);
+  return (
+    <>
+      {bss && (
+        <div
+          aria-hidden
+          data-bss-for={r.id}
+          className={`hatch pointer-events-none absolute rounded-r-[3px] border border-dashed ${st.border} ${st.ink} opacity-80`}
+          style={{
+            top: LANES.user.top + 6,
+            height: LANES.user.height - 12,
+            left: bss.left,
+            width: bss.width,
+          }}
+        >
+          {bss.width > 50 && (
+            <span className="absolute right-1 bottom-0 font-mono text-[9px] text-ink/80">
+              BSS {human(r.footprint - r.size)}
+            </span>
+          )}
+        </div>
+      )}
+      <button
+        type="button"
+        data-blob-id={r.id}
+        aria-label={`${r.name}, ${kind} at ${addr(r.addr)}, ${human(r.size)}. Arrow keys move, Delete removes.`}
+        aria-pressed={props.selected}
+        onFocus={() => props.onSelect(r.id)}
+        onClick={() => props.onSelect(r.id)}
+        onKeyDown={(e) => props.onKeyDown(e, r.id)}
+        onPointerEnter={(e) => props.onHover({ id: r.id, x: e.clientX })}
+        onPointerLeave={() => props.onHover(undefined)}
+        className={`absolute touch-none overflow-hidden rounded-[3px] border-2 text-left font-mono text-[11px] leading-tight ${st.bg} ${st.ink} ${
+          props.colliding ? "border-bad" : st.border
+        } ${props.selected ? "ring-2 ring-focus/80" : ""} ${props.dragging ? "cursor-grabbing opacity-90 shadow-lg shadow-black/50" : "cursor-grab"}`}
+        style={{ top: LANES.user.top, height: LANES.user.height, left: file.left, width: file.width }}
+      >
+        {file.width > 40 && (
+          <>
+            <span className="block truncate px-1.5 pt-1 font-semibold">{r.name}</span>
+            <span className="block truncate px-1.5 text-[10px] opacity-80">
+              {kind} · {human(r.size)}
+            </span>
+            <span className="block truncate px-1.5 text-[10px] opacity-70">{addr(r.addr)}</span>
+          </>
+        )}
+      </button>
+    </>
+  );
+}

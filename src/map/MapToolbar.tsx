@@ -1,0 +1,100 @@
+import { useRef } from "react";
+import { useGuestmap } from "../store/store";
+import { addr } from "../ui/format";
+import type { MapModel } from "./map-model";
+import { FIT, type Scale, viewFor, zoomAt } from "./scale";
+
+const btn =
+  "h-6 min-w-6 rounded border border-line bg-panel-2 px-2 text-[11px] text-ink hover:border-muted disabled:opacity-40";
+
+export function MapToolbar(props: {
+  width: number;
+  scale: Scale;
+  model: MapModel;
+  pointer: bigint | undefined;
+  onFiles(files: File[]): void;
+}) {
+  const mode = useGuestmap((s) => s.scaleMode);
+  const view = useGuestmap((s) => s.view);
+  const input = useRef<HTMLInputElement>(null);
+  const s = useGuestmap.getState;
+  const contentStart = props.model.occupied.reduce((a, r) => (r.start < a ? r.start : a), props.scale.end);
+  const contentEnd = props.model.occupied.reduce((a, r) => (r.end > a ? r.end : a), props.scale.start);
+  return (
+    <div className="flex flex-wrap items-center gap-1.5 border-b border-line px-2 py-1.5">
+      <h2 id="map-title" className="mr-2 text-[12px] font-semibold tracking-wide text-ink uppercase">
+        Memory map
+      </h2>
+      <button
+        type="button"
+        className={btn}
+        aria-label="Zoom out"
+        onClick={() => s().viewChanged(zoomAt(view, 1 / 2, props.width / 2, props.width))}
+      >
+        −
+      </button>
+      <button
+        type="button"
+        className={btn}
+        aria-label="Zoom in"
+        onClick={() => s().viewChanged(zoomAt(view, 2, props.width / 2, props.width))}
+      >
+        +
+      </button>
+      <button type="button" className={btn} onClick={() => s().viewChanged(FIT)}>
+        Fit RAM
+      </button>
+      <button
+        type="button"
+        className={btn}
+        onClick={() =>
+          s().viewChanged(
+            contentEnd > contentStart
+              ? viewFor(props.scale, { start: contentStart, end: contentEnd }, 0.03)
+              : FIT,
+          )
+        }
+      >
+        Fit content
+      </button>
+      <fieldset className="ml-1 flex overflow-hidden rounded border border-line text-[11px]">
+        <legend className="sr-only">Scale</legend>
+        {(["collapsed", "linear"] as const).map((m) => (
+          <label
+            key={m}
+            className={`cursor-pointer px-2 py-0.5 ${mode === m ? "bg-kernel/40 text-ink" : "text-muted"}`}
+          >
+            <input
+              type="radio"
+              name="scale"
+              className="sr-only"
+              checked={mode === m}
+              onChange={() => s().scaleModeChanged(m)}
+            />
+            {m === "collapsed" ? "Collapse gaps" : "Linear"}
+          </label>
+        ))}
+      </fieldset>
+      <button type="button" className={`${btn} ml-1`} onClick={() => input.current?.click()}>
+        Add files…
+      </button>
+      <input
+        ref={input}
+        type="file"
+        multiple
+        className="sr-only"
+        aria-label="Add files as guest-loader blobs"
+        tabIndex={-1}
+        onChange={(e) => {
+          const files = [...(e.currentTarget.files ?? [])];
+          e.currentTarget.value = "";
+          if (files.length) props.onFiles(files);
+        }}
+      />
+      <span className="ml-auto font-mono text-[11px] text-muted" aria-live="off">
+        {props.pointer !== undefined ? addr(props.pointer) : "drop files on the map"} · zoom ×
+        {view.zoom < 10 ? view.zoom.toFixed(1) : Math.round(view.zoom)}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,219 @@
+/**
+ * The memory map: RAM, QEMU's own placements (locked) and the guest-loader blobs on one address
+ * axis. Renders the store and turns events into store actions; drag and pan/zoom live in
+ * src/interaction, every rule in the core.
+ */
+import { moduleKind } from "@guestmap/core";
+import { type DragEvent, type KeyboardEvent, useEffect, useMemo, useState } from "react";
+import { useAddFiles } from "../io/add-files";
+import { moduleAlignment } from "../model/blob-rules";
+import { useCheck, useCommittedCheck } from "../store/derived";
+import { useGuestmap } from "../store/store";
+import { addr, human } from "../ui/format";
+import { useElementWidth } from "../ui/useElementWidth";
+import { Axis, Grid } from "./Axis";
+import { type Hover, QemuBlock, RamLane, UserBlock } from "./Blocks";
+import { LANES, MAP_HEIGHT } from "./geometry";
+import { MapToolbar } from "./MapToolbar";
+import { mapModel } from "./map-model";
+import { CollisionBands, DragGuides, HoverCard } from "./Overlays";
+import { collapsedScale, fromScreen, linearScale, stepAligned, toScreen, viewFor } from "./scale";
+import { useMapInteractions } from "./useMapInteractions";
+
+export function MemoryMap() {
+  const live = useCheck();
+  const committed = useCommittedCheck();
+  const layout = useGuestmap((s) => s.layout);
+  const mode = useGuestmap((s) => s.scaleMode);
+  const view = useGuestmap((s) => s.view);
+  const selection = useGuestmap((s) => s.selection);
+  const drag = useGuestmap((s) => s.drag);
+  const [ref, width] = useElementWidth<HTMLDivElement>();
+  const [hover, setHover] = useState<Hover>();
+  const [pointer, setPointer] = useState<bigint>();
+  const addFiles = useAddFiles();
+
+  const model = useMemo(() => mapModel(live, live.layout), [live]);
+  // The scale comes from the committed layout, so it holds still under a drag.
+  const frame = useMemo(() => mapModel(committed, layout), [committed, layout]);
+  const scale = useMemo(
+    () =>
+      mode === "linear"
+        ? linearScale(frame.domain.start, frame.domain.end, width)
+        : collapsedScale(frame.domain.start, frame.domain.end, frame.occupied, width),
+    [mode, frame, width],
+  );
+  useMapInteractions(ref, scale, layout);
+  const focus = useGuestmap((s) => s.focus);
+  useEffect(() => {
+    if (!focus) return;
+    const s = useGuestmap.getState();
+    s.viewChanged(viewFor(scale, focus, 0.25));
+    s.rangeFocused(undefined);
+  }, [focus, scale]);
+
+  const collidingIds = new Set(model.collisions.flatMap((c) => c.regions));
+  const dragAlign = drag ? layout.modules.find((m) => m.id === drag.id) : undefined;
+  const hovered = hover && [...model.qemu, ...model.user].find((r) => r.id === hover.id);
+
+  const onKeyDown = (e: KeyboardEvent<HTMLButtonElement>, id: string) => {
+    const s = useGuestmap.getState();
+    const users = model.user;
+    const i = users.findIndex((r) => r.id === id);
+    if (e.key === "ArrowLeft" || e.key === "ArrowRight") {
+      e.preventDefault();
+      const m = s.layout.modules.find((x) => x.id === id);
+      if (!m || !moduleKind(m)) return;
+      const rule = moduleAlignment(s.layout, m);
+      const steps = (e.key === "ArrowRight" ? 1 : -1) * (e.shiftKey ? 16 : 1);
+      s.dispatch({ type: "moveBlob", id, addr: stepAligned(m.addr, rule.align, rule.offset, steps) });
+    } else if (e.key === "ArrowUp" || e.key === "ArrowDown") {
+      e.preventDefault();
+      const next = users[(i + (e.key === "ArrowDown" ? 1 : -1) + users.length) % users.length];
+      if (next) {
+        s.selected(next.id);
+        document.querySelector<HTMLElement>(`[data-blob-id="${next.id}"]`)?.focus();
+      }
+    } else if (e.key === "Delete" || e.key === "Backspace") {
+      e.preventDefault();
+      s.dispatch({ type: "removeBlob", id });
+      const next = users[i + 1] ?? users[i - 1];
+      if (next)
+        requestAnimationFrame(() =>
+          document.querySelector<HTMLElement>(`[data-blob-id="${next.id}"]`)?.focus(),
+        );
+    }
+  };
+
+  const onDrop = (e: DragEvent<HTMLDivElement>) => {
+    e.preventDefault();
+    const files = [...e.dataTransfer.files];
+    if (!files.length) return;
+    const x = e.clientX - e.currentTarget.getBoundingClientRect().left;
+    addFiles.mutate({ files, at: fromScreen(scale, view, x) });
+  };
+
+  return (
+    <section
+      aria-labelledby="map-title"
+      className="flex min-w-0 flex-col rounded-md border border-line bg-panel"
+    >
+      <MapToolbar
+        width={width}
+        scale={scale}
+        model={model}
+        pointer={pointer}
+        onFiles={(files) => addFiles.mutate({ files })}
+      />
+      <div className="flex">
+        <div className="w-[74px] shrink-0 border-r border-line text-[10px] text-muted uppercase" aria-hidden>
+          <div style={{ height: LANES.ram.top }} />
+          <div className="pl-2" style={{ height: LANES.qemu.top - LANES.ram.top }}>
+            RAM
+          </div>
+          <div className="pl-2" style={{ height: LANES.user.top - LANES.qemu.top }}>
+            QEMU
+          </div>
+          <div className="pl-2 leading-tight" style={{ height: LANES.hits.top - LANES.user.top }}>
+            guest-
+            <br />
+            loader
+          </div>
+        </div>
+        <div
+          ref={ref}
+          data-testid="memory-map"
+          role="application"
+          aria-label="Memory map: drop files here; Tab to a blob, arrow keys move it"
+          className="relative min-w-0 flex-1 touch-none overflow-hidden select-none"
+          style={{ height: MAP_HEIGHT + 30 }}
+          onPointerMove={(e) =>
+            setPointer(fromScreen(scale, view, e.clientX - e.currentTarget.getBoundingClientRect().left))
+          }
+          onPointerLeave={() => setPointer(undefined)}
+          onDragOver={(e) => {
+            e.preventDefault();
+            e.dataTransfer.dropEffect = "copy";
+          }}
+          onDrop={onDrop}
+        >
+          <Grid scale={scale} view={view} />
+          <Axis scale={scale} view={view} />
+          {scale.kind === "collapsed" &&
+            scale.pieces
+              .filter((p) => !p.occupied && p.end - p.start > 0x100000n)
+              .map((p) => {
+                const x0 = toScreen(scale, view, p.start);
+                const x1 = toScreen(scale, view, p.end);
+                return x1 - x0 > 64 ? (
+                  <div
+                    key={p.start.toString()}
+                    aria-hidden
+                    className="pointer-events-none absolute overflow-hidden text-center font-mono text-[9px] whitespace-nowrap text-muted/70"
+                    style={{ left: x0, width: x1 - x0, top: LANES.user.top + LANES.user.height / 2 - 6 }}
+                  >
+                    {human(p.end - p.start)} free
+                  </div>
+                ) : null;
+              })}
+          <RamLane scale={scale} view={view} ram={model.ram} />
+          {model.qemu.map((r) => (
+            <QemuBlock
+              key={r.id}
+              region={r}
+              scale={scale}
+              view={view}
+              selected={selection === r.id}
+              onSelect={(id) => useGuestmap.getState().selected(id)}
+              onHover={setHover}
+            />
+          ))}
+          <CollisionBands model={model} scale={scale} view={view} />
+          {model.user.map((r) => (
+            <UserBlock
+              key={r.id}
+              region={r}
+              scale={scale}
+              view={view}
+              selected={selection === r.id}
+              dragging={drag?.id === r.id}
+              colliding={collidingIds.has(r.id)}
+              onSelect={(id) => useGuestmap.getState().selected(id)}
+              onHover={setHover}
+              onKeyDown={onKeyDown}
+            />
+          ))}
+          {model.placeholders.map((p) => (
+            <button
+              type="button"
+              key={p.id}
+              aria-label={`${p.name}: placeholder without a file at ${addr(p.addr)}`}
+              onClick={() => useGuestmap.getState().selected(p.id)}
+              className="absolute rounded-[3px] border-2 border-dashed border-muted px-1 font-mono text-[10px] text-muted"
+              style={{ left: toScreen(scale, view, p.addr), top: LANES.user.top, height: LANES.user.height }}
+            >
+              {p.name}?
+            </button>
+          ))}
+          {drag && (
+            <DragGuides
+              scale={scale}
+              view={view}
+              addr={drag.addr}
+              pointer={drag.pointer}
+              align={dragAlign ? moduleAlignment(layout, dragAlign).align : 1n}
+              width={width}
+            />
+          )}
+          {hovered && !drag && (
+            <HoverCard
+              region={hovered}
+              x={hover.x - (ref.current?.getBoundingClientRect().left ?? 0)}
+              width={width}
+            />
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}

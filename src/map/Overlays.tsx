@@ -1,0 +1,119 @@
+/** Collision bands, drag guides and the hover card. */
+import type { Region } from "@guestmap/core";
+import { addr, human } from "../ui/format";
+import { LANES, MAP_HEIGHT } from "./geometry";
+import type { MapModel } from "./map-model";
+import { roleLabel } from "./map-model";
+import { type Scale, toScreen, type View } from "./scale";
+
+export function CollisionBands({ model, scale, view }: { model: MapModel; scale: Scale; view: View }) {
+  return (
+    <>
+      {model.collisions.map((c) => {
+        const x0 = toScreen(scale, view, c.start);
+        const w = Math.max(3, toScreen(scale, view, c.end) - x0);
+        const color = c.severity === "error" ? "text-bad" : "text-warn";
+        return (
+          <div key={`${c.code}-${c.start}-${c.regions.join()}`}>
+            <div
+              aria-hidden
+              className="collision pointer-events-none absolute border-x border-bad"
+              style={{
+                left: x0,
+                width: w,
+                top: LANES.qemu.top - 4,
+                height: LANES.user.top + LANES.user.height - LANES.qemu.top + 8,
+              }}
+            />
+            <div
+              data-testid="collision"
+              className={`absolute font-mono text-[10px] whitespace-nowrap ${color}`}
+              style={{ left: x0, top: LANES.hits.top }}
+            >
+              ✕ {addr(c.start)}–{addr(c.end)} ({human(c.end - c.start)}) {c.code}
+            </div>
+          </div>
+        );
+      })}
+    </>
+  );
+}
+
+export function DragGuides(props: {
+  scale: Scale;
+  view: View;
+  addr: bigint;
+  pointer: bigint;
+  align: bigint;
+  width: number;
+}) {
+  const { scale, view } = props;
+  const guides: bigint[] = [];
+  for (let k = -3n; k <= 3n; k++) {
+    const a = props.addr + k * props.align;
+    if (a >= 0n) guides.push(a);
+  }
+  const px = toScreen(scale, view, props.pointer);
+  return (
+    <>
+      {guides.map((a) => {
+        const x = toScreen(scale, view, a);
+        if (x < 0 || x > props.width) return null;
+        return (
+          <div
+            key={a.toString()}
+            aria-hidden
+            className={`pointer-events-none absolute top-[22px] border-l ${a === props.addr ? "border-focus" : "border-dashed border-focus/35"}`}
+            style={{ left: x, height: MAP_HEIGHT - 22 }}
+          />
+        );
+      })}
+      <div
+        data-testid="pointer-address"
+        className="pointer-events-none absolute z-10 rounded bg-focus px-1 font-mono text-[10px] text-black"
+        style={{ left: Math.min(props.width - 90, Math.max(0, px + 6)), top: LANES.axis.top + 2 }}
+      >
+        {addr(props.pointer)}
+      </div>
+      <div
+        className="pointer-events-none absolute z-10 rounded border border-focus bg-bg px-1 font-mono text-[10px] text-focus"
+        style={{
+          left: Math.min(props.width - 150, Math.max(0, toScreen(scale, view, props.addr))),
+          top: LANES.user.top + LANES.user.height + 2,
+        }}
+      >
+        → {addr(props.addr)} (step {human(props.align)})
+      </div>
+    </>
+  );
+}
+
+export function HoverCard({ region, x, width }: { region: Region; x: number; width: number }) {
+  const end = region.addr + region.size;
+  return (
+    <div
+      role="tooltip"
+      className="pointer-events-none absolute z-20 w-64 rounded border border-line bg-panel-2/95 p-2 font-mono text-[11px] shadow-xl shadow-black/40"
+      style={{ left: Math.min(Math.max(0, x - 20), width - 260), top: LANES.hits.top + 20 }}
+    >
+      <div className="mb-1 font-sans font-semibold text-ink">
+        {region.name} <span className="font-normal text-muted">· {roleLabel(region)}</span>
+      </div>
+      <Row k="start" v={addr(region.addr)} />
+      <Row k="end (excl.)" v={addr(end)} />
+      <Row k="size" v={`${addr(region.size)} (${human(region.size)})`} />
+      {region.footprint > region.size && (
+        <Row k="footprint" v={`${addr(region.footprint)} → ${addr(region.addr + region.footprint)}`} />
+      )}
+    </div>
+  );
+}
+
+function Row({ k, v }: { k: string; v: string }) {
+  return (
+    <div className="flex justify-between gap-2">
+      <span className="text-muted">{k}</span>
+      <span className="text-ink">{v}</span>
+    </div>
+  );
+}

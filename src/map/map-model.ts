@@ -1,0 +1,82 @@
+/** What the map draws, derived from the core's placement and diagnostics. Pure. */
+import type { CheckResult, Diagnostic, Layout, Region } from "@guestmap/core";
+import type { Range } from "./scale";
+
+export interface MapModel {
+  readonly domain: Range;
+  /** Ranges that get their own width in the collapsed scale. */
+  readonly occupied: readonly Range[];
+  readonly ram: readonly Range[];
+  readonly qemu: readonly Region[];
+  readonly user: readonly Region[];
+  /** Modules without a known size or address (placeholders): drawn as markers. */
+  readonly placeholders: readonly { id: string; addr: bigint; name: string }[];
+  /** Exact byte ranges of collisions (overlap, bss-overlap), red on the map. */
+  readonly collisions: readonly (Range & {
+    severity: Diagnostic["severity"];
+    code: string;
+    regions: readonly string[];
+  })[];
+}
+
+const USER_ROLES = new Set(["module-kernel", "module-initrd", "loader"]);
+
+export function isUserRole(r: Region): boolean {
+  return USER_ROLES.has(r.role);
+}
+
+export function mapModel(result: CheckResult, layout: Layout): MapModel {
+  const { placement, diagnostics } = result;
+  const regions = placement.regions;
+  const ram = placement.ram.map((r) => ({ start: r.start, end: r.end }));
+  let lo = ram[0]?.start ?? 0n;
+  let hi = ram[ram.length - 1]?.end ?? 1n;
+  for (const r of regions) {
+    if (r.addr < lo) lo = r.addr;
+    const end = r.addr + (r.footprint > r.size ? r.footprint : r.size);
+    if (end > hi) hi = end;
+  }
+  const placeholders = layout.modules
+    .filter((m) => !regions.some((r) => r.id === m.id))
+    .map((m) => ({ id: m.id, addr: m.addr, name: (m.kernel ?? m.initrd)?.path ?? "(no file)" }));
+  const occupied: Range[] = [
+    ...regions.map((r) => ({ start: r.addr, end: r.addr + (r.footprint > r.size ? r.footprint : r.size) })),
+  ];
+  const collisions = diagnostics
+    .filter(
+      (d) =>
+        (d.code === "overlap" || d.code === "bss-overlap") && d.start !== undefined && d.end !== undefined,
+    )
+    .map((d) => ({ start: d.start!, end: d.end!, severity: d.severity, code: d.code, regions: d.regions }));
+  return {
+    domain: { start: lo, end: hi },
+    occupied,
+    ram,
+    qemu: regions.filter((r) => !isUserRole(r)),
+    user: regions.filter(isUserRole),
+    placeholders,
+    collisions,
+  };
+}
+
+/** QEMU's name for a region role, as the map labels it. */
+export function roleLabel(r: Region): string {
+  switch (r.role) {
+    case "bootloader":
+      return r.mem === "rom" ? "MROM" : "boot stub";
+    case "firmware":
+      return "firmware";
+    case "kernel":
+      return "-kernel";
+    case "initrd":
+      return "-initrd";
+    case "dtb":
+      return "DTB";
+    case "module-kernel":
+      return "kernel";
+    case "module-initrd":
+      return "initrd";
+    case "loader":
+      return "loader";
+  }
+}

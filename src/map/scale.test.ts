@@ -1,0 +1,78 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { clampView, collapsedScale, linearScale, snap, stepAligned, ticks, viewFor, zoomAt } from "./scale";
+
+const MiB = 1n << 20n;
+const base = 0x40000000n;
+
+describe("linearScale", () => {
+  it("maps the domain onto the width and back", () => {
+    const s = linearScale(base, base + 2048n * MiB, 1024);
+    expect(s.x(base)).toBe(0);
+    expect(s.x(base + 1024n * MiB)).toBe(512);
+    expect(s.addr(512)).toBe(base + 1024n * MiB);
+    expect(s.addr(-5)).toBe(base);
+  });
+});
+
+describe("collapsedScale", () => {
+  const occupied = [
+    { start: base, end: base + 0x28n },
+    { start: base + 0x200000n, end: base + 0x200000n + 30n * MiB },
+  ];
+  const s = collapsedScale(base, base + 2048n * MiB, occupied, 1000);
+  it("shows a 40-byte stub and a 30 MiB kernel both at a usable width", () => {
+    const stub = s.x(base + 0x28n) - s.x(base);
+    const kernel = s.x(occupied[1]!.end) - s.x(occupied[1]!.start);
+    expect(stub).toBeGreaterThan(50);
+    expect(kernel).toBeGreaterThan(stub);
+    expect(kernel / stub).toBeLessThan(5);
+  });
+  it("is monotonic and inverts within a byte inside small pieces", () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: base, max: base + 2048n * MiB }), (a) => {
+        const x = s.x(a);
+        return x >= 0 && x <= 1000 && s.x(a + 1n) >= x;
+      }),
+    );
+    expect(s.addr(s.x(base + 0x10n))).toBe(base + 0x10n);
+  });
+});
+
+describe("views", () => {
+  it("zooming about a point keeps that point still", () => {
+    const s = linearScale(0n, 1000n, 1000);
+    const v = zoomAt({ zoom: 1, pan: 0 }, 4, 250, 1000);
+    expect(v.zoom).toBe(4);
+    expect(s.x(250n) * v.zoom - v.pan).toBeCloseTo(250);
+  });
+  it("clamps zoom and pan", () => {
+    expect(clampView({ zoom: 0.5, pan: -3 }, 100)).toEqual({ zoom: 1, pan: 0 });
+    expect(clampView({ zoom: 2, pan: 500 }, 100)).toEqual({ zoom: 2, pan: 100 });
+  });
+  it("viewFor frames a range", () => {
+    const s = linearScale(0n, 1000n, 1000);
+    const v = viewFor(s, { start: 400n, end: 500n }, 0.1);
+    expect(s.x(400n) * v.zoom - v.pan).toBeCloseTo(100);
+    expect(s.x(500n) * v.zoom - v.pan).toBeCloseTo(900);
+  });
+  it("linear ticks are powers of two at least minPx apart", () => {
+    const t = ticks(linearScale(base, base + 2048n * MiB, 1000), { zoom: 1, pan: 0 }, 80);
+    expect(t[0]!.addr).toBe(base);
+    expect(t[1]!.addr - t[0]!.addr).toBe(256n * MiB);
+  });
+});
+
+describe("alignment", () => {
+  it("snaps to the nearest aligned address with an offset", () => {
+    expect(snap(0x42100001n, 2n * MiB)).toBe(0x42200000n);
+    expect(snap(0x420fffffn, 2n * MiB)).toBe(0x42000000n);
+    expect(snap(0x42000000n, 2n * MiB, 0x80000n)).toBe(0x42080000n);
+  });
+  it("steps by the alignment, snapping a misaligned start first", () => {
+    expect(stepAligned(0x42000000n, 2n * MiB, 0n, 1)).toBe(0x42200000n);
+    expect(stepAligned(0x42000000n, 2n * MiB, 0n, -16)).toBe(0x40000000n);
+    expect(stepAligned(0x42000010n, 0x1000n, 0n, 1)).toBe(0x42001000n);
+    expect(stepAligned(0x42000010n, 0x1000n, 0n, -1)).toBe(0x42000000n);
+  });
+});

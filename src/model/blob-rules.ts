@@ -1,0 +1,98 @@
+/**
+ * Per-blob facts the UI needs, all from the core: alignment, header, the quick-fix slot and where
+ * new files go. Pure.
+ */
+import {
+  type AlignmentRule,
+  alignmentRule,
+  type BlobHeader,
+  type Blob as FileRef,
+  type GuestLoaderModule,
+  type Layout,
+  moduleFile,
+  moduleKind,
+  nextFreeSlot,
+  type Placement,
+  placements,
+  sniffHeader,
+} from "@guestmap/core";
+import { snap } from "../map/scale";
+import type { BlobKind } from "./edits";
+
+const KiB = 1024n;
+
+export function moduleHeader(m: GuestLoaderModule): BlobHeader | undefined {
+  const f = moduleFile(m);
+  return f?.head ? sniffHeader(f.head) : undefined;
+}
+
+/** The alignment a module needs (initrds 4 KiB; kernels per arch and header). */
+export function moduleAlignment(layout: Layout, m: GuestLoaderModule): AlignmentRule {
+  const kind = moduleKind(m) ?? "initrd";
+  return alignmentRule(layout.machine.arch, kind, kind === "kernel" ? moduleHeader(m) : undefined);
+}
+
+/** The kind a file's header suggests: any kernel image format is a kernel, the rest an initrd. */
+export function guessKind(ref: FileRef): BlobKind {
+  return sniffHeader(ref.head).isKernel ? "kernel" : "initrd";
+}
+
+/** The run-time footprint of a module: max(file size, image_size) for kernels. */
+export function moduleFootprint(m: GuestLoaderModule): bigint {
+  const f = moduleFile(m);
+  const size = f?.size ?? 0n;
+  const hdr = m.kernel ? moduleHeader(m) : undefined;
+  return hdr?.imageSize && hdr.imageSize > size ? hdr.imageSize : size;
+}
+
+/**
+ * The quick fix: the next free address at or above the blob (else from the bottom of RAM) with
+ * the blob kind's alignment, clear of every other region's footprint.
+ */
+export function nextFreeAligned(layout: Layout, placement: Placement, id: string): bigint | undefined {
+  const m = layout.modules.find((x) => x.id === id);
+  if (!m) return undefined;
+  const rule = moduleAlignment(layout, m);
+  const align = rule.align > 4n * KiB ? rule.align : 4n * KiB;
+  const size = moduleFootprint(m) + rule.offset;
+  const ignore = new Set([id]);
+  const from = m.addr - rule.offset;
+  const slot =
+    nextFreeSlot(placement.regions, placement.ram, size, align, from, ignore) ??
+    nextFreeSlot(placement.regions, placement.ram, size, align, placement.ram[0]?.start ?? 0n, ignore);
+  return slot === undefined ? undefined : slot + rule.offset;
+}
+
+/**
+ * Guest-loader stanzas for new files: the first at `at` snapped to its alignment (or, without
+ * `at`, the first free aligned slot in RAM), each next one in the next free aligned slot.
+ */
+export function placeNewBlobs(layout: Layout, refs: readonly FileRef[], at?: bigint): GuestLoaderModule[] {
+  const out: GuestLoaderModule[] = [];
+  let working = layout;
+  let used = new Set([...layout.modules.map((m) => m.id), ...layout.loaders.map((l) => l.id)]);
+  for (const [i, ref] of refs.entries()) {
+    let n = 1;
+    while (used.has(`m${n}`)) n++;
+    const id = `m${n}`;
+    used = new Set([...used, id]);
+    const kind = guessKind(ref);
+    const draft: GuestLoaderModule =
+      kind === "kernel" ? { id, addr: 0n, kernel: ref } : { id, addr: 0n, initrd: ref };
+    const rule = moduleAlignment(working, draft);
+    let addr: bigint;
+    if (i === 0 && at !== undefined) {
+      addr = snap(at, rule.align, rule.offset);
+    } else {
+      const p = placements(working);
+      const align = rule.align > 4n * KiB ? rule.align : 4n * KiB;
+      const from = at ?? p.ram[0]?.start ?? 0n;
+      const slot = nextFreeSlot(p.regions, p.ram, moduleFootprint(draft) + rule.offset, align, from);
+      addr = (slot ?? from) + rule.offset;
+    }
+    const mod = { ...draft, addr };
+    out.push(mod);
+    working = { ...working, modules: [...working.modules, mod] };
+  }
+  return out;
+}

@@ -1,0 +1,177 @@
+/** The selected blob (editable) or QEMU region (read-only). */
+import { type GuestLoaderModule, moduleFile, moduleKind, type Region, sniffHeader } from "@guestmap/core";
+import { useQuery } from "@tanstack/react-query";
+import { download } from "../io/download";
+import { loadFile } from "../io/file-store";
+import { useOpenFileRef } from "../io/open-file";
+import { roleLabel } from "../map/map-model";
+import { moduleAlignment, moduleFootprint } from "../model/blob-rules";
+import { useCheck } from "../store/derived";
+import { useGuestmap } from "../store/store";
+import { FileButton } from "../ui/FileButton";
+import { addr, human } from "../ui/format";
+import { LockIcon } from "../ui/LockIcon";
+import { button, input, label, Panel } from "../ui/Panel";
+import { SizeInput, TextInput } from "../ui/SizeInput";
+
+export function Inspector() {
+  const selection = useGuestmap((s) => s.selection);
+  const { layout, placement } = useCheck();
+  const module = layout.modules.find((m) => m.id === selection);
+  const region = placement.regions.find((r) => r.id === selection);
+  return (
+    <Panel id="inspector-title" title="Inspector">
+      {module ? (
+        <ModuleInspector key={module.id} module={module} />
+      ) : region ? (
+        <RegionInspector region={region} />
+      ) : (
+        <p className="text-muted">Select a blob on the map (Tab, arrows or click), or drop files onto it.</p>
+      )}
+    </Panel>
+  );
+}
+
+function Field({ k, v }: { k: string; v: string }) {
+  return (
+    <>
+      <dt className="text-muted">{k}</dt>
+      <dd className="text-right font-mono text-ink">{v}</dd>
+    </>
+  );
+}
+
+function RegionInspector({ region: r }: { region: Region }) {
+  return (
+    <div className="flex flex-col gap-2">
+      <p className="font-semibold">
+        <LockIcon className="mr-1 text-qemu-ink" />
+        {r.name} <span className="font-normal text-muted">· QEMU {roleLabel(r)} (locked)</span>
+      </p>
+      <dl className="grid grid-cols-2 gap-x-2 gap-y-0.5 text-[12px]">
+        <Field k="start" v={addr(r.addr)} />
+        <Field k="end (excl.)" v={addr(r.addr + r.size)} />
+        <Field k="size" v={`${addr(r.size)} · ${human(r.size)}`} />
+        {r.footprint > r.size && <Field k="footprint" v={`${addr(r.footprint)} · ${human(r.footprint)}`} />}
+        <Field k="address space" v={r.space} />
+        <Field k="memory" v={r.mem.toUpperCase()} />
+      </dl>
+      {r.approximate && <p className="text-[11px] text-warn">Size estimated (depends on the QEMU build).</p>}
+      <p className="text-[11px] text-muted">
+        QEMU decides where this goes; change the machine or -kernel/-initrd to move it.
+      </p>
+    </div>
+  );
+}
+
+function ModuleInspector({ module: m }: { module: GuestLoaderModule }) {
+  const layout = useGuestmap((s) => s.layout);
+  const dispatch = useGuestmap((s) => s.dispatch);
+  const file = moduleFile(m);
+  const kind = moduleKind(m);
+  const hdr = file?.head ? sniffHeader(file.head) : undefined;
+  const rule = moduleAlignment(layout, m);
+  const fill = useOpenFileRef((ref) => dispatch({ type: "setBlobFile", id: m.id, file: ref }));
+  const bytes = useQuery({
+    queryKey: ["file", file?.path, file?.size?.toString()],
+    queryFn: async () => (file ? ((await loadFile(file)) ?? null) : null),
+    enabled: file?.size !== undefined,
+  });
+  return (
+    <div className="flex flex-col gap-2.5">
+      <div className="flex items-baseline gap-2">
+        <p className="truncate font-mono text-[13px] font-semibold">{file?.path ?? "(no file)"}</p>
+        <span className="text-[11px] text-muted">{m.id}</span>
+      </div>
+      <dl className="grid grid-cols-2 gap-x-2 gap-y-0.5 text-[12px]">
+        <Field
+          k="size"
+          v={file?.size !== undefined ? `${addr(file.size)} · ${human(file.size)}` : "unknown"}
+        />
+        <Field k="end (excl.)" v={file?.size !== undefined ? addr(m.addr + file.size) : "—"} />
+        <Field
+          k="bytes"
+          v={bytes.data ? "in this browser" : file?.size === undefined ? "placeholder" : "not here"}
+        />
+      </dl>
+      <div className="flex flex-col gap-0.5">
+        <label htmlFor="kind" className={label}>
+          Kind
+        </label>
+        <select
+          id="kind"
+          className={input}
+          value={kind ?? "initrd"}
+          onChange={(e) =>
+            dispatch({ type: "setKind", id: m.id, kind: e.target.value as "kernel" | "initrd" })
+          }
+        >
+          <option value="kernel">kernel (multiboot,kernel)</option>
+          <option value="initrd">initrd (multiboot,ramdisk)</option>
+        </select>
+      </div>
+      <SizeInput
+        label="Address"
+        value={m.addr}
+        onCommit={(v) => dispatch({ type: "moveBlob", id: m.id, addr: v })}
+      />
+      <p className="-mt-1.5 text-[11px] text-muted">
+        needs {human(rule.align)} alignment{rule.offset ? ` + ${addr(rule.offset)}` : ""} · ←/→ moves by it,
+        Shift ×16
+      </p>
+      {kind === "kernel" && (
+        <TextInput
+          label="bootargs"
+          multiline
+          value={m.bootargs}
+          placeholder="(none)"
+          onCommit={(v) => dispatch({ type: "setBootargs", id: m.id, bootargs: v === "" ? undefined : v })}
+        />
+      )}
+      {file?.size === undefined && (
+        <div className="flex flex-col gap-1 rounded border border-dashed border-muted p-2">
+          <p className="text-[11px] text-muted">
+            The file is not in this browser. Type its size or open it (or drop it on the map).
+          </p>
+          <SizeInput
+            label="Size"
+            value={undefined}
+            placeholder="e.g. 24M"
+            onCommit={(v) =>
+              dispatch({ type: "setBlobFile", id: m.id, file: { path: file?.path ?? "file", size: v } })
+            }
+          />
+          <FileButton label="Open file…" onFiles={([f]) => f && fill.mutate(f)} />
+        </div>
+      )}
+      {hdr && (
+        <div className="rounded border border-line bg-bg/60 p-2">
+          <p className={`${label} mb-1`}>Header</p>
+          <dl className="grid grid-cols-2 gap-x-2 gap-y-0.5 text-[12px]">
+            <Field k="format" v={hdr.format} />
+            {hdr.textOffset !== undefined && <Field k="text_offset" v={addr(hdr.textOffset)} />}
+            {hdr.imageSize !== undefined && (
+              <Field k="image_size" v={`${addr(hdr.imageSize)} · ${human(hdr.imageSize)}`} />
+            )}
+            <Field k="footprint" v={`${addr(moduleFootprint(m))} · ${human(moduleFootprint(m))}`} />
+          </dl>
+          <p className="mt-1 text-[11px] text-muted">{hdr.description}</p>
+        </div>
+      )}
+      <div className="flex flex-wrap gap-1.5">
+        <button type="button" className={button} onClick={() => dispatch({ type: "removeBlob", id: m.id })}>
+          Remove
+        </button>
+        {bytes.data && (
+          <button
+            type="button"
+            className={button}
+            onClick={() => bytes.data && download(bytes.data, bytes.data.name)}
+          >
+            Download file
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,192 @@
+/** The machine and QEMU's own boot options: arch, RAM, cpu, profile, -kernel/-append, -initrd, -bios. */
+import {
+  ARCHES,
+  type Arch,
+  defaultCpu,
+  type Blob as FileRef,
+  QEMU_VERSIONS,
+  type QemuVersion,
+} from "@guestmap/core";
+import { useId } from "react";
+import { useOpenFileRef } from "../io/open-file";
+import { useGuestmap } from "../store/store";
+import { FileButton } from "../ui/FileButton";
+import { human } from "../ui/format";
+import { button, input, label, Panel } from "../ui/Panel";
+import { SizeInput, TextInput } from "../ui/SizeInput";
+
+export function MachinePanel() {
+  const layout = useGuestmap((s) => s.layout);
+  const dispatch = useGuestmap((s) => s.dispatch);
+  const m = layout.machine;
+  const archId = useId();
+  const qemuId = useId();
+  const biosId = useId();
+  const setKernel = useOpenFileRef((kernel) => dispatch({ type: "setKernel", kernel }));
+  const setInitrd = useOpenFileRef((initrd) => dispatch({ type: "setInitrd", initrd }));
+  const setBios = useOpenFileRef((file) => dispatch({ type: "setBios", bios: { kind: "file", file } }));
+  return (
+    <Panel id="machine-title" title="Machine">
+      <div className="flex flex-col gap-2">
+        <div className="grid grid-cols-2 gap-2">
+          <div className="flex flex-col gap-0.5">
+            <label htmlFor={archId} className={label}>
+              Arch (virt)
+            </label>
+            <select
+              id={archId}
+              className={input}
+              value={m.arch}
+              onChange={(e) => dispatch({ type: "setMachine", machine: { arch: e.target.value as Arch } })}
+            >
+              {ARCHES.map((a) => (
+                <option key={a}>{a}</option>
+              ))}
+            </select>
+          </div>
+          <SizeInput
+            label="RAM (-m)"
+            value={m.ram}
+            format={(v) => human(v).replace(" ", "")}
+            onCommit={(ram) => dispatch({ type: "setMachine", machine: { ram } })}
+          />
+        </div>
+        <div className="grid grid-cols-2 gap-2">
+          <TextInput
+            label="-cpu"
+            value={m.cpu}
+            placeholder={defaultCpu(m.arch)}
+            onCommit={(cpu) => dispatch({ type: "setMachine", machine: cpu ? { cpu } : { cpu: undefined } })}
+          />
+          <div className="flex flex-col gap-0.5">
+            <label htmlFor={qemuId} className={label}>
+              QEMU profile
+            </label>
+            <select
+              id={qemuId}
+              className={input}
+              value={layout.qemu ?? ""}
+              onChange={(e) =>
+                dispatch({ type: "setQemu", qemu: (e.target.value || undefined) as QemuVersion | undefined })
+              }
+            >
+              <option value="">newest (10.2)</option>
+              {QEMU_VERSIONS.map((v) => (
+                <option key={v} value={v}>
+                  {v}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <TextInput
+          label="-M properties"
+          value={m.props.map(([k, v]) => `${k}=${v}`).join(",")}
+          placeholder="virtualization=on"
+          onCommit={(t) =>
+            dispatch({
+              type: "setMachine",
+              machine: {
+                props: t
+                  .split(",")
+                  .filter(Boolean)
+                  .map((kv) => {
+                    const [k, ...v] = kv.split("=");
+                    return [k ?? "", v.join("=") || "on"] as const;
+                  }),
+              },
+            })
+          }
+        />
+        <FileRow
+          title="-kernel"
+          file={layout.kernel}
+          onOpen={(f) => setKernel.mutate(f)}
+          onClear={() => dispatch({ type: "setKernel", kernel: undefined })}
+        />
+        <TextInput
+          label="-append"
+          multiline
+          value={layout.append}
+          placeholder="(none)"
+          onCommit={(v) => dispatch({ type: "setAppend", append: v === "" ? undefined : v })}
+        />
+        <FileRow
+          title="-initrd"
+          file={layout.initrd}
+          onOpen={(f) => setInitrd.mutate(f)}
+          onClear={() => dispatch({ type: "setInitrd", initrd: undefined })}
+        />
+        <div className="flex flex-col gap-0.5">
+          <label htmlFor={biosId} className={label}>
+            -bios
+          </label>
+          <div className="flex gap-1.5">
+            <select
+              id={biosId}
+              className={input}
+              value={m.bios.kind}
+              onChange={(e) => {
+                const k = e.target.value;
+                if (k === "default" || k === "none") dispatch({ type: "setBios", bios: { kind: k } });
+              }}
+            >
+              <option value="default">
+                default {m.arch.startsWith("riscv") ? "(OpenSBI)" : "(none on ARM)"}
+              </option>
+              <option value="none">none</option>
+              {m.bios.kind === "file" && <option value="file">{m.bios.file.path}</option>}
+            </select>
+            <FileButton
+              label="File…"
+              ariaLabel="Open a -bios file"
+              onFiles={([f]) => f && setBios.mutate(f)}
+            />
+          </div>
+        </div>
+      </div>
+    </Panel>
+  );
+}
+
+function FileRow(props: {
+  title: string;
+  file: FileRef | undefined;
+  onOpen(f: File): void;
+  onClear(): void;
+}) {
+  return (
+    <div className="flex flex-col gap-0.5">
+      <span className={label}>{props.title}</span>
+      <div className="flex items-center gap-1.5">
+        <span className="min-w-0 flex-1 truncate font-mono text-[12px]">
+          {props.file ? (
+            <>
+              {props.file.path}{" "}
+              <span className="text-muted">
+                {props.file.size !== undefined ? human(props.file.size) : "size unknown"}
+              </span>
+            </>
+          ) : (
+            <span className="text-muted">(none)</span>
+          )}
+        </span>
+        <FileButton
+          label="Open…"
+          ariaLabel={`Open a ${props.title} file`}
+          onFiles={([f]) => f && props.onOpen(f)}
+        />
+        {props.file && (
+          <button
+            type="button"
+            className={button}
+            aria-label={`Clear ${props.title}`}
+            onClick={props.onClear}
+          >
+            ✕
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+import type { Address } from "@guestmap/core";
+import type { StateCreator } from "zustand";
+import { applyEdit } from "../model/edits";
+import type { GuestmapState } from "./store";
+
+/** A drag in progress: where the blob would be if released now. Not part of the layout. */
+export interface DragPreview {
+  readonly id: string;
+  readonly addr: Address;
+  /** The address under the pointer. */
+  readonly pointer: Address;
+}
+
+export interface DragSlice {
+  readonly drag: DragPreview | undefined;
+  dragMoved(drag: DragPreview): void;
+  /** Pointer-up: commits the position as one `moveBlob` (one undo step). */
+  dragEnded(): void;
+  dragCancelled(): void;
+}
+
+export const createDragSlice: StateCreator<GuestmapState, [], [], DragSlice> = (set) => ({
+  drag: undefined,
+  dragMoved: (drag) => set({ drag }),
+  dragEnded: () =>
+    set((s) =>
+      s.drag
+        ? {
+            drag: undefined,
+            layout: applyEdit(s.layout, { type: "moveBlob", id: s.drag.id, addr: s.drag.addr }),
+          }
+        : s,
+    ),
+  dragCancelled: () => set({ drag: undefined }),
+});

@@ -1,0 +1,51 @@
+import { type ReactNode, useEffect, useRef } from "react";
+
+/** A disclosure menu (native details/summary: keyboard and screen-reader friendly); closes on outside click or Escape. */
+export function Menu(props: { label: string; children: ReactNode; align?: "left" | "right" }) {
+  const ref = useRef<HTMLDetailsElement>(null);
+  useEffect(() => {
+    const close = (e: Event) => {
+      const d = ref.current;
+      if (!d?.open) return;
+      if (e instanceof KeyboardEvent ? e.key === "Escape" : !d.contains(e.target as Node)) d.open = false;
+    };
+    document.addEventListener("pointerdown", close);
+    document.addEventListener("keydown", close);
+    return () => {
+      document.removeEventListener("pointerdown", close);
+      document.removeEventListener("keydown", close);
+    };
+  }, []);
+  return (
+    <details ref={ref} className="relative">
+      <summary className="flex h-7 cursor-pointer list-none items-center rounded border border-line bg-panel-2 px-2.5 text-[12px] hover:border-muted">
+        {props.label}{" "}
+        <span aria-hidden className="ml-1 text-muted">
+          ▾
+        </span>
+      </summary>
+      <div
+        className={`absolute z-30 mt-1 flex w-80 flex-col gap-1 rounded-md border border-line bg-panel-2 p-1.5 shadow-2xl shadow-black/60 ${props.align === "right" ? "right-0" : "left-0"}`}
+      >
+        {props.children}
+      </div>
+    </details>
+  );
+}
+
+export function MenuItem(props: { title: string; detail?: string; onClick(): void; disabled?: boolean }) {
+  return (
+    <button
+      type="button"
+      disabled={props.disabled}
+      onClick={(e) => {
+        e.currentTarget.closest("details")?.removeAttribute("open");
+        props.onClick();
+      }}
+      className="rounded px-2 py-1.5 text-left hover:bg-line/60 disabled:opacity-40"
+    >
+      <span className="block text-[12px] text-ink">{props.title}</span>
+      {props.detail && <span className="block text-[11px] text-muted">{props.detail}</span>}
+    </button>
+  );
+}

@@ -1,0 +1,120 @@
+/**
+ * An address or size field: accepts `0x…`, decimal and K/M/G/KiB/MiB/GiB (the core's parseSize).
+ * Applied on Enter or blur; invalid text is shown inline and never applied.
+ */
+import { parseSize } from "@guestmap/core";
+import { useEffect, useId, useState } from "react";
+import { addr } from "./format";
+import { input, label } from "./Panel";
+
+export function SizeInput(props: {
+  label: string;
+  value: bigint | undefined;
+  onCommit(v: bigint): void;
+  format?: (v: bigint) => string;
+  placeholder?: string;
+}) {
+  const fmt = props.format ?? addr;
+  const shown = props.value === undefined ? "" : fmt(props.value);
+  const [draft, setDraft] = useState(shown);
+  const [error, setError] = useState<string>();
+  const id = useId();
+  useEffect(() => {
+    setDraft(shown);
+    setError(undefined);
+  }, [shown]);
+  const commit = () => {
+    if (draft === shown) return;
+    const v = parseSize(draft);
+    if (v === undefined) {
+      setError(`"${draft}" is not a number: use 0x42000000, 1107296256 or 64M (K/M/G, KiB/MiB/GiB)`);
+      return;
+    }
+    setError(undefined);
+    props.onCommit(v);
+  };
+  return (
+    <div className="flex flex-col gap-0.5">
+      <label htmlFor={id} className={label}>
+        {props.label}
+      </label>
+      <input
+        id={id}
+        className={input}
+        value={draft}
+        placeholder={props.placeholder}
+        spellCheck={false}
+        aria-invalid={error !== undefined}
+        aria-describedby={error ? `${id}-err` : undefined}
+        onChange={(e) => {
+          setDraft(e.target.value);
+          if (error && parseSize(e.target.value) !== undefined) setError(undefined);
+        }}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key === "Enter") commit();
+          if (e.key === "Escape") {
+            setDraft(shown);
+            setError(undefined);
+          }
+        }}
+      />
+      {error && (
+        <p id={`${id}-err`} role="alert" className="text-[11px] text-bad">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A text field applied on Enter or blur (so typing is one undo step, not one per key). */
+export function TextInput(props: {
+  label: string;
+  value: string | undefined;
+  onCommit(v: string): void;
+  placeholder?: string;
+  multiline?: boolean;
+}) {
+  const [draft, setDraft] = useState(props.value ?? "");
+  const id = useId();
+  useEffect(() => setDraft(props.value ?? ""), [props.value]);
+  const commit = () => {
+    if (draft !== (props.value ?? "")) props.onCommit(draft);
+  };
+  return (
+    <div className="flex flex-col gap-0.5">
+      <label htmlFor={id} className={label}>
+        {props.label}
+      </label>
+      {props.multiline ? (
+        <textarea
+          id={id}
+          className={`${input} h-auto min-h-12 py-1`}
+          value={draft}
+          placeholder={props.placeholder}
+          spellCheck={false}
+          onChange={(e) => setDraft(e.target.value)}
+          onBlur={commit}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && !e.shiftKey) {
+              e.preventDefault();
+              commit();
+            }
+          }}
+        />
+      ) : (
+        <input
+          id={id}
+          className={input}
+          value={draft}
+          placeholder={props.placeholder}
+          spellCheck={false}
+          onChange={(e) => setDraft(e.target.value)}
+          onBlur={commit}
+          onKeyDown={(e) => e.key === "Enter" && commit()}
+        />
+      )}
+    </div>
+  );
+}
