@@ -1,0 +1,119 @@
+/**
+ * The DTB outputs of `guestmap export`: `--dtb OUT.dtb` (standalone, or merged into
+ * `--base-dtb BASE.dtb`) and `--overlay OUT.dtbo`. Each is written atomically (temp file in the
+ * target's folder, renamed into place) and never over an input file.
+ */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import {
+  chosenOverlayDtb,
+  DtbError,
+  decodeFdt,
+  FdtError,
+  type Layout,
+  mergeDtb,
+  type Placement,
+  type QemuProfile,
+  standaloneDtb,
+} from "@guestmap/core";
+import { UsageError } from "./io.js";
+import { openAtomicSink } from "./node-io.js";
+import { defaultFirmwareSize } from "./qemu-env.js";
+
+export interface DtbOutputRequest {
+  /** The layout, blobs measured (loadInput's). */
+  readonly layout: Layout;
+  readonly profile: QemuProfile;
+  /** Where to write the DTB (relative to `cwd`): merged when `baseDtb` is given, else standalone. */
+  readonly dtbOut?: string;
+  /** QEMU's DTB of the same machine without guest-loader, -append, -initrd (`-machine dumpdtb=`). */
+  readonly baseDtb?: string;
+  /** Where to write the overlay (.dtbo) adding QEMU's /chosen modules and boot properties. */
+  readonly overlayOut?: string;
+  readonly cwd: string;
+  /** Absolute paths of every input (layout file, blobs); the base DTB is added here. */
+  readonly inputs: readonly string[];
+  /** The layout's placement if the caller has it (gives the -initrd address); else computed. */
+  readonly placement?: Placement;
+}
+
+export type DtbOutputResult =
+  | { readonly ok: true; readonly written: string[] }
+  /** The layout cannot give QEMU's /chosen (a stanza QEMU refuses, a size unknown): exit 1. */
+  | { readonly ok: false; readonly errors: string[] };
+
+/**
+ * Builds and writes the requested DTB outputs. A merged DTB keeps the base's total size when it
+ * fits (QEMU pads its DTB to 1 MiB), so it can replace QEMU's byte count for byte count.
+ *
+ * @throws UsageError bad input (exit 2): `baseDtb` without `dtbOut`, an unreadable or malformed
+ *   base DTB, an output that is one of the inputs
+ */
+export async function writeDtbOutputs(req: DtbOutputRequest): Promise<DtbOutputResult> {
+  if (req.baseDtb !== undefined && req.dtbOut === undefined)
+    throw new UsageError("--base-dtb needs --dtb OUT.dtb: it says what the merged DTB is built on");
+  const inputs = [...req.inputs];
+  let base: Uint8Array | undefined;
+  if (req.baseDtb !== undefined) {
+    const path = resolve(req.cwd, req.baseDtb);
+    inputs.push(path);
+    try {
+      base = new Uint8Array(await readFile(path));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new UsageError(
+        `cannot read --base-dtb ${req.baseDtb}: ${code === "ENOENT" ? "no such file" : (e as Error).message}`,
+      );
+    }
+    try {
+      decodeFdt(base);
+    } catch (e) {
+      if (e instanceof FdtError)
+        throw new UsageError(`--base-dtb ${req.baseDtb} is not a valid DTB: ${e.message}`);
+      throw e;
+    }
+  }
+  const firmwareSize = defaultFirmwareSize(req.layout.machine.arch);
+  const opts = {
+    ...(req.placement && { placement: req.placement }),
+    ...(firmwareSize !== undefined && { env: { firmwareSize } }),
+  };
+
+  const outputs: [string, () => Uint8Array][] = [];
+  if (req.dtbOut !== undefined) {
+    const b = base;
+    outputs.push([
+      req.dtbOut,
+      b
+        ? () => mergeDtb(b, req.layout, req.profile, { ...opts, padTo: "base" })
+        : () => standaloneDtb(req.layout, req.profile, opts),
+    ]);
+  }
+  if (req.overlayOut !== undefined)
+    outputs.push([req.overlayOut, () => chosenOverlayDtb(req.layout, req.profile, opts)]);
+
+  // Build everything before writing anything: a failure leaves no half-set of outputs behind.
+  const built: [string, Uint8Array][] = [];
+  for (const [out, build] of outputs) {
+    try {
+      built.push([resolve(req.cwd, out), build()]);
+    } catch (e) {
+      // The base decoded above, so an FdtError here is the layout's (two modules at one address).
+      if (e instanceof DtbError || e instanceof FdtError) return { ok: false, errors: [e.message] };
+      throw e;
+    }
+  }
+  const written: string[] = [];
+  for (const [path, bytes] of built) {
+    const sink = await openAtomicSink(path, inputs);
+    try {
+      await sink.write(bytes);
+      await sink.commit();
+    } catch (e) {
+      await sink.abort();
+      throw e;
+    }
+    written.push(path);
+  }
+  return { ok: true, written };
+}
