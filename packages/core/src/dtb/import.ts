@@ -97,18 +97,19 @@ export function importDtb(bytes: Uint8Array): DtbImport {
     let ac = address;
     let sc = size;
     const width = 4 * (ac + sc);
-    if (regProp.value.length === 0 || regProp.value.length % width !== 0) {
-      // QEMU writes two u64 whatever the tree's cell sizes: read that rather than give up.
-      if (regProp.value.length !== 16)
-        throw new FdtError(
-          "BADVALUE",
-          `${where} reg is ${regProp.value.length} bytes, not a multiple of ${width} (#address-cells ${ac} + #size-cells ${sc}); fix reg or the #*-cells of /chosen or /`,
-        );
+    // QEMU writes two u64 whatever the tree's cell sizes: a 16-byte reg under other cell sizes
+    // is read that way (rather than as two entries, which no module needs).
+    if (regProp.value.length === 16 && ac + sc !== 4) {
       warnings.push(
         `${where} reg read as two u64 (QEMU's format), not #address-cells ${ac} + #size-cells ${sc}`,
       );
       ac = 2;
       sc = 2;
+    } else if (regProp.value.length === 0 || regProp.value.length % width !== 0) {
+      throw new FdtError(
+        "BADVALUE",
+        `${where} reg is ${regProp.value.length} bytes, not a multiple of ${width} (#address-cells ${ac} + #size-cells ${sc}); fix reg or the #*-cells of /chosen or /`,
+      );
     } else if (regProp.value.length > width) {
       warnings.push(`${where} reg has ${regProp.value.length / width} entries; only the first is a module`);
     }
