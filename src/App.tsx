@@ -1,8 +1,11 @@
 import { useStore } from "zustand";
+import { useShareLink } from "./io/useShareLink";
 import { MemoryMap } from "./map/MemoryMap";
 import { ChosenPreview } from "./panels/ChosenPreview";
 import { CommandLine } from "./panels/CommandLine";
 import { Diagnostics } from "./panels/Diagnostics";
+import { ExportMenu, ShareButton } from "./panels/ExportMenu";
+import { ImportMenu } from "./panels/ImportMenu";
 import { Inspector } from "./panels/Inspector";
 import { MachinePanel } from "./panels/MachinePanel";
 import { SamplesMenu } from "./panels/SamplesMenu";
@@ -12,6 +15,7 @@ import { useGlobalKeys } from "./ui/useGlobalKeys";
 
 export function App() {
   useGlobalKeys();
+  useShareLink();
   const notice = useGuestmap((s) => s.notice);
   const canUndo = useStore(useGuestmap.temporal, (t) => t.pastStates.length > 0);
   const canRedo = useStore(useGuestmap.temporal, (t) => t.futureStates.length > 0);
@@ -25,7 +29,10 @@ export function App() {
           QEMU guest-loader boot configurator · nothing leaves this browser
         </span>
         <SamplesMenu />
+        <ImportMenu />
+        <ExportMenu />
         <div className="ml-auto flex gap-1.5">
+          <ShareButton className={button} />
           <button
             type="button"
             className={button}

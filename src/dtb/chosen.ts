@@ -23,17 +23,17 @@ function ensureChosen(fdt: Fdt): Fdt {
 }
 
 /** Applies the layout's /chosen to `base` (QEMU's DTB, or an empty tree for a standalone one). */
-export function applyChosen(base: Fdt, layout: Layout): Fdt {
-  let fdt = ensureChosen(base);
+export function applyChosen(base: Fdt, layout: Layout, chosen = "/chosen"): Fdt {
+  let fdt = chosen === "/chosen" ? ensureChosen(base) : base;
   if (layout.append !== undefined && layout.kernel)
-    fdt = setProp(fdt, "/chosen", "bootargs", stringValue(layout.append));
+    fdt = setProp(fdt, chosen, "bootargs", stringValue(layout.append));
   for (const m of layout.modules) {
     const file = m.kernel ?? m.initrd;
     if (!file || file.size === undefined || m.addr === 0n || (m.kernel && m.initrd)) continue;
     const name = moduleNodeName(m.addr);
-    const path = `/chosen/${name}`;
+    const path = `${chosen}/${name}`;
     try {
-      fdt = addSubnode(fdt, "/chosen", name);
+      fdt = addSubnode(fdt, chosen, name);
     } catch (e) {
       // Two stanzas at one address: QEMU aborts with FDT_ERR_EXISTS; the rules report it.
       if (e instanceof FdtError) continue;

@@ -1,11 +1,14 @@
+import type { Blob as FileRef } from "@guestmap/core";
 import { useMutation } from "@tanstack/react-query";
 import { placeNewBlobs } from "../model/blob-rules";
+import type { Edit } from "../model/edits";
 import { useGuestmap } from "../store/store";
 import { fileRef, saveFile } from "./file-store";
 
 /**
- * Dropped or opened files become guest-loader blobs: read their heads and keep their bytes
- * (react-query owns the async work), then one `addBlob` per file.
+ * Dropped or opened files: a file named like a placeholder (a blob whose file was not at hand)
+ * fills it; any other becomes a new guest-loader blob. React-query owns the async reading; the
+ * result is a list of edits.
  */
 export function useAddFiles() {
   return useMutation({
@@ -16,13 +19,43 @@ export function useAddFiles() {
           return fileRef(f);
         }),
       );
-      return placeNewBlobs(useGuestmap.getState().layout, refs, at);
+      const layout = useGuestmap.getState().layout;
+      const edits: Edit[] = [];
+      const fresh: FileRef[] = [];
+      for (const ref of refs) {
+        const placeholder = layout.modules.find((m) => {
+          const f = m.kernel ?? m.initrd;
+          return f && f.size === undefined && f.path.split("/").pop() === ref.path;
+        });
+        if (placeholder)
+          edits.push({
+            type: "setBlobFile",
+            id: placeholder.id,
+            file: { ...ref, path: (placeholder.kernel ?? placeholder.initrd)!.path },
+          });
+        else if (
+          layout.kernel &&
+          layout.kernel.size === undefined &&
+          layout.kernel.path.split("/").pop() === ref.path
+        )
+          edits.push({ type: "setKernel", kernel: { ...ref, path: layout.kernel.path } });
+        else if (
+          layout.initrd &&
+          layout.initrd.size === undefined &&
+          layout.initrd.path.split("/").pop() === ref.path
+        )
+          edits.push({ type: "setInitrd", initrd: { ...ref, path: layout.initrd.path } });
+        else fresh.push(ref);
+      }
+      const modules = placeNewBlobs(layout, fresh, at);
+      return [...edits, ...modules.map((module): Edit => ({ type: "addBlob", module }))];
     },
-    onSuccess: (modules) => {
+    onSuccess: (edits) => {
       const { dispatch, selected } = useGuestmap.getState();
-      for (const module of modules) dispatch({ type: "addBlob", module });
-      const last = modules[modules.length - 1];
-      if (last) selected(last.id);
+      for (const edit of edits) dispatch(edit);
+      const last = edits[edits.length - 1];
+      if (last?.type === "addBlob") selected(last.module.id);
+      else if (last?.type === "setBlobFile") selected(last.id);
     },
     onError: (e) =>
       useGuestmap

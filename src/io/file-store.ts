@@ -15,6 +15,7 @@ const key = (path: string, size: bigint | number) => `file:${path}:${size}`;
 export async function saveFile(file: File): Promise<void> {
   try {
     await set(key(file.name, file.size), file);
+    await set(`name:${file.name}`, file);
   } catch {
     // Private windows may refuse IndexedDB: the file still works until reload.
   }
@@ -37,4 +38,13 @@ export async function loadFile(ref: FileRef): Promise<File | undefined> {
 export async function fileRef(file: File): Promise<FileRef> {
   const head = new Uint8Array(await file.slice(0, HEAD_BYTES).arrayBuffer());
   return { path: file.name, size: BigInt(file.size), head };
+}
+
+/** The last file of that name kept in this browser (to fill placeholders of a pasted command line). */
+export async function fileByName(path: string): Promise<File | undefined> {
+  try {
+    return (await get<File>(`name:${path}`)) ?? undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,0 +1,107 @@
+/** Downloads, all built by the core (react-query runs the async ones); nothing leaves the browser. */
+import type { ImageFormat } from "@guestmap/core";
+import { useMutation } from "@tanstack/react-query";
+import { useBaseDtb } from "../io/base-dtb";
+import { download } from "../io/download";
+import { dtbBytes, layoutJson, memoryImage, overlayBytes, shareUrl, shellScript } from "../io/exports";
+import { useGuestmap } from "../store/store";
+import { Menu, MenuItem } from "../ui/Menu";
+
+type ExportKind = "dtb" | "dtb-merged" | "overlay" | "script" | "json" | ImageFormat;
+
+export function ExportMenu() {
+  const base = useBaseDtb();
+  const run = useMutation({
+    mutationFn: async (kind: ExportKind): Promise<[Blob, string]> => {
+      const layout = useGuestmap.getState().layout;
+      const bin = (b: Uint8Array) =>
+        new Blob([b as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" });
+      switch (kind) {
+        case "dtb":
+          return [bin(dtbBytes(layout)), "guestmap-chosen.dtb"];
+        case "dtb-merged":
+          if (!base) throw new Error("open a base DTB first (Import → Open DTB…)");
+          return [bin(dtbBytes(layout, base.fdt)), base.name.replace(/(\.dtb)?$/, "-guestmap.dtb")];
+        case "overlay":
+          return [bin(overlayBytes(layout)), "guestmap-chosen.dtbo"];
+        case "script": {
+          const s = shellScript(layout);
+          if (!s)
+            throw new Error(
+              "the layout cannot be written as a command line yet (see the command line panel)",
+            );
+          return [new Blob([s], { type: "text/x-shellscript" }), "run-qemu.sh"];
+        }
+        case "json":
+          return [new Blob([layoutJson(layout)], { type: "application/json" }), "layout.json"];
+        default:
+          return [
+            await memoryImage(layout, kind),
+            `memory.${kind === "ihex" ? "hex" : kind === "elf" ? "elf" : "bin"}`,
+          ];
+      }
+    },
+    onSuccess: ([blob, name]) => download(blob, name),
+    onError: (e) =>
+      useGuestmap.getState().noticed({ kind: "error", text: `Export failed: ${(e as Error).message}` }),
+  });
+  return (
+    <Menu label="Export" align="right">
+      <MenuItem
+        title="DTB (standalone /chosen)"
+        detail="Root cells and /chosen as QEMU writes it"
+        onClick={() => run.mutate("dtb")}
+      />
+      <MenuItem
+        title="DTB merged into base"
+        detail={base ? `Into ${base.name}` : "Open a base DTB first (Import)"}
+        disabled={!base}
+        onClick={() => run.mutate("dtb-merged")}
+      />
+      <MenuItem
+        title="DT overlay (.dtbo)"
+        detail="fragment@0 targeting /chosen"
+        onClick={() => run.mutate("overlay")}
+      />
+      <MenuItem
+        title="Memory image: raw"
+        detail="Every blob at its address, zeros between"
+        onClick={() => run.mutate("raw")}
+      />
+      <MenuItem title="Memory image: ELF" detail="One PT_LOAD per blob" onClick={() => run.mutate("elf")} />
+      <MenuItem
+        title="Memory image: Intel HEX"
+        detail="Below 4 GiB only"
+        onClick={() => run.mutate("ihex")}
+      />
+      <MenuItem
+        title="Shell script"
+        detail="run-qemu.sh with the command line"
+        onClick={() => run.mutate("script")}
+      />
+      <MenuItem
+        title="Layout JSON"
+        detail="For `guestmap check` and to reopen here"
+        onClick={() => run.mutate("json")}
+      />
+    </Menu>
+  );
+}
+
+export function ShareButton({ className }: { className: string }) {
+  return (
+    <button
+      type="button"
+      className={className}
+      onClick={async () => {
+        const url = shareUrl(useGuestmap.getState().layout, window.location);
+        await navigator.clipboard.writeText(url);
+        useGuestmap
+          .getState()
+          .noticed({ kind: "info", text: "Share link copied: it holds the layout, not the files." });
+      }}
+    >
+      Copy share link
+    </button>
+  );
+}
