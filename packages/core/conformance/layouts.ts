@@ -6,7 +6,15 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Arch, Blob, Layout } from "../src/index.js";
-import { arm64Image, cpioBlob, rawBlob, riscvImage, uImage, zImage } from "../test/fixtures/kernels.js";
+import {
+  arm64Image,
+  cpioBlob,
+  elfKernel,
+  rawBlob,
+  riscvImage,
+  uImage,
+  zImage,
+} from "../test/fixtures/kernels.js";
 
 const MiB = 1 << 20;
 /** The folder generated files go to; call `removeCaseDir()` in afterAll. */
@@ -70,6 +78,12 @@ export function genCase(arch: Arch, seed: number): Case {
   if (arch === "riscv32" || (arch === "riscv64" && r.chance(0.3))) {
     bios = { kind: "none" };
     argv.push("-bios", "none");
+  } else if (r.chance(0.15)) {
+    // ARM: firmware in flash at 0 (no addr= entry), kernel and initrd go to fw_cfg.
+    // RISC-V: the file replaces OpenSBI at the base of RAM.
+    const fw = file(rawBlob(r.int(2000, 300_000)), "fw");
+    bios = { kind: "file", file: fw };
+    argv.push("-bios", fw.path);
   }
   let kernel: Blob | undefined;
   const kchoice = r.pick([
@@ -103,12 +117,33 @@ export function genCase(arch: Arch, seed: number): Case {
       );
       break;
     }
-    case "uimage":
-      if (!arch.startsWith("riscv")) {
-        const base = 0x40000000;
-        kernel = file(uImage(r.int(1000, 200_000), base + 0x1000000 + r.int(0, 15) * 0x100000), "uimage");
-      }
+    case "uimage": {
+      const rv = arch.startsWith("riscv");
+      const base = rv ? 0x80000000 : 0x40000000;
+      const load = base + 0x1000000 + r.int(0, 15) * 0x100000;
+      // Linux (5) mostly; sometimes another OS (QEMU then boots it without stub or initrd);
+      // sometimes kernel_noload (14); on RISC-V an entry point above the load address.
+      const os = r.chance(0.2) ? 17 : 5;
+      const type = !rv && r.chance(0.2) ? 14 : 2;
+      const entry = rv && r.chance(0.5) ? load + 0x1000 : load;
+      kernel = file(
+        uImage(r.int(1000, 200_000), load, { os, type, entry, arch: rv ? 26 : a64 ? 22 : 2 }),
+        "uimage",
+      );
       break;
+    }
+    case "elf": {
+      // ELF kernels load at their own addresses; sometimes over the base of RAM, sometimes high.
+      const base = arch.startsWith("riscv") ? 0x80000000n : 0x40000000n;
+      const machine = arch.startsWith("riscv") ? 243 : a64 ? 183 : 40;
+      const bits = arch === "riscv64" || a64 ? 64 : 32;
+      const at = base + BigInt(r.pick([0, 0x80000, 0x200000, 0x1000000]));
+      const segs = [{ paddr: at, filesz: r.int(0x100, 0x8000), memsz: 0 }];
+      segs[0]!.memsz = segs[0]!.filesz + r.int(0, 0x4000);
+      if (r.chance(0.5)) segs.push({ paddr: at + 0x100000n, filesz: 0x200, memsz: 0x1200 });
+      kernel = file(elfKernel(machine, bits, segs), "elf");
+      break;
+    }
     case "zimage":
       if (!a64 && !arch.startsWith("riscv")) kernel = file(zImage(r.int(100_000, 3 * MiB)), "zimage");
       break;

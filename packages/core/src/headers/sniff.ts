@@ -40,6 +40,8 @@ export interface BlobHeader {
     readonly machine: number;
     readonly littleEndian: boolean;
     readonly segments?: readonly {
+      /** Index in the program header table (QEMU names ROMs after it). */
+      readonly index: number;
       readonly paddr: bigint;
       readonly filesz: bigint;
       readonly memsz: bigint;
@@ -148,7 +150,7 @@ function sniffElf(b: Uint8Array): BlobHeader {
   const le = b[5] !== 2;
   const machine = u16(b, 0x12, le);
   const type = u16(b, 0x10, le);
-  let segments: { paddr: bigint; filesz: bigint; memsz: bigint }[] | undefined;
+  let segments: { index: number; paddr: bigint; filesz: bigint; memsz: bigint }[] | undefined;
   const phoff = bits === 64 ? Number(u64(b, 0x20, le)) : u32(b, 0x1c, le);
   const phentsize = u16(b, bits === 64 ? 0x36 : 0x2a, le);
   const phnum = u16(b, bits === 64 ? 0x38 : 0x2c, le);
@@ -159,12 +161,14 @@ function sniffElf(b: Uint8Array): BlobHeader {
       if (u32(b, o, le) !== 1) continue; // PT_LOAD only
       if (bits === 64) {
         segments.push({
+          index: i,
           paddr: u64(b, o + 0x18, le),
           filesz: u64(b, o + 0x20, le),
           memsz: u64(b, o + 0x28, le),
         });
       } else {
         segments.push({
+          index: i,
           paddr: BigInt(u32(b, o + 0x0c, le)),
           filesz: BigInt(u32(b, o + 0x10, le)),
           memsz: BigInt(u32(b, o + 0x14, le)),

@@ -18,6 +18,8 @@ const KERNEL_LOAD_ADDR = 0x10000n;
 const ARM64_TEXT_OFFSET = 0x80000n;
 /** uImage `kernel_noload` payloads go here (KERNEL_NOLOAD_ADDR), after the 64-byte header. */
 const KERNEL_NOLOAD_ADDR = 0x2000000n;
+const EM_ARM = 40;
+const EM_AARCH64 = 183;
 /** QEMU's generated DTB is created 1 MiB large and loaded whole. */
 export const GENERATED_DTB_SIZE = 0x100000n;
 
@@ -59,6 +61,37 @@ export function placeArm(layout: Layout): ArmPlacementResult {
 
   const hdr = sniffHeader(kernel.head);
   const fileSize = kernel.size;
+
+  // ELF first, as QEMU tries it: loaded at its own physical addresses, not booted as Linux (no
+  // stub, no initrd). The DTB goes to the base of RAM when the ELF leaves room below or above it.
+  const elfMachine = a64 ? EM_AARCH64 : EM_ARM;
+  if (hdr.format === "elf" && hdr.elf?.machine === elfMachine && hdr.elf.segments) {
+    const segs = hdr.elf.segments.filter((sg) => sg.memsz > 0n);
+    for (const sg of segs) {
+      regions.push({
+        id: `kernel#${sg.index}`,
+        name: `${kernel.path} ELF program header segment ${sg.index}`,
+        role: "kernel",
+        addr: sg.paddr,
+        size: sg.memsz,
+        footprint: sg.memsz,
+        space: "cpu",
+        mem: "ram",
+        file: kernel,
+      });
+    }
+    const low = segs.reduce((m, sg) => minBig(m, sg.paddr), segs[0]?.paddr ?? 0n);
+    const high = segs.reduce((m, sg) => maxBig(m, sg.paddr + sg.memsz), 0n);
+    if (low > base || high < base) {
+      const limit = low < base ? 0n : low;
+      // arm_load_dtb drops the DTB without a word when it does not fit below the ELF.
+      if (!(limit > base && dtbSize > limit - base)) regions.push(dtbRegion(base));
+    } else {
+      regions.push(dtbRegion(0n));
+    }
+    return { regions, diagnostics };
+  }
+
   let load: bigint;
   let size = fileSize;
   let extent = fileSize;
@@ -83,17 +116,6 @@ export function placeArm(layout: Layout): ArmPlacementResult {
     load = base + KERNEL_LOAD_ADDR;
   }
 
-  if (load + size > ramEnd) {
-    diagnostics.push({
-      severity: "error",
-      code: "kernel-too-large",
-      message: `-kernel ${kernel.path} (${formatSize(size)}) loaded at ${hex(load)} does not fit in RAM, which ends at ${hex(ramEnd)}: QEMU refuses to start ("kernel '${kernel.path}' is too large to fit in RAM"). Give the machine more memory with -m.`,
-      regions: ["kernel"],
-      start: load,
-      end: load + size,
-    });
-    return { regions, diagnostics };
-  }
   regions.push({
     id: "kernel",
     name: kernel.path,
@@ -105,8 +127,20 @@ export function placeArm(layout: Layout): ArmPlacementResult {
     mem: "ram",
     file: kernel,
   });
+  if (extent > m.ram) {
+    diagnostics.push({
+      severity: "error",
+      code: "kernel-too-large",
+      message: `-kernel ${kernel.path} needs ${formatSize(extent)}, more than the machine's ${formatSize(m.ram)} of RAM: QEMU refuses to start ("kernel '${kernel.path}' is too large to fit in RAM (kernel size ${extent}, RAM size ${m.ram})"). Give the machine more memory with -m.`,
+      regions: ["kernel"],
+      start: load,
+      end: load + extent,
+    });
+    return { regions, diagnostics };
+  }
   if (!isLinux) {
-    regions.push(dtbRegion(base));
+    // Only Linux kernels get the stub, the initrd and a DTB address: QEMU leaves dtb_start at 0.
+    regions.push(dtbRegion(0n));
     return { regions, diagnostics };
   }
   const stubSize = a64 ? 0x28n : 0x1cn;
@@ -125,11 +159,15 @@ export function placeArm(layout: Layout): ArmPlacementResult {
   let initrdSize = 0n;
   if (layout.initrd && layout.initrd.size !== undefined) {
     initrdSize = layout.initrd.size;
-    if (initrdStart + initrdSize > ramEnd) {
+    const room = ramEnd - initrdStart;
+    if (initrdStart >= ramEnd || initrdSize > room) {
       diagnostics.push({
         severity: "error",
         code: "initrd-no-space",
-        message: `-initrd ${layout.initrd.path} (${formatSize(initrdSize)}) would go at ${hex(initrdStart)}, past the kernel, but RAM ends at ${hex(ramEnd)}: QEMU refuses to start ("could not load initrd"). Give the machine more memory with -m or use a smaller initrd.`,
+        message:
+          initrdStart >= ramEnd
+            ? `-initrd ${layout.initrd.path} would go at ${hex(initrdStart)}, past the kernel, but RAM ends at ${hex(ramEnd)}: QEMU refuses to start ("not enough space after kernel to load initrd"). Give the machine more memory with -m.`
+            : `-initrd ${layout.initrd.path} (${formatSize(initrdSize)}) would go at ${hex(initrdStart)}, past the kernel, but only ${formatSize(room)} of RAM are left there: QEMU refuses to start ("could not load initrd '${layout.initrd.path}'"). Give the machine more memory with -m or use a smaller initrd.`,
         regions: ["initrd"],
         start: initrdStart,
         end: initrdStart + initrdSize,
@@ -150,7 +188,8 @@ export function placeArm(layout: Layout): ArmPlacementResult {
   }
   // An AArch64 kernel needs its DTB in a 2 MiB block of its own; 32-bit needs only page alignment.
   const dtbStart = alignUp(initrdStart + initrdSize, a64 ? 2n * MiB : 4n * KiB);
-  if (dtbStart + dtbSize > ramEnd) {
+  // QEMU checks only the DTB's start against the end of RAM.
+  if (dtbStart >= ramEnd) {
     diagnostics.push({
       severity: "error",
       code: "dtb-no-space",

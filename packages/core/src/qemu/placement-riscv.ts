@@ -5,20 +5,51 @@
 import type { Diagnostic } from "../diagnostics.js";
 import { sniffHeader } from "../headers/sniff.js";
 import type { Layout } from "../model/types.js";
-import { alignDown, alignUp, formatSize, hex, minBig } from "../util/bigint.js";
+import { alignDown, alignUp, formatSize, minBig } from "../util/bigint.js";
+import { encodeUtf8 } from "../util/text.js";
 import { ramBase } from "./machine.js";
 import type { QemuProfile } from "./profiles.js";
 import type { PlacementEnv, Region } from "./region.js";
 
 const MiB = 1n << 20n;
 const MROM_BASE = 0x1000n;
+const EM_RISCV = 243;
 const RESET_VEC_SIZE = 0x28n;
 /** Typical OpenSBI fw_dynamic sizes, used when the real file cannot be measured (e.g. in a browser). */
 const TYPICAL_FIRMWARE_SIZE = { riscv64: 0x1c280n, riscv32: 0x1a000n } as const;
 /** QEMU 7.2 places the FDT at its allocated 1 MiB size; 8.0+ packs it first (a few KiB). */
 const UNPACKED_FDT_SIZE = 0x100000n;
-/** Estimated packed size of virt's FDT (measured 7.2 content ≈ 5 KiB, rounded up with room for /chosen). */
-const PACKED_FDT_ESTIMATE = 0x2000n;
+/**
+ * QEMU 8.0+ places the packed FDT, whose size depends on QEMU's whole tree. Measured on 8.2.0
+ * (`-M virt -m 2G`, one cpu): 0x10f6 bytes, plus what /chosen gains per option (see packedFdtEstimate).
+ */
+const PACKED_FDT_BASE = 0x10f6n;
+
+const align4 = (n: number) => BigInt((n + 3) & ~3);
+const utf8Length = (s: string) => encodeUtf8(s).length;
+
+/** The packed FDT size QEMU 8.0+ would place, from the 8.2.0 measurements (an estimate: -smp, devices change it). */
+export function packedFdtEstimate(layout: Layout): bigint {
+  let size = PACKED_FDT_BASE;
+  let bootargsName = false;
+  const prop = (valueLen: number) => 12n + align4(valueLen);
+  if (layout.append !== undefined) {
+    size += prop(utf8Length(layout.append) + 1);
+    bootargsName = true;
+  }
+  if (layout.kernel && layout.initrd) size += 16n + 19n + 16n + 17n;
+  for (const mod of layout.modules) {
+    if (mod.addr === 0n) continue;
+    const name = `module@0x${mod.addr.toString(16).padStart(8, "0")}`;
+    size += 8n + align4(name.length + 1) + 28n + 48n;
+    if (mod.kernel && mod.bootargs !== undefined) {
+      size += prop(utf8Length(mod.bootargs) + 1);
+      bootargsName = true;
+    }
+  }
+  // The "bootargs" name enters the strings block once, whoever writes it first.
+  return bootargsName ? size + 9n : size;
+}
 
 export function firmwareFileName(arch: "riscv64" | "riscv32"): string {
   return `opensbi-${arch}-generic-fw_dynamic.bin`;
@@ -72,7 +103,7 @@ export function placeRiscv(
       diagnostics.push({
         severity: "error",
         code: "firmware-missing",
-        message: `QEMU's default firmware ${firmwareFileName(arch)} is not installed, so QEMU refuses to start ("Unable to load the RISC-V firmware"). Pass -bios none to boot the kernel directly, or -bios with an OpenSBI build.`,
+        message: `QEMU's default firmware ${firmwareFileName(arch)} is not installed, so QEMU refuses to start (${profile.version === "7.2" ? `"Unable to load the RISC-V firmware"` : `"Unable to find the RISC-V BIOS"`}). Pass -bios none to boot the kernel directly, or -bios with an OpenSBI build.`,
         regions: ["firmware"],
       });
     } else {
@@ -110,22 +141,45 @@ export function placeRiscv(
     // Linux wants its first page 2 MiB (rv64) / 4 MiB (rv32) aligned: QEMU rounds up past the firmware.
     const kernelStart = alignUp(firmwareEnd, rv32 ? 4n * MiB : 2n * MiB);
     const hdr = sniffHeader(kernel.head);
-    let addr = kernelStart;
-    let size = kernel.size;
-    if (hdr.format === "uimage" && hdr.uimage && hdr.uimage.comp === 0) {
-      addr = hdr.uimage.load;
-      size = hdr.uimage.size;
-    }
-    if (addr + size > ramEnd) {
-      diagnostics.push({
-        severity: "error",
-        code: "kernel-too-large",
-        message: `-kernel ${kernel.path} (${formatSize(size)}) at ${hex(addr)} does not fit in RAM, which ends at ${hex(ramEnd)}: QEMU refuses to start ("could not load kernel"). Give the machine more memory with -m.`,
-        regions: ["kernel"],
-        start: addr,
-        end: addr + size,
-      });
+    // QEMU tries ELF, then uImage, then raw. The RISC-V Image header is not read: text_offset is ignored.
+    let entry = kernelStart;
+    const elfSegs = hdr.format === "elf" && hdr.elf?.machine === EM_RISCV ? hdr.elf.segments : undefined;
+    if (elfSegs && elfSegs.length > 0) {
+      const segs = elfSegs.filter((sg) => sg.memsz > 0n);
+      for (const sg of segs) {
+        regions.push({
+          id: `kernel#${sg.index}`,
+          name: `${kernel.path} ELF program header segment ${sg.index}`,
+          role: "kernel",
+          addr: sg.paddr,
+          size: sg.memsz,
+          footprint: sg.memsz,
+          space: "system",
+          mem: "ram",
+          file: kernel,
+        });
+      }
+      entry = segs.reduce((m, sg) => minBig(m, sg.paddr), segs[0]?.paddr ?? kernelStart);
     } else {
+      let addr = kernelStart;
+      let size = kernel.size;
+      if (hdr.format === "uimage" && hdr.uimage && hdr.uimage.comp === 0) {
+        addr = hdr.uimage.load;
+        size = hdr.uimage.size;
+        // The initrd is placed relative to the uImage's entry point, not its load address.
+        entry = hdr.uimage.entry;
+      }
+      // QEMU caps a raw kernel at the RAM *size*, not at the end of RAM.
+      if (size > m.ram) {
+        diagnostics.push({
+          severity: "error",
+          code: "kernel-too-large",
+          message: `-kernel ${kernel.path} (${formatSize(size)}) is larger than the machine's ${formatSize(m.ram)} of RAM: QEMU refuses to start ("could not load kernel '${kernel.path}'"). Give the machine more memory with -m.`,
+          regions: ["kernel"],
+          start: addr,
+          end: addr + size,
+        });
+      }
       const footprint = hdr.imageSize && hdr.imageSize > size ? hdr.imageSize : size;
       regions.push({
         id: "kernel",
@@ -138,38 +192,29 @@ export function placeRiscv(
         mem: "ram",
         file: kernel,
       });
-      if (layout.initrd && layout.initrd.size !== undefined) {
-        const initrdStart = kernelStart + minBig(m.ram / 2n, profile.riscvInitrdMaxOffset);
-        const isize = layout.initrd.size;
-        if (initrdStart + isize > ramEnd) {
-          diagnostics.push({
-            severity: "error",
-            code: "initrd-no-space",
-            message: `-initrd ${layout.initrd.path} (${formatSize(isize)}) would go at ${hex(initrdStart)} but RAM ends at ${hex(ramEnd)}: QEMU refuses to start ("could not load initrd"). Give the machine more memory with -m or use a smaller initrd.`,
-            regions: ["initrd"],
-            start: initrdStart,
-            end: initrdStart + isize,
-          });
-        } else {
-          regions.push({
-            id: "initrd",
-            name: layout.initrd.path,
-            role: "initrd",
-            addr: initrdStart,
-            size: isize,
-            footprint: isize,
-            space: "system",
-            mem: "ram",
-            file: layout.initrd,
-          });
-        }
-      }
+    }
+    if (layout.initrd && layout.initrd.size !== undefined) {
+      // No size check here in QEMU (its limit wraps): an initrd that runs into the FDT shows up as
+      // a ROM overlap, which the overlap rule reports as QEMU does.
+      const initrdStart = entry + minBig(m.ram / 2n, profile.riscvInitrdMaxOffset);
+      const isize = layout.initrd.size;
+      regions.push({
+        id: "initrd",
+        name: layout.initrd.path,
+        role: "initrd",
+        addr: initrdStart,
+        size: isize,
+        footprint: isize,
+        space: "system",
+        mem: "ram",
+        file: layout.initrd,
+      });
     }
   }
 
   // The FDT goes at the top of RAM below 3 GiB (rv64 10.0+: the top of RAM), 2 MiB aligned down.
   const packed = profile.riscvFdtPacked;
-  const fdtSize = layout.dtb?.size ?? (packed ? PACKED_FDT_ESTIMATE : UNPACKED_FDT_SIZE);
+  const fdtSize = layout.dtb?.size ?? (packed ? packedFdtEstimate(layout) : UNPACKED_FDT_SIZE);
   const top = !rv32 && profile.rv64FdtNoCap ? ramEnd : minBig(ramEnd, 0xc000_0000n);
   const fdtAddr = alignDown(top - fdtSize, 2n * MiB);
   regions.push({
