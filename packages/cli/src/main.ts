@@ -14,10 +14,18 @@ Usage:
       Every region QEMU loads (boot stub, firmware, -kernel, -initrd, DTB, guest-loader blobs).
   guestmap check      [--json] [--qemu VER] (LAYOUT.json | -- QEMU-ARGV...)
       Overlaps, out-of-RAM, alignment and every stanza QEMU rejects or silently mis-loads.
+  guestmap chosen     [--qemu VER] (LAYOUT.json | -- QEMU-ARGV...)
+      /chosen as QEMU builds it, as DTS text.
+  guestmap dts        FILE.dtb
+      A DTB as DTS text, like dtc -I dtb -O dts.
   guestmap import     [-o LAYOUT.json] (-- QEMU-ARGV... | --from FILE.sh)
+      A pasted QEMU command line as a layout file (stdout without -o).
   guestmap export     [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json]
-                      [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END]
-                      (LAYOUT.json | -- QEMU-ARGV...)
+                      [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex]
+                      [--image-range START:END] [--dtb OUT.dtb] [--base-dtb BASE.dtb]
+                      [--overlay OUT.dtbo] (LAYOUT.json | -- QEMU-ARGV...)
+      The QEMU command line (stdout without other outputs), the memory image, the DTB
+      (standalone, or merged into BASE.dtb, e.g. from -machine dumpdtb=) and a DT overlay.
 
 QEMU-ARGV is a whole QEMU command line as argv, program first, e.g.
   guestmap check -- qemu-system-aarch64 -M virt -cpu cortex-a57 -m 2G -kernel xen \\
@@ -34,6 +42,8 @@ const COMMANDS: Record<string, () => Promise<{ run: Runner }>> = {
   check: () => import("./commands/check.js"),
   import: () => import("./commands/import.js"),
   export: () => import("./commands/export.js"),
+  chosen: () => import("./commands/chosen.js"),
+  dts: () => import("./commands/dts.js"),
 };
 
 export async function main(argv: string[], io: Io): Promise<number> {

@@ -1,9 +1,11 @@
 /**
  * `guestmap export [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json]
- *   [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END] (LAYOUT.json | -- ARGV...)`
+ *   [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END]
+ *   [--dtb OUT.dtb] [--base-dtb BASE.dtb] [--overlay OUT.dtbo] (LAYOUT.json | -- ARGV...)`
  *
- * Writes the QEMU command line (to stdout when neither --cmdline nor --image is given) and/or the
- * memory image of the guest-loader and generic-loader blobs. Blob paths in the command line are
+ * Writes the QEMU command line (to stdout when no other output is asked for), the memory image of
+ * the guest-loader and generic-loader blobs, and the DTB outputs (standalone or merged into a base
+ * DTB, and a DT overlay). `--fixed-dtb` emits the `-dtb` + generic-loader form of the command line. Blob paths in the command line are
  * rewritten relative to the cwd, where the user will run it. Outputs are written atomically and
  * never over an input file.
  */
@@ -12,22 +14,26 @@ import {
   COMMAND_FORMATS,
   type CommandFormat,
   exportArgv,
+  exportFixedDtbArgv,
   formatCommand,
   IMAGE_FORMATS,
   ImageError,
   type ImageFormat,
   type ImageRegion,
   type Layout,
+  PROFILES,
   parseSize,
   writeImage,
 } from "@guestmap/core";
+import { writeDtbOutputs } from "../dtb-outputs.js";
 import { loadInput, parseCommon } from "../input.js";
 import { type Io, UsageError } from "../io.js";
 import { type FileBlobSource, openAtomicSink, openFileSource } from "../node-io.js";
+import { chooseProfile } from "../qemu-env.js";
 import { rebaseLayout } from "./import.js";
 
 const USAGE =
-  "usage: guestmap export [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json] [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END] (LAYOUT.json | -- QEMU-ARGV...)";
+  "usage: guestmap export [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json] [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END] [--dtb OUT.dtb] [--base-dtb BASE.dtb] [--overlay OUT.dtbo] (LAYOUT.json | -- QEMU-ARGV...)";
 
 interface ExportArgs {
   cmdline?: string;
@@ -35,6 +41,11 @@ interface ExportArgs {
   image?: string;
   imageFormat?: ImageFormat;
   range?: { start: bigint; end: bigint };
+  dtb?: string;
+  baseDtb?: string;
+  overlay?: string;
+  /** Emit the `-dtb OUT.dtb` + generic-loader form of the command line instead of guest-loader. */
+  fixedDtb: boolean;
   /** Non-option arguments (the layout file). */
   positional: string[];
 }
@@ -51,7 +62,7 @@ function parseRange(text: string): { start: bigint; end: bigint } {
 }
 
 function parseArgs(rest: string[]): ExportArgs {
-  const out: ExportArgs = { cmdlineFormat: "line", positional: [] };
+  const out: ExportArgs = { cmdlineFormat: "line", fixedDtb: false, positional: [] };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
     const eq = a.indexOf("=");
@@ -84,6 +95,18 @@ function parseArgs(rest: string[]): ExportArgs {
       }
       case "--image-range":
         out.range = parseRange(value());
+        break;
+      case "--dtb":
+        out.dtb = value();
+        break;
+      case "--base-dtb":
+        out.baseDtb = value();
+        break;
+      case "--overlay":
+        out.overlay = value();
+        break;
+      case "--fixed-dtb":
+        out.fixedDtb = true;
         break;
       default:
         if (name.startsWith("-")) throw new UsageError(`unknown option '${a}'; ${USAGE}`);
@@ -130,8 +153,32 @@ export async function run(args: string[], io: Io): Promise<number> {
   const layout = { ...input.layout, ...(common.qemu && { qemu: common.qemu }) };
   const inputs = [...inputFiles(layout, input.baseDir), ...(input.layoutPath ? [input.layoutPath] : [])];
 
-  if (ex.cmdline !== undefined || ex.image === undefined) {
-    const e = exportArgv(rebaseLayout(layout, input.baseDir, io.cwd));
+  if (ex.fixedDtb && ex.dtb === undefined)
+    throw new UsageError(
+      "--fixed-dtb boots QEMU with the exported DTB: give it with --dtb OUT.dtb (and usually --base-dtb)",
+    );
+  const wantsDtb = ex.dtb !== undefined || ex.overlay !== undefined || ex.baseDtb !== undefined;
+  if (wantsDtb) {
+    const r = await writeDtbOutputs({
+      layout,
+      profile: PROFILES[chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu).version],
+      ...(ex.dtb !== undefined && { dtbOut: ex.dtb }),
+      ...(ex.baseDtb !== undefined && { baseDtb: ex.baseDtb }),
+      ...(ex.overlay !== undefined && { overlayOut: ex.overlay }),
+      cwd: io.cwd,
+      inputs,
+    });
+    if (!r.ok) {
+      for (const m of r.errors) io.stderr(`guestmap export: error: ${m}\n`);
+      return 1;
+    }
+  }
+
+  if (ex.cmdline !== undefined || (ex.image === undefined && !wantsDtb) || ex.fixedDtb) {
+    const rebased = rebaseLayout(layout, input.baseDir, io.cwd);
+    // On ARM QEMU drops guest-loader nodes when given -dtb: the fixed-DTB form loads the blobs
+    // with the generic loader and boots the merged DTB that carries their /chosen nodes.
+    const e = ex.fixedDtb && ex.dtb !== undefined ? exportFixedDtbArgv(rebased, ex.dtb) : exportArgv(rebased);
     if (!e.ok) {
       for (const i of e.issues) io.stderr(`guestmap export: error: ${i.message}\n`);
       return 1;
