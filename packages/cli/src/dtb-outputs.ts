@@ -30,6 +30,11 @@ export interface DtbOutputRequest {
   readonly baseDtb?: string;
   /** Where to write the overlay (.dtbo) adding QEMU's /chosen modules and boot properties. */
   readonly overlayOut?: string;
+  /**
+   * Keep the base's total size (QEMU's own DTBs are 1 MiB), as QEMU's in-RAM copy is. Off for a
+   * DTB given to QEMU with -dtb, which reserves 2 × (file size + 10000) bytes of RAM for it.
+   */
+  readonly keepBaseSize?: boolean;
   readonly cwd: string;
   /** Absolute paths of every input (layout file, blobs); the base DTB is added here. */
   readonly inputs: readonly string[];
@@ -85,7 +90,13 @@ export async function writeDtbOutputs(req: DtbOutputRequest): Promise<DtbOutputR
     outputs.push([
       req.dtbOut,
       b
-        ? () => mergeDtb(b, req.layout, req.profile, { ...opts, padTo: "base" })
+        ? () =>
+            mergeDtb(
+              b,
+              req.layout,
+              req.profile,
+              req.keepBaseSize === false ? opts : { ...opts, padTo: "base" },
+            )
         : () => standaloneDtb(req.layout, req.profile, opts),
     ]);
   }

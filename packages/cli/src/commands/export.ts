@@ -165,6 +165,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       ...(ex.dtb !== undefined && { dtbOut: ex.dtb }),
       ...(ex.baseDtb !== undefined && { baseDtb: ex.baseDtb }),
       ...(ex.overlay !== undefined && { overlayOut: ex.overlay }),
+      keepBaseSize: !ex.fixedDtb,
       cwd: io.cwd,
       inputs,
     });
