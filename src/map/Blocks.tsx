@@ -72,7 +72,7 @@ export function QemuBlock(props: {
           {r.role !== "dtb" && r.role !== "bootloader" ? ` ${r.name}` : ""}
         </span>
       )}
-      {s.width > 60 && <span className="block truncate px-1 text-qemu-ink/70">{addr(r.addr)}</span>}
+      {s.width > 60 && <span className="block truncate px-1 text-qemu-ink">{addr(r.addr)}</span>}
     </button>
   );
 }
@@ -138,10 +138,10 @@ export function UserBlock(props: {
         {file.width > 40 && (
           <>
             <span className="block truncate px-1.5 pt-1 font-semibold">{r.name}</span>
-            <span className="block truncate px-1.5 text-[10px] opacity-80">
+            <span className="block truncate px-1.5 text-[10px]">
               {kind} · {human(r.size)}
             </span>
-            <span className="block truncate px-1.5 text-[10px] opacity-70">{addr(r.addr)}</span>
+            <span className="block truncate px-1.5 text-[10px]">{addr(r.addr)}</span>
           </>
         )}
       </button>

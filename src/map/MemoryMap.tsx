@@ -149,7 +149,7 @@ export function MemoryMap() {
                   <div
                     key={p.start.toString()}
                     aria-hidden
-                    className="pointer-events-none absolute overflow-hidden text-center font-mono text-[9px] whitespace-nowrap text-muted/70"
+                    className="pointer-events-none absolute overflow-hidden text-center font-mono text-[9px] whitespace-nowrap text-muted"
                     style={{ left: x0, width: x1 - x0, top: LANES.user.top + LANES.user.height / 2 - 6 }}
                   >
                     {human(p.end - p.start)} free
