@@ -1,0 +1,56 @@
+import { expect, test } from "@playwright/test";
+import { counts, fresh } from "./helpers";
+
+test.use({ permissions: ["clipboard-read", "clipboard-write"] });
+
+test("reload finds the layout (dropped bytes too); corrupt saved state starts clean and says so", async ({
+  page,
+}) => {
+  await fresh(page);
+  await page.locator("[data-blob-id=m2]").focus();
+  await page.keyboard.press("Shift+ArrowRight");
+  await expect(page.getByTestId("command-line")).toContainText("addr=0x47010000");
+  await page.reload();
+  await expect(page.getByTestId("command-line")).toContainText("addr=0x47010000");
+  await page.locator("[data-blob-id=m2]").click();
+  await expect(page.getByText("in this browser")).toBeVisible();
+  await page.evaluate(() => localStorage.setItem("guestmap", "{not json"));
+  await page.reload();
+  await expect(page.getByRole("status")).toContainText("Could not restore the saved layout");
+  await expect(page.getByTestId("command-line")).toContainText("addr=0x47000000");
+});
+
+test("share link carries the layout; a pasted command line imports with placeholders", async ({ page }) => {
+  await fresh(page);
+  await page.locator("[data-blob-id=m1]").focus();
+  await page.keyboard.press("ArrowRight");
+  await page.getByRole("button", { name: "Copy share link" }).click();
+  const url = await page.evaluate(() => navigator.clipboard.readText());
+  expect(url).toMatch(/#layout=[A-Za-z0-9_-]+$/);
+  await page.evaluate(() => localStorage.clear());
+  await page.goto("/");
+  await expect(page.getByTestId("command-line")).toContainText("addr=0x42000000");
+  // Opened in a new tab, as a recipient would.
+  const tab = await page.context().newPage();
+  await tab.goto(url);
+  await expect(tab.getByTestId("command-line")).toContainText("addr=0x42200000");
+  await expect(tab.getByRole("status")).toContainText("shared layout");
+  await tab.close();
+
+  await page.locator("summary", { hasText: "Import" }).click();
+  await page
+    .getByLabel("Paste a QEMU command line")
+    .fill(
+      "qemu-system-aarch64 -M virt -cpu max -m 1G -kernel xen \\\n  -device guest-loader,addr=0x48000000,kernel=vmlinux-dom1,bootargs='console=hvc0'",
+    );
+  await page.getByRole("button", { name: "Import command line" }).click();
+  await expect(page.getByRole("status")).toContainText("placeholders");
+  await expect(page.getByText("warning size-unknown").first()).toBeVisible();
+  await page.getByRole("button", { name: /vmlinux-dom1: placeholder/ }).click();
+  await page.getByLabel("Size").fill("12M");
+  await page.getByLabel("Size").press("Enter");
+  await expect(
+    page.getByRole("button", { name: /^vmlinux-dom1, kernel at 0x48000000, 12 MiB/ }),
+  ).toBeVisible();
+  await expect(counts(page)).toContainText("0 errors · 0 warnings");
+});
