@@ -3,9 +3,9 @@
  * a DT overlay, the memory image, the shell script and the layout JSON; and the share link.
  */
 import {
-  addSubnode,
+  applyChosen,
   check,
-  emptyFdt,
+  chosenOverlayDtb,
   encodeFdt,
   exportArgv,
   type Fdt,
@@ -14,25 +14,25 @@ import {
   type ImageRegion,
   type Layout,
   parseLayoutJson,
+  resolveProfile,
   serializeLayout,
-  setProp,
-  stringValue,
+  standaloneDtb,
 } from "@guestmap/core";
-import { applyChosen, standaloneChosen, withoutModules } from "../dtb/chosen";
+import { withoutModules } from "../dtb/base";
 import { loadFile } from "./file-store";
 import { FileSource, imageBlob } from "./image-blob";
 
+/** The standalone DTB, or `base` (any DTB; module nodes it already has are replaced) with QEMU's /chosen merged in. */
 export function dtbBytes(layout: Layout, base?: Fdt): Uint8Array {
-  return encodeFdt(base ? applyChosen(withoutModules(base), layout) : standaloneChosen(layout));
+  const profile = resolveProfile(layout);
+  return base
+    ? encodeFdt(applyChosen(withoutModules(base), layout, profile))
+    : standaloneDtb(layout, profile);
 }
 
-/** A DT overlay: fragment@0 targets /chosen and carries bootargs and the module nodes. */
+/** A DT overlay: fragment@0 targets /chosen and carries QEMU's /chosen additions. */
 export function overlayBytes(layout: Layout): Uint8Array {
-  let fdt = emptyFdt();
-  fdt = addSubnode(fdt, "/", "fragment@0");
-  fdt = setProp(fdt, "/fragment@0", "target-path", stringValue("/chosen"));
-  fdt = addSubnode(fdt, "/fragment@0", "__overlay__");
-  return encodeFdt(applyChosen(fdt, layout, "/fragment@0/__overlay__"));
+  return chosenOverlayDtb(layout, resolveProfile(layout));
 }
 
 export function shellScript(layout: Layout): string | undefined {

@@ -1,21 +1,16 @@
 /**
  * Imports: a pasted QEMU command line, a layout JSON, a DTB. Parsing is the core's; this module
- * only fills placeholders from files this browser already has and turns a DTB's /chosen into
- * guest-loader stanzas.
+ * only fills placeholders from files this browser already has.
  */
 import {
+  type DtbImport,
   decodeFdt,
   type Fdt,
   type Blob as FileRef,
-  findNode,
-  type GuestLoaderModule,
-  getProp,
   type ImportIssue,
+  importDtb,
   importShellCommand,
   type Layout,
-  readString,
-  readStringList,
-  readU64s,
 } from "@guestmap/core";
 import { fileByName, fileRef } from "./file-store";
 
@@ -46,33 +41,8 @@ export async function importCommand(text: string): Promise<{ layout: Layout; iss
   return { layout: await fillPlaceholders(r.layout), issues: r.diagnostics };
 }
 
-/**
- * A DTB's /chosen modules as guest-loader stanzas (address and size from `reg`, kind from
- * `compatible`, bootargs), in command-line order (QEMU's DTB lists them reversed).
- */
-export function modulesFromDtb(fdt: Fdt): { modules: GuestLoaderModule[]; bootargs?: string } {
-  const chosen = findNode(fdt, "/chosen");
-  if (!chosen) return { modules: [] };
-  const modules: GuestLoaderModule[] = [];
-  for (const node of [...chosen.children].reverse()) {
-    const reg = getProp(node, "reg");
-    if (!node.name.startsWith("module@") || !reg || reg.value.length !== 16) continue;
-    const [addr, size] = readU64s(reg.value) as [bigint, bigint];
-    const compat = getProp(node, "compatible");
-    const kernel = compat ? readStringList(compat.value).includes("multiboot,kernel") : false;
-    const file: FileRef = { path: node.name, size };
-    const bootargs = getProp(node, "bootargs");
-    const id = `m${modules.length + 1}`;
-    modules.push(
-      kernel
-        ? { id, addr, kernel: file, ...(bootargs && { bootargs: readString(bootargs.value) }) }
-        : { id, addr, initrd: file },
-    );
-  }
-  const b = getProp(chosen, "bootargs");
-  return { modules, ...(b && { bootargs: readString(b.value) }) };
-}
-
-export async function readDtb(file: File): Promise<Fdt> {
-  return decodeFdt(new Uint8Array(await file.arrayBuffer()));
+/** A DTB's /chosen (the core's importDtb) and its decoded tree, kept as the base for merged exports. */
+export async function readDtb(file: File): Promise<{ fdt: Fdt; chosen: DtbImport }> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  return { fdt: decodeFdt(bytes), chosen: importDtb(bytes) };
 }

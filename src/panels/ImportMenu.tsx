@@ -3,7 +3,7 @@ import { type ImportIssue, parseLayoutJson } from "@guestmap/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { setBaseDtb } from "../io/base-dtb";
-import { fillPlaceholders, importCommand, modulesFromDtb, readDtb } from "../io/imports";
+import { fillPlaceholders, importCommand, readDtb } from "../io/imports";
 import { FIT } from "../map/scale";
 import type { Edit } from "../model/edits";
 import { useGuestmap } from "../store/store";
@@ -43,10 +43,10 @@ export function ImportMenu() {
     onError: fail,
   });
   const dtb = useMutation({
-    mutationFn: async (f: File) => ({ name: f.name, fdt: await readDtb(f) }),
+    mutationFn: async (f: File) => ({ name: f.name, ...(await readDtb(f)) }),
     onSuccess: (base) => {
-      setBaseDtb(client, base);
-      const { modules, bootargs } = modulesFromDtb(base.fdt);
+      setBaseDtb(client, { name: base.name, fdt: base.fdt });
+      const { modules, bootargs } = base.chosen;
       const layout = useGuestmap.getState().layout;
       apply(
         {
