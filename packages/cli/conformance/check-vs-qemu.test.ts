@@ -200,10 +200,17 @@ describe.skipIf(!haveTool("qemu-system-aarch64") || !haveTool("qemu-system-riscv
     for (const c of CASES) {
       it(c.label, async () => {
         const r = await runCli(["check", "--json", "--qemu", "7.2", "--", ...c.argv], dir);
-        const ds = JSON.parse(r.stdout).diagnostics as { code: string; severity: string; message: string }[];
+        const ds = JSON.parse(r.stdout).diagnostics as {
+          code: string;
+          severity: string;
+          message: string;
+          qemu?: string;
+        }[];
         const d = ds.find((x) => x.code === c.code);
         expect(d, `${c.code} in ${r.stdout}`).toBeDefined();
         expect(d!.severity).toBe(c.severity);
+        // The diagnostic says, as data, what QEMU does; QEMU below shows it.
+        expect(d!.qemu).toBe(c.qemu);
         expect(r.code).toBe(ds.some((x) => x.severity === "error") ? 1 : 0);
         const [bin, ...args] = c.argv;
         if (c.qemu === "refuses") {

@@ -1,10 +1,10 @@
 /**
  * The placement model against the real QEMU 7.2: for many generated layouts on every arch, the
- * regions we compute must equal `info roms` exactly (name, address, size), and where we predict
- * that QEMU refuses to start, it must.
+ * regions we compute must equal `info roms` exactly (name, address, size), and where `check`
+ * predicts that QEMU refuses to start, it must (and nowhere else).
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { type Arch, placements } from "../src/index.js";
+import { type Arch, check } from "../src/index.js";
 import { dir, firmwareSize, genCase, removeCaseDir, romName } from "./layouts.js";
 import { infoRoms, QEMU_BINARIES, QemuRefused } from "./qemu.js";
 import { haveTool } from "./tools.js";
@@ -19,8 +19,8 @@ for (const arch of Object.keys(COUNTS) as Arch[]) {
     for (let seed = 1; seed <= COUNTS[arch]; seed++) {
       const c = genCase(arch, seed);
       it(c.label, () => {
-        const p = placements(c.layout, { firmwareSize: firmwareSize(arch) });
-        const refused = p.diagnostics.filter((d) => d.severity === "error");
+        const { placement: p, diagnostics } = check(c.layout, { firmwareSize: firmwareSize(arch) });
+        const refused = diagnostics.filter((d) => d.qemu === "refuses");
         if (refused.length > 0) {
           expect(() => infoRoms(binary, c.argv, dir), refused.map((d) => d.code).join()).toThrow(QemuRefused);
           return;

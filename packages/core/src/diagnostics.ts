@@ -57,6 +57,11 @@ export interface Diagnostic {
   readonly message: string;
   /** Ids of the regions involved (see `Region.id`), first the one to fix. */
   readonly regions: readonly string[];
+  /**
+   * What QEMU does with this layout because of this problem: refuses to start, or starts (and
+   * loads it anyway, often corrupting memory without a word). Absent where QEMU is not involved.
+   */
+  readonly qemu?: "refuses" | "starts";
   /** The byte range concerned: [start, end), e.g. the exact intersection of an overlap. */
   readonly start?: bigint;
   readonly end?: bigint;
@@ -74,6 +79,11 @@ export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
     if (sa !== sb) return sa < sb ? -1 : 1;
     return a.code.localeCompare(b.code);
   });
+}
+
+/** Whether QEMU would refuse to start because of any of these. */
+export function qemuRefuses(ds: readonly Diagnostic[]): boolean {
+  return ds.some((d) => d.qemu === "refuses");
 }
 
 export function hasErrors(ds: readonly Diagnostic[]): boolean {

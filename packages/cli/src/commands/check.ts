@@ -10,6 +10,7 @@ export function diagnosticJson(d: Diagnostic) {
     code: d.code,
     message: d.message,
     regions: d.regions,
+    ...(d.qemu !== undefined && { qemu: d.qemu }),
     ...(d.start !== undefined && { start: hex(d.start) }),
     ...(d.end !== undefined && { end: hex(d.end) }),
   };

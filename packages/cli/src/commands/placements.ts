@@ -11,7 +11,9 @@ export function regionJson(r: Region) {
 export async function run(args: string[], io: Io): Promise<number> {
   const opts = parseCommon(args);
   const ev = await evaluate(opts, io);
-  const refused = ev.placement.diagnostics.filter((d) => d.severity === "error");
+  // Exit 1 when QEMU would refuse this layout: its own placement errors, and the rules' refusals
+  // (a ROM overlap in one address space, a stanza guest-loader rejects).
+  const refused = ev.diagnostics.filter((d) => d.qemu === "refuses");
   if (opts.json) {
     io.stdout(`${JSON.stringify({ regions: ev.placement.regions.map(regionJson) }, null, 2)}\n`);
   } else {
@@ -32,7 +34,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
     for (const row of [head, ...rows])
       io.stdout(`${row.map((c, i) => (i < 4 ? c.padEnd(widths[i]!) : c)).join("  ")}\n`);
-    for (const d of refused) io.stdout(`\nerror: ${d.message}\n`);
+    for (const d of refused) io.stdout(`\nerror: ${d.code}: ${d.message}\n`);
   }
   return refused.length > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -131,6 +131,7 @@ export function placeArm(layout: Layout): ArmPlacementResult {
     diagnostics.push({
       severity: "error",
       code: "kernel-too-large",
+      qemu: "refuses",
       message: `-kernel ${kernel.path} needs ${formatSize(extent)}, more than the machine's ${formatSize(m.ram)} of RAM: QEMU refuses to start ("kernel '${kernel.path}' is too large to fit in RAM (kernel size ${extent}, RAM size ${m.ram})"). Give the machine more memory with -m.`,
       regions: ["kernel"],
       start: load,
@@ -164,6 +165,7 @@ export function placeArm(layout: Layout): ArmPlacementResult {
       diagnostics.push({
         severity: "error",
         code: "initrd-no-space",
+        qemu: "refuses",
         message:
           initrdStart >= ramEnd
             ? `-initrd ${layout.initrd.path} would go at ${hex(initrdStart)}, past the kernel, but RAM ends at ${hex(ramEnd)}: QEMU refuses to start ("not enough space after kernel to load initrd"). Give the machine more memory with -m.`
@@ -193,6 +195,7 @@ export function placeArm(layout: Layout): ArmPlacementResult {
     diagnostics.push({
       severity: "error",
       code: "dtb-no-space",
+      qemu: "refuses",
       message: `QEMU's DTB would go at ${hex(dtbStart)}, after the kernel and initrd, but RAM ends at ${hex(ramEnd)}: QEMU refuses to start ("Not enough space for DTB after kernel/initrd"). Give the machine more memory with -m.`,
       regions: ["dtb"],
       start: dtbStart,

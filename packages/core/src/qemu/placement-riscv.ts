@@ -103,6 +103,7 @@ export function placeRiscv(
       diagnostics.push({
         severity: "error",
         code: "firmware-missing",
+        qemu: "refuses",
         message: `QEMU's default firmware ${firmwareFileName(arch)} is not installed, so QEMU refuses to start (${profile.version === "7.2" ? `"Unable to load the RISC-V firmware"` : `"Unable to find the RISC-V BIOS"`}). Pass -bios none to boot the kernel directly, or -bios with an OpenSBI build.`,
         regions: ["firmware"],
       });
@@ -174,6 +175,7 @@ export function placeRiscv(
         diagnostics.push({
           severity: "error",
           code: "kernel-too-large",
+          qemu: "refuses",
           message: `-kernel ${kernel.path} (${formatSize(size)}) is larger than the machine's ${formatSize(m.ram)} of RAM: QEMU refuses to start ("could not load kernel '${kernel.path}'"). Give the machine more memory with -m.`,
           regions: ["kernel"],
           start: addr,

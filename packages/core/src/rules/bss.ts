@@ -26,6 +26,7 @@ export function bssRule({ placement }: RuleContext): Diagnostic[] {
     out.push({
       severity: "warning",
       code: "bss-overlap",
+      qemu: "starts",
       message: `${describeRegion(kernel)} needs ${hex(kernel.footprint)} bytes once running (image_size, including its BSS), so it reaches into ${describeRegion(victim)} in [${hex(start)}, ${hex(end)}). QEMU cannot see this; the kernel clears or overwrites those bytes when it starts. Move ${victim.name} above ${hex(kernel.addr + kernel.footprint)}.`,
       regions: [victim.id, kernel.id],
       start,

@@ -20,6 +20,7 @@ export function misalignedRule({ layout }: RuleContext): Diagnostic[] {
     out.push({
       severity: "warning",
       code: "misaligned",
+      qemu: "starts",
       message: `${kind} ${file.path} (${m.id}) at ${hex(m.addr)} is not ${formatSize(rule.align)}-aligned${rule.offset ? ` + ${hex(rule.offset)}` : ""}: ${rule.why}. QEMU loads it anyway. Move it to ${hex(below)} or ${hex(above)}.`,
       regions: [m.id],
       start: m.addr,

@@ -26,6 +26,7 @@ export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
       out.push({
         severity: "error",
         code: "kernel-and-initrd",
+        qemu: "refuses",
         message: `${where} has both kernel=${m.kernel.path} and initrd=${m.initrd.path}: QEMU refuses to start ("Cannot specify a kernel and initrd in same stanza"). Split it into two -device guest-loader stanzas, one per file.`,
         regions: [m.id],
       });
@@ -33,6 +34,7 @@ export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
       out.push({
         severity: "error",
         code: "no-file",
+        qemu: "refuses",
         message: `${where} loads no file: QEMU refuses to start ("Need to specify a kernel or initrd image"). Add kernel=FILE or initrd=FILE, or remove the stanza.`,
         regions: [m.id],
       });
@@ -41,6 +43,7 @@ export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
       out.push({
         severity: "error",
         code: "addr-zero",
+        qemu: "refuses",
         message: `${where} has no address (addr=0 is QEMU's "not set"): QEMU refuses to start ("Need to specify the address of guest blob"). Give it addr=0x… inside RAM.`,
         regions: [m.id],
       });
@@ -49,6 +52,7 @@ export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
       out.push({
         severity: "error",
         code: "bootargs-on-initrd",
+        qemu: "refuses",
         message: `${where} gives bootargs to initrd ${m.initrd.path}: QEMU refuses to start ("Boot args only relevant to kernel blobs"). Move the bootargs to the kernel stanza that uses this initrd.`,
         regions: [m.id],
       });
@@ -68,6 +72,7 @@ export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
         out.push({
           severity: placement.profile.guestLoaderEmptyFileError ? "error" : "warning",
           code: "empty-file",
+          qemu: placement.profile.guestLoaderEmptyFileError ? "refuses" : "starts",
           message: placement.profile.guestLoaderEmptyFileError
             ? `${where}: ${file.path} is empty: QEMU ${placement.profile.version} refuses to start ("Cannot load specified image"). Point it at the real file.`
             : `${where}: ${file.path} is empty: QEMU ${placement.profile.version} writes a module node of size 0 and the hypervisor finds nothing there. Point it at the real file.`,
@@ -78,6 +83,7 @@ export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
         out.push({
           severity: "error",
           code: "too-large",
+          qemu: "refuses",
           message: `${where}: ${file.path} is ${formatSize(size)}, ${size > ram ? `more than the machine's ${formatSize(ram)} of RAM` : "2 GiB or more (guest-loader holds sizes in a C int)"}: QEMU refuses to start ("Cannot load specified image ${file.path}"). Give the machine more memory with -m, or use a smaller file.`,
           regions: [m.id],
           start: m.addr,
@@ -101,6 +107,7 @@ export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
         out.push({
           severity: "error",
           code: "duplicate-addr",
+          qemu: "refuses",
           message: `${where} and ${first} are both at ${hex(m.addr)}: QEMU aborts ("Failed to create subnode /chosen/${moduleNodeName(m.addr)}: FDT_ERR_EXISTS") because both would be the same /chosen node. Move one of them.`,
           regions: [m.id],
           start: m.addr,
@@ -116,6 +123,7 @@ export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
     out.push({
       severity: "warning",
       code: "too-many-modules",
+      qemu: "starts",
       message: `${layout.modules.length} guest-loader modules: QEMU loads them all, but Xen records at most ${XEN_MAX_MODULES} boot modules (MAX_MODULES), two of which are Xen itself and the DTB, so modules beyond ${limit} are ignored with "Too many boot modules". Merge initrds or drop modules.`,
       regions: layout.modules.slice(limit).map((m) => m.id),
     });
@@ -124,6 +132,7 @@ export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
     out.push({
       severity: "error",
       code: "no-fdt-machine",
+      qemu: "refuses",
       message: `guest-loader needs a machine that boots with an FDT, and -M ${layout.machine.type} is not one guestmap knows to have it: QEMU refuses to start ("Cannot modify FDT fields if the machine has none"). Use -M virt.`,
       regions: layout.modules.map((m) => m.id),
     });

@@ -43,6 +43,7 @@ export function overlapRule({ layout, placement }: RuleContext): Diagnostic[] {
     return {
       severity: "error",
       code: "overlap",
+      qemu: mover.space !== other.space ? "starts" : "refuses",
       message: `${describeRegion(mover)} overlaps ${describeRegion(other)} in ${range}. ${what} ${fix}`,
       regions: [mover.id, other.id],
       start,

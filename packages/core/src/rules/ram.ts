@@ -14,6 +14,7 @@ export function ramRule({ layout, placement }: RuleContext): Diagnostic[] {
     out.push({
       severity: "error",
       code: "ram-too-large",
+      qemu: "refuses",
       message: `-m ${formatSize(layout.machine.ram)} is more than ${layout.machine.arch} virt accepts here (${formatSize(limit)}): QEMU refuses to start. Lower -m${layout.machine.arch === "aarch64" || layout.machine.arch === "arm" ? " or drop highmem=off" : ""}.`,
       regions: [],
     });
@@ -30,6 +31,7 @@ export function ramRule({ layout, placement }: RuleContext): Diagnostic[] {
     out.push({
       severity: "error",
       code: "outside-ram",
+      qemu: "starts",
       message: `${describeRegion(r)} is ${overlapping ? "partly" : "entirely"} outside RAM ${ram}: QEMU loads it anyway without a word (onto device registers or nothing), and the hypervisor reads garbage there. Move it inside RAM${overlapping ? "" : ` (RAM starts at ${hex(placement.ram[0]!.start)})`} or give the machine more memory with -m.`,
       regions: [r.id],
       start,
