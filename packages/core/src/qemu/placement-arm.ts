@@ -7,6 +7,7 @@ import type { Diagnostic } from "../diagnostics.js";
 import { sniffHeader, UIMAGE_OS_LINUX, UIMAGE_TYPE_KERNEL_NOLOAD } from "../headers/sniff.js";
 import type { Layout } from "../model/types.js";
 import { alignUp, formatSize, hex, maxBig, minBig } from "../util/bigint.js";
+import { elfKernelRegions } from "./elf-kernel.js";
 import { isAArch64Cpu, ramBase } from "./machine.js";
 import type { Region } from "./region.js";
 
@@ -64,24 +65,10 @@ export function placeArm(layout: Layout): ArmPlacementResult {
 
   // ELF first, as QEMU tries it: loaded at its own physical addresses, not booted as Linux (no
   // stub, no initrd). The DTB goes to the base of RAM when the ELF leaves room below or above it.
-  const elfMachine = a64 ? EM_AARCH64 : EM_ARM;
-  if (hdr.format === "elf" && hdr.elf?.machine === elfMachine && hdr.elf.segments) {
-    const segs = hdr.elf.segments.filter((sg) => sg.memsz > 0n);
-    for (const sg of segs) {
-      regions.push({
-        id: `kernel#${sg.index}`,
-        name: `${kernel.path} ELF program header segment ${sg.index}`,
-        role: "kernel",
-        addr: sg.paddr,
-        size: sg.memsz,
-        footprint: sg.memsz,
-        space: "cpu",
-        mem: "ram",
-        file: kernel,
-      });
-    }
-    const low = segs.reduce((m, sg) => minBig(m, sg.paddr), segs[0]?.paddr ?? 0n);
-    const high = segs.reduce((m, sg) => maxBig(m, sg.paddr + sg.memsz), 0n);
+  const elf = elfKernelRegions(kernel, hdr, a64 ? EM_AARCH64 : EM_ARM, "cpu");
+  if (elf) {
+    regions.push(...elf.regions);
+    const { low, high } = elf;
     if (low > base || high < base) {
       const limit = low < base ? 0n : low;
       // arm_load_dtb drops the DTB without a word when it does not fit below the ELF.

@@ -7,6 +7,7 @@ import { sniffHeader } from "../headers/sniff.js";
 import type { Layout } from "../model/types.js";
 import { alignDown, alignUp, formatSize, minBig } from "../util/bigint.js";
 import { encodeUtf8 } from "../util/text.js";
+import { elfKernelRegions } from "./elf-kernel.js";
 import { ramBase } from "./machine.js";
 import type { QemuProfile } from "./profiles.js";
 import type { PlacementEnv, Region } from "./region.js";
@@ -144,23 +145,10 @@ export function placeRiscv(
     const hdr = sniffHeader(kernel.head);
     // QEMU tries ELF, then uImage, then raw. The RISC-V Image header is not read: text_offset is ignored.
     let entry = kernelStart;
-    const elfSegs = hdr.format === "elf" && hdr.elf?.machine === EM_RISCV ? hdr.elf.segments : undefined;
-    if (elfSegs && elfSegs.length > 0) {
-      const segs = elfSegs.filter((sg) => sg.memsz > 0n);
-      for (const sg of segs) {
-        regions.push({
-          id: `kernel#${sg.index}`,
-          name: `${kernel.path} ELF program header segment ${sg.index}`,
-          role: "kernel",
-          addr: sg.paddr,
-          size: sg.memsz,
-          footprint: sg.memsz,
-          space: "system",
-          mem: "ram",
-          file: kernel,
-        });
-      }
-      entry = segs.reduce((m, sg) => minBig(m, sg.paddr), segs[0]?.paddr ?? kernelStart);
+    const elf = elfKernelRegions(kernel, hdr, EM_RISCV, "system");
+    if (elf) {
+      regions.push(...elf.regions);
+      entry = elf.low;
     } else {
       let addr = kernelStart;
       let size = kernel.size;
