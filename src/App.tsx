@@ -7,6 +7,7 @@ import { Diagnostics } from "./panels/Diagnostics";
 import { ExportMenu, ShareButton } from "./panels/ExportMenu";
 import { ImportMenu } from "./panels/ImportMenu";
 import { Inspector } from "./panels/Inspector";
+import { Legend } from "./panels/Legend";
 import { MachinePanel } from "./panels/MachinePanel";
 import { SamplesMenu } from "./panels/SamplesMenu";
 import { redo, undo, useGuestmap } from "./store/store";
@@ -67,10 +68,11 @@ export function App() {
       <main className="grid min-h-0 flex-1 grid-cols-[290px_minmax(0,1fr)_330px] gap-2">
         <div className="flex min-h-0 flex-col gap-2">
           <MachinePanel />
+          <Legend />
         </div>
         <div className="flex min-w-0 flex-col gap-2">
           <MemoryMap />
-          <div className="grid min-h-0 grid-cols-2 gap-2">
+          <div className="grid h-[360px] min-h-0 grid-cols-2 gap-2">
             <Diagnostics />
             <ChosenPreview />
           </div>

@@ -7,9 +7,15 @@ import { LANES } from "./geometry";
 import { roleLabel } from "./map-model";
 import { type Range, type Scale, toScreen, type View } from "./scale";
 
+/** The hovered region and where its card goes (client coordinates: the card is position:fixed). */
 export interface Hover {
   readonly id: string;
   readonly x: number;
+  readonly y: number;
+}
+
+export function hoverAt(id: string, e: { clientX: number; currentTarget: Element }): Hover {
+  return { id, x: e.clientX, y: e.currentTarget.getBoundingClientRect().bottom };
 }
 
 function span(scale: Scale, view: View, start: bigint, end: bigint) {
@@ -58,7 +64,7 @@ export function QemuBlock(props: {
       aria-pressed={props.selected}
       onClick={() => props.onSelect(r.id)}
       onFocus={() => props.onSelect(r.id)}
-      onPointerEnter={(e) => props.onHover({ id: r.id, x: e.clientX })}
+      onPointerEnter={(e) => props.onHover(hoverAt(r.id, e))}
       onPointerLeave={() => props.onHover(undefined)}
       className={`absolute overflow-hidden rounded-[3px] border text-left font-mono text-[10px] leading-tight text-qemu-ink ${
         props.selected ? "border-focus" : "border-qemu-ink/40"
@@ -128,7 +134,7 @@ export function UserBlock(props: {
         onFocus={() => props.onSelect(r.id)}
         onClick={() => props.onSelect(r.id)}
         onKeyDown={(e) => props.onKeyDown(e, r.id)}
-        onPointerEnter={(e) => props.onHover({ id: r.id, x: e.clientX })}
+        onPointerEnter={(e) => props.onHover(hoverAt(r.id, e))}
         onPointerLeave={() => props.onHover(undefined)}
         className={`absolute touch-none overflow-hidden rounded-[3px] border-2 text-left font-mono text-[11px] leading-tight ${st.bg} ${st.ink} ${
           props.colliding ? "border-bad" : st.border

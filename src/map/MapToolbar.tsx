@@ -92,7 +92,7 @@ export function MapToolbar(props: {
         }}
       />
       <span className="ml-auto font-mono text-[11px] text-muted" aria-live="off">
-        {props.pointer !== undefined ? addr(props.pointer) : "drop files on the map"} · zoom ×
+        {props.pointer !== undefined ? `${addr(props.pointer)} · ` : ""}zoom ×
         {view.zoom < 10 ? view.zoom.toFixed(1) : Math.round(view.zoom)}
       </span>
     </div>

@@ -106,19 +106,25 @@ export function MemoryMap() {
         onFiles={(files) => addFiles.mutate({ files })}
       />
       <div className="flex">
-        <div className="w-[74px] shrink-0 border-r border-line text-[10px] text-muted uppercase" aria-hidden>
-          <div style={{ height: LANES.ram.top }} />
-          <div className="pl-2" style={{ height: LANES.qemu.top - LANES.ram.top }}>
-            RAM
-          </div>
-          <div className="pl-2" style={{ height: LANES.user.top - LANES.qemu.top }}>
-            QEMU
-          </div>
-          <div className="pl-2 leading-tight" style={{ height: LANES.hits.top - LANES.user.top }}>
-            guest-
-            <br />
-            loader
-          </div>
+        <div
+          className="relative w-[74px] shrink-0 border-r border-line text-[10px] tracking-wide text-muted uppercase"
+          aria-hidden
+        >
+          {(
+            [
+              ["RAM", LANES.ram],
+              ["QEMU", LANES.qemu],
+              ["guest-loader", LANES.user],
+            ] as const
+          ).map(([name, lane]) => (
+            <div
+              key={name}
+              className="absolute flex items-center pr-1 pl-2 leading-tight"
+              style={{ top: lane.top, height: lane.height }}
+            >
+              {name}
+            </div>
+          ))}
         </div>
         <div
           ref={ref}
@@ -126,7 +132,7 @@ export function MemoryMap() {
           role="application"
           aria-label="Memory map: drop files here; Tab to a blob, arrow keys move it"
           className="relative min-w-0 flex-1 touch-none overflow-hidden select-none"
-          style={{ height: MAP_HEIGHT + 30 }}
+          style={{ height: MAP_HEIGHT }}
           onPointerMove={(e) =>
             setPointer(fromScreen(scale, view, e.clientX - e.currentTarget.getBoundingClientRect().left))
           }
@@ -145,14 +151,14 @@ export function MemoryMap() {
               .map((p) => {
                 const x0 = toScreen(scale, view, p.start);
                 const x1 = toScreen(scale, view, p.end);
-                return x1 - x0 > 64 ? (
+                return x1 - x0 > 44 ? (
                   <div
                     key={p.start.toString()}
                     aria-hidden
                     className="pointer-events-none absolute overflow-hidden text-center font-mono text-[9px] whitespace-nowrap text-muted"
                     style={{ left: x0, width: x1 - x0, top: LANES.user.top + LANES.user.height / 2 - 6 }}
                   >
-                    {human(p.end - p.start)} free
+                    {human(p.end - p.start)}
                   </div>
                 ) : null;
               })}
@@ -205,13 +211,7 @@ export function MemoryMap() {
               width={width}
             />
           )}
-          {hovered && !drag && (
-            <HoverCard
-              region={hovered}
-              x={hover.x - (ref.current?.getBoundingClientRect().left ?? 0)}
-              width={width}
-            />
-          )}
+          {hovered && !drag && <HoverCard region={hovered} x={hover.x} y={hover.y} />}
         </div>
       </div>
     </section>

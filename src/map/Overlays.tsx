@@ -6,12 +6,20 @@ import type { MapModel } from "./map-model";
 import { roleLabel } from "./map-model";
 import { type Scale, toScreen, type View } from "./scale";
 
+/** Approximate width of a 10px monospace label, to stack labels that would overlap. */
+const CHAR_PX = 6.1;
+
 export function CollisionBands({ model, scale, view }: { model: MapModel; scale: Scale; view: View }) {
+  const rowEnds: number[] = [];
   return (
     <>
       {model.collisions.map((c) => {
         const x0 = toScreen(scale, view, c.start);
         const w = Math.max(3, toScreen(scale, view, c.end) - x0);
+        const text = `✕ ${addr(c.start)}–${addr(c.end)} (${human(c.end - c.start)}) ${c.code}`;
+        let row = rowEnds.findIndex((end) => end < x0);
+        if (row < 0) row = rowEnds.length;
+        rowEnds[row] = x0 + text.length * CHAR_PX + 8;
         const color = c.severity === "error" ? "text-bad" : "text-warn";
         return (
           <div key={`${c.code}-${c.start}-${c.regions.join()}`}>
@@ -28,9 +36,9 @@ export function CollisionBands({ model, scale, view }: { model: MapModel; scale:
             <div
               data-testid="collision"
               className={`absolute font-mono text-[10px] whitespace-nowrap ${color}`}
-              style={{ left: x0, top: LANES.hits.top }}
+              style={{ left: x0, top: LANES.hits.top + row * 13 }}
             >
-              ✕ {addr(c.start)}–{addr(c.end)} ({human(c.end - c.start)}) {c.code}
+              {text}
             </div>
           </div>
         );
@@ -79,7 +87,7 @@ export function DragGuides(props: {
         className="pointer-events-none absolute z-10 rounded border border-focus bg-bg px-1 font-mono text-[10px] text-focus"
         style={{
           left: Math.min(props.width - 150, Math.max(0, toScreen(scale, view, props.addr))),
-          top: LANES.user.top + LANES.user.height + 2,
+          top: LANES.user.top - 16,
         }}
       >
         → {addr(props.addr)} (step {human(props.align)})
@@ -88,13 +96,13 @@ export function DragGuides(props: {
   );
 }
 
-export function HoverCard({ region, x, width }: { region: Region; x: number; width: number }) {
+export function HoverCard({ region, x, y }: { region: Region; x: number; y: number }) {
   const end = region.addr + region.size;
   return (
     <div
       role="tooltip"
-      className="pointer-events-none absolute z-20 w-64 rounded border border-line bg-panel-2/95 p-2 font-mono text-[11px] shadow-xl shadow-black/40"
-      style={{ left: Math.min(Math.max(0, x - 20), width - 260), top: LANES.hits.top + 20 }}
+      className="pointer-events-none fixed z-40 w-64 rounded border border-line bg-panel-2 p-2 font-mono text-[11px] shadow-xl shadow-black/50"
+      style={{ left: Math.min(Math.max(4, x - 20), window.innerWidth - 268), top: y + 8 }}
     >
       <div className="mb-1 font-sans font-semibold text-ink">
         {region.name} <span className="font-normal text-muted">· {roleLabel(region)}</span>

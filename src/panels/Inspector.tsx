@@ -36,7 +36,7 @@ function Field({ k, v }: { k: string; v: string }) {
   return (
     <>
       <dt className="text-muted">{k}</dt>
-      <dd className="text-right font-mono text-ink">{v}</dd>
+      <dd className="text-right font-mono whitespace-nowrap text-ink">{v}</dd>
     </>
   );
 }
@@ -48,7 +48,7 @@ function RegionInspector({ region: r }: { region: Region }) {
         <LockIcon className="mr-1 text-qemu-ink" />
         {r.name} <span className="font-normal text-muted">· QEMU {roleLabel(r)} (locked)</span>
       </p>
-      <dl className="grid grid-cols-2 gap-x-2 gap-y-0.5 text-[12px]">
+      <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-[12px]">
         <Field k="start" v={addr(r.addr)} />
         <Field k="end (excl.)" v={addr(r.addr + r.size)} />
         <Field k="size" v={`${addr(r.size)} · ${human(r.size)}`} />
@@ -83,7 +83,7 @@ function ModuleInspector({ module: m }: { module: GuestLoaderModule }) {
         <p className="truncate font-mono text-[13px] font-semibold">{file?.path ?? "(no file)"}</p>
         <span className="text-[11px] text-muted">{m.id}</span>
       </div>
-      <dl className="grid grid-cols-2 gap-x-2 gap-y-0.5 text-[12px]">
+      <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-[12px]">
         <Field
           k="size"
           v={file?.size !== undefined ? `${addr(file.size)} · ${human(file.size)}` : "unknown"}
@@ -147,7 +147,7 @@ function ModuleInspector({ module: m }: { module: GuestLoaderModule }) {
       {hdr && (
         <div className="rounded border border-line bg-bg/60 p-2">
           <p className={`${label} mb-1`}>Header</p>
-          <dl className="grid grid-cols-2 gap-x-2 gap-y-0.5 text-[12px]">
+          <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-[12px]">
             <Field k="format" v={hdr.format} />
             {hdr.textOffset !== undefined && <Field k="text_offset" v={addr(hdr.textOffset)} />}
             {hdr.imageSize !== undefined && (

@@ -1,0 +1,43 @@
+/**
+ * The README's screenshots (docs/*.png). Not part of the suite: run with
+ *   GUESTMAP_SCREENSHOTS=1 npx playwright test e2e/screenshots.spec.ts
+ */
+import { expect, test } from "@playwright/test";
+import { fresh, loadSample } from "./helpers";
+
+test.skip(!process.env.GUESTMAP_SCREENSHOTS, "set GUESTMAP_SCREENSHOTS=1 to refresh docs/*.png");
+test.use({ viewport: { width: 1440, height: 900 } });
+
+test("screenshots", async ({ page }) => {
+  await fresh(page);
+  await page.locator("[data-blob-id=m1]").click();
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: "docs/first-run.png" });
+
+  await loadSample(page, /24 MiB rootfs/);
+  await page.locator("[data-blob-id=m2]").click();
+  await page.mouse.move(0, 0);
+  await expect(page.getByTestId("collision").first()).toBeVisible();
+  await page.screenshot({ path: "docs/dtb-collision.png" });
+
+  // Mid-drag: guides, pointer address, the live collision and diagnostics.
+  await loadSample(page, /Xen on aarch64/);
+  const r = (await page.locator("[data-blob-id=m1]").boundingBox())!;
+  const d = (await page.getByRole("button", { name: /QEMU DTB/ }).boundingBox())!;
+  await page.mouse.move(r.x + 10, r.y + r.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(d.x - r.width / 2, r.y + r.height / 2, { steps: 10 });
+  await expect(page.getByTestId("pointer-address")).toBeVisible();
+  await page.screenshot({ path: "docs/drag.png" });
+  await page.keyboard.press("Escape");
+  await page.mouse.up();
+
+  await loadSample(page, /BSS into the next module/);
+  await page.locator("[data-blob-id=m1]").click();
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: "docs/bss-overlap.png" });
+
+  await loadSample(page, /RISC-V 64/);
+  await page.getByRole("button", { name: /QEMU firmware/ }).hover();
+  await page.screenshot({ path: "docs/riscv64-opensbi.png" });
+});
