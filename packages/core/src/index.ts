@@ -18,6 +18,7 @@ export * from "./headers/sniff.js";
 export * from "./image/elf.js";
 export * from "./image/ihex.js";
 export * from "./image/image.js";
+export * from "./image/layout-regions.js";
 export * from "./image/plan.js";
 export * from "./image/source.js";
 export * from "./image/write.js";

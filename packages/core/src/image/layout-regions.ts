@@ -1,0 +1,60 @@
+/**
+ * What a layout puts in guest RAM at reset, as image regions: the guest-loader and generic-loader
+ * blobs, and QEMU's own file-backed loads (`-kernel`, `-initrd`, `-bios` on RISC-V). The regions
+ * QEMU generates itself (boot stub, MROM, DTB with its random seeds) are reported as `generated`
+ * so exports can say what the image leaves as zeros.
+ */
+import { sniffHeader } from "../headers/sniff.js";
+import type { Blob } from "../model/types.js";
+import type { Placement, Region } from "../qemu/region.js";
+import type { BlobSource, ImageRegion } from "./source.js";
+
+export interface LayoutImage {
+  /** In QEMU's reset order: where two overlap, the later one is what RAM holds. */
+  readonly regions: ImageRegion[];
+  /** The guest-loader and generic-loader blobs alone (their span is the default image range). */
+  readonly user: ImageRegion[];
+  /** Regions QEMU fills with bytes of its own making, which an image cannot reproduce. */
+  readonly generated: Region[];
+}
+
+/** `source` seen from `offset` on, `size` bytes long (a uImage's payload after its header). */
+export function sliceSource(source: BlobSource, offset: bigint, size: bigint): BlobSource {
+  return { size, read: (o, length) => source.read(offset + o, length) };
+}
+
+/**
+ * The image regions of a placement. `open` gives the bytes of a blob (a file handle in the CLI,
+ * a File in the browser). `qemuFiles: false` keeps only the user's blobs.
+ */
+export function layoutImageRegions(
+  placement: Placement,
+  open: (blob: Blob) => BlobSource,
+  opts: { qemuFiles?: boolean } = {},
+): LayoutImage {
+  const withQemu = opts.qemuFiles ?? true;
+  const generated: Region[] = [];
+  const user: ImageRegion[] = [];
+  const own: ImageRegion[] = [];
+  for (const r of placement.regions) {
+    if (r.role === "module-kernel" || r.role === "module-initrd" || r.role === "loader") {
+      if (r.file) user.push({ addr: r.addr, size: r.size, source: open(r.file), name: r.name });
+      continue;
+    }
+    if (!r.file || r.id.includes("#")) {
+      // ELF segments (kernel#N) would need their file offsets; the stub, MROM and DTB are QEMU's.
+      generated.push(r);
+      continue;
+    }
+    if (!withQemu) continue;
+    const src = open(r.file);
+    const hdr = r.role === "kernel" ? sniffHeader(r.file.head) : undefined;
+    // A uImage's payload follows its 64-byte header.
+    const source = hdr?.format === "uimage" ? sliceSource(src, 64n, r.size) : src;
+    own.push({ addr: r.addr, size: r.size, source, name: r.name });
+  }
+  // QEMU writes ROMs at reset sorted by address space: device blobs (system space) first, then on
+  // ARM the boot blobs of the cpu's space, which therefore win where they overlap.
+  const cpuFirstSpace = placement.regions.some((r) => r.space === "cpu");
+  return { regions: cpuFirstSpace ? [...user, ...own] : [...own, ...user], user, generated };
+}
