@@ -8,8 +8,8 @@ import { type DragStart, dragTo } from "./drag-math";
 
 export interface BlobDragParams {
   readonly domNode: HTMLElement;
-  /** The address at a client x (current scale and view). */
-  toAddr(clientX: number): bigint;
+  /** The address at x px from the node's left edge (current scale and view). */
+  toAddr(x: number): bigint;
   /** The blob's current address and alignment, for a pointer-down on it. */
   blobAt(id: string): { addr: bigint; align: bigint; offset: bigint } | undefined;
 }
@@ -26,7 +26,7 @@ const THRESHOLD = 3;
 
 export function createBlobDrag(cb: BlobDragCallbacks) {
   let params: BlobDragParams | undefined;
-  let start: (DragStart & { x: number; pointerId: number }) | undefined;
+  let start: (DragStart & { x: number; left: number; pointerId: number }) | undefined;
   let active = false;
 
   const onPointerDown = (e: PointerEvent) => {
@@ -38,7 +38,16 @@ export function createBlobDrag(cb: BlobDragCallbacks) {
     e.preventDefault();
     e.stopPropagation();
     el?.focus({ preventScroll: true });
-    start = { id, ...blob, pointer: params.toAddr(e.clientX), x: e.clientX, pointerId: e.pointerId };
+    // One layout read per gesture: moves reuse the node's left edge.
+    const left = params.domNode.getBoundingClientRect().left;
+    start = {
+      id,
+      ...blob,
+      pointer: params.toAddr(e.clientX - left),
+      x: e.clientX,
+      left,
+      pointerId: e.pointerId,
+    };
     active = false;
     cb.onStart(id);
     params.domNode.setPointerCapture?.(e.pointerId);
@@ -47,7 +56,7 @@ export function createBlobDrag(cb: BlobDragCallbacks) {
     if (!start || !params || e.pointerId !== start.pointerId) return;
     if (!active && Math.abs(e.clientX - start.x) < THRESHOLD) return;
     active = true;
-    const pointer = params.toAddr(e.clientX);
+    const pointer = params.toAddr(e.clientX - start.left);
     cb.onMove({ id: start.id, addr: dragTo(start, pointer, e.altKey), pointer });
   };
   const finish = (e: PointerEvent) => {

@@ -1,6 +1,6 @@
 /** The drawn regions: RAM, QEMU's own placements (locked) and the guest-loader blobs. */
 import type { Region } from "@guestmap/core";
-import type { KeyboardEvent } from "react";
+import { type KeyboardEvent, memo } from "react";
 import { addr, human } from "../ui/format";
 import { LockIcon } from "../ui/LockIcon";
 import { LANES } from "./geometry";
@@ -46,7 +46,7 @@ export function RamLane({ scale, view, ram }: { scale: Scale; view: View; ram: r
   );
 }
 
-export function QemuBlock(props: {
+export const QemuBlock = memo(function QemuBlock(props: {
   region: Region;
   scale: Scale;
   view: View;
@@ -81,7 +81,7 @@ export function QemuBlock(props: {
       {s.width > 60 && <span className="block truncate px-1 text-qemu-ink">{addr(r.addr)}</span>}
     </button>
   );
-}
+}, sameBlock);
 
 const KIND_STYLE: Record<string, { bg: string; ink: string; border: string }> = {
   "module-kernel": { bg: "bg-kernel/30", ink: "text-[#cfc8ff]", border: "border-kernel" },
@@ -89,7 +89,7 @@ const KIND_STYLE: Record<string, { bg: string; ink: string; border: string }> = 
   loader: { bg: "bg-loader/25", ink: "text-[#f6d19d]", border: "border-loader" },
 };
 
-export function UserBlock(props: {
+export const UserBlock = memo(function UserBlock(props: {
   region: Region;
   scale: Scale;
   view: View;
@@ -152,5 +152,27 @@ export function UserBlock(props: {
         )}
       </button>
     </>
+  );
+}, sameBlock);
+
+/** Blocks re-render only when what they draw changes (a drag recomputes every region object). */
+function sameBlock<P extends { region: Region; scale: Scale; view: View; selected: boolean }>(
+  a: P,
+  b: P,
+): boolean {
+  const x = a.region;
+  const y = b.region;
+  return (
+    x.id === y.id &&
+    x.addr === y.addr &&
+    x.size === y.size &&
+    x.footprint === y.footprint &&
+    x.name === y.name &&
+    x.role === y.role &&
+    a.scale === b.scale &&
+    a.view === b.view &&
+    a.selected === b.selected &&
+    (a as { dragging?: boolean }).dragging === (b as { dragging?: boolean }).dragging &&
+    (a as { colliding?: boolean }).colliding === (b as { colliding?: boolean }).colliding
   );
 }

@@ -1,6 +1,5 @@
-import { useRef } from "react";
+import { type ReactNode, useRef } from "react";
 import { useGuestmap } from "../store/store";
-import { addr } from "../ui/format";
 import type { MapModel } from "./map-model";
 import { FIT, type Scale, viewFor, zoomAt } from "./scale";
 
@@ -11,7 +10,7 @@ export function MapToolbar(props: {
   width: number;
   scale: Scale;
   model: MapModel;
-  pointer: bigint | undefined;
+  pointer: ReactNode;
   onFiles(files: File[]): void;
 }) {
   const mode = useGuestmap((s) => s.scaleMode);
@@ -92,8 +91,7 @@ export function MapToolbar(props: {
         }}
       />
       <span className="ml-auto font-mono text-[11px] text-muted" aria-live="off">
-        {props.pointer !== undefined ? `${addr(props.pointer)} · ` : ""}zoom ×
-        {view.zoom < 10 ? view.zoom.toFixed(1) : Math.round(view.zoom)}
+        {props.pointer}zoom ×{view.zoom < 10 ? view.zoom.toFixed(1) : Math.round(view.zoom)}
       </span>
     </div>
   );

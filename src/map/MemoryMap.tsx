@@ -1,10 +1,4 @@
-/**
- * The memory map: RAM, QEMU's own placements (locked) and the guest-loader blobs on one address
- * axis. Renders the store and turns events into store actions; drag and pan/zoom live in
- * src/interaction, every rule in the core.
- */
-import { moduleKind } from "@guestmap/core";
-import { type DragEvent, type KeyboardEvent, useEffect, useMemo, useState } from "react";
+import { type DragEvent, useEffect, useMemo, useState } from "react";
 import { useAddFiles } from "../io/add-files";
 import { moduleAlignment } from "../model/blob-rules";
 import { useCheck, useCommittedCheck } from "../store/derived";
@@ -14,10 +8,12 @@ import { useElementWidth } from "../ui/useElementWidth";
 import { Axis, Grid } from "./Axis";
 import { type Hover, QemuBlock, RamLane, UserBlock } from "./Blocks";
 import { LANES, MAP_HEIGHT } from "./geometry";
+import { onBlobKeyDown, selectRegion } from "./keyboard";
 import { MapToolbar } from "./MapToolbar";
 import { mapModel } from "./map-model";
 import { CollisionBands, DragGuides, HoverCard } from "./Overlays";
-import { collapsedScale, fromScreen, linearScale, stepAligned, toScreen, viewFor } from "./scale";
+import { PointerAddress } from "./PointerAddress";
+import { collapsedScale, fromScreen, linearScale, toScreen, viewFor } from "./scale";
 import { useMapInteractions } from "./useMapInteractions";
 
 export function MemoryMap() {
@@ -30,7 +26,6 @@ export function MemoryMap() {
   const drag = useGuestmap((s) => s.drag);
   const [ref, width] = useElementWidth<HTMLDivElement>();
   const [hover, setHover] = useState<Hover>();
-  const [pointer, setPointer] = useState<bigint>();
   const addFiles = useAddFiles();
 
   const model = useMemo(() => mapModel(live, live.layout), [live]);
@@ -56,35 +51,6 @@ export function MemoryMap() {
   const dragAlign = drag ? layout.modules.find((m) => m.id === drag.id) : undefined;
   const hovered = hover && [...model.qemu, ...model.user].find((r) => r.id === hover.id);
 
-  const onKeyDown = (e: KeyboardEvent<HTMLButtonElement>, id: string) => {
-    const s = useGuestmap.getState();
-    const users = model.user;
-    const i = users.findIndex((r) => r.id === id);
-    if (e.key === "ArrowLeft" || e.key === "ArrowRight") {
-      e.preventDefault();
-      const m = s.layout.modules.find((x) => x.id === id);
-      if (!m || !moduleKind(m)) return;
-      const rule = moduleAlignment(s.layout, m);
-      const steps = (e.key === "ArrowRight" ? 1 : -1) * (e.shiftKey ? 16 : 1);
-      s.dispatch({ type: "moveBlob", id, addr: stepAligned(m.addr, rule.align, rule.offset, steps) });
-    } else if (e.key === "ArrowUp" || e.key === "ArrowDown") {
-      e.preventDefault();
-      const next = users[(i + (e.key === "ArrowDown" ? 1 : -1) + users.length) % users.length];
-      if (next) {
-        s.selected(next.id);
-        document.querySelector<HTMLElement>(`[data-blob-id="${next.id}"]`)?.focus();
-      }
-    } else if (e.key === "Delete" || e.key === "Backspace") {
-      e.preventDefault();
-      s.dispatch({ type: "removeBlob", id });
-      const next = users[i + 1] ?? users[i - 1];
-      if (next)
-        requestAnimationFrame(() =>
-          document.querySelector<HTMLElement>(`[data-blob-id="${next.id}"]`)?.focus(),
-        );
-    }
-  };
-
   const onDrop = (e: DragEvent<HTMLDivElement>) => {
     e.preventDefault();
     const files = [...e.dataTransfer.files];
@@ -102,7 +68,7 @@ export function MemoryMap() {
         width={width}
         scale={scale}
         model={model}
-        pointer={pointer}
+        pointer={<PointerAddress mapRef={ref} scale={scale} />}
         onFiles={(files) => addFiles.mutate({ files })}
       />
       <div className="flex">
@@ -133,10 +99,6 @@ export function MemoryMap() {
           aria-label="Memory map: drop files here; Tab to a blob, arrow keys move it"
           className="relative min-w-0 flex-1 touch-none overflow-hidden select-none"
           style={{ height: MAP_HEIGHT }}
-          onPointerMove={(e) =>
-            setPointer(fromScreen(scale, view, e.clientX - e.currentTarget.getBoundingClientRect().left))
-          }
-          onPointerLeave={() => setPointer(undefined)}
           onDragOver={(e) => {
             e.preventDefault();
             e.dataTransfer.dropEffect = "copy";
@@ -170,7 +132,7 @@ export function MemoryMap() {
               scale={scale}
               view={view}
               selected={selection === r.id}
-              onSelect={(id) => useGuestmap.getState().selected(id)}
+              onSelect={selectRegion}
               onHover={setHover}
             />
           ))}
@@ -184,9 +146,9 @@ export function MemoryMap() {
               selected={selection === r.id}
               dragging={drag?.id === r.id}
               colliding={collidingIds.has(r.id)}
-              onSelect={(id) => useGuestmap.getState().selected(id)}
+              onSelect={selectRegion}
               onHover={setHover}
-              onKeyDown={onKeyDown}
+              onKeyDown={onBlobKeyDown}
             />
           ))}
           {model.placeholders.map((p) => (

@@ -29,8 +29,7 @@ export function useMapInteractions(ref: RefObject<HTMLElement | null>, scale: Sc
   useEffect(() => {
     const domNode = ref.current;
     if (!domNode) return;
-    const toAddr = (clientX: number) =>
-      fromScreen(scale, useGuestmap.getState().view, clientX - domNode.getBoundingClientRect().left);
+    const toAddr = (x: number) => fromScreen(scale, useGuestmap.getState().view, x);
     drag.current?.update({
       domNode,
       toAddr,

@@ -2,11 +2,11 @@
 import { encodeFdt, printDts, standaloneFdt } from "@guestmap/core";
 import { useMemo } from "react";
 import { highlightDts } from "../dtb/highlight";
-import { useCheck } from "../store/derived";
+import { usePanelCheck } from "../store/derived";
 import { Panel } from "../ui/Panel";
 
 export function ChosenPreview() {
-  const { layout, placement } = useCheck();
+  const { layout, placement } = usePanelCheck();
   const built = useMemo(() => {
     try {
       const fdt = standaloneFdt(layout, placement.profile, { placement });

@@ -1,11 +1,11 @@
 /** The equivalent QEMU command (the core's exportArgv + formatCommand), one-line or multi-line, with copy. */
 import { exportArgv, formatCommand } from "@guestmap/core";
-import { useMemo, useState } from "react";
+import { useDeferredValue, useMemo, useState } from "react";
 import { useEffectiveLayout } from "../store/derived";
 import { button, Panel } from "../ui/Panel";
 
 export function CommandLine() {
-  const layout = useEffectiveLayout();
+  const layout = useDeferredValue(useEffectiveLayout());
   const [format, setFormat] = useState<"line" | "multiline">("multiline");
   const [copied, setCopied] = useState(false);
   const result = useMemo(() => exportArgv(layout), [layout]);

@@ -1,7 +1,7 @@
 /** Every diagnostic from the core: click to select and frame its range; quick fix where obvious. */
 import type { Diagnostic } from "@guestmap/core";
 import { nextFreeAligned } from "../model/blob-rules";
-import { useCheck } from "../store/derived";
+import { usePanelCheck } from "../store/derived";
 import { useGuestmap } from "../store/store";
 import { addr } from "../ui/format";
 import { button, Panel } from "../ui/Panel";
@@ -14,7 +14,7 @@ const SEV = {
 } as const;
 
 export function Diagnostics() {
-  const { diagnostics, placement, layout } = useCheck();
+  const { diagnostics, placement, layout } = usePanelCheck();
   const counts = { error: 0, warning: 0, info: 0 };
   for (const d of diagnostics) counts[d.severity]++;
   return (

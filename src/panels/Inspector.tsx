@@ -6,7 +6,7 @@ import { loadFile } from "../io/file-store";
 import { useOpenFileRef } from "../io/open-file";
 import { roleLabel } from "../map/map-model";
 import { moduleAlignment, moduleFootprint } from "../model/blob-rules";
-import { useCheck } from "../store/derived";
+import { usePanelCheck } from "../store/derived";
 import { useGuestmap } from "../store/store";
 import { FileButton } from "../ui/FileButton";
 import { addr, human } from "../ui/format";
@@ -16,7 +16,7 @@ import { SizeInput, TextInput } from "../ui/SizeInput";
 
 export function Inspector() {
   const selection = useGuestmap((s) => s.selection);
-  const { layout, placement } = useCheck();
+  const { layout, placement } = usePanelCheck();
   const module = layout.modules.find((m) => m.id === selection);
   const region = placement.regions.find((r) => r.id === selection);
   return (

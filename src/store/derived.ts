@@ -1,6 +1,6 @@
 /** Values derived from the store with core functions, memoised per layout. */
 import { type CheckResult, check, type Layout } from "@guestmap/core";
-import { useMemo } from "react";
+import { useDeferredValue, useMemo } from "react";
 import { applyEdit } from "../model/edits";
 import { useGuestmap } from "./store";
 
@@ -24,4 +24,13 @@ export function useCheck(): CheckResult & { layout: Layout } {
 export function useCommittedCheck(): CheckResult {
   const layout = useGuestmap((s) => s.layout);
   return useMemo(() => check(layout), [layout]);
+}
+
+/**
+ * The same for the panels, at lower priority: during a drag React renders the map first and
+ * lets the panels (/chosen, command line, diagnostics) catch up without blocking a frame.
+ */
+export function usePanelCheck(): CheckResult & { layout: Layout } {
+  const layout = useDeferredValue(useEffectiveLayout());
+  return useMemo(() => ({ ...check(layout), layout }), [layout]);
 }

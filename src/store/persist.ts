@@ -17,6 +17,18 @@ interface Persisted {
 }
 
 let unreadable: string | undefined;
+// A drag or a pan sets state many times a second: serialise and write only when the layout changed.
+let lastLayout: Layout | undefined;
+let lastJson = "";
+let lastWritten = "";
+
+function layoutText(layout: Layout): string {
+  if (layout !== lastLayout) {
+    lastLayout = layout;
+    lastJson = serializeLayout(layout, { withHeads: true });
+  }
+  return lastJson;
+}
 
 const storage: PersistStorage<Persisted> = {
   getItem(name) {
@@ -30,6 +42,9 @@ const storage: PersistStorage<Persisted> = {
     }
   },
   setItem(name, value) {
+    const key = `${value.version}:${value.state.scaleMode}:${value.state.layoutJson}`;
+    if (key === lastWritten) return;
+    lastWritten = key;
     globalThis.localStorage?.setItem(name, JSON.stringify(value));
   },
   removeItem(name) {
@@ -59,7 +74,7 @@ export const persistOptions: PersistOptions<GuestmapState, Persisted> = {
   name: STORAGE_KEY,
   version: STORAGE_VERSION,
   storage,
-  partialize: (s) => ({ layoutJson: serializeLayout(s.layout, { withHeads: true }), scaleMode: s.scaleMode }),
+  partialize: (s) => ({ layoutJson: layoutText(s.layout), scaleMode: s.scaleMode }),
   // Version 0 never shipped; anything older than 1 is dropped (and reported by merge).
   migrate: (persisted, version) =>
     version === STORAGE_VERSION ? (persisted as Persisted) : (undefined as never),

@@ -18,7 +18,11 @@ export function Panel(props: {
         </h2>
         <div className="ml-auto flex items-center gap-1.5">{props.actions}</div>
       </header>
-      <div className="min-h-0 flex-1 overflow-auto p-2.5">{props.children}</div>
+      {/* Focusable so keyboard users can scroll a long panel (/chosen, diagnostics). */}
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard */}
+      <div tabIndex={0} className="min-h-0 flex-1 overflow-auto p-2.5">
+        {props.children}
+      </div>
     </section>
   );
 }
