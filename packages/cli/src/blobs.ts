@@ -2,13 +2,40 @@
  * Fills a layout's blobs from the file system: their sizes and first bytes. Paths resolve against
  * `baseDir` (the layout file's folder, or the shell's cwd for a command line), as QEMU would.
  */
+import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
+import { createGunzip } from "node:zlib";
 import type { Blob, Layout } from "@guestmap/core";
 import { UsageError } from "./io.js";
 
 /** Enough for every header we read, including an ELF's program headers. */
 const HEAD_BYTES = 64 * 1024;
+
+/** QEMU's arm64 loader gunzips at most this much (LOAD_IMAGE_MAX_GUNZIP_BYTES). */
+const MAX_GUNZIP = 256 * 1024 * 1024;
+
+/** Decompressed size and head of a gzip file, streamed: memory stays at the head's size. */
+async function gunzipInfo(path: string): Promise<{ size: bigint; head: Uint8Array } | undefined> {
+  const head = new Uint8Array(HEAD_BYTES);
+  let got = 0;
+  let size = 0;
+  try {
+    for await (const chunk of createReadStream(path).pipe(createGunzip())) {
+      const c = chunk as Buffer;
+      if (got < HEAD_BYTES) {
+        const n = Math.min(HEAD_BYTES - got, c.length);
+        head.set(c.subarray(0, n), got);
+        got += n;
+      }
+      size += c.length;
+      if (size > MAX_GUNZIP) return undefined;
+    }
+  } catch {
+    return undefined; // not a whole gzip stream: QEMU loads it raw, and so do we
+  }
+  return { size: BigInt(size), head: head.subarray(0, got) };
+}
 
 async function fill(blob: Blob, baseDir: string, what: string): Promise<Blob> {
   const path = resolve(baseDir, blob.path);
@@ -19,7 +46,12 @@ async function fill(blob: Blob, baseDir: string, what: string): Promise<Blob> {
     if (!st.isFile()) throw new UsageError(`${what} ${blob.path}: ${path} is not a regular file`);
     const head = new Uint8Array(Math.min(HEAD_BYTES, st.size));
     await fh.read(head, 0, head.length, 0);
-    return { path: blob.path, size: BigInt(st.size), head };
+    const filled: Blob = { path: blob.path, size: BigInt(st.size), head };
+    if (what === "-kernel" && head[0] === 0x1f && head[1] === 0x8b) {
+      const unpacked = await gunzipInfo(path);
+      if (unpacked) return { ...filled, unpacked };
+    }
+    return filled;
   } catch (e) {
     if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;

@@ -5,6 +5,7 @@
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import type { Arch, Blob, Layout } from "../src/index.js";
 import {
   arm64Image,
@@ -95,6 +96,8 @@ export function genCase(arch: Arch, seed: number): Case {
     "image-noimgsize",
     "uimage",
     "zimage",
+    "elf",
+    "image-gz",
   ]);
   const maxK = Math.min(ramMb / 4, 48) * MiB;
   const a64 = arch === "aarch64" && cpu !== undefined && cpu !== "cortex-a15";
@@ -104,6 +107,15 @@ export function genCase(arch: Arch, seed: number): Case {
       break;
     case "raw-big":
       kernel = file(rawBlob(r.int(MiB, maxK)), "rawbig");
+      break;
+    case "image-gz":
+      if (a64) {
+        // QEMU gunzips an AArch64 -kernel and loads the Image inside.
+        const size = r.int(4096, 2 * MiB);
+        const img = arm64Image(size, 0x80000n, BigInt(size + 0x10000));
+        const gz = new Uint8Array(gzipSync(img));
+        kernel = { ...file(gz, "imagegz"), unpacked: { size: BigInt(size), head: img.subarray(0, 4096) } };
+      }
       break;
     case "image":
     case "image0":

@@ -41,8 +41,9 @@ export function layoutImageRegions(
       if (r.file) user.push({ addr: r.addr, size: r.size, source: open(r.file), name: r.name });
       continue;
     }
-    if (!r.file || r.id.includes("#")) {
-      // ELF segments (kernel#N) would need their file offsets; the stub, MROM and DTB are QEMU's.
+    if (!r.file || r.id.includes("#") || r.file.unpacked) {
+      // ELF segments (kernel#N) would need their file offsets, a gzip kernel its decompressed
+      // bytes; the stub, MROM and DTB are QEMU's.
       generated.push(r);
       continue;
     }

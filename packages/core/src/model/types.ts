@@ -28,6 +28,12 @@ export interface Blob {
   readonly size?: ByteSize;
   /** The file's first bytes (64 KiB at most is useful), for header sniffing. */
   readonly head?: Uint8Array;
+  /**
+   * For a gzip-compressed kernel: its decompressed size and first bytes, as QEMU's arm64 loader
+   * sees them (it gunzips `-kernel` up to 256 MiB and loads the Image inside). Filled by the
+   * adapter that can read the file; never saved in a layout file.
+   */
+  readonly unpacked?: { readonly size: ByteSize; readonly head: Uint8Array };
 }
 
 /** `-bios`: QEMU's default firmware (OpenSBI on RISC-V, none on ARM), `none`, or a file. */

@@ -60,8 +60,11 @@ export function placeArm(layout: Layout): ArmPlacementResult {
     return { regions, diagnostics };
   }
 
-  const hdr = sniffHeader(kernel.head);
-  const fileSize = kernel.size;
+  const fileHdr = sniffHeader(kernel.head);
+  // An AArch64 cpu's loader gunzips the kernel first and loads the Image inside.
+  const unpacked = a64 && fileHdr.format === "gzip" ? kernel.unpacked : undefined;
+  const hdr = unpacked ? sniffHeader(unpacked.head) : fileHdr;
+  const fileSize = unpacked ? unpacked.size : kernel.size;
 
   // ELF first, as QEMU tries it: loaded at its own physical addresses, not booted as Linux (no
   // stub, no initrd). The DTB goes to the base of RAM when the ELF leaves room below or above it.
