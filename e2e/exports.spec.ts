@@ -119,6 +119,12 @@ test("memory image (raw, composed from the files), shell script and layout JSON 
     "070701",
   );
   rmSync(raw);
+  const elf = readFileSync(await exportItem(page, /Memory image: ELF/));
+  expect(elf.subarray(0, 4).toString("latin1")).toBe("\x7fELF");
+  expect(elf.readUInt16LE(0x12)).toBe(183); // EM_AARCH64
+  const hex = readFileSync(await exportItem(page, /Memory image: Intel HEX/), "utf8");
+  expect(hex.startsWith(":02000004")).toBe(true);
+  expect(hex.trimEnd().endsWith(":00000001FF")).toBe(true);
   const script = readFileSync(await exportItem(page, /Shell script/), "utf8");
   expect(script).toMatch(/^#!\/bin\/sh\n/);
   expect(script).toContain("exec qemu-system-aarch64");

@@ -84,9 +84,9 @@ export const QemuBlock = memo(function QemuBlock(props: {
 }, sameBlock);
 
 const KIND_STYLE: Record<string, { bg: string; ink: string; border: string }> = {
-  "module-kernel": { bg: "bg-kernel/30", ink: "text-[#cfc8ff]", border: "border-kernel" },
-  "module-initrd": { bg: "bg-initrd/25", ink: "text-[#a6f0e6]", border: "border-initrd" },
-  loader: { bg: "bg-loader/25", ink: "text-[#f6d19d]", border: "border-loader" },
+  "module-kernel": { bg: "bg-[#2b2657]", ink: "text-[#cfc8ff]", border: "border-kernel" },
+  "module-initrd": { bg: "bg-[#0e3b3a]", ink: "text-[#a6f0e6]", border: "border-initrd" },
+  loader: { bg: "bg-[#3d2c14]", ink: "text-[#f6d19d]", border: "border-loader" },
 };
 
 export const UserBlock = memo(function UserBlock(props: {
@@ -138,7 +138,7 @@ export const UserBlock = memo(function UserBlock(props: {
         onPointerLeave={() => props.onHover(undefined)}
         className={`absolute touch-none overflow-hidden rounded-[3px] border-2 text-left font-mono text-[11px] leading-tight ${st.bg} ${st.ink} ${
           props.colliding ? "border-bad" : st.border
-        } ${props.selected ? "ring-2 ring-focus/80" : ""} ${props.dragging ? "cursor-grabbing opacity-90 shadow-lg shadow-black/50" : "cursor-grab"}`}
+        } ${props.selected ? "ring-2 ring-focus/80" : ""} ${props.dragging ? "z-10 cursor-grabbing shadow-lg shadow-black/60" : "cursor-grab"}`}
         style={{ top: LANES.user.top, height: LANES.user.height, left: file.left, width: file.width }}
       >
         {file.width > 40 && (

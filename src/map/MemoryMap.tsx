@@ -136,7 +136,6 @@ export function MemoryMap() {
               onHover={setHover}
             />
           ))}
-          <CollisionBands model={model} scale={scale} view={view} />
           {model.user.map((r) => (
             <UserBlock
               key={r.id}
@@ -151,6 +150,7 @@ export function MemoryMap() {
               onKeyDown={onBlobKeyDown}
             />
           ))}
+          <CollisionBands model={model} scale={scale} view={view} />
           {model.placeholders.map((p) => (
             <button
               type="button"

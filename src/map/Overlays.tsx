@@ -25,7 +25,7 @@ export function CollisionBands({ model, scale, view }: { model: MapModel; scale:
           <div key={`${c.code}-${c.start}-${c.regions.join()}`}>
             <div
               aria-hidden
-              className="collision pointer-events-none absolute border-x border-bad"
+              className="collision pointer-events-none absolute z-20 border-x border-bad"
               style={{
                 left: x0,
                 width: w,

@@ -37,7 +37,9 @@ export function MachinePanel() {
               id={archId}
               className={input}
               value={m.arch}
-              onChange={(e) => dispatch({ type: "setMachine", machine: { arch: e.target.value as Arch } })}
+              onChange={(e) =>
+                dispatch({ type: "setMachine", machine: { arch: e.target.value as Arch, cpu: undefined } })
+              }
             >
               {ARCHES.map((a) => (
                 <option key={a}>{a}</option>
