@@ -1,7 +1,7 @@
 /**
  * Pan and zoom of the memory map as a plain state machine (after xyflow's XYPanZoom). Wheel (and
  * trackpad pinch, which arrives as ctrl+wheel) zooms about the pointer; horizontal wheel or
- * shift+wheel pans; dragging the background pans.
+ * shift+wheel pans; dragging the background pans; two touch pointers pinch-zoom.
  */
 import { clampView, type View, zoomAt } from "../map/scale";
 
@@ -17,6 +17,8 @@ export interface PanZoomParams {
 export function createPanZoom() {
   let params: PanZoomParams | undefined;
   let pan: { x: number; pan: number; pointerId: number } | undefined;
+  const touches = new Map<number, number>();
+  let pinch: { dist: number; view: View; mid: number } | undefined;
 
   const onWheel = (e: WheelEvent) => {
     if (!params) return;
@@ -32,17 +34,36 @@ export function createPanZoom() {
     params.onChange(zoomAt(v, factor, e.clientX - rect.left, params.width));
   };
   const onPointerDown = (e: PointerEvent) => {
-    if (!params || e.button !== 0 || params.blocked()) return;
+    if (!params) return;
+    if (e.pointerType === "touch") {
+      touches.set(e.pointerId, e.clientX);
+      if (touches.size === 2) {
+        const [a, b] = [...touches.values()] as [number, number];
+        const left = params.domNode.getBoundingClientRect().left;
+        pinch = { dist: Math.max(1, Math.abs(a - b)), view: params.getView(), mid: (a + b) / 2 - left };
+        pan = undefined;
+        return;
+      }
+    }
+    if (e.button !== 0 || params.blocked()) return;
     if ((e.target as Element).closest("[data-blob-id], button, input, select")) return;
     pan = { x: e.clientX, pan: params.getView().pan, pointerId: e.pointerId };
     params.domNode.setPointerCapture?.(e.pointerId);
   };
   const onPointerMove = (e: PointerEvent) => {
+    if (pinch && params && touches.has(e.pointerId)) {
+      touches.set(e.pointerId, e.clientX);
+      const [a, b] = [...touches.values()] as [number, number];
+      params.onChange(zoomAt(pinch.view, Math.max(1, Math.abs(a - b)) / pinch.dist, pinch.mid, params.width));
+      return;
+    }
     if (!pan || !params || e.pointerId !== pan.pointerId) return;
     const v = params.getView();
     params.onChange(clampView({ zoom: v.zoom, pan: pan.pan - (e.clientX - pan.x) }, params.width));
   };
   const onPointerUp = (e: PointerEvent) => {
+    touches.delete(e.pointerId);
+    if (touches.size < 2) pinch = undefined;
     if (pan && e.pointerId === pan.pointerId) pan = undefined;
   };
 

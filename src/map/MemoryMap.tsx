@@ -150,7 +150,7 @@ export function MemoryMap() {
               onKeyDown={onBlobKeyDown}
             />
           ))}
-          <CollisionBands model={model} scale={scale} view={view} />
+          <CollisionBands model={model} scale={scale} view={view} width={width} />
           {model.placeholders.map((p) => (
             <button
               type="button"

@@ -9,7 +9,8 @@ import { type Scale, toScreen, type View } from "./scale";
 /** Approximate width of a 10px monospace label, to stack labels that would overlap. */
 const CHAR_PX = 6.1;
 
-export function CollisionBands({ model, scale, view }: { model: MapModel; scale: Scale; view: View }) {
+export function CollisionBands(props: { model: MapModel; scale: Scale; view: View; width: number }) {
+  const { model, scale, view } = props;
   const rowEnds: number[] = [];
   return (
     <>
@@ -17,9 +18,11 @@ export function CollisionBands({ model, scale, view }: { model: MapModel; scale:
         const x0 = toScreen(scale, view, c.start);
         const w = Math.max(3, toScreen(scale, view, c.end) - x0);
         const text = `✕ ${addr(c.start)}–${addr(c.end)} (${human(c.end - c.start)}) ${c.code}`;
-        let row = rowEnds.findIndex((end) => end < x0);
+        // Keep the label inside the map; stack labels that would overlap.
+        const lx = Math.max(0, Math.min(x0, props.width - text.length * CHAR_PX - 4));
+        let row = rowEnds.findIndex((end) => end < lx);
         if (row < 0) row = rowEnds.length;
-        rowEnds[row] = x0 + text.length * CHAR_PX + 8;
+        rowEnds[row] = lx + text.length * CHAR_PX + 8;
         const color = c.severity === "error" ? "text-bad" : "text-warn";
         return (
           <div key={`${c.code}-${c.start}-${c.regions.join()}`}>
@@ -36,7 +39,7 @@ export function CollisionBands({ model, scale, view }: { model: MapModel; scale:
             <div
               data-testid="collision"
               className={`absolute font-mono text-[10px] whitespace-nowrap ${color}`}
-              style={{ left: x0, top: LANES.hits.top + row * 13 }}
+              style={{ left: lx, top: LANES.hits.top + row * 13 }}
             >
               {text}
             </div>
@@ -78,13 +81,13 @@ export function DragGuides(props: {
       })}
       <div
         data-testid="pointer-address"
-        className="pointer-events-none absolute z-10 rounded bg-focus px-1 font-mono text-[10px] text-black"
+        className="pointer-events-none absolute z-30 rounded bg-focus px-1 font-mono text-[10px] text-black"
         style={{ left: Math.min(props.width - 90, Math.max(0, px + 6)), top: LANES.axis.top + 2 }}
       >
         {addr(props.pointer)}
       </div>
       <div
-        className="pointer-events-none absolute z-10 rounded border border-focus bg-bg px-1 font-mono text-[10px] text-focus"
+        className="pointer-events-none absolute z-30 rounded border border-focus bg-bg px-1 font-mono text-[10px] text-focus"
         style={{
           left: Math.min(props.width - 150, Math.max(0, toScreen(scale, view, props.addr))),
           top: LANES.user.top - 16,

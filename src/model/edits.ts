@@ -37,8 +37,14 @@ export function newModuleId(layout: Layout): string {
 }
 
 function mapModule(layout: Layout, id: string, f: (m: GuestLoaderModule) => GuestLoaderModule): Layout {
-  if (!layout.modules.some((m) => m.id === id)) return layout;
-  return { ...layout, modules: layout.modules.map((m) => (m.id === id ? f(m) : m)) };
+  let changed = false;
+  const modules = layout.modules.map((m) => {
+    if (m.id !== id) return m;
+    const next = f(m);
+    if (next !== m) changed = true;
+    return next;
+  });
+  return changed ? { ...layout, modules } : layout;
 }
 
 function without<T extends object, K extends keyof T>(o: T, key: K, keep: boolean): T {
@@ -57,7 +63,7 @@ export function applyEdit(layout: Layout, edit: Edit): Layout {
       if (layout.modules.some((m) => m.id === edit.id)) {
         return mapModule(layout, edit.id, (m) => (m.addr === edit.addr ? m : { ...m, addr: edit.addr }));
       }
-      if (!layout.loaders.some((l) => l.id === edit.id)) return layout;
+      if (!layout.loaders.some((l) => l.id === edit.id && l.addr !== edit.addr)) return layout;
       return {
         ...layout,
         loaders: layout.loaders.map((l) =>
