@@ -62,6 +62,8 @@ export interface Diagnostic {
    * loads it anyway, often corrupting memory without a word). Absent where QEMU is not involved.
    */
   readonly qemu?: "refuses" | "starts";
+  /** A quick fix, where one is obvious: move this region to this address. */
+  readonly fix?: { readonly region: string; readonly addr: bigint };
   /** The byte range concerned: [start, end), e.g. the exact intersection of an overlap. */
   readonly start?: bigint;
   readonly end?: bigint;

@@ -13,12 +13,12 @@ export const XEN_MAX_MODULES = 32;
 export const XEN_RESERVED_MODULES = 2;
 /** guest-loader keeps the file size in a C int. */
 const INT_MAX = (1n << 31n) - 1n;
+const ADDRESS_SPACE_END = U64_MAX + 1n;
 
 export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
   const ram = layout.machine.ram;
-  // Keyed by hex text: V8 hashes bigint keys poorly (addresses differing only in high bits collide).
-  const byAddr = new Map<string, string>();
+  const byAddr = new Map<bigint, string>();
   layout.modules.forEach((m, i) => {
     const where = `-device guest-loader #${i + 1} (${m.id})`;
     const file = moduleFile(m);
@@ -90,7 +90,7 @@ export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
           end: end > U64_MAX ? U64_MAX : end,
         });
       }
-      if (end > U64_MAX + 1n) {
+      if (end > ADDRESS_SPACE_END) {
         out.push({
           severity: "error",
           code: "address-overflow",
@@ -102,7 +102,7 @@ export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
       }
     }
     if (m.addr !== 0n && file) {
-      const first = byAddr.get(hex(m.addr));
+      const first = byAddr.get(m.addr);
       if (first !== undefined) {
         out.push({
           severity: "error",
@@ -114,7 +114,7 @@ export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
           end: m.addr + (file.size ?? 1n),
         });
       } else {
-        byAddr.set(hex(m.addr), `#${i + 1} (${m.id})`);
+        byAddr.set(m.addr, `#${i + 1} (${m.id})`);
       }
     }
   });

@@ -10,13 +10,16 @@ import type { Placement, Region } from "../qemu/region.js";
 import { hex } from "../util/bigint.js";
 import { alignmentRule } from "./alignment.js";
 import { describeRegion, isUserRegion, type RuleContext } from "./context.js";
-import { FreeSpaceIndex } from "./free-slot.js";
+import { FreeSpaceIndex, nextFreeSlot } from "./free-slot.js";
 import { intersections } from "./intervals.js";
 
 const KiB = 1n << 10n;
+/** Collisions that get an exact slot suggestion before the bulk index takes over. */
+const EXACT_SUGGESTIONS = 64;
 
 export function overlapRule({ layout, placement }: RuleContext): Diagnostic[] {
   let free: FreeSpaceIndex | undefined;
+  let suggested = 0;
   const hits = intersections(
     placement.regions.map((r) => ({ start: r.addr, end: r.addr + r.size, item: r })),
   );
@@ -33,9 +36,13 @@ export function overlapRule({ layout, placement }: RuleContext): Diagnostic[] {
       what = `QEMU refuses to start ("Some ROM regions are overlapping").`;
     }
     let fix: string;
+    let moveTo: Diagnostic["fix"];
     if (isUserRegion(mover)) {
-      free ??= new FreeSpaceIndex(placement.regions, placement.ram);
-      const slot = suggestSlot(free, placement, mover, layout);
+      // Exact answers for the first collisions; an index keeps pathological layouts O(n log n).
+      suggested++;
+      if (suggested > EXACT_SUGGESTIONS) free ??= new FreeSpaceIndex(placement.regions, placement.ram);
+      const slot = suggestSlot(layout, placement, mover, free);
+      if (slot !== undefined) moveTo = { region: mover.id, addr: slot };
       fix = `Move ${mover.name} (${mover.id})${slot !== undefined ? ` to a free, aligned place such as ${hex(slot)}` : ""}.`;
     } else {
       fix = "Change -m, the kernel or the initrd so that QEMU places them apart.";
@@ -46,6 +53,7 @@ export function overlapRule({ layout, placement }: RuleContext): Diagnostic[] {
       qemu: mover.space !== other.space ? "starts" : "refuses",
       message: `${describeRegion(mover)} overlaps ${describeRegion(other)} in ${range}. ${what} ${fix}`,
       regions: [mover.id, other.id],
+      ...(moveTo && { fix: moveTo }),
       start,
       end,
     } satisfies Diagnostic;
@@ -60,14 +68,16 @@ function shortName(r: Region): string {
 }
 
 /**
- * The nearest free slot at or above the blob (else anywhere in RAM), at the blob kind's alignment.
- * The blob's own bytes count as occupied, so the answer never overlaps where it is now.
+ * The quick fix for a blob: the nearest free place at or above it (else the lowest in RAM), at its
+ * kind's alignment, clear of every other region's run-time footprint — the blob's own old place
+ * counts as free. With a `FreeSpaceIndex` (for bulk use) the blob's old place counts as busy
+ * instead, which keeps each answer O(log n) but may pick a farther slot.
  */
 export function suggestSlot(
-  free: FreeSpaceIndex,
+  layout: Layout,
   placement: Placement,
   r: Region,
-  layout: Layout,
+  free?: FreeSpaceIndex,
 ): bigint | undefined {
   const kind = r.role === "module-kernel" ? "kernel" : "initrd";
   const rule = alignmentRule(
@@ -78,7 +88,13 @@ export function suggestSlot(
   const align = rule.align > 4n * KiB && kind === "kernel" ? rule.align : 4n * KiB;
   const offset = kind === "kernel" ? rule.offset : 0n;
   const need = r.footprint + offset;
-  const slot = free.find(need, align, r.addr) ?? free.find(need, align, placement.ram[0]?.start ?? 0n);
+  const from = r.addr - offset;
+  const lowest = placement.ram[0]?.start ?? 0n;
+  const ignore = new Set([r.id]);
+  const slot = free
+    ? (free.find(need, align, from) ?? free.find(need, align, lowest))
+    : (nextFreeSlot(placement.regions, placement.ram, need, align, from, ignore) ??
+      nextFreeSlot(placement.regions, placement.ram, need, align, lowest, ignore));
   return slot === undefined ? undefined : slot + offset;
 }
 
