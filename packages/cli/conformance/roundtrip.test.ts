@@ -1,0 +1,74 @@
+/**
+ * export(import(argv)) makes QEMU do the same thing: a QEMU command line imported into a layout
+ * and exported again loads the same ROMs at the same addresses and builds the same /chosen
+ * (QEMU 7.2's `info roms` and `dumpdtb`, read with dtc), on every arch.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { dir as caseDir, genCase, removeCaseDir } from "../../core/conformance/layouts.js";
+import { dumpDtb, infoRoms, QEMU_BINARIES } from "../../core/conformance/qemu.js";
+import { haveTool } from "../../core/conformance/tools.js";
+import type { Arch } from "../../core/src/index.js";
+import { runCli } from "../test/run-cli.js";
+
+afterAll(removeCaseDir);
+const tmp = mkdtempSync(join(tmpdir(), "guestmap-rt-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** /chosen as dtc prints it, without the machine's random seed. */
+function chosenText(dtb: Uint8Array): string {
+  const f = join(tmp, "x.dtb");
+  writeFileSync(f, dtb);
+  const dts = execFileSync("dtc", ["-q", "-I", "dtb", "-O", "dts", f], { encoding: "utf8" });
+  const start = dts.indexOf("\tchosen {");
+  const end = dts.indexOf("\n\t};", start);
+  return dts
+    .slice(start, end)
+    .split("\n")
+    .filter((l) => !/rng-seed|kaslr-seed/.test(l))
+    .join("\n");
+}
+
+const NASTY = [
+  "root=/dev/vda ro console=hvc0",
+  "a,b,,c",
+  `quote"d 'single' $(not run) \`nor this\``,
+  "ünïcødé ✓",
+];
+
+for (const arch of ["aarch64", "arm", "riscv64", "riscv32"] as Arch[]) {
+  const bin = QEMU_BINARIES[arch];
+  describe.skipIf(!haveTool(bin) || !haveTool("dtc"))(`export(import(argv)) on QEMU 7.2: ${arch}`, () => {
+    for (let seed = 201; seed <= 206; seed++) {
+      const c = genCase(arch, seed);
+      // Give kernels bootargs that need QemuOpts and shell escaping, and an -append.
+      const argv = [
+        bin,
+        ...c.argv.map((a) =>
+          a.startsWith("guest-loader,") && a.includes("kernel=")
+            ? `${a},bootargs=${NASTY[seed % NASTY.length]!.replace(/,/g, ",,")}`
+            : a,
+        ),
+      ];
+      if (c.layout.kernel) argv.push("-append", NASTY[(seed + 1) % NASTY.length]!);
+      it(argv.slice(1).join(" "), async () => {
+        const imported = await runCli(["import", "-o", "layout.json", "--", ...argv], caseDir);
+        expect(imported.code, imported.stderr).toBe(0);
+        const exported = await runCli(["export", "--cmdline-format", "json", "layout.json"], caseDir);
+        expect(exported.code, exported.stderr).toBe(0);
+        const again = JSON.parse(exported.stdout) as string[];
+        expect(again[0]).toBe(bin);
+        const sort = (r: ReturnType<typeof infoRoms>) => r.map((x) => `${x.addr} ${x.size} ${x.name}`).sort();
+        expect(sort(infoRoms(bin, again.slice(1), caseDir))).toEqual(
+          sort(infoRoms(bin, argv.slice(1), caseDir)),
+        );
+        expect(chosenText(dumpDtb(bin, again.slice(1), caseDir))).toBe(
+          chosenText(dumpDtb(bin, argv.slice(1), caseDir)),
+        );
+      });
+    }
+  });
+}
