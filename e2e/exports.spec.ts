@@ -109,19 +109,24 @@ test("memory image (raw, composed from the files), shell script and layout JSON 
 }) => {
   await fresh(page);
   const raw = await exportItem(page, /Memory image: raw/);
-  // From the -kernel xen at 0x40200000 to the end of rootfs.cpio at 0x475c3a00.
-  expect(statSync(raw).size).toBe(0x475c3a00 - 0x40200000);
+  // The span of the guest-loader blobs, as the CLI: from Image at 0x42000000 to the end of rootfs.cpio.
+  expect(statSync(raw).size).toBe(0x475c3a00 - 0x42000000);
   const bytes = readFileSync(raw);
-  expect(
-    bytes.subarray(0x42000000 - 0x40200000 + 0x38, 0x42000000 - 0x40200000 + 0x3c).toString("latin1"),
-  ).toBe("ARM\x64");
-  expect(bytes.subarray(0x47000000 - 0x40200000, 0x47000000 - 0x40200000 + 6).toString("latin1")).toBe(
-    "070701",
-  );
+  expect(bytes.subarray(0x38, 0x3c).toString("latin1")).toBe("ARM\x64");
+  const rootfs = 0x47000000 - 0x42000000;
+  expect(bytes.subarray(rootfs, rootfs + 6).toString("latin1")).toBe("070701");
   rmSync(raw);
+  // ELF and Intel HEX of a smaller span (Intel HEX is ~2.8 bytes of text per byte): the rootfs alone.
+  await page.locator("[data-blob-id=m1]").focus();
+  await page.keyboard.press("Delete");
   const elf = readFileSync(await exportItem(page, /Memory image: ELF/));
   expect(elf.subarray(0, 4).toString("latin1")).toBe("\x7fELF");
   expect(elf.readUInt16LE(0x12)).toBe(183); // EM_AARCH64
+  const phoff = Number(elf.readBigUInt64LE(0x20));
+  const loads = Array.from({ length: elf.readUInt16LE(0x38) }, (_, i) => phoff + i * 56)
+    .filter((o) => elf.readUInt32LE(o) === 1)
+    .map((o) => elf.readBigUInt64LE(o + 0x18)); // p_paddr
+  expect(loads).toContain(0x47000000n);
   const hex = readFileSync(await exportItem(page, /Memory image: Intel HEX/), "utf8");
   expect(hex.startsWith(":02000004")).toBe(true);
   expect(hex.trimEnd().endsWith(":00000001FF")).toBe(true);
@@ -130,5 +135,5 @@ test("memory image (raw, composed from the files), shell script and layout JSON 
   expect(script).toContain("exec qemu-system-aarch64");
   const json = JSON.parse(readFileSync(await exportItem(page, /Layout JSON/), "utf8"));
   expect(json.format).toBe("guestmap-layout");
-  expect(json.modules[0].addr).toBe("0x42000000");
+  expect(json.modules[0].addr).toBe("0x47000000");
 });

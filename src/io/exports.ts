@@ -10,10 +10,12 @@ import {
   exportArgv,
   type Fdt,
   formatCommand,
+  hex,
   type ImageFormat,
-  type ImageRegion,
   type Layout,
+  layoutImageRegions,
   parseLayoutJson,
+  regionsSpan,
   resolveProfile,
   serializeLayout,
   standaloneDtb,
@@ -45,27 +47,36 @@ export function layoutJson(layout: Layout): string {
   return serializeLayout(layout, { withHeads: true });
 }
 
-/** Every file QEMU loads from the layout, with the bytes this browser has; names what is missing. */
-export async function imageRegions(layout: Layout): Promise<{ regions: ImageRegion[]; missing: string[] }> {
+/**
+ * The memory image, as the CLI writes it: every file QEMU loads (the core's layoutImageRegions, in
+ * QEMU's reset order) over the span of the user's blobs. Returns the regions QEMU generates
+ * itself inside that span (left as zeros) so the UI can say so.
+ */
+export async function memoryImage(
+  layout: Layout,
+  format: ImageFormat,
+): Promise<{ blob: Blob; zeroed: string[] }> {
   const { placement } = check(layout);
-  const regions: ImageRegion[] = [];
+  const files = new Map<string, File>();
   const missing: string[] = [];
   for (const r of placement.regions) {
-    if (!r.file || r.size === 0n) continue;
+    if (!r.file || files.has(r.file.path)) continue;
     const file = await loadFile(r.file);
-    if (!file) missing.push(r.name);
-    else regions.push({ addr: r.addr, size: r.size, source: new FileSource(file), name: r.name });
+    if (file) files.set(r.file.path, file);
+    else missing.push(r.file.path);
   }
-  return { regions, missing };
-}
-
-export async function memoryImage(layout: Layout, format: ImageFormat): Promise<Blob> {
-  const { regions, missing } = await imageRegions(layout);
   if (missing.length)
     throw new Error(
       `the bytes of ${missing.join(", ")} are not in this browser: open or drop those files first`,
     );
-  return imageBlob(regions, format, layout.machine.arch);
+  const image = layoutImageRegions(placement, (b) => new FileSource(files.get(b.path)!));
+  if (image.user.length === 0)
+    throw new Error("the layout has no guest-loader blobs, so there is no image span");
+  const range = regionsSpan(image.user);
+  const zeroed = image.generated
+    .filter((g) => g.addr < range.end && g.addr + g.size > range.start)
+    .map((g) => `${g.name} at ${hex(g.addr)}`);
+  return { blob: await imageBlob(image.regions, format, layout.machine.arch, range), zeroed };
 }
 
 // Share links: the layout (not the bytes) in the URL hash; kernel heads trimmed to the 64-byte

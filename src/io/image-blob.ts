@@ -4,8 +4,10 @@
  * core streams chunk by chunk.
  */
 import {
+  type AddressRange,
   type Arch,
   type BlobSource,
+  CHUNK,
   type ImageFormat,
   type ImageRegion,
   planElf,
@@ -40,17 +42,24 @@ function zeros(length: bigint): Blob[] {
   return out;
 }
 
-/** A plan as Blob parts: bytes as-is, zero runs as the shared chunk, blob slices as File slices. */
-export function planToBlob(plan: readonly Segment[]): Blob {
+/**
+ * A plan as Blob parts: bytes as-is, zero runs as the shared chunk, File slices by reference.
+ * Other sources (a uImage payload seen past its header) are read chunk by chunk.
+ */
+export async function planToBlob(plan: readonly Segment[]): Promise<Blob> {
   const parts: BlobPart[] = [];
   for (const s of plan) {
     if (s.kind === "bytes") parts.push(s.data as Uint8Array<ArrayBuffer>);
     else if (s.kind === "zeros") parts.push(...zeros(s.length));
-    else {
-      if (!(s.source instanceof FileSource))
-        throw new Error("image sources must be FileSource in the browser");
+    else if (s.source instanceof FileSource) {
       const start = Number(s.offset);
       parts.push(s.source.file.slice(start, start + Number(s.length)));
+    } else {
+      for (let done = 0n; done < s.length; ) {
+        const n = s.length - done < BigInt(CHUNK) ? Number(s.length - done) : CHUNK;
+        parts.push(new Blob([(await s.source.read(s.offset + done, n)) as Uint8Array<ArrayBuffer>]));
+        done += BigInt(n);
+      }
     }
   }
   return new Blob(parts, { type: "application/octet-stream" });
@@ -60,14 +69,16 @@ export async function imageBlob(
   regions: readonly ImageRegion[],
   format: ImageFormat,
   arch: Arch,
+  range?: AddressRange,
 ): Promise<Blob> {
-  if (format === "raw") return planToBlob(planRaw(regions));
-  if (format === "elf") return planToBlob(planElf(regions, { arch }));
+  if (format === "raw") return planToBlob(planRaw(regions, range));
+  if (format === "elf") return planToBlob(planElf(regions, { arch }, range));
   const chunks: Blob[] = [];
-  await writeIhex(regions, {
-    write: async (c) => {
+  const sink = {
+    write: async (c: Uint8Array) => {
       chunks.push(new Blob([c as Uint8Array<ArrayBuffer>]));
     },
-  });
+  };
+  await writeIhex(regions, sink, range ? { range } : {});
   return new Blob(chunks, { type: "text/plain" });
 }

@@ -34,11 +34,15 @@ export function ExportMenu() {
         }
         case "json":
           return [new Blob([layoutJson(layout)], { type: "application/json" }), "layout.json"];
-        default:
-          return [
-            await memoryImage(layout, kind),
-            `memory.${kind === "ihex" ? "hex" : kind === "elf" ? "elf" : "bin"}`,
-          ];
+        default: {
+          const { blob, zeroed } = await memoryImage(layout, kind);
+          if (zeroed.length)
+            useGuestmap.getState().noticed({
+              kind: "info",
+              text: `The image leaves zeros where QEMU writes bytes of its own making: ${zeroed.join(", ")}.`,
+            });
+          return [blob, `memory.${kind === "ihex" ? "hex" : kind === "elf" ? "elf" : "bin"}`];
+        }
       }
     },
     onSuccess: ([blob, name]) => download(blob, name),
