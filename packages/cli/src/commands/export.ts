@@ -20,7 +20,6 @@ import {
   IMAGE_FORMATS,
   ImageError,
   type ImageFormat,
-  type ImageRegion,
   type Layout,
   layoutImageRegions,
   PROFILES,
