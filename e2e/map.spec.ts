@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { arm64Image, counts, dropFiles, fresh, newcCpio } from "./helpers";
 
@@ -155,4 +156,14 @@ test("inspector: the address accepts 0x, decimal and suffixes; invalid input is 
   await bootargs.fill("root=/dev/vda console=hvc0");
   await bootargs.press("Enter");
   await expect(page.getByTestId("chosen-dts")).toContainText('bootargs = "root=/dev/vda console=hvc0";');
+  // axe with an inline error, the selected kernel and the open Export and Import menus.
+  await page.locator("summary", { hasText: "Export" }).click();
+  await page.locator("summary", { hasText: "Import" }).click();
+  await page.locator("[data-blob-id=m2]").click();
+  await address.fill("nonsense");
+  await address.press("Enter");
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(
+    axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id),
+  ).toEqual([]);
 });
