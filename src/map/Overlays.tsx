@@ -28,7 +28,7 @@ export function CollisionBands(props: { model: MapModel; scale: Scale; view: Vie
           <div key={`${c.code}-${c.start}-${c.regions.join()}`}>
             <div
               aria-hidden
-              className="collision pointer-events-none absolute z-20 border-x border-bad"
+              className={`pointer-events-none absolute z-20 border-x ${c.severity === "error" ? "collision border-bad" : "collision-warn border-warn"}`}
               style={{
                 left: x0,
                 width: w,
