@@ -34,9 +34,16 @@ export function Diagnostics() {
       ) : (
         <ul className="flex flex-col gap-1.5" aria-live="polite">
           {diagnostics.map((d) => {
-            const target = d.regions[0];
+            // The core's own quick fix when it gives one (Diagnostic.fix, being added to the core),
+            // else the next free aligned slot from nextFreeSlot/alignmentRule.
+            const coreFix = (d as { fix?: { region: string; addr: bigint } }).fix;
+            const target = coreFix?.region ?? d.regions[0];
             const fixable = target && FIXABLE.has(d.code) && layout.modules.some((m) => m.id === target);
-            const slot = fixable ? nextFreeAligned(layout, placement, target) : undefined;
+            const slot = coreFix
+              ? coreFix.addr
+              : fixable
+                ? nextFreeAligned(layout, placement, target)
+                : undefined;
             return (
               <li
                 key={`${d.code}|${d.regions.join()}|${d.start}|${d.message}`}
