@@ -8,6 +8,8 @@ import { clampView, type View, zoomAt } from "../map/scale";
 export interface PanZoomParams {
   readonly domNode: HTMLElement;
   readonly width: number;
+  /** The deepest zoom (scale.ts maxZoom). */
+  readonly maxZoom: number;
   getView(): View;
   onChange(view: View): void;
   /** True while a blob drag owns the pointer. */
@@ -27,11 +29,11 @@ export function createPanZoom() {
     const v = params.getView();
     const dx = e.shiftKey ? e.deltaY : e.deltaX;
     if (Math.abs(dx) > Math.abs(e.deltaY) || e.shiftKey) {
-      params.onChange(clampView({ zoom: v.zoom, pan: v.pan + dx }, params.width));
+      params.onChange(clampView({ zoom: v.zoom, pan: v.pan + dx }, params.width, params.maxZoom));
       return;
     }
     const factor = Math.exp(-e.deltaY * (e.ctrlKey ? 0.01 : 0.0015));
-    params.onChange(zoomAt(v, factor, e.clientX - rect.left, params.width));
+    params.onChange(zoomAt(v, factor, e.clientX - rect.left, params.width, params.maxZoom));
   };
   const onPointerDown = (e: PointerEvent) => {
     if (!params) return;
@@ -54,12 +56,22 @@ export function createPanZoom() {
     if (pinch && params && touches.has(e.pointerId)) {
       touches.set(e.pointerId, e.clientX);
       const [a, b] = [...touches.values()] as [number, number];
-      params.onChange(zoomAt(pinch.view, Math.max(1, Math.abs(a - b)) / pinch.dist, pinch.mid, params.width));
+      params.onChange(
+        zoomAt(
+          pinch.view,
+          Math.max(1, Math.abs(a - b)) / pinch.dist,
+          pinch.mid,
+          params.width,
+          params.maxZoom,
+        ),
+      );
       return;
     }
     if (!pan || !params || e.pointerId !== pan.pointerId) return;
     const v = params.getView();
-    params.onChange(clampView({ zoom: v.zoom, pan: pan.pan - (e.clientX - pan.x) }, params.width));
+    params.onChange(
+      clampView({ zoom: v.zoom, pan: pan.pan - (e.clientX - pan.x) }, params.width, params.maxZoom),
+    );
   };
   const onPointerUp = (e: PointerEvent) => {
     touches.delete(e.pointerId);

@@ -3,7 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { placeNewBlobs } from "../model/blob-rules";
 import type { Edit } from "../model/edits";
 import { useGuestmap } from "../store/store";
-import { fileRef, saveFile } from "./file-store";
+import { storeFile } from "./file-store";
 
 /**
  * Dropped or opened files: a file named like a placeholder (a blob whose file was not at hand)
@@ -13,12 +13,7 @@ import { fileRef, saveFile } from "./file-store";
 export function useAddFiles() {
   return useMutation({
     mutationFn: async ({ files, at }: { files: readonly File[]; at?: bigint }) => {
-      const refs = await Promise.all(
-        files.map(async (f) => {
-          await saveFile(f);
-          return fileRef(f);
-        }),
-      );
+      const refs = await Promise.all(files.map(storeFile));
       const layout = useGuestmap.getState().layout;
       const edits: Edit[] = [];
       const fresh: FileRef[] = [];
@@ -27,7 +22,12 @@ export function useAddFiles() {
           const f = m.kernel ?? m.initrd;
           return f && f.size === undefined && f.path.split("/").pop() === ref.path;
         });
-        if (placeholder)
+        const loader = layout.loaders.find(
+          (l) => l.file.size === undefined && l.file.path.split("/").pop() === ref.path,
+        );
+        if (!placeholder && loader)
+          edits.push({ type: "setBlobFile", id: loader.id, file: { ...ref, path: loader.file.path } });
+        else if (placeholder)
           edits.push({
             type: "setBlobFile",
             id: placeholder.id,

@@ -21,6 +21,7 @@ import {
   standaloneDtb,
 } from "@guestmap/core";
 import { withoutModules } from "../dtb/base";
+import { refKey } from "./file-identity";
 import { loadFile } from "./file-store";
 import { FileSource, imageBlob } from "./image-blob";
 
@@ -57,19 +58,20 @@ export async function memoryImage(
   format: ImageFormat,
 ): Promise<{ blob: Blob; zeroed: string[] }> {
   const { placement } = check(layout);
+  // Keyed by content, not name: two blobs named alike may be different files.
   const files = new Map<string, File>();
   const missing: string[] = [];
   for (const r of placement.regions) {
-    if (!r.file || files.has(r.file.path)) continue;
+    if (!r.file || files.has(refKey(r.file))) continue;
     const file = await loadFile(r.file);
-    if (file) files.set(r.file.path, file);
+    if (file) files.set(refKey(r.file), file);
     else missing.push(r.file.path);
   }
   if (missing.length)
     throw new Error(
       `the bytes of ${missing.join(", ")} are not in this browser: open or drop those files first`,
     );
-  const image = layoutImageRegions(placement, (b) => new FileSource(files.get(b.path)!));
+  const image = layoutImageRegions(placement, (b) => new FileSource(files.get(refKey(b))!));
   if (image.user.length === 0)
     throw new Error("the layout has no guest-loader blobs, so there is no image span");
   const range = regionsSpan(image.user);

@@ -12,12 +12,12 @@ import {
   importShellCommand,
   type Layout,
 } from "@guestmap/core";
-import { fileByName, fileRef } from "./file-store";
+import { refByName } from "./file-store";
 
 async function fill(ref: FileRef | undefined): Promise<FileRef | undefined> {
   if (!ref || ref.size !== undefined) return ref;
-  const file = await fileByName(ref.path);
-  return file ? fileRef(file) : ref;
+  const stored = await refByName(ref.path.split("/").pop() ?? ref.path);
+  return stored ? { ...stored, path: ref.path } : ref;
 }
 
 /** Gives placeholders (blobs without a size) the bytes of a same-named file kept in this browser. */
@@ -31,9 +31,10 @@ export async function fillPlaceholders(layout: Layout): Promise<Layout> {
           : m,
     ),
   );
+  const loaders = await Promise.all(layout.loaders.map(async (l) => ({ ...l, file: (await fill(l.file))! })));
   const kernel = await fill(layout.kernel);
   const initrd = await fill(layout.initrd);
-  return { ...layout, modules, ...(kernel && { kernel }), ...(initrd && { initrd }) };
+  return { ...layout, modules, loaders, ...(kernel && { kernel }), ...(initrd && { initrd }) };
 }
 
 export async function importCommand(text: string): Promise<{ layout: Layout; issues: ImportIssue[] }> {

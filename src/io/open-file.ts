@@ -1,15 +1,12 @@
 import type { Blob as FileRef } from "@guestmap/core";
 import { useMutation } from "@tanstack/react-query";
 import { useGuestmap } from "../store/store";
-import { fileRef, saveFile } from "./file-store";
+import { storeFile } from "./file-store";
 
 /** Reads one opened file into a layout blob (keeping its bytes), then hands it to `then`. */
 export function useOpenFileRef(then: (ref: FileRef) => void) {
   return useMutation({
-    mutationFn: async (file: File) => {
-      await saveFile(file);
-      return fileRef(file);
-    },
+    mutationFn: storeFile,
     onSuccess: then,
     onError: (e) =>
       useGuestmap

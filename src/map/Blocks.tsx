@@ -5,7 +5,7 @@ import { addr, human } from "../ui/format";
 import { LockIcon } from "../ui/LockIcon";
 import { LANES } from "./geometry";
 import { roleLabel } from "./map-model";
-import { type Range, type Scale, toScreen, type View } from "./scale";
+import { type Range, type Scale, screenSpan, type View } from "./scale";
 
 /** The hovered region and where its card goes (client coordinates: the card is position:fixed). */
 export interface Hover {
@@ -18,11 +18,7 @@ export function hoverAt(id: string, e: { clientX: number; currentTarget: Element
   return { id, x: e.clientX, y: e.currentTarget.getBoundingClientRect().bottom };
 }
 
-function span(scale: Scale, view: View, start: bigint, end: bigint) {
-  const x0 = toScreen(scale, view, start);
-  const x1 = toScreen(scale, view, end);
-  return { left: x0, width: Math.max(2, x1 - x0) };
-}
+const span = (scale: Scale, view: View, start: bigint, end: bigint) => screenSpan(scale, view, start, end);
 
 export function RamLane({ scale, view, ram }: { scale: Scale; view: View; ram: readonly Range[] }) {
   return (

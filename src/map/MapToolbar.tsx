@@ -1,7 +1,7 @@
 import { type ReactNode, useRef } from "react";
 import { useGuestmap } from "../store/store";
 import type { MapModel } from "./map-model";
-import { FIT, type Scale, viewFor, zoomAt } from "./scale";
+import { FIT, maxZoom, type Scale, viewFor, zoomAt } from "./scale";
 
 const btn =
   "h-6 min-w-6 rounded border border-line bg-panel-2 px-2 text-[11px] text-ink hover:border-muted disabled:opacity-40";
@@ -28,7 +28,10 @@ export function MapToolbar(props: {
         type="button"
         className={btn}
         aria-label="Zoom out"
-        onClick={() => s().viewChanged(zoomAt(view, 1 / 2, props.width / 2, props.width))}
+        disabled={view.zoom <= 1}
+        onClick={() =>
+          s().viewChanged(zoomAt(view, 1 / 2, props.width / 2, props.width, maxZoom(props.scale)))
+        }
       >
         −
       </button>
@@ -36,7 +39,8 @@ export function MapToolbar(props: {
         type="button"
         className={btn}
         aria-label="Zoom in"
-        onClick={() => s().viewChanged(zoomAt(view, 2, props.width / 2, props.width))}
+        disabled={view.zoom >= maxZoom(props.scale)}
+        onClick={() => s().viewChanged(zoomAt(view, 2, props.width / 2, props.width, maxZoom(props.scale)))}
       >
         +
       </button>
@@ -61,7 +65,7 @@ export function MapToolbar(props: {
         {(["collapsed", "linear"] as const).map((m) => (
           <label
             key={m}
-            className={`cursor-pointer px-2 py-0.5 ${mode === m ? "bg-kernel/40 text-ink" : "text-muted"}`}
+            className={`cursor-pointer px-2 py-0.5 has-[:focus-visible]:outline-2 has-[:focus-visible]:-outline-offset-2 has-[:focus-visible]:outline-focus ${mode === m ? "bg-kernel/40 text-ink" : "text-muted"}`}
           >
             <input
               type="radio"

@@ -10,10 +10,10 @@ import { type Hover, QemuBlock, RamLane, UserBlock } from "./Blocks";
 import { LANES, MAP_HEIGHT } from "./geometry";
 import { onBlobKeyDown, selectRegion } from "./keyboard";
 import { MapToolbar } from "./MapToolbar";
-import { mapModel } from "./map-model";
+import { mapModel, PLACEHOLDER_SPAN } from "./map-model";
 import { CollisionBands, DragGuides, HoverCard } from "./Overlays";
 import { PointerAddress } from "./PointerAddress";
-import { collapsedScale, fromScreen, linearScale, toScreen, viewFor } from "./scale";
+import { collapsedScale, fromScreen, linearScale, screenSpan, viewFor } from "./scale";
 import { useMapInteractions } from "./useMapInteractions";
 
 export function MemoryMap() {
@@ -111,8 +111,8 @@ export function MemoryMap() {
             scale.pieces
               .filter((p) => !p.occupied && p.end - p.start > 0x100000n)
               .map((p) => {
-                const x0 = toScreen(scale, view, p.start);
-                const x1 = toScreen(scale, view, p.end);
+                const { left: x0, width: w } = screenSpan(scale, view, p.start, p.end);
+                const x1 = x0 + w;
                 return x1 - x0 > 44 ? (
                   <div
                     key={p.start.toString()}
@@ -151,18 +151,40 @@ export function MemoryMap() {
             />
           ))}
           <CollisionBands model={model} scale={scale} view={view} width={width} />
-          {model.placeholders.map((p) => (
-            <button
-              type="button"
-              key={p.id}
-              aria-label={`${p.name}: placeholder without a file at ${addr(p.addr)}`}
-              onClick={() => useGuestmap.getState().selected(p.id)}
-              className="absolute rounded-[3px] border-2 border-dashed border-muted px-1 font-mono text-[10px] text-muted"
-              style={{ left: toScreen(scale, view, p.addr), top: LANES.user.top, height: LANES.user.height }}
-            >
-              {p.name}?
-            </button>
-          ))}
+          {model.placeholders.map((p) => {
+            const { left: x0, width: w } = screenSpan(scale, view, p.addr, p.addr + PLACEHOLDER_SPAN, 12);
+            const x1 = x0 + w;
+            return (
+              <button
+                type="button"
+                key={p.id}
+                data-blob-id={p.id}
+                aria-label={`${p.name}: placeholder without a file at ${addr(p.addr)}. Type its size in the inspector or drop the file.`}
+                aria-pressed={selection === p.id}
+                onFocus={() => selectRegion(p.id)}
+                onClick={() => selectRegion(p.id)}
+                onKeyDown={(e) => onBlobKeyDown(e, p.id)}
+                title={`${p.name} at ${addr(p.addr)}: size unknown`}
+                className={`absolute overflow-hidden rounded-[3px] border-2 border-dashed bg-panel-2/80 px-1 text-left font-mono text-[10px] leading-tight text-muted ${
+                  selection === p.id ? "border-focus" : "border-muted"
+                }`}
+                style={{
+                  left: x0,
+                  width: x1 - x0,
+                  top: LANES.user.top,
+                  height: LANES.user.height,
+                }}
+              >
+                {x1 - x0 > 30 && (
+                  <>
+                    <span className="block truncate pt-1">{p.name.split("/").pop()}</span>
+                    <span className="block truncate">size ?</span>
+                    <span className="block truncate">{addr(p.addr)}</span>
+                  </>
+                )}
+              </button>
+            );
+          })}
           {drag && (
             <DragGuides
               scale={scale}

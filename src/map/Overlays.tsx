@@ -4,7 +4,7 @@ import { addr, human } from "../ui/format";
 import { LANES, MAP_HEIGHT } from "./geometry";
 import type { MapModel } from "./map-model";
 import { roleLabel } from "./map-model";
-import { type Scale, toScreen, type View } from "./scale";
+import { type Scale, screenSpan, toScreen, type View } from "./scale";
 
 /** Approximate width of a 10px monospace label, to stack labels that would overlap. */
 const CHAR_PX = 6.1;
@@ -15,8 +15,7 @@ export function CollisionBands(props: { model: MapModel; scale: Scale; view: Vie
   return (
     <>
       {model.collisions.map((c) => {
-        const x0 = toScreen(scale, view, c.start);
-        const w = Math.max(3, toScreen(scale, view, c.end) - x0);
+        const { left: x0, width: w } = screenSpan(scale, view, c.start, c.end, 3);
         const text = `✕ ${addr(c.start)}–${addr(c.end)} (${human(c.end - c.start)}) ${c.code}`;
         // Keep the label inside the map; stack labels that would overlap.
         const lx = Math.max(0, Math.min(x0, props.width - text.length * CHAR_PX - 4));

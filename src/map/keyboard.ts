@@ -1,7 +1,6 @@
 /** Keyboard on a focused blob: ←/→ move by its alignment (Shift ×16), ↑/↓ select, Delete removes. */
-import { moduleKind } from "@guestmap/core";
 import type { KeyboardEvent } from "react";
-import { moduleAlignment } from "../model/blob-rules";
+import { blobMoveRule } from "../model/blob-rules";
 import { useGuestmap } from "../store/store";
 import { stepAligned } from "./scale";
 
@@ -22,11 +21,14 @@ export function onBlobKeyDown(e: KeyboardEvent<HTMLElement>, id: string): void {
   const s = useGuestmap.getState();
   if (e.key === "ArrowLeft" || e.key === "ArrowRight") {
     e.preventDefault();
-    const m = s.layout.modules.find((x) => x.id === id);
-    if (!m || !moduleKind(m)) return;
-    const rule = moduleAlignment(s.layout, m);
+    const move = blobMoveRule(s.layout, id);
+    if (!move) return;
     const steps = (e.key === "ArrowRight" ? 1 : -1) * (e.shiftKey ? 16 : 1);
-    s.dispatch({ type: "moveBlob", id, addr: stepAligned(m.addr, rule.align, rule.offset, steps) });
+    s.dispatch({
+      type: "moveBlob",
+      id,
+      addr: stepAligned(move.addr, move.rule.align, move.rule.offset, steps),
+    });
   } else if (e.key === "ArrowUp" || e.key === "ArrowDown") {
     e.preventDefault();
     const ids = blobOrder();

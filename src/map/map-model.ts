@@ -19,6 +19,9 @@ export interface MapModel {
   })[];
 }
 
+/** The nominal extent of a placeholder (a blob of unknown size) on the map. */
+export const PLACEHOLDER_SPAN = 0x1000n;
+
 const USER_ROLES = new Set(["module-kernel", "module-initrd", "loader"]);
 
 export function isUserRole(r: Region): boolean {
@@ -36,11 +39,22 @@ export function mapModel(result: CheckResult, layout: Layout): MapModel {
     const end = r.addr + (r.footprint > r.size ? r.footprint : r.size);
     if (end > hi) hi = end;
   }
-  const placeholders = layout.modules
-    .filter((m) => !regions.some((r) => r.id === m.id))
-    .map((m) => ({ id: m.id, addr: m.addr, name: (m.kernel ?? m.initrd)?.path ?? "(no file)" }));
+  const placeholders = [
+    ...layout.modules.map((m) => ({
+      id: m.id,
+      addr: m.addr,
+      name: (m.kernel ?? m.initrd)?.path ?? "(no file)",
+    })),
+    ...layout.loaders.map((l) => ({ id: l.id, addr: l.addr, name: l.file.path })),
+  ].filter((p) => !regions.some((r) => r.id === p.id));
+  for (const p of placeholders) {
+    if (p.addr < lo) lo = p.addr;
+    if (p.addr + PLACEHOLDER_SPAN > hi) hi = p.addr + PLACEHOLDER_SPAN;
+  }
   const occupied: Range[] = [
     ...regions.map((r) => ({ start: r.addr, end: r.addr + (r.footprint > r.size ? r.footprint : r.size) })),
+    // A placeholder has no size yet: a nominal page gives it its own room on the collapsed scale.
+    ...placeholders.map((p) => ({ start: p.addr, end: p.addr + PLACEHOLDER_SPAN })),
   ];
   const collisions = diagnostics
     .filter(

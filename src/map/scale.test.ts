@@ -1,6 +1,18 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { clampView, collapsedScale, linearScale, snap, stepAligned, ticks, viewFor, zoomAt } from "./scale";
+import {
+  clampView,
+  collapsedScale,
+  linearScale,
+  MAX_PX_PER_BYTE,
+  maxZoom,
+  screenSpan,
+  snap,
+  stepAligned,
+  ticks,
+  viewFor,
+  zoomAt,
+} from "./scale";
 
 const MiB = 1n << 20n;
 const base = 0x40000000n;
@@ -74,5 +86,24 @@ describe("alignment", () => {
     expect(stepAligned(0x42000000n, 2n * MiB, 0n, -16)).toBe(0x40000000n);
     expect(stepAligned(0x42000010n, 0x1000n, 0n, 1)).toBe(0x42001000n);
     expect(stepAligned(0x42000010n, 0x1000n, 0n, -1)).toBe(0x42000000n);
+  });
+});
+
+describe("deep zoom", () => {
+  it("stops where a byte is MAX_PX_PER_BYTE px wide, so the viewport always holds a few bytes", () => {
+    const s = linearScale(0x40000000n, 0xc0000000n, 1000);
+    const max = maxZoom(s);
+    expect(max).toBeCloseTo((MAX_PX_PER_BYTE * 2 ** 31) / 1000);
+    let v = { zoom: 1, pan: 0 };
+    for (let i = 0; i < 100; i++) v = zoomAt(v, 4, 500, 1000, max);
+    expect(v.zoom).toBe(max);
+    expect(ticks(s, v, 96).length).toBeGreaterThan(0);
+  });
+  it("clips a block to just outside the viewport, however far its edges are", () => {
+    const s = linearScale(0n, 1n << 31n, 1000);
+    const v = { zoom: 1e7, pan: 5e9 };
+    const span = screenSpan(s, v, 0n, 1n << 31n);
+    expect(span).toEqual({ left: -8, width: 1016 });
+    expect(screenSpan(s, { zoom: 1, pan: 0 }, 0n, 1n << 30n)).toEqual({ left: 0, width: 500 });
   });
 });

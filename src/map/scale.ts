@@ -140,30 +140,66 @@ export function toScreen(scale: Scale, view: View, addr: bigint): number {
   return scale.x(addr) * view.zoom - view.pan;
 }
 
+/**
+ * Screen left and width of [start, end), clipped to just outside the viewport: deep zooms put
+ * edges millions of px away, past what CSS can lay out (the map went blank), and a block that
+ * spans the viewport then keeps its label at the left edge.
+ */
+export function screenSpan(
+  scale: Scale,
+  view: View,
+  start: bigint,
+  end: bigint,
+  minWidth = 2,
+): { left: number; width: number } {
+  const x0 = Math.max(-8, toScreen(scale, view, start));
+  const x1 = Math.min(scale.width + 8, toScreen(scale, view, end));
+  return { left: Math.min(x0, scale.width + 8), width: Math.max(minWidth, x1 - x0) };
+}
+
 export function fromScreen(scale: Scale, view: View, screenX: number): bigint {
   return scale.addr((screenX + view.pan) / view.zoom);
 }
 
-/** Keeps the content inside the viewport: zoom ≥ 1, pan within [0, width·(zoom−1)]. */
-export function clampView(view: View, width: number): View {
-  const zoom = Math.min(MAX_ZOOM, Math.max(1, view.zoom));
+/** Pixels per byte at the deepest zoom: single bytes are wide enough to point at. */
+export const MAX_PX_PER_BYTE = 16;
+
+/**
+ * The deepest useful zoom of a scale: where its most compressed piece shows a byte as
+ * MAX_PX_PER_BYTE px. Deeper, the viewport would hold less than a byte (the axis had no tick left).
+ */
+export function maxZoom(scale: Scale): number {
+  let z = 1;
+  for (const p of scale.pieces) {
+    const px = p.x1 - p.x0;
+    if (px > 0) z = Math.max(z, (MAX_PX_PER_BYTE * Number(p.end - p.start)) / px);
+  }
+  return Math.min(MAX_ZOOM, z);
+}
+
+/** Keeps the content inside the viewport: 1 ≤ zoom ≤ `max`, pan within [0, width·(zoom−1)]. */
+export function clampView(view: View, width: number, max = MAX_ZOOM): View {
+  const zoom = Math.min(max, Math.max(1, view.zoom));
   const pan = Math.min(width * (zoom - 1), Math.max(0, view.pan));
   return { zoom, pan };
 }
 
 /** Zooms by `factor` keeping the content under `screenX` where it is. */
-export function zoomAt(view: View, factor: number, screenX: number, width: number): View {
-  const zoom = Math.min(MAX_ZOOM, Math.max(1, view.zoom * factor));
+export function zoomAt(view: View, factor: number, screenX: number, width: number, max = MAX_ZOOM): View {
+  const zoom = Math.min(max, Math.max(1, view.zoom * factor));
   const contentX = (screenX + view.pan) / view.zoom;
-  return clampView({ zoom, pan: contentX * zoom - screenX }, width);
+  return clampView({ zoom, pan: contentX * zoom - screenX }, width, max);
 }
 
 /** The view showing [start, end) with a margin of `margin` (fraction of the viewport) each side. */
 export function viewFor(scale: Scale, range: Range, margin = 0.1): View {
   const x0 = scale.x(range.start);
   const x1 = Math.max(scale.x(range.end), x0 + 1e-9);
-  const zoom = Math.min(MAX_ZOOM, Math.max(1, ((1 - 2 * margin) * scale.width) / (x1 - x0)));
-  return clampView({ zoom, pan: x0 * zoom - margin * scale.width }, scale.width);
+  const max = maxZoom(scale);
+  const zoom = Math.min(max, Math.max(1, ((1 - 2 * margin) * scale.width) / (x1 - x0)));
+  // Centre the range when the deepest zoom cannot frame it with that margin.
+  const pan = zoom === max ? ((x0 + x1) / 2) * zoom - scale.width / 2 : x0 * zoom - margin * scale.width;
+  return clampView({ zoom, pan }, scale.width, max);
 }
 
 /** Axis ticks: round power-of-two addresses (linear), piece edges (collapsed), at least `minPx` apart. */

@@ -5,7 +5,7 @@ import { createBlobDrag } from "../interaction/drag";
 import { createPanZoom } from "../interaction/panzoom";
 import { moduleAlignment } from "../model/blob-rules";
 import { useGuestmap } from "../store/store";
-import { fromScreen, type Scale } from "./scale";
+import { fromScreen, maxZoom, type Scale } from "./scale";
 
 export function useMapInteractions(ref: RefObject<HTMLElement | null>, scale: Scale, layout: Layout) {
   const drag = useRef<ReturnType<typeof createBlobDrag>>(null);
@@ -43,6 +43,7 @@ export function useMapInteractions(ref: RefObject<HTMLElement | null>, scale: Sc
     panZoom.current?.update({
       domNode,
       width: scale.width,
+      maxZoom: maxZoom(scale),
       getView: () => useGuestmap.getState().view,
       onChange: (v) => useGuestmap.getState().viewChanged(v),
       blocked: () => drag.current?.isDragging() ?? false,

@@ -32,6 +32,21 @@ export function moduleAlignment(layout: Layout, m: GuestLoaderModule): Alignment
   return alignmentRule(layout.machine.arch, kind, kind === "kernel" ? moduleHeader(m) : undefined);
 }
 
+/** A generic `-device loader` blob has no alignment rule; the keyboard moves it by 4 KiB pages. */
+export const LOADER_STEP: AlignmentRule = {
+  align: 4n * KiB,
+  offset: 0n,
+  why: "QEMU's generic loader takes any address; the keyboard steps by 4 KiB pages",
+};
+
+/** How the keyboard moves a blob (a guest-loader module by its alignment, a loader by pages); undefined for placeholders. */
+export function blobMoveRule(layout: Layout, id: string): { addr: bigint; rule: AlignmentRule } | undefined {
+  const m = layout.modules.find((x) => x.id === id);
+  if (m) return moduleKind(m) ? { addr: m.addr, rule: moduleAlignment(layout, m) } : undefined;
+  const l = layout.loaders.find((x) => x.id === id);
+  return l ? { addr: l.addr, rule: LOADER_STEP } : undefined;
+}
+
 /** The kind a file's header suggests: any kernel image format is a kernel, the rest an initrd. */
 export function guessKind(ref: FileRef): BlobKind {
   return sniffHeader(ref.head).isKernel ? "kernel" : "initrd";

@@ -79,3 +79,31 @@ describe("applyEdit", () => {
     );
   });
 });
+
+describe("generic loader blobs", () => {
+  const withLoader: Layout = {
+    ...base,
+    loaders: [{ id: "l1", addr: 0x50000000n, file: { path: "stub.bin" } }],
+  };
+  it("a loader placeholder gets its size with setBlobFile; moveBlob moves it", () => {
+    const sized = applyEdit(withLoader, {
+      type: "setBlobFile",
+      id: "l1",
+      file: { path: "stub.bin", size: 0x28n },
+    });
+    expect(sized.loaders[0]!.file.size).toBe(0x28n);
+    expect(sized.modules).toBe(withLoader.modules);
+    expect(applyEdit(sized, { type: "moveBlob", id: "l1", addr: 0x50001000n }).loaders[0]!.addr).toBe(
+      0x50001000n,
+    );
+  });
+  it("-kernel and -initrd placeholders get a typed size", () => {
+    const l = applyEdits(base, [
+      { type: "setKernel", kernel: { path: "/boot/xen" } },
+      { type: "setKernel", kernel: { path: "/boot/xen", size: 0x118a08n } },
+      { type: "setInitrd", initrd: { path: "initrd.img", size: 4096n } },
+    ]);
+    expect(l.kernel).toEqual({ path: "/boot/xen", size: 0x118a08n });
+    expect(l.initrd?.size).toBe(4096n);
+  });
+});

@@ -98,6 +98,11 @@ export function applyEdit(layout: Layout, edit: Edit): Layout {
           : without({ ...m, bootargs: edit.bootargs ?? "" }, "bootargs", edit.bootargs !== undefined),
       );
     case "setBlobFile":
+      if (layout.loaders.some((l) => l.id === edit.id))
+        return {
+          ...layout,
+          loaders: layout.loaders.map((l) => (l.id === edit.id ? { ...l, file: edit.file } : l)),
+        };
       return mapModule(layout, edit.id, (m) =>
         m.kernel
           ? { ...m, kernel: edit.file }

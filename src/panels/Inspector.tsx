@@ -1,11 +1,19 @@
 /** The selected blob (editable) or QEMU region (read-only). */
-import { type GuestLoaderModule, moduleFile, moduleKind, type Region, sniffHeader } from "@guestmap/core";
+import {
+  type GenericLoaderBlob,
+  type GuestLoaderModule,
+  moduleFile,
+  moduleKind,
+  type Region,
+  sniffHeader,
+} from "@guestmap/core";
 import { useQuery } from "@tanstack/react-query";
 import { download } from "../io/download";
+import { refKey } from "../io/file-identity";
 import { loadFile } from "../io/file-store";
 import { useOpenFileRef } from "../io/open-file";
 import { roleLabel } from "../map/map-model";
-import { moduleAlignment, moduleFootprint } from "../model/blob-rules";
+import { LOADER_STEP, moduleAlignment, moduleFootprint } from "../model/blob-rules";
 import { usePanelCheck } from "../store/derived";
 import { useGuestmap } from "../store/store";
 import { FileButton } from "../ui/FileButton";
@@ -13,16 +21,20 @@ import { addr, human } from "../ui/format";
 import { LockIcon } from "../ui/LockIcon";
 import { button, input, label, Panel } from "../ui/Panel";
 import { SizeInput, TextInput } from "../ui/SizeInput";
+import { validFileSize } from "../ui/validate";
 
 export function Inspector() {
   const selection = useGuestmap((s) => s.selection);
   const { layout, placement } = usePanelCheck();
   const module = layout.modules.find((m) => m.id === selection);
+  const loader = layout.loaders.find((l) => l.id === selection);
   const region = placement.regions.find((r) => r.id === selection);
   return (
     <Panel id="inspector-title" title="Inspector">
       {module ? (
         <ModuleInspector key={module.id} module={module} />
+      ) : loader ? (
+        <LoaderInspector key={loader.id} loader={loader} />
       ) : region ? (
         <RegionInspector region={region} />
       ) : (
@@ -73,7 +85,7 @@ function ModuleInspector({ module: m }: { module: GuestLoaderModule }) {
   const rule = moduleAlignment(layout, m);
   const fill = useOpenFileRef((ref) => dispatch({ type: "setBlobFile", id: m.id, file: ref }));
   const bytes = useQuery({
-    queryKey: ["file", file?.path, file?.size?.toString()],
+    queryKey: ["file", file ? refKey(file) : undefined],
     queryFn: async () => (file ? ((await loadFile(file)) ?? null) : null),
     enabled: file?.size !== undefined,
   });
@@ -137,6 +149,7 @@ function ModuleInspector({ module: m }: { module: GuestLoaderModule }) {
             label="Size"
             value={undefined}
             placeholder="e.g. 24M"
+            validate={validFileSize}
             onCommit={(v) =>
               dispatch({ type: "setBlobFile", id: m.id, file: { path: file?.path ?? "file", size: v } })
             }
@@ -171,6 +184,56 @@ function ModuleInspector({ module: m }: { module: GuestLoaderModule }) {
             Download file
           </button>
         )}
+      </div>
+    </div>
+  );
+}
+
+/** A generic `-device loader` blob: placed by the user like a module, no kind, no bootargs. */
+function LoaderInspector({ loader: l }: { loader: GenericLoaderBlob }) {
+  const dispatch = useGuestmap((s) => s.dispatch);
+  const fill = useOpenFileRef((ref) => dispatch({ type: "setBlobFile", id: l.id, file: ref }));
+  const size = l.file.size;
+  return (
+    <div className="flex flex-col gap-2.5">
+      <div className="flex items-baseline gap-2">
+        <p className="truncate font-mono text-[13px] font-semibold">{l.file.path}</p>
+        <span className="text-[11px] text-muted">{l.id} · -device loader</span>
+      </div>
+      <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-[12px]">
+        <Field k="size" v={size !== undefined ? `${addr(size)} · ${human(size)}` : "unknown"} />
+        <Field k="end (excl.)" v={size !== undefined ? addr(l.addr + size) : "—"} />
+        <Field k="force-raw" v={l.forceRaw === undefined ? "(QEMU's default)" : l.forceRaw ? "on" : "off"} />
+      </dl>
+      <SizeInput
+        label="Address"
+        value={l.addr}
+        onCommit={(v) => dispatch({ type: "moveBlob", id: l.id, addr: v })}
+      />
+      <p className="-mt-1.5 text-[11px] text-muted">
+        any address · ←/→ moves by {human(LOADER_STEP.align)}, Shift ×16
+      </p>
+      {size === undefined && (
+        <div className="flex flex-col gap-1 rounded border border-dashed border-muted p-2">
+          <p className="text-[11px] text-muted">
+            The file is not in this browser. Type its size or open it (or drop it on the map).
+          </p>
+          <SizeInput
+            label="Size"
+            value={undefined}
+            placeholder="e.g. 0x28 or 4K"
+            validate={validFileSize}
+            onCommit={(v) =>
+              dispatch({ type: "setBlobFile", id: l.id, file: { path: l.file.path, size: v } })
+            }
+          />
+          <FileButton label="Open file…" onFiles={([f]) => f && fill.mutate(f)} />
+        </div>
+      )}
+      <div className="flex flex-wrap gap-1.5">
+        <button type="button" className={button} onClick={() => dispatch({ type: "removeBlob", id: l.id })}>
+          Remove
+        </button>
       </div>
     </div>
   );

@@ -14,6 +14,7 @@ import { FileButton } from "../ui/FileButton";
 import { human } from "../ui/format";
 import { button, input, label, Panel } from "../ui/Panel";
 import { SizeInput, TextInput } from "../ui/SizeInput";
+import { validFileSize, validRam } from "../ui/validate";
 
 export function MachinePanel() {
   const layout = useGuestmap((s) => s.layout);
@@ -50,6 +51,7 @@ export function MachinePanel() {
             label="RAM (-m)"
             value={m.ram}
             format={(v) => human(v).replace(" ", "")}
+            validate={validRam}
             onCommit={(ram) => dispatch({ type: "setMachine", machine: { ram } })}
           />
         </div>
@@ -104,6 +106,9 @@ export function MachinePanel() {
           title="-kernel"
           file={layout.kernel}
           onOpen={(f) => setKernel.mutate(f)}
+          onSize={(size) =>
+            layout.kernel && dispatch({ type: "setKernel", kernel: { ...layout.kernel, size } })
+          }
           onClear={() => dispatch({ type: "setKernel", kernel: undefined })}
         />
         <TextInput
@@ -117,6 +122,9 @@ export function MachinePanel() {
           title="-initrd"
           file={layout.initrd}
           onOpen={(f) => setInitrd.mutate(f)}
+          onSize={(size) =>
+            layout.initrd && dispatch({ type: "setInitrd", initrd: { ...layout.initrd, size } })
+          }
           onClear={() => dispatch({ type: "setInitrd", initrd: undefined })}
         />
         <div className="flex flex-col gap-0.5">
@@ -155,6 +163,8 @@ function FileRow(props: {
   title: string;
   file: FileRef | undefined;
   onOpen(f: File): void;
+  /** Gives a placeholder (a file not in this browser) its size. */
+  onSize(size: bigint): void;
   onClear(): void;
 }) {
   return (
@@ -189,6 +199,17 @@ function FileRow(props: {
           </button>
         )}
       </div>
+      {props.file && props.file.size === undefined && (
+        <div className="mt-1 rounded border border-dashed border-muted p-1.5">
+          <SizeInput
+            label={`${props.title} size (file not in this browser)`}
+            value={undefined}
+            placeholder="e.g. 0x118a08 or 2M"
+            validate={validFileSize}
+            onCommit={props.onSize}
+          />
+        </div>
+      )}
     </div>
   );
 }

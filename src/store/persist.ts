@@ -5,6 +5,7 @@
  */
 import { type Layout, parseLayoutJson, serializeLayout } from "@guestmap/core";
 import type { PersistOptions, PersistStorage, StorageValue } from "zustand/middleware";
+import { fileHashes, type HashEntry, withFileHashes } from "../io/file-identity";
 import type { GuestmapState } from "./store";
 import type { ScaleMode } from "./ui-slice";
 
@@ -14,18 +15,22 @@ export const STORAGE_VERSION = 1;
 interface Persisted {
   readonly layoutJson: string;
   readonly scaleMode: ScaleMode;
+  /** Content hashes of the blobs, by slot: which IndexedDB bytes each blob is (file-identity.ts). */
+  readonly files?: Record<string, HashEntry>;
 }
 
 let unreadable: string | undefined;
 // A drag or a pan sets state many times a second: serialise and write only when the layout changed.
 let lastLayout: Layout | undefined;
 let lastJson = "";
+let lastFiles: Record<string, HashEntry> = {};
 let lastWritten = "";
 
 function layoutText(layout: Layout): string {
   if (layout !== lastLayout) {
     lastLayout = layout;
     lastJson = serializeLayout(layout, { withHeads: true });
+    lastFiles = fileHashes(layout);
   }
   return lastJson;
 }
@@ -42,7 +47,7 @@ const storage: PersistStorage<Persisted> = {
     }
   },
   setItem(name, value) {
-    const key = `${value.version}:${value.state.scaleMode}:${value.state.layoutJson}`;
+    const key = `${value.version}:${value.state.scaleMode}:${value.state.layoutJson}:${JSON.stringify(value.state.files)}`;
     if (key === lastWritten) return;
     lastWritten = key;
     globalThis.localStorage?.setItem(name, JSON.stringify(value));
@@ -60,8 +65,9 @@ function restore(persisted: unknown): { layout: Layout; scaleMode: ScaleMode } |
     return undefined;
   }
   try {
+    const files = p.files && typeof p.files === "object" ? p.files : {};
     return {
-      layout: parseLayoutJson(p.layoutJson, "the saved layout"),
+      layout: withFileHashes(parseLayoutJson(p.layoutJson, "the saved layout"), files),
       scaleMode: p.scaleMode === "linear" ? "linear" : "collapsed",
     };
   } catch (e) {
@@ -74,7 +80,7 @@ export const persistOptions: PersistOptions<GuestmapState, Persisted> = {
   name: STORAGE_KEY,
   version: STORAGE_VERSION,
   storage,
-  partialize: (s) => ({ layoutJson: layoutText(s.layout), scaleMode: s.scaleMode }),
+  partialize: (s) => ({ layoutJson: layoutText(s.layout), files: lastFiles, scaleMode: s.scaleMode }),
   // Version 0 never shipped; anything older than 1 is dropped (and reported by merge).
   migrate: (persisted, version) =>
     version === STORAGE_VERSION ? (persisted as Persisted) : (undefined as never),

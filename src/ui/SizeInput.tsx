@@ -6,6 +6,7 @@ import { parseSize } from "@guestmap/core";
 import { useEffect, useId, useState } from "react";
 import { addr } from "./format";
 import { input, label } from "./Panel";
+import { fitsU64 } from "./validate";
 
 export function SizeInput(props: {
   label: string;
@@ -13,6 +14,8 @@ export function SizeInput(props: {
   onCommit(v: bigint): void;
   format?: (v: bigint) => string;
   placeholder?: string;
+  /** Why a parsed value cannot be used (shown inline, not applied); the default refuses ≥ 2^64. */
+  validate?: (v: bigint) => string | undefined;
 }) {
   const fmt = props.format ?? addr;
   const shown = props.value === undefined ? "" : fmt(props.value);
@@ -28,6 +31,11 @@ export function SizeInput(props: {
     const v = parseSize(draft);
     if (v === undefined) {
       setError(`"${draft}" is not a number: use 0x42000000, 1107296256 or 64M (K/M/G, KiB/MiB/GiB)`);
+      return;
+    }
+    const why = (props.validate ?? fitsU64)(v);
+    if (why) {
+      setError(`"${draft.trim()}": ${why}`);
       return;
     }
     setError(undefined);
@@ -48,7 +56,8 @@ export function SizeInput(props: {
         aria-describedby={error ? `${id}-err` : undefined}
         onChange={(e) => {
           setDraft(e.target.value);
-          if (error && parseSize(e.target.value) !== undefined) setError(undefined);
+          const v = parseSize(e.target.value);
+          if (error && v !== undefined && !(props.validate ?? fitsU64)(v)) setError(undefined);
         }}
         onBlur={commit}
         onKeyDown={(e) => {

@@ -12,7 +12,7 @@ export function addr(v: bigint): string {
 export function human(v: bigint): string {
   const exact = formatSize(v);
   if (!exact.endsWith("bytes") || v < 1024n) return exact;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
+  const units = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
   let n = Number(v);
   let u = -1;
   while (n >= 1024 && u < units.length - 1) {

@@ -1,0 +1,35 @@
+import { check, importShellCommand } from "@guestmap/core";
+import { describe, expect, it } from "vitest";
+import { blobMoveRule } from "../model/blob-rules";
+import { mapModel, PLACEHOLDER_SPAN } from "./map-model";
+import { collapsedScale } from "./scale";
+
+const pasted = importShellCommand(
+  "qemu-system-aarch64 -M virt -m 2G -device guest-loader,addr=0x42000000,kernel=/srv/Image -device guest-loader,addr=0x47000000,initrd=/srv/rootfs.cpio -device loader,file=/srv/blob.bin,addr=0x50000000",
+).layout;
+
+describe("map model of a pasted command line whose files are missing", () => {
+  const model = mapModel(check(pasted), pasted);
+  it("draws every placeholder, generic loaders included", () => {
+    expect(model.placeholders.map((p) => [p.id, p.addr])).toEqual([
+      ["m1", 0x42000000n],
+      ["m2", 0x47000000n],
+      ["l1", 0x50000000n],
+    ]);
+  });
+  it("gives each placeholder its own room on the collapsed scale (they piled up at the right edge)", () => {
+    const s = collapsedScale(model.domain.start, model.domain.end, model.occupied, 1000);
+    const xs = model.placeholders.map((p) => [s.x(p.addr), s.x(p.addr + PLACEHOLDER_SPAN)] as const);
+    for (const [x0, x1] of xs) expect(x1 - x0).toBeGreaterThan(40);
+    for (let i = 1; i < xs.length; i++) expect(xs[i]![0]).toBeGreaterThanOrEqual(xs[i - 1]![1]);
+    expect(model.domain.end).toBeGreaterThanOrEqual(0x50000000n + PLACEHOLDER_SPAN);
+  });
+});
+
+describe("keyboard moves", () => {
+  it("a generic loader blob moves by 4 KiB pages; a module by its alignment", () => {
+    expect(blobMoveRule(pasted, "l1")).toMatchObject({ addr: 0x50000000n, rule: { align: 0x1000n } });
+    expect(blobMoveRule(pasted, "m1")?.rule.align).toBe(0x200000n);
+    expect(blobMoveRule(pasted, "nope")).toBeUndefined();
+  });
+});

@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { fitsU64, validFileSize, validRam } from "./validate";
+
+describe("field validation", () => {
+  it("refuses addresses past 64 bits, accepts the last one", () => {
+    expect(fitsU64(0xffffffffffffffffn)).toBeUndefined();
+    expect(fitsU64(1n << 64n)).toMatch(/64-bit/);
+  });
+  it("refuses RAM QEMU would round or read as its default, and says what to type", () => {
+    expect(validRam(2n << 30n)).toBeUndefined();
+    expect(validRam(0n)).toMatch(/such as 8192$/);
+    expect(validRam(1n)).toMatch(/such as 8192$/);
+    expect(validRam(8193n)).toMatch(/such as 16384$/);
+    expect(validRam(1n << 70n)).toMatch(/64-bit/);
+  });
+  it("refuses an empty placeholder size", () => {
+    expect(validFileSize(0n)).toMatch(/0 bytes/);
+    expect(validFileSize(0x28n)).toBeUndefined();
+  });
+});

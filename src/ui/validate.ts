@@ -1,0 +1,20 @@
+/** Why a parsed address or size cannot be used, as shown inline under a field. Pure. */
+import { formatRamSize, U64_MAX } from "@guestmap/core";
+
+/** Addresses and sizes are 64-bit in QEMU. */
+export function fitsU64(v: bigint): string | undefined {
+  return v > U64_MAX ? "above 0xffffffffffffffff; QEMU addresses and sizes are 64-bit" : undefined;
+}
+
+/** A file size: at least one byte. */
+export function validFileSize(v: bigint): string | undefined {
+  return v === 0n ? "a blob of 0 bytes loads nothing; type the file's size" : fitsU64(v);
+}
+
+/** `-m`: what the core can write for QEMU exactly (a non-zero multiple of 8 KiB). */
+export function validRam(v: bigint): string | undefined {
+  if (formatRamSize(v) !== undefined) return undefined;
+  if (v > U64_MAX) return fitsU64(v);
+  const up = ((v + 8191n) / 8192n) * 8192n || 8192n;
+  return `QEMU rounds -m up to 8 KiB and reads 0 as its 128 MiB default; use a multiple of 8 KiB such as ${up}`;
+}
