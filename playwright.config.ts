@@ -1,5 +1,9 @@
 import { defineConfig } from "@playwright/test";
 
+/** An uncommon port, so a developer's own `vite preview` (4173) never collides with the e2e server. */
+export const E2E_PORT = Number(process.env.GUESTMAP_E2E_PORT ?? 4399);
+const origin = `http://127.0.0.1:${E2E_PORT}`;
+
 // Playwright cannot download a browser here: it drives Debian's Chromium.
 export default defineConfig({
   testDir: "e2e",
@@ -7,7 +11,7 @@ export default defineConfig({
   workers: 1,
   reporter: process.env.CI ? "line" : "list",
   use: {
-    baseURL: "http://127.0.0.1:4173",
+    baseURL: origin,
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
       args: [
@@ -21,8 +25,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: "npm run build && npx vite preview --host 127.0.0.1 --port 4173 --strictPort",
-    url: "http://127.0.0.1:4173",
+    command: `npm run build && npx vite preview --host 127.0.0.1 --port ${E2E_PORT} --strictPort`,
+    url: origin,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,
   },

@@ -2,11 +2,11 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { counts, fresh, loadSample } from "./helpers";
 
-test("first run: the Xen example on aarch64 virt, no errors, no network", async ({ page }) => {
+test("first run: the Xen example on aarch64 virt, no errors, no network", async ({ page, baseURL }) => {
   const external: string[] = [];
   const errors: string[] = [];
   page.on("request", (r) => {
-    if (!r.url().startsWith("http://127.0.0.1:4173/")) external.push(r.url());
+    if (!r.url().startsWith(`${baseURL}/`)) external.push(r.url());
   });
   page.on("pageerror", (e) => errors.push(String(e)));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
