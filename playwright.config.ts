@@ -8,6 +8,8 @@ const origin = `http://127.0.0.1:${E2E_PORT}`;
 export default defineConfig({
   testDir: "e2e",
   timeout: 60_000,
+  // Generous: CI shares 2 cores with QEMU-heavy suites; a slow frame must not fail a test.
+  expect: { timeout: 15_000 },
   workers: 1,
   reporter: process.env.CI ? "line" : "list",
   use: {
