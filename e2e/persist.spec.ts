@@ -47,8 +47,8 @@ test("share link carries the layout; a pasted command line imports with placehol
   await expect(page.getByRole("status")).toContainText("placeholders");
   await expect(page.getByText("warning size-unknown").first()).toBeVisible();
   await page.getByRole("button", { name: /vmlinux-dom1: placeholder/ }).click();
-  await page.getByLabel("Size").fill("12M");
-  await page.getByLabel("Size").press("Enter");
+  await page.getByLabel("Size", { exact: true }).fill("12M");
+  await page.getByLabel("Size", { exact: true }).press("Enter");
   await expect(
     page.getByRole("button", { name: /^vmlinux-dom1, kernel at 0x48000000, 12 MiB/ }),
   ).toBeVisible();

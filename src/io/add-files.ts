@@ -52,7 +52,8 @@ export function useAddFiles() {
     },
     onSuccess: (edits) => {
       const { dispatch, selected } = useGuestmap.getState();
-      for (const edit of edits) dispatch(edit);
+      // Files dropped together are one undo step.
+      dispatch({ type: "batch", edits });
       const last = edits[edits.length - 1];
       if (last?.type === "addBlob") selected(last.module.id);
       else if (last?.type === "setBlobFile") selected(last.id);

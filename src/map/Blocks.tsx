@@ -141,7 +141,7 @@ export const UserBlock = memo(function UserBlock(props: {
           <>
             <span className="block truncate px-1.5 pt-1 font-semibold">{r.name}</span>
             <span className="block truncate px-1.5 text-[10px]">
-              {kind} · {human(r.size)}
+              {human(r.size)} · {kind}
             </span>
             <span className="block truncate px-1.5 text-[10px]">{addr(r.addr)}</span>
           </>

@@ -159,7 +159,7 @@ export function MemoryMap() {
                 type="button"
                 key={p.id}
                 data-blob-id={p.id}
-                aria-label={`${p.name}: placeholder without a file at ${addr(p.addr)}. Type its size in the inspector or drop the file.`}
+                aria-label={`${p.name}: placeholder without a file at ${addr(p.addr)}; fill it in the inspector or drop the file`}
                 aria-pressed={selection === p.id}
                 onFocus={() => selectRegion(p.id)}
                 onClick={() => selectRegion(p.id)}

@@ -28,7 +28,9 @@ export type Edit =
   | { readonly type: "setAppend"; readonly append: string | undefined }
   | { readonly type: "setInitrd"; readonly initrd: FileRef | undefined }
   | { readonly type: "setBios"; readonly bios: Bios }
-  | { readonly type: "replaceLayout"; readonly layout: Layout };
+  | { readonly type: "replaceLayout"; readonly layout: Layout }
+  /** Several edits as one user action (files dropped together): one undo step. */
+  | { readonly type: "batch"; readonly edits: readonly Edit[] };
 
 /** A module id not used in `layout`: `m1`, `m2`, … */
 export function newModuleId(layout: Layout): string {
@@ -124,6 +126,8 @@ export function applyEdit(layout: Layout, edit: Edit): Layout {
       return { ...layout, machine: { ...layout.machine, bios: edit.bios } };
     case "replaceLayout":
       return edit.layout;
+    case "batch":
+      return applyEdits(layout, edit.edits);
   }
 }
 

@@ -34,3 +34,24 @@ describe("store", () => {
     undo();
   });
 });
+
+describe("batched edits", () => {
+  it("files dropped together are one undo step", () => {
+    const s = useGuestmap.getState;
+    useGuestmap.temporal.getState().clear();
+    const n = s().layout.modules.length;
+    s().dispatch({
+      type: "batch",
+      edits: [
+        { type: "addBlob", module: { id: "x1", addr: 0x50000000n, initrd: { path: "a", size: 4096n } } },
+        { type: "addBlob", module: { id: "x2", addr: 0x50001000n, initrd: { path: "b", size: 4096n } } },
+      ],
+    });
+    expect(s().layout.modules).toHaveLength(n + 2);
+    expect(useGuestmap.temporal.getState().pastStates).toHaveLength(1);
+    undo();
+    expect(s().layout.modules).toHaveLength(n);
+    s().dispatch({ type: "batch", edits: [] });
+    expect(useGuestmap.temporal.getState().pastStates).toHaveLength(0);
+  });
+});

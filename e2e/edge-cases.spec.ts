@@ -1,0 +1,141 @@
+/** What a demanding user tries: look-alike files, missing files, bad input, deep zoom. */
+import { readFile } from "node:fs/promises";
+import { expect, type Page, test } from "@playwright/test";
+import { counts, dropFiles, fresh, newcCpio } from "./helpers";
+
+async function importCommand(page: Page, text: string) {
+  await page.locator("summary", { hasText: "Import" }).click();
+  await page.getByLabel("Paste a QEMU command line").fill(text);
+  await page.getByRole("button", { name: "Import command line" }).click();
+  await expect(page.getByRole("status")).toContainText("Imported");
+  await page.keyboard.press("Escape");
+}
+
+async function downloadedBytes(page: Page): Promise<Buffer> {
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Download file" }).click(),
+  ]);
+  return readFile((await download.path())!);
+}
+
+test("two different files with the same name and size stay two files, also after a reload; a drop is one undo step", async ({
+  page,
+}) => {
+  await fresh(page);
+  const a = newcCpio(8192);
+  const b = newcCpio(8192);
+  b.write("second file", 4000, "latin1");
+  await dropFiles(page, [{ name: "initrd.cpio", data: a }], 0.3);
+  await expect(page.locator("[data-blob-id=m3]")).toBeVisible();
+  await dropFiles(page, [{ name: "initrd.cpio", data: b }], 0.6);
+  await expect(page.locator("[data-blob-id=m4]")).toBeVisible();
+  for (let pass = 0; pass < 2; pass++) {
+    await page.locator("[data-blob-id=m3]").click();
+    await expect(page.getByText("in this browser")).toBeVisible();
+    expect((await downloadedBytes(page)).equals(a)).toBe(true);
+    await page.locator("[data-blob-id=m4]").click();
+    await expect(page.getByText("in this browser")).toBeVisible();
+    expect((await downloadedBytes(page)).equals(b)).toBe(true);
+    await page.reload();
+  }
+  // Files dropped together are one undo step.
+  await dropFiles(
+    page,
+    [
+      { name: "x.cpio", data: newcCpio(4096) },
+      { name: "y.cpio", data: newcCpio(4096) },
+    ],
+    0.8,
+  );
+  await expect(page.locator("[data-blob-id=m6]")).toBeVisible();
+  await page.keyboard.press("Control+z");
+  await expect(page.locator("[data-blob-id=m5]")).toHaveCount(0);
+  await expect(page.locator("[data-blob-id=m4]")).toHaveCount(1);
+});
+
+test("missing files: -kernel, -initrd and -device loader placeholders take a typed size; a loader moves by keyboard", async ({
+  page,
+}) => {
+  await fresh(page);
+  await importCommand(
+    page,
+    "qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 2G -kernel /boot/xen -initrd /boot/initrd.img -device guest-loader,addr=0x42000000,kernel=/srv/Image -device loader,file=/srv/stub.bin,addr=0x50000000",
+  );
+  // Each placeholder is drawn where it goes, apart from the others.
+  const image = (await page.getByRole("button", { name: /^\/srv\/Image: placeholder/ }).boundingBox())!;
+  const stub = (await page.getByRole("button", { name: /^\/srv\/stub.bin: placeholder/ }).boundingBox())!;
+  expect(image.width).toBeGreaterThan(30);
+  expect(stub.x).toBeGreaterThan(image.x + image.width);
+
+  const kernelSize = page.getByLabel("-kernel size (file not in this browser)");
+  await kernelSize.fill("0");
+  await kernelSize.press("Enter");
+  await expect(page.getByRole("alert")).toContainText("0 bytes");
+  await kernelSize.fill("0x118a08");
+  await kernelSize.press("Enter");
+  await expect(page.getByRole("button", { name: /^QEMU -kernel \/boot\/xen at 0x40080000/ })).toBeVisible();
+  const initrdSize = page.getByLabel("-initrd size (file not in this browser)");
+  await initrdSize.fill("4M");
+  await initrdSize.press("Enter");
+  await expect(page.getByRole("button", { name: /^QEMU -initrd \/boot\/initrd.img/ })).toBeVisible();
+
+  await page.getByRole("button", { name: /^\/srv\/stub.bin: placeholder/ }).click();
+  await expect(page.getByText("l1 · -device loader")).toBeVisible();
+  await page.getByLabel("Size", { exact: true }).fill("0x28");
+  await page.getByLabel("Size", { exact: true }).press("Enter");
+  const loader = page.locator("[data-blob-id=l1]");
+  await expect(loader).toHaveAccessibleName(/^\/srv\/stub.bin, loader at 0x50000000, 40 bytes/);
+  await loader.focus();
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("Shift+ArrowRight");
+  await expect(page.getByLabel("Address")).toHaveValue("0x50011000");
+  await expect(page.getByTestId("command-line")).toContainText("loader,file=/srv/stub.bin,addr=0x50011000");
+  await page.keyboard.press("Control+z");
+  await expect(page.getByLabel("Address")).toHaveValue("0x50001000");
+  await loader.focus();
+  await page.keyboard.press("Delete");
+  await expect(loader).toHaveCount(0);
+  await expect(page.getByTestId("command-line")).not.toContainText("stub.bin");
+});
+
+test("fields refuse what QEMU cannot take, inline, and apply nothing", async ({ page }) => {
+  await fresh(page);
+  await page.locator("[data-blob-id=m1]").click();
+  const address = page.getByLabel("Address");
+  await address.fill("0x10000000000000000");
+  await address.press("Enter");
+  await expect(page.getByRole("alert")).toContainText("64-bit");
+  await expect(page.getByTestId("command-line")).toContainText("addr=0x42000000");
+  await address.press("Escape");
+  const ram = page.getByLabel("RAM (-m)");
+  for (const bad of ["0", "1", "10000"]) {
+    await ram.fill(bad);
+    await ram.press("Enter");
+    await expect(page.getByRole("alert")).toContainText("multiple of 8 KiB");
+  }
+  await expect(page.getByTestId("command-line")).toContainText("-m 2G");
+  await expect(counts(page)).toContainText("0 errors");
+  await ram.fill("3G");
+  await ram.press("Enter");
+  await expect(page.getByRole("alert")).toHaveCount(0);
+  await expect(page.getByTestId("command-line")).toContainText("-m 3G");
+});
+
+test("zooming as deep as it goes still shows bytes: RAM, an axis, a pointer address", async ({ page }) => {
+  await fresh(page);
+  await page.getByText("Linear", { exact: true }).click();
+  const map = page.getByTestId("memory-map");
+  const box = (await map.boundingBox())!;
+  await page.mouse.move(box.x + 5, box.y + 60);
+  for (let i = 0; i < 40; i++) await page.mouse.wheel(0, -400);
+  await expect(page.getByRole("button", { name: "Zoom in" })).toBeDisabled();
+  const ram = page.getByTitle(/^RAM \[/);
+  const r = (await ram.boundingBox())!;
+  expect(r.width).toBeGreaterThan(box.width - 20);
+  expect(r.width).toBeLessThan(box.width + 20);
+  // Ticks a few bytes apart.
+  const ticks = await map.getByText(/^0x[0-9a-f]{8}$/).allInnerTexts();
+  expect(ticks.length).toBeGreaterThan(2);
+  expect(BigInt(ticks[1]!) - BigInt(ticks[0]!)).toBeLessThanOrEqual(16n);
+});
