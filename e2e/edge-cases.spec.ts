@@ -139,3 +139,44 @@ test("zooming as deep as it goes still shows bytes: RAM, an axis, a pointer addr
   expect(ticks.length).toBeGreaterThan(2);
   expect(BigInt(ticks[1]!) - BigInt(ticks[0]!)).toBeLessThanOrEqual(16n);
 });
+
+test("many collisions: the map labels what fits and counts the rest, inside the map", async ({ page }) => {
+  await fresh(page);
+  // Eight 2 MiB initrds every 1 MiB: each overlaps the next.
+  const modules = Array.from({ length: 8 }, (_, i) => ({
+    id: `m${i + 1}`,
+    addr: `0x${(0x50000000 + i * 0x100000).toString(16)}`,
+    initrd: { path: `b${i}.cpio`, size: "0x200000" },
+  }));
+  const json = JSON.stringify({
+    format: "guestmap-layout",
+    version: 1,
+    machine: {
+      arch: "aarch64",
+      type: "virt",
+      props: {},
+      ram: "0x80000000",
+      cpu: "cortex-a57",
+      bios: "default",
+    },
+    modules,
+    loaders: [],
+    extraArgs: [],
+  });
+  await page.locator("summary", { hasText: "Import" }).click();
+  await page
+    .getByLabel("Open layout JSON…")
+    .setInputFiles({ name: "many.json", mimeType: "application/json", buffer: Buffer.from(json) });
+  await expect(counts(page)).toContainText("7 errors");
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("status")).toContainText("Opened the layout");
+  const map = (await page.getByTestId("memory-map").boundingBox())!;
+  const more = page.getByTestId("collisions-more");
+  await expect(more).toHaveText(/^\+\d+ more collisions: see Diagnostics$/);
+  const shown = await page.getByTestId("collision").count();
+  expect(shown + Number(((await more.textContent()) ?? "").match(/\d+/)![0])).toBe(7);
+  for (const label of [...(await page.getByTestId("collision").all()), more]) {
+    const b = (await label.boundingBox())!;
+    expect(b.y + b.height).toBeLessThanOrEqual(map.y + map.height + 1);
+  }
+});

@@ -8,10 +8,13 @@ import { type Scale, screenSpan, toScreen, type View } from "./scale";
 
 /** Approximate width of a 10px monospace label, to stack labels that would overlap. */
 const CHAR_PX = 6.1;
+/** Collision label rows under the lanes (the row after them says how many more there are). */
+const LABEL_ROWS = 2;
 
 export function CollisionBands(props: { model: MapModel; scale: Scale; view: View; width: number }) {
   const { model, scale, view } = props;
   const rowEnds: number[] = [];
+  let unlabelled = 0;
   return (
     <>
       {model.collisions.map((c) => {
@@ -21,7 +24,10 @@ export function CollisionBands(props: { model: MapModel; scale: Scale; view: Vie
         const lx = Math.max(0, Math.min(x0, props.width - text.length * CHAR_PX - 4));
         let row = rowEnds.findIndex((end) => end < lx);
         if (row < 0) row = rowEnds.length;
-        rowEnds[row] = lx + text.length * CHAR_PX + 8;
+        // The map has room for LABEL_ROWS rows; the rest are counted on the row below them.
+        const labelled = row < LABEL_ROWS;
+        if (labelled) rowEnds[row] = lx + text.length * CHAR_PX + 8;
+        else unlabelled++;
         const color = c.severity === "error" ? "text-bad" : "text-warn";
         return (
           <div key={`${c.code}-${c.start}-${c.regions.join()}`}>
@@ -35,16 +41,27 @@ export function CollisionBands(props: { model: MapModel; scale: Scale; view: Vie
                 height: LANES.user.top + LANES.user.height - LANES.qemu.top + 8,
               }}
             />
-            <div
-              data-testid="collision"
-              className={`absolute font-mono text-[10px] whitespace-nowrap ${color}`}
-              style={{ left: lx, top: LANES.hits.top + row * 13 }}
-            >
-              {text}
-            </div>
+            {labelled && (
+              <div
+                data-testid="collision"
+                className={`absolute font-mono text-[10px] leading-[12px] whitespace-nowrap ${color}`}
+                style={{ left: lx, top: LANES.hits.top + row * 13 }}
+              >
+                {text}
+              </div>
+            )}
           </div>
         );
       })}
+      {unlabelled > 0 && (
+        <div
+          data-testid="collisions-more"
+          className="absolute left-1 font-mono text-[10px] leading-[12px] whitespace-nowrap text-muted"
+          style={{ top: LANES.hits.top + LABEL_ROWS * 13 }}
+        >
+          +{unlabelled} more collision{unlabelled > 1 ? "s" : ""}: see Diagnostics
+        </div>
+      )}
     </>
   );
 }
