@@ -120,6 +120,11 @@ test("fields refuse what QEMU cannot take, inline, and apply nothing", async ({ 
   await ram.press("Enter");
   await expect(page.getByRole("alert")).toHaveCount(0);
   await expect(page.getByTestId("command-line")).toContainText("-m 3G");
+  const bootargs = page.getByLabel("bootargs");
+  await bootargs.fill("root=/dev/vda\u0000 ro");
+  await bootargs.press("Enter");
+  await expect(page.getByRole("alert")).toContainText("NUL character (at position 13)");
+  await expect(page.getByTestId("command-line")).toContainText("bootargs=root=/dev/sda2 ro");
 });
 
 test("zooming as deep as it goes still shows bytes: RAM, an axis, a pointer address", async ({ page }) => {
@@ -179,4 +184,22 @@ test("many collisions: the map labels what fits and counts the rest, inside the 
     const b = (await label.boundingBox())!;
     expect(b.y + b.height).toBeLessThanOrEqual(map.y + map.height + 1);
   }
+});
+
+test("menus by keyboard: Escape or choosing an item leaves focus on the menu's button", async ({ page }) => {
+  await fresh(page);
+  const samples = page.locator("summary", { hasText: "Samples" });
+  await samples.focus();
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: /^Xen on aarch64/ })).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(samples).toBeFocused();
+  await expect(page.locator("details[open]")).toHaveCount(0);
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  await expect(page.locator("[data-blob-id=m2]")).toHaveAccessibleName(/24 MiB/);
+  await expect(samples).toBeFocused();
 });

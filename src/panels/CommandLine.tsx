@@ -21,7 +21,7 @@ export function CommandLine() {
             {(["multiline", "line"] as const).map((f) => (
               <label
                 key={f}
-                className={`cursor-pointer px-2 py-0.5 ${format === f ? "bg-kernel/40 text-ink" : "text-muted"}`}
+                className={`cursor-pointer px-2 py-0.5 has-[:focus-visible]:outline-2 has-[:focus-visible]:-outline-offset-2 has-[:focus-visible]:outline-focus ${format === f ? "bg-kernel/40 text-ink" : "text-muted"}`}
               >
                 <input
                   type="radio"

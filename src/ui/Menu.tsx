@@ -7,7 +7,12 @@ export function Menu(props: { label: string; children: ReactNode; align?: "left"
     const close = (e: Event) => {
       const d = ref.current;
       if (!d?.open) return;
-      if (e instanceof KeyboardEvent ? e.key === "Escape" : !d.contains(e.target as Node)) d.open = false;
+      if (e instanceof KeyboardEvent ? e.key === "Escape" : !d.contains(e.target as Node)) {
+        // Escape from inside the menu returns focus to its button instead of dropping it on the page.
+        const inside = e instanceof KeyboardEvent && d.contains(document.activeElement);
+        d.open = false;
+        if (inside) d.querySelector("summary")?.focus();
+      }
     };
     document.addEventListener("pointerdown", close);
     document.addEventListener("keydown", close);
@@ -39,7 +44,10 @@ export function MenuItem(props: { title: string; detail?: string; onClick(): voi
       type="button"
       disabled={props.disabled}
       onClick={(e) => {
-        e.currentTarget.closest("details")?.removeAttribute("open");
+        const menu = e.currentTarget.closest("details");
+        menu?.removeAttribute("open");
+        // The item is hidden now: keep keyboard focus on the menu's button.
+        menu?.querySelector("summary")?.focus();
         props.onClick();
       }}
       className="rounded px-2 py-1.5 text-left hover:bg-line/60 disabled:opacity-40"

@@ -6,7 +6,7 @@ import { parseSize } from "@guestmap/core";
 import { useEffect, useId, useState } from "react";
 import { addr } from "./format";
 import { input, label } from "./Panel";
-import { fitsU64 } from "./validate";
+import { argvText, fitsU64 } from "./validate";
 
 export function SizeInput(props: {
   label: string;
@@ -86,10 +86,21 @@ export function TextInput(props: {
   multiline?: boolean;
 }) {
   const [draft, setDraft] = useState(props.value ?? "");
+  const [error, setError] = useState<string>();
   const id = useId();
-  useEffect(() => setDraft(props.value ?? ""), [props.value]);
+  useEffect(() => {
+    setDraft(props.value ?? "");
+    setError(undefined);
+  }, [props.value]);
   const commit = () => {
-    if (draft !== (props.value ?? "")) props.onCommit(draft);
+    if (draft === (props.value ?? "")) return;
+    const why = argvText(draft);
+    setError(why);
+    if (!why) props.onCommit(draft);
+  };
+  const invalid = {
+    "aria-invalid": error !== undefined,
+    "aria-describedby": error ? `${id}-err` : undefined,
   };
   return (
     <div className="flex flex-col gap-0.5">
@@ -103,6 +114,7 @@ export function TextInput(props: {
           value={draft}
           placeholder={props.placeholder}
           spellCheck={false}
+          {...invalid}
           onChange={(e) => setDraft(e.target.value)}
           onBlur={commit}
           onKeyDown={(e) => {
@@ -119,10 +131,16 @@ export function TextInput(props: {
           value={draft}
           placeholder={props.placeholder}
           spellCheck={false}
+          {...invalid}
           onChange={(e) => setDraft(e.target.value)}
           onBlur={commit}
           onKeyDown={(e) => e.key === "Enter" && commit()}
         />
+      )}
+      {error && (
+        <p id={`${id}-err`} role="alert" className="text-[11px] text-bad">
+          {error}
+        </p>
       )}
     </div>
   );

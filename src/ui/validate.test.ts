@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fitsU64, validFileSize, validRam } from "./validate";
+import { argvText, fitsU64, validFileSize, validRam } from "./validate";
 
 describe("field validation", () => {
   it("refuses addresses past 64 bits, accepts the last one", () => {
@@ -16,5 +16,12 @@ describe("field validation", () => {
   it("refuses an empty placeholder size", () => {
     expect(validFileSize(0n)).toMatch(/0 bytes/);
     expect(validFileSize(0x28n)).toBeUndefined();
+  });
+});
+
+describe("argument text", () => {
+  it("refuses a NUL, which no argv element can carry; newlines and quotes are fine", () => {
+    expect(argvText("root=/dev/vda\0 ro")).toMatch(/position 13/);
+    expect(argvText("a\nb 'c' \"d\"")).toBeUndefined();
   });
 });

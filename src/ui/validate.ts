@@ -18,3 +18,11 @@ export function validRam(v: bigint): string | undefined {
   const up = ((v + 8191n) / 8192n) * 8192n || 8192n;
   return `QEMU rounds -m up to 8 KiB and reads 0 as its 128 MiB default; use a multiple of 8 KiB such as ${up}`;
 }
+
+/** Text that goes into one command-line argument: anything but NUL, which no argv element can carry. */
+export function argvText(text: string): string | undefined {
+  const at = text.indexOf("\0");
+  return at < 0
+    ? undefined
+    : `a NUL character (at position ${at}) cannot be passed on a command line; remove it`;
+}
