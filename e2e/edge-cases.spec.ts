@@ -203,3 +203,36 @@ test("menus by keyboard: Escape or choosing an item leaves focus on the menu's b
   await expect(page.locator("[data-blob-id=m2]")).toHaveAccessibleName(/24 MiB/);
   await expect(samples).toBeFocused();
 });
+
+test("a file dropped onto a placeholder fills it, whatever its name; the command line keeps the pasted path", async ({
+  page,
+}) => {
+  await fresh(page);
+  await importCommand(
+    page,
+    "qemu-system-aarch64 -M virt -cpu max -m 1G -device guest-loader,addr=0x47000000,initrd=/srv/rootfs.cpio",
+  );
+  const placeholder = page.getByRole("button", { name: /^\/srv\/rootfs.cpio: placeholder/ });
+  const b64 = newcCpio(0x3000).toString("base64");
+  await placeholder.evaluate((el, data) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], "local-build.cpio"));
+    const r = el.getBoundingClientRect();
+    for (const type of ["dragenter", "dragover", "drop"])
+      el.dispatchEvent(
+        new DragEvent(type, {
+          dataTransfer: dt,
+          clientX: r.x + 4,
+          clientY: r.y + 4,
+          bubbles: true,
+          cancelable: true,
+        }),
+      );
+  }, b64);
+  await expect(page.locator("[data-blob-id=m1]")).toHaveAccessibleName(
+    /^\/srv\/rootfs.cpio, initrd at 0x47000000, 12 KiB/,
+  );
+  await expect(page.locator("[data-blob-id=m2]")).toHaveCount(0);
+  await expect(page.getByText("in this browser")).toBeVisible();
+  await expect(page.getByTestId("command-line")).toContainText("initrd=/srv/rootfs.cpio");
+});

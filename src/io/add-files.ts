@@ -1,4 +1,4 @@
-import type { Blob as FileRef } from "@guestmap/core";
+import type { Blob as FileRef, Layout } from "@guestmap/core";
 import { useMutation } from "@tanstack/react-query";
 import { placeNewBlobs } from "../model/blob-rules";
 import type { Edit } from "../model/edits";
@@ -12,10 +12,15 @@ import { storeFile } from "./file-store";
  */
 export function useAddFiles() {
   return useMutation({
-    mutationFn: async ({ files, at }: { files: readonly File[]; at?: bigint }) => {
+    mutationFn: async ({ files, at, onto }: { files: readonly File[]; at?: bigint; onto?: string }) => {
       const refs = await Promise.all(files.map(storeFile));
       const layout = useGuestmap.getState().layout;
       const edits: Edit[] = [];
+      // One file dropped onto a placeholder fills it, whatever the file is called; the layout keeps
+      // the placeholder's path (the command line names it so).
+      const target = onto === undefined ? undefined : placeholderPath(layout, onto);
+      if (target !== undefined && refs.length === 1)
+        return [{ type: "setBlobFile", id: onto!, file: { ...refs[0]!, path: target } } satisfies Edit];
       const fresh: FileRef[] = [];
       for (const ref of refs) {
         const placeholder = layout.modules.find((m) => {
@@ -63,4 +68,11 @@ export function useAddFiles() {
         .getState()
         .noticed({ kind: "error", text: `Could not read the file: ${(e as Error).message}` }),
   });
+}
+
+/** The path of blob `id` when it is a placeholder (a file of unknown size). */
+function placeholderPath(layout: Layout, id: string): string | undefined {
+  const m = layout.modules.find((x) => x.id === id);
+  const f = m ? (m.kernel ?? m.initrd) : layout.loaders.find((l) => l.id === id)?.file;
+  return f && f.size === undefined ? f.path : undefined;
 }

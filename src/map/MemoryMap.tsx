@@ -56,7 +56,8 @@ export function MemoryMap() {
     const files = [...e.dataTransfer.files];
     if (!files.length) return;
     const x = e.clientX - e.currentTarget.getBoundingClientRect().left;
-    addFiles.mutate({ files, at: fromScreen(scale, view, x) });
+    const onto = (e.target as Element).closest<HTMLElement>("[data-blob-id]")?.dataset.blobId;
+    addFiles.mutate({ files, at: fromScreen(scale, view, x), ...(onto !== undefined && { onto }) });
   };
 
   return (
