@@ -7,9 +7,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { infoRoms, pmemsave, QemuRefused } from "../../core/conformance/qemu.js";
+import { dumpDtb, infoRoms, pmemsave, QemuRefused } from "../../core/conformance/qemu.js";
 import { haveTool } from "../../core/conformance/tools.js";
-import { arm64Image, cpioBlob, rawBlob } from "../../core/test/fixtures/kernels.js";
+import { decodeFdt, findNode } from "../../core/src/index.js";
+import { arm64Image, cpioBlob, elfKernel, rawBlob } from "../../core/test/fixtures/kernels.js";
 import { runCli } from "../test/run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "guestmap-collide-"));
@@ -23,6 +24,8 @@ const files: Record<string, Uint8Array> = {
   "empty.bin": new Uint8Array(0),
   "Image-bss": arm64Image(0x1000, 0n, 0x400000n, 15),
   "huge.bin": rawBlob(130 << 20, 16),
+  // An ELF kernel linked right above the base of RAM: no room for QEMU's 1 MiB DTB below it.
+  "low.elf": elfKernel(183, 64, [{ paddr: 0x40080000n, filesz: 0x2000, memsz: 0x2000 }]),
 };
 for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
 
@@ -236,6 +239,45 @@ describe.skipIf(!haveTool("qemu-system-aarch64") || !haveTool("qemu-system-riscv
         }
       });
     }
+
+    it("ARM -dtb: QEMU starts, loads the blob, and its /chosen has no module (dtb-drops-modules)", async () => {
+      writeFileSync(join(dir, "user.dtb"), dumpDtb("qemu-system-aarch64", A64.slice(1), dir));
+      const argv = [
+        ...A64,
+        "-kernel",
+        "xen.bin",
+        "-dtb",
+        "user.dtb",
+        ...gl("addr=0x50000000,initrd=small.bin"),
+      ];
+      const r = await runCli(["check", "--json", "--qemu", "7.2", "--", ...argv], dir);
+      const d = JSON.parse(r.stdout).diagnostics.find(
+        (x: { code: string }) => x.code === "dtb-drops-modules",
+      );
+      expect(d).toMatchObject({ severity: "error", qemu: "starts" });
+      const [bin, ...args] = argv;
+      expect(infoRoms(bin!, args, dir).some((x) => x.name === "small.bin" && x.addr === 0x50000000n)).toBe(
+        true,
+      );
+      const chosen = findNode(decodeFdt(dumpDtb(bin!, args, dir)), "/chosen");
+      expect(chosen?.children.map((c) => c.name)).toEqual([]);
+      // guestmap chosen shows what QEMU builds: no module node either.
+      const c = await runCli(["chosen", "--qemu", "7.2", "--", ...argv], dir);
+      expect(c.stdout).not.toContain("module@");
+    });
+
+    it("ARM ELF kernel low in RAM: QEMU loads no DTB and no initrd (no-dtb, initrd-ignored)", async () => {
+      const argv = [...A64, "-kernel", "low.elf", "-initrd", "initrd.bin", "-append", "console=hvc0"];
+      const r = await runCli(["check", "--json", "--qemu", "7.2", "--", ...argv], dir);
+      const codes = JSON.parse(r.stdout).diagnostics.map((x: { code: string }) => x.code);
+      expect(codes).toContain("no-dtb");
+      expect(codes).toContain("initrd-ignored");
+      const [bin, ...args] = argv;
+      const names = infoRoms(bin!, args, dir).map((x) => x.name);
+      expect(names).not.toContain("dtb");
+      expect(names).not.toContain("initrd.bin");
+      expect(names).toContain("low.elf ELF program header segment 0");
+    });
 
     it("the DTB that overwrites a module is QEMU's (magic d00dfeed where the module's bytes should be)", () => {
       const [bin, ...args] = CASES[0]!.argv;

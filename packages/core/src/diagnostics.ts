@@ -25,6 +25,9 @@ export type Severity = "error" | "warning" | "info";
  * - `kernel-too-large`, `initrd-no-space`, `dtb-no-space`, `firmware-missing`: QEMU refuses to
  *   place its own blobs.
  * - `ram-too-large`: `-m` beyond what the machine accepts.
+ * - `dtb-drops-modules`: ARM with `-dtb`: QEMU loads guest-loader blobs but writes no /chosen nodes.
+ * - `no-dtb`: ARM: an ELF/non-Linux kernel leaves QEMU's DTB out of RAM (or at 0x0).
+ * - `initrd-ignored`: ARM: `-initrd` with a kernel QEMU does not boot as Linux is not loaded.
  * - `chosen-cells`, `unit-address-format`: lints about the DTB QEMU writes (info).
  */
 export type DiagnosticCode =
@@ -48,6 +51,9 @@ export type DiagnosticCode =
   | "dtb-no-space"
   | "firmware-missing"
   | "ram-too-large"
+  | "dtb-drops-modules"
+  | "no-dtb"
+  | "initrd-ignored"
   | "chosen-cells"
   | "unit-address-format";
 

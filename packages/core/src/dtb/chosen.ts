@@ -126,6 +126,9 @@ export function chosenEdits(layout: Layout, profile: QemuProfile, opts: ChosenEd
   }
 
   const modules: FdtEdit[] = [];
+  // On ARM a -dtb replaces the machine FDT before the devices write to it: QEMU loads the blobs
+  // but their /chosen nodes are lost (the rule dtb-drops-modules says so).
+  const dropsModules = isArm(arch) && layout.dtb !== undefined;
   layout.modules.forEach((m, i) => {
     const where = `guest-loader #${i + 1} (${m.id})`;
     // Realize checks, in QEMU's order, with QEMU's messages.
@@ -146,6 +149,7 @@ export function chosenEdits(layout: Layout, profile: QemuProfile, opts: ChosenEd
         `${where}: Cannot load specified image ${file.path} (QEMU ${profile.version} rejects empty files)`,
         m.id,
       );
+    if (dropsModules) return;
     const name = moduleNodeName(m.addr);
     const path = `/chosen/${name}`;
     modules.push(

@@ -5,6 +5,7 @@ import { type PlacementOptions, placements } from "../qemu/placement.js";
 import type { Placement } from "../qemu/region.js";
 import { bssRule } from "./bss.js";
 import type { Rule } from "./context.js";
+import { dtbRule } from "./dtb.js";
 import { chosenLints } from "./lints.js";
 import { misalignedRule } from "./misaligned.js";
 import { moduleRule } from "./modules.js";
@@ -17,6 +18,7 @@ export const RULES: readonly Rule[] = [
   ramRule,
   bssRule,
   misalignedRule,
+  dtbRule,
   chosenLints,
 ];
 
