@@ -164,6 +164,14 @@ const CASES: Collision[] = [
     qemu: "starts",
   },
   {
+    label: "guest-loader on -M none, a machine without an FDT",
+    argv: ["qemu-system-aarch64", "-M", "none", "-m", "1G", ...gl("addr=0x50000000,initrd=small.bin")],
+    code: "no-fdt-machine",
+    severity: "error",
+    qemu: "refuses",
+    stderr: /Cannot modify FDT fields if the machine has none/,
+  },
+  {
     label: "a stanza without an address",
     argv: [...A64, ...gl("kernel=xen.bin")],
     code: "addr-zero",

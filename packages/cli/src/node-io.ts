@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { realpathSync } from "node:fs";
-import { type FileHandle, open, rename, unlink } from "node:fs/promises";
+import { type FileHandle, open, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import type { BlobSource, ByteSink } from "@guestmap/core";
 import { UsageError } from "./io.js";
@@ -48,6 +48,26 @@ export interface AtomicFileSink extends ByteSink {
   abort(): Promise<void>;
 }
 
+/** A file-system error as the user needs to read it: which, and what to do. */
+function ioReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case "ENOENT":
+      return "its folder does not exist; create it or choose another path";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied; choose a folder you can write to";
+    case "EROFS":
+      return "the file system is read-only; choose another path";
+    case "ENOSPC":
+      return "the disk is full";
+    case "EISDIR":
+      return "it is a folder; give a file name";
+    default:
+      return (e as Error).message;
+  }
+}
+
 /**
  * Creates an atomic sink for `path`. Refuses (UsageError) when `path` is one of `inputs` — an
  * export must never destroy the files it reads. The temp file sits in the same folder so the final
@@ -68,12 +88,25 @@ export async function openAtomicSink(
     dirname(target),
     `.${basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
   );
-  let fh: FileHandle | undefined = await open(tmp, "wx", mode);
+  const st = await stat(target).catch(() => undefined);
+  if (st?.isDirectory())
+    throw new UsageError(`cannot write ${path}: it is a folder; give a file name, e.g. ${join(path, "out")}`);
+  let fh: FileHandle | undefined;
+  try {
+    fh = await open(tmp, "wx", mode);
+  } catch (e) {
+    throw new UsageError(`cannot write ${path}: ${ioReason(e)}`);
+  }
   return {
     async write(chunk) {
       let done = 0;
       while (done < chunk.length) {
-        const { bytesWritten } = await fh!.write(chunk, done, chunk.length - done);
+        let bytesWritten: number;
+        try {
+          ({ bytesWritten } = await fh!.write(chunk, done, chunk.length - done));
+        } catch (e) {
+          throw new UsageError(`cannot write ${path}: ${ioReason(e)}`);
+        }
         done += bytesWritten;
       }
     },
@@ -81,7 +114,12 @@ export async function openAtomicSink(
       await fh!.sync();
       await fh!.close();
       fh = undefined;
-      await rename(tmp, target);
+      try {
+        await rename(tmp, target);
+      } catch (e) {
+        await unlink(tmp).catch(() => {});
+        throw new UsageError(`cannot write ${path}: ${ioReason(e)}`);
+      }
     },
     async abort() {
       await fh?.close();

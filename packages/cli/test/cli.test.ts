@@ -95,3 +95,36 @@ describe("guestmap CLI", () => {
     expect(r.stdout).toMatch(/^QEMU profile 8\.2 \(from --qemu\)/);
   });
 });
+
+describe("guestmap export: unwritable outputs are bad input, not crashes", () => {
+  const argv = [
+    "--",
+    "qemu-system-aarch64",
+    "-M",
+    "virt",
+    "-cpu",
+    "cortex-a57",
+    "-m",
+    "2G",
+    "-device",
+    "guest-loader,addr=0x42000000,kernel=k.bin",
+  ];
+  it.each([
+    [
+      "a missing folder",
+      ["--dtb", "/nonexistent-guestmap-dir/x.dtb"],
+      /cannot write \/nonexistent-guestmap-dir\/x\.dtb: its folder does not exist/,
+    ],
+    ["a folder", ["--dtb", "."], /cannot write \/\S+: it is a folder; give a file name/],
+    [
+      "a missing folder for the script",
+      ["--cmdline", "/nonexistent-guestmap-dir/run.sh"],
+      /its folder does not exist/,
+    ],
+  ])("%s", async (_label, opts, re) => {
+    const r = await runCli(["export", ...opts, ...argv], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(re);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});

@@ -156,9 +156,9 @@ export async function run(args: string[], io: Io): Promise<number> {
   const layout = { ...input.layout, ...(common.qemu && { qemu: common.qemu }) };
   const inputs = [...inputFiles(layout, input.baseDir), ...(input.layoutPath ? [input.layoutPath] : [])];
 
-  if (ex.fixedDtb && ex.dtb === undefined)
+  if (ex.fixedDtb && (ex.dtb === undefined || ex.baseDtb === undefined))
     throw new UsageError(
-      "--fixed-dtb boots QEMU with the exported DTB: give it with --dtb OUT.dtb (and usually --base-dtb)",
+      "--fixed-dtb boots QEMU with the exported DTB instead of its own, so that DTB must be the whole machine's: give --dtb OUT.dtb and --base-dtb BASE.dtb, with BASE.dtb from the same machine without guest-loader, -append and -initrd (qemu-system-… -M virt … -machine dumpdtb=BASE.dtb)",
     );
   const wantsDtb = ex.dtb !== undefined || ex.overlay !== undefined || ex.baseDtb !== undefined;
   if (wantsDtb) {

@@ -173,7 +173,9 @@ export function importArgv(argv: readonly string[]): ImportResult {
       code: "unknown-program",
       severity: "error",
       argIndex: 0,
-      message: `argument 0: '${program}' is not qemu-system-aarch64, -arm, -riscv64 or -riscv32; guestmap assumes aarch64. Start the command with the QEMU binary for your target`,
+      message: /qemu-system-(x86_64|i386)/.test(program)
+        ? `argument 0: '${program}': guest-loader needs a machine that boots with an FDT, and x86 machines (pc, q35, microvm) have none — QEMU refuses with "Cannot modify FDT fields if the machine has none". guestmap models qemu-system-aarch64, -arm, -riscv64 and -riscv32 virt; start the command with one of them`
+        : `argument 0: '${program}' is not one of the QEMU binaries guestmap models (qemu-system-aarch64, -arm, -riscv64, -riscv32); start the command with the QEMU binary for your target`,
     });
 
   const base = emptyLayout(arch);

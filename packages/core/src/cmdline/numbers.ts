@@ -56,8 +56,9 @@ export interface RamSize {
  * Parses a `-m` size as QEMU 7.2 does (`qemu_strtosz_MiB`): decimal (a leading `0` is still
  * decimal) with an optional fraction, or `0x` hex without fraction; an optional suffix
  * `B K M G T P E` in either case (`GiB`, `GB` are rejected); no suffix means MiB — also for hex
- * (`0x400` is 0x400 MiB); leading white space is skipped, anything trailing is rejected. A fraction
- * needs a multiplier other than `B`; its bytes are truncated. Returns `undefined` where QEMU says
+ * (`0x400` is 0x400 MiB); leading white space is skipped, anything trailing is rejected. A non-zero
+ * fraction needs an explicit multiplier other than `B` (`-m 1.5` is refused, `-m 2.0` is not); its
+ * bytes are truncated. Returns `undefined` where QEMU says
  * `Parameter 'size' expects a non-negative number below 2^64`.
  */
 export function parseRamSize(text: string): RamSize | undefined {
@@ -73,7 +74,8 @@ export function parseRamSize(text: string): RamSize | undefined {
     const whole = BigInt(intPart!);
     let fracBytes = 0n;
     if (frac !== undefined && frac !== "" && /[1-9]/.test(frac)) {
-      if (mul === 1n) return undefined;
+      // QEMU takes a fraction only with an explicit multiplier: `-m 1.5` is refused, `1.5G` is not.
+      if (mul === 1n || suffix === "") return undefined;
       fracBytes = (BigInt(frac) * mul) / 10n ** BigInt(frac.length);
     }
     given = whole * mul + fracBytes;

@@ -128,12 +128,19 @@ export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
       regions: layout.modules.slice(limit).map((m) => m.id),
     });
   }
-  if (layout.modules.length > 0 && layout.machine.type !== "virt") {
+  if (layout.modules.length > 0 && layout.machine.type === "none") {
     out.push({
       severity: "error",
       code: "no-fdt-machine",
       qemu: "refuses",
-      message: `guest-loader needs a machine that boots with an FDT, and -M ${layout.machine.type} is not one guestmap knows to have it: QEMU refuses to start ("Cannot modify FDT fields if the machine has none"). Use -M virt.`,
+      message: `guest-loader needs a machine that boots with an FDT, and -M none has none: QEMU refuses to start ("Cannot modify FDT fields if the machine has none"). Use -M virt.`,
+      regions: layout.modules.map((m) => m.id),
+    });
+  } else if (layout.machine.type !== "virt") {
+    out.push({
+      severity: "warning",
+      code: "no-fdt-machine",
+      message: `guestmap models QEMU's virt machine; -M ${layout.machine.type} has other RAM, boot code and DTB placements, so the placements and checks shown here are virt's and may not hold. QEMU itself decides whether ${layout.machine.type} has the FDT guest-loader needs.`,
       regions: layout.modules.map((m) => m.id),
     });
   }

@@ -95,8 +95,10 @@ describe("parseRamSize (observed with qemu-system-aarch64 7.2 -m, query-memory-s
     ["65536B", 65536n],
     ["0", 128n << 20n],
     ["0x400M", 1n << 30n],
+    ["2.0", 2n << 20n],
+    ["1.", 1n << 20n],
   ])("%j gives %d bytes of RAM", (t, v) => expect(parseRamSize(t)?.ram).toBe(v));
-  it.each(["1e3", "1G ", "2GiB", "2GB", "-1", "1_000"])("rejects %j", (t) =>
+  it.each(["1e3", "1G ", "2GiB", "2GB", "-1", "1_000", "1.5"])("rejects %j", (t) =>
     expect(parseRamSize(t)).toBeUndefined(),
   );
   it("0x40000000 without suffix is MiB (QEMU warns about hex with a suffix and runs out of memory)", () => {
