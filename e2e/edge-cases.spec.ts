@@ -1,7 +1,7 @@
 /** What a demanding user tries: look-alike files, missing files, bad input, deep zoom. */
 import { readFile } from "node:fs/promises";
 import { expect, type Page, test } from "@playwright/test";
-import { counts, dropFiles, fresh, newcCpio } from "./helpers";
+import { counts, dropFiles, fresh, loadSample, newcCpio } from "./helpers";
 
 async function importCommand(page: Page, text: string) {
   await page.locator("summary", { hasText: "Import" }).click();
@@ -235,4 +235,15 @@ test("a file dropped onto a placeholder fills it, whatever its name; the command
   await expect(page.locator("[data-blob-id=m2]")).toHaveCount(0);
   await expect(page.getByText("in this browser")).toBeVisible();
   await expect(page.getByTestId("command-line")).toContainText("initrd=/srv/rootfs.cpio");
+});
+
+test("QEMU's own -kernel shows its BSS hatched, and a small kernel is wide enough to be labelled", async ({
+  page,
+}) => {
+  await fresh(page);
+  await loadSample(page, /RISC-V 64/);
+  const xen = page.getByRole("button", { name: /^QEMU -kernel xen at 0x80200000/ });
+  await expect(xen).toContainText("-kernel xen");
+  expect((await xen.boundingBox())!.width).toBeGreaterThan(40);
+  await expect(page.locator("[data-bss-for=kernel]")).toBeVisible();
 });

@@ -52,30 +52,52 @@ export const QemuBlock = memo(function QemuBlock(props: {
 }) {
   const { region: r, scale, view } = props;
   const s = span(scale, view, r.addr, r.addr + r.size);
+  const bss = r.footprint > r.size ? span(scale, view, r.addr + r.size, r.addr + r.footprint) : undefined;
   return (
-    <button
-      type="button"
-      data-region-id={r.id}
-      aria-label={`QEMU ${roleLabel(r)} ${r.name} at ${addr(r.addr)}, ${human(r.size)} (locked)`}
-      aria-pressed={props.selected}
-      onClick={() => props.onSelect(r.id)}
-      onFocus={() => props.onSelect(r.id)}
-      onPointerEnter={(e) => props.onHover(hoverAt(r.id, e))}
-      onPointerLeave={() => props.onHover(undefined)}
-      className={`absolute overflow-hidden rounded-[3px] border text-left font-mono text-[10px] leading-tight text-qemu-ink ${
-        props.selected ? "border-focus" : "border-qemu-ink/40"
-      } bg-qemu`}
-      style={{ top: LANES.qemu.top, height: LANES.qemu.height, left: s.left, width: s.width }}
-    >
-      {s.width > 34 && (
-        <span className="block truncate px-1 pt-0.5">
-          <LockIcon className="mr-1 opacity-70" />
-          {roleLabel(r)}
-          {r.role !== "dtb" && r.role !== "bootloader" ? ` ${r.name}` : ""}
-        </span>
+    <>
+      {bss && (
+        <div
+          aria-hidden
+          data-bss-for={r.id}
+          className="hatch pointer-events-none absolute rounded-r-[3px] border border-dashed border-qemu-ink/40 text-qemu-ink opacity-70"
+          style={{
+            top: LANES.qemu.top + 6,
+            height: LANES.qemu.height - 12,
+            left: bss.left,
+            width: bss.width,
+          }}
+        >
+          {bss.width > 76 && (
+            <span className="absolute right-1 bottom-0 font-mono text-[9px] whitespace-nowrap text-ink/80">
+              BSS {human(r.footprint - r.size)}
+            </span>
+          )}
+        </div>
       )}
-      {s.width > 60 && <span className="block truncate px-1 text-qemu-ink">{addr(r.addr)}</span>}
-    </button>
+      <button
+        type="button"
+        data-region-id={r.id}
+        aria-label={`QEMU ${roleLabel(r)} ${r.name} at ${addr(r.addr)}, ${human(r.size)} (locked)`}
+        aria-pressed={props.selected}
+        onClick={() => props.onSelect(r.id)}
+        onFocus={() => props.onSelect(r.id)}
+        onPointerEnter={(e) => props.onHover(hoverAt(r.id, e))}
+        onPointerLeave={() => props.onHover(undefined)}
+        className={`absolute overflow-hidden rounded-[3px] border text-left font-mono text-[10px] leading-tight text-qemu-ink ${
+          props.selected ? "border-focus" : "border-qemu-ink/40"
+        } bg-qemu`}
+        style={{ top: LANES.qemu.top, height: LANES.qemu.height, left: s.left, width: s.width }}
+      >
+        {s.width > 34 && (
+          <span className="block truncate px-1 pt-0.5">
+            <LockIcon className="mr-1 opacity-70" />
+            {roleLabel(r)}
+            {r.role !== "dtb" && r.role !== "bootloader" ? ` ${r.name}` : ""}
+          </span>
+        )}
+        {s.width > 60 && <span className="block truncate px-1 text-qemu-ink">{addr(r.addr)}</span>}
+      </button>
+    </>
   );
 }, sameBlock);
 
@@ -115,8 +137,8 @@ export const UserBlock = memo(function UserBlock(props: {
             width: bss.width,
           }}
         >
-          {bss.width > 50 && (
-            <span className="absolute right-1 bottom-0 font-mono text-[9px] text-ink/80">
+          {bss.width > 76 && (
+            <span className="absolute right-1 bottom-0 font-mono text-[9px] whitespace-nowrap text-ink/80">
               BSS {human(r.footprint - r.size)}
             </span>
           )}

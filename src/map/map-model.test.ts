@@ -1,6 +1,7 @@
 import { check, importShellCommand } from "@guestmap/core";
 import { describe, expect, it } from "vitest";
 import { blobMoveRule } from "../model/blob-rules";
+import { SAMPLES } from "../samples/samples";
 import { mapModel, PLACEHOLDER_SPAN } from "./map-model";
 import { collapsedScale } from "./scale";
 
@@ -31,5 +32,21 @@ describe("keyboard moves", () => {
     expect(blobMoveRule(pasted, "l1")).toMatchObject({ addr: 0x50000000n, rule: { align: 0x1000n } });
     expect(blobMoveRule(pasted, "m1")?.rule.align).toBe(0x200000n);
     expect(blobMoveRule(pasted, "nope")).toBeUndefined();
+  });
+});
+
+describe("collapsed scale of a kernel with BSS", () => {
+  it("gives the file its own room, wider than its BSS tail, on the RISC-V sample (Xen was a 25 px sliver)", () => {
+    const layout = SAMPLES.find((s) => s.id.includes("riscv"))!.layout;
+    const result = check(layout);
+    const model = mapModel(result, layout);
+    const s = collapsedScale(model.domain.start, model.domain.end, model.occupied, 690);
+    const xen = result.placement.regions.find((r) => r.role === "kernel")!;
+    expect(xen.footprint).toBeGreaterThan(xen.size);
+    const file = s.x(xen.addr + xen.size) - s.x(xen.addr);
+    const bss = s.x(xen.addr + xen.footprint) - s.x(xen.addr + xen.size);
+    expect(file).toBeGreaterThan(40);
+    expect(bss).toBeGreaterThan(10);
+    expect(bss).toBeLessThan(file);
   });
 });

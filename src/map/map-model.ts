@@ -1,11 +1,11 @@
 /** What the map draws, derived from the core's placement and diagnostics. Pure. */
 import type { CheckResult, Diagnostic, Layout, Region } from "@guestmap/core";
-import type { Range } from "./scale";
+import type { Occupied, Range } from "./scale";
 
 export interface MapModel {
   readonly domain: Range;
   /** Ranges that get their own width in the collapsed scale. */
-  readonly occupied: readonly Range[];
+  readonly occupied: readonly Occupied[];
   readonly ram: readonly Range[];
   readonly qemu: readonly Region[];
   readonly user: readonly Region[];
@@ -21,6 +21,9 @@ export interface MapModel {
 
 /** The nominal extent of a placeholder (a blob of unknown size) on the map. */
 export const PLACEHOLDER_SPAN = 0x1000n;
+
+/** A kernel's BSS tail gets this share of the width a file of its length would (it is not file bytes). */
+const BSS_WEIGHT = 0.5;
 
 const USER_ROLES = new Set(["module-kernel", "module-initrd", "loader"]);
 
@@ -51,8 +54,17 @@ export function mapModel(result: CheckResult, layout: Layout): MapModel {
     if (p.addr < lo) lo = p.addr;
     if (p.addr + PLACEHOLDER_SPAN > hi) hi = p.addr + PLACEHOLDER_SPAN;
   }
-  const occupied: Range[] = [
-    ...regions.map((r) => ({ start: r.addr, end: r.addr + (r.footprint > r.size ? r.footprint : r.size) })),
+  const occupied: Occupied[] = [
+    // The file and a kernel's BSS beyond it are separate ranges, so the collapsed scale gives the
+    // file its own width (a 625 KiB Xen with a 2 MiB footprint was a 25 px sliver, unlabelled).
+    ...regions.flatMap((r) =>
+      r.footprint > r.size
+        ? [
+            { start: r.addr, end: r.addr + r.size },
+            { start: r.addr + r.size, end: r.addr + r.footprint, weight: BSS_WEIGHT },
+          ]
+        : [{ start: r.addr, end: r.addr + r.size }],
+    ),
     // A placeholder has no size yet: a nominal page gives it its own room on the collapsed scale.
     ...placeholders.map((p) => ({ start: p.addr, end: p.addr + PLACEHOLDER_SPAN })),
   ];

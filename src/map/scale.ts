@@ -94,7 +94,17 @@ export const COLLAPSE_WEIGHTS = {
   gap: (len: bigint) => 4 + Math.log2(Number(len) + 1) * 0.25,
 };
 
-export function collapsedScale(start: bigint, end: bigint, occupied: readonly Range[], width: number): Scale {
+/** An occupied range; `weight` scales its share of the collapsed width (a kernel's BSS gets less than its file). */
+export interface Occupied extends Range {
+  readonly weight?: number;
+}
+
+export function collapsedScale(
+  start: bigint,
+  end: bigint,
+  occupied: readonly Occupied[],
+  width: number,
+): Scale {
   const e = end > start ? end : start + 1n;
   const cuts = new Set<bigint>([start, e]);
   for (const r of occupied) {
@@ -107,12 +117,14 @@ export function collapsedScale(start: bigint, end: bigint, occupied: readonly Ra
   for (let i = 0; i + 1 < sorted.length; i++) {
     const a = sorted[i]!;
     const b = sorted[i + 1]!;
-    const occ = occupied.some((r) => r.start <= a && r.end >= b);
+    let weight = 0;
+    for (const r of occupied) if (r.start <= a && r.end >= b) weight = Math.max(weight, r.weight ?? 1);
+    const occ = weight > 0;
     raw.push({
       start: a,
       end: b,
       occupied: occ,
-      w: (occ ? COLLAPSE_WEIGHTS.occupied : COLLAPSE_WEIGHTS.gap)(b - a),
+      w: occ ? COLLAPSE_WEIGHTS.occupied(b - a) * weight : COLLAPSE_WEIGHTS.gap(b - a),
     });
   }
   const total = raw.reduce((n, p) => n + p.w, 0);
