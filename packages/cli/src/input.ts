@@ -72,6 +72,8 @@ export async function loadInput(opts: CommonOptions, io: Io): Promise<LoadedInpu
     for (const d of r.diagnostics) io.stderr(`guestmap: note: ${d.message}\n`);
     return { layout: await fillBlobs(r.layout, io.cwd), baseDir: io.cwd, source: "the command line" };
   }
+  const option = opts.rest.find((a) => a.startsWith("-") && a !== "-");
+  if (option) throw new UsageError(`unknown option '${option}'; see guestmap --help`);
   const [file, ...extra] = opts.rest;
   if (!file) throw new UsageError("give a layout file (LAYOUT.json) or a QEMU command line after --");
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
@@ -89,7 +91,10 @@ export async function loadInput(opts: CommonOptions, io: Io): Promise<LoadedInpu
   try {
     layout = parseLayoutJson(text, file);
   } catch (e) {
-    if (e instanceof LayoutFileError) throw new UsageError(e.message.replace(/\n\s*/g, "; "));
+    if (e instanceof LayoutFileError)
+      throw new UsageError(
+        `${file} is not a valid guestmap layout: ${e.issues.map((i) => `${i.path || "(top level)"}: ${i.message}`).join("; ")}`,
+      );
     throw e;
   }
   const baseDir = dirname(path);

@@ -128,3 +128,38 @@ describe("guestmap export: unwritable outputs are bad input, not crashes", () =>
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
   });
 });
+
+describe("guestmap CLI: messages", () => {
+  it("a bad layout lists its fields on one line without stray separators", async () => {
+    writeFileSync(join(dir, "bad2.json"), layout({ machine: { arch: "aarch64", ram: "lots" } }));
+    const r = await runCli(["check", "bad2.json"], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^guestmap check: bad2\.json is not a valid guestmap layout: machine\.ram: expected a RAM size/,
+    );
+    expect(r.stderr).not.toContain(":;");
+  });
+
+  it("an unknown option is named as such wherever it stands", async () => {
+    writeFileSync(join(dir, "ok.json"), layout());
+    for (const args of [
+      ["check", "--bogus", "ok.json"],
+      ["check", "ok.json", "--bogus"],
+    ]) {
+      const r = await runCli(args, dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/unknown option '--bogus'/);
+    }
+  });
+
+  it("import notes the environment assignments it leaves out", async () => {
+    writeFileSync(
+      join(dir, "pasted.sh"),
+      "QEMU_AUDIO_DRV=none qemu-system-aarch64 -M virt -m 1G \\\n  -kernel k.bin\n",
+    );
+    const r = await runCli(["import", "--from", "pasted.sh"], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/QEMU_AUDIO_DRV=none sets the environment.*leaves it out/);
+    expect(JSON.parse(r.stdout).kernel).toEqual({ path: "k.bin" });
+  });
+});

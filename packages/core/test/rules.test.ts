@@ -296,3 +296,24 @@ describe("placements: facts measured on QEMU 7.2 (../shared/reference/qemu-boot.
     expect(at(layout, id)).toBe(addr);
   });
 });
+
+describe("check: an address past 2^64 gets one clear error", () => {
+  it("address-overflow alone, with a range that ends at 2^64", () => {
+    const l: Layout = {
+      machine: {
+        arch: "aarch64",
+        type: "virt",
+        props: [],
+        ram: 2048n * MiB,
+        cpu: "max",
+        bios: { kind: "default" },
+      },
+      modules: [{ id: "k", addr: (1n << 64n) - 1n, kernel: sized("Image", 0x1000n) }],
+      loaders: [],
+      extraArgs: [],
+    };
+    const ds = check(l).diagnostics.filter((d) => d.severity !== "info");
+    expect(ds.map((d) => d.code)).toEqual(["address-overflow"]);
+    expect(ds[0]!.end).toBe(1n << 64n);
+  });
+});

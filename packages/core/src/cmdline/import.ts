@@ -36,6 +36,7 @@ import { suggest } from "./suggest.js";
  * - `bad-json`: a JSON `-device` that is not a JSON object, or whose `addr` is not an integer.
  * - `repeated-option`: a second -m/-kernel/-append/… (the last one wins, as in QEMU).
  * - `shell-syntax`: the pasted text could not be split (see `ShellSplitError`).
+ * - `environment-dropped`: a leading `VAR=value` of the pasted command (not kept in the layout).
  */
 export type ImportIssueCode =
   | "unknown-program"
@@ -51,7 +52,8 @@ export type ImportIssueCode =
   | "property-dropped"
   | "bad-json"
   | "repeated-option"
-  | "shell-syntax";
+  | "shell-syntax"
+  | "environment-dropped";
 
 export interface ImportIssue {
   readonly code: ImportIssueCode;
@@ -149,7 +151,15 @@ const BOOL_OFF = new Set(["off", "no", "false", "n"]);
 /** Imports a pasted shell command: split (see `shellSplit`), then `importArgv`. */
 export function importShellCommand(text: string): ImportResult {
   try {
-    return importArgv(shellSplit(text).argv);
+    const split = shellSplit(text);
+    const r = importArgv(split.argv);
+    // A layout is QEMU's argv; the environment is the user's shell's. Say what is left out.
+    const env: ImportIssue[] = split.assignments.map((a) => ({
+      code: "environment-dropped",
+      severity: "info",
+      message: `${a.name}=${a.value} sets the environment, which is not part of QEMU's command line: the layout leaves it out; set it in your shell when you run the exported command`,
+    }));
+    return env.length ? { ...r, diagnostics: [...env, ...r.diagnostics] } : r;
   } catch (e) {
     if (!(e instanceof ShellSplitError)) throw e;
     return {

@@ -97,7 +97,7 @@ export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
           message: `${where}: ${file.path} at ${hex(m.addr)} + ${formatSize(size)} runs past the end of the 64-bit address space. Move it to a lower address inside RAM.`,
           regions: [m.id],
           start: m.addr,
-          end: U64_MAX,
+          end: ADDRESS_SPACE_END,
         });
       }
     }

@@ -22,6 +22,8 @@ export function ramRule({ layout, placement }: RuleContext): Diagnostic[] {
   for (const r of placement.regions) {
     if (!isUserRegion(r) || r.size === 0n) continue;
     const end = r.addr + r.size;
+    // Past 2^64 the address-overflow rule speaks; a RAM range there means nothing.
+    if (end > 1n << 64n) continue;
     const inside = placement.ram.some((range) => r.addr >= range.start && end <= range.end);
     if (inside) continue;
     const ram = placement.ram.map((x) => `[${hex(x.start)}, ${hex(x.end)})`).join(", ");
