@@ -16,6 +16,7 @@ import {
   exportArgv,
   exportFixedDtbArgv,
   formatCommand,
+  formatSize,
   hex,
   IMAGE_FORMATS,
   ImageError,
@@ -235,6 +236,12 @@ export async function run(args: string[], io: Io): Promise<number> {
         );
       // By default the image spans the user's blobs; QEMU's own files inside that span are in it too.
       const range = ex.range ?? regionsSpan(image.user);
+      const span = range.end - range.start;
+      const filled = image.regions.reduce((n, r) => n + r.size, 0n);
+      if (format === "raw" && span > 1n << 30n && filled * 10n < span)
+        io.stderr(
+          `guestmap export: note: the raw image spans ${formatSize(span)} but only ${formatSize(filled)} of it is blobs; the rest is zeros (sparse on disk where the file system allows). Use --image-range, or --image-format elf for one segment per blob.\n`,
+        );
       for (const g of image.generated) {
         if (g.addr < range.end && g.addr + g.size > range.start)
           io.stderr(
