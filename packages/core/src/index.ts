@@ -13,6 +13,7 @@ export * from "./cmdline/shell-split.js";
 export * from "./cmdline/suggest.js";
 export * from "./diagnostics.js";
 export * from "./dtb/index.js";
+export * from "./dtb/to-layout.js";
 export * from "./fdt/index.js";
 export * from "./headers/sniff.js";
 export * from "./image/elf.js";

@@ -1,15 +1,17 @@
 /**
- * `guestmap import [-o LAYOUT.json] (-- QEMU-ARGV... | --from FILE.sh)`: a QEMU command line →
- * layout JSON. Blob paths in argv are relative to the cwd; in the written layout, to its folder.
+ * `guestmap import [-o LAYOUT.json] (-- QEMU-ARGV... | --from FILE.sh | --from-dtb FILE.dtb)`: a QEMU
+ * command line (or the DTB QEMU built from one) → layout JSON. Blob paths in argv are relative to the cwd; in the written layout, to its folder.
  */
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import {
   type Blob,
+  FdtError,
   type ImportResult,
   importArgv,
   importShellCommand,
   type Layout,
+  layoutFromDtb,
   serializeLayout,
 } from "@guestmap/core";
 import { type Io, UsageError } from "../io.js";
@@ -39,6 +41,7 @@ export function rebaseLayout(layout: Layout, fromDir: string, toDir: string): La
 export async function run(args: string[], io: Io): Promise<number> {
   let out: string | undefined;
   let from: string | undefined;
+  let fromDtb: string | undefined;
   let argv: string[] | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -48,22 +51,42 @@ export async function run(args: string[], io: Io): Promise<number> {
     } else if (a === "-o" || a === "--output") {
       out = args[++i];
       if (out === undefined) throw new UsageError("-o needs a file name, e.g. -o layout.json");
+    } else if (a === "--from-dtb") {
+      fromDtb = args[++i];
+      if (fromDtb === undefined)
+        throw new UsageError("--from-dtb needs a DTB file, e.g. one from -machine dumpdtb=");
     } else if (a === "--from") {
       from = args[++i];
       if (from === undefined)
         throw new UsageError("--from needs a shell script file holding the QEMU command");
     } else
       throw new UsageError(
-        `unknown argument '${a}'; usage: guestmap import [-o LAYOUT.json] (-- QEMU-ARGV... | --from FILE.sh)`,
+        `unknown argument '${a}'; usage: guestmap import [-o LAYOUT.json] (-- QEMU-ARGV... | --from FILE.sh | --from-dtb FILE.dtb)`,
       );
   }
-  if ((argv === undefined) === (from === undefined))
-    throw new UsageError("give either -- QEMU-ARGV... or --from FILE.sh (exactly one)");
+  if ([argv, from, fromDtb].filter((x) => x !== undefined).length !== 1)
+    throw new UsageError("give exactly one of -- QEMU-ARGV..., --from FILE.sh or --from-dtb FILE.dtb");
   if (argv !== undefined && argv.length === 0)
     throw new UsageError("nothing after --: give a QEMU command line, program first");
 
   let r: ImportResult;
-  if (from !== undefined) {
+  if (fromDtb !== undefined) {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(resolve(io.cwd, fromDtb)));
+    } catch (e) {
+      throw new UsageError(`cannot read ${fromDtb}: ${(e as Error).message}`);
+    }
+    let d: ReturnType<typeof layoutFromDtb>;
+    try {
+      d = layoutFromDtb(bytes);
+    } catch (e) {
+      if (e instanceof FdtError) throw new UsageError(`${fromDtb}: ${e.message}`);
+      throw e;
+    }
+    for (const n of d.notes) io.stderr(`guestmap import: note: ${n}\n`);
+    r = { layout: d.layout, diagnostics: [] };
+  } else if (from !== undefined) {
     let text: string;
     try {
       text = await readFile(resolve(io.cwd, from), "utf8");
@@ -80,7 +103,8 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (out === undefined) io.stdout(serializeLayout(r.layout));
   else {
     const target = resolve(io.cwd, out);
-    const sink = await openAtomicSink(target, from ? [resolve(io.cwd, from)] : []);
+    const inputs = [from, fromDtb].filter((x) => x !== undefined).map((x) => resolve(io.cwd, x));
+    const sink = await openAtomicSink(target, inputs);
     try {
       const text = serializeLayout(rebaseLayout(r.layout, io.cwd, dirname(target)));
       await sink.write(new Uint8Array(Buffer.from(text, "utf8")));

@@ -29,7 +29,7 @@ export function defaultCpu(arch: Arch): string {
 }
 
 /** Cpu models of qemu-system-aarch64 that have AArch64 (the rest of virt's list is 32-bit). */
-const AARCH64_CPUS = new Set([
+export const AARCH64_CPUS: ReadonlySet<string> = new Set([
   "cortex-a35",
   "cortex-a53",
   "cortex-a55",
