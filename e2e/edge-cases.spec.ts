@@ -247,3 +247,33 @@ test("QEMU's own -kernel shows its BSS hatched, and a small kernel is wide enoug
   expect((await xen.boundingBox())!.width).toBeGreaterThan(40);
   await expect(page.locator("[data-bss-for=kernel]")).toBeVisible();
 });
+
+test("a slow export (Intel HEX of 24 MiB) says it is building, and the page keeps painting meanwhile", async ({
+  page,
+}) => {
+  await fresh(page);
+  await loadSample(page, /24 MiB rootfs/);
+  await page.locator("[data-blob-id=m1]").focus();
+  await page.keyboard.press("Delete");
+  const exportMenu = page.locator("summary", { hasText: "Export" });
+  await exportMenu.click();
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: /^Memory image: Intel HEX/ }).click();
+  await expect(exportMenu).toContainText("building memory.hex…");
+  const frames = await page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        let n = 0;
+        const t0 = performance.now();
+        const tick = () => {
+          n++;
+          if (performance.now() - t0 < 1000) requestAnimationFrame(tick);
+          else resolve(n);
+        };
+        requestAnimationFrame(tick);
+      }),
+  );
+  expect(frames).toBeGreaterThan(10);
+  expect((await download).suggestedFilename()).toBe("memory.hex");
+  await expect(exportMenu).not.toContainText("building");
+});

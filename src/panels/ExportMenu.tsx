@@ -9,6 +9,17 @@ import { Menu, MenuItem } from "../ui/Menu";
 
 type ExportKind = "dtb" | "dtb-merged" | "overlay" | "script" | "json" | ImageFormat;
 
+const FILE_NAMES: Record<ExportKind, string> = {
+  dtb: "the DTB",
+  "dtb-merged": "the merged DTB",
+  overlay: "the overlay",
+  script: "run-qemu.sh",
+  json: "layout.json",
+  raw: "memory.bin",
+  elf: "memory.elf",
+  ihex: "memory.hex",
+};
+
 export function ExportMenu() {
   const base = useBaseDtb();
   const run = useMutation({
@@ -50,42 +61,57 @@ export function ExportMenu() {
       useGuestmap.getState().noticed({ kind: "error", text: `Export failed: ${(e as Error).message}` }),
   });
   return (
-    <Menu label="Export" align="right">
+    <Menu
+      label="Export"
+      align="right"
+      busy={run.isPending ? `building ${FILE_NAMES[run.variables]}…` : undefined}
+    >
       <MenuItem
         title="DTB (standalone /chosen)"
         detail="Root cells and /chosen as QEMU writes it"
+        disabled={run.isPending}
         onClick={() => run.mutate("dtb")}
       />
       <MenuItem
         title="DTB merged into base"
         detail={base ? `Into ${base.name}` : "Open a base DTB first (Import)"}
-        disabled={!base}
+        disabled={!base || run.isPending}
         onClick={() => run.mutate("dtb-merged")}
       />
       <MenuItem
         title="DT overlay (.dtbo)"
         detail="fragment@0 targeting /chosen"
+        disabled={run.isPending}
         onClick={() => run.mutate("overlay")}
       />
       <MenuItem
         title="Memory image: raw"
         detail="Every blob at its address, zeros between"
+        disabled={run.isPending}
         onClick={() => run.mutate("raw")}
       />
-      <MenuItem title="Memory image: ELF" detail="One PT_LOAD per blob" onClick={() => run.mutate("elf")} />
+      <MenuItem
+        title="Memory image: ELF"
+        detail="One PT_LOAD per blob"
+        disabled={run.isPending}
+        onClick={() => run.mutate("elf")}
+      />
       <MenuItem
         title="Memory image: Intel HEX"
         detail="Below 4 GiB only"
+        disabled={run.isPending}
         onClick={() => run.mutate("ihex")}
       />
       <MenuItem
         title="Shell script"
         detail="run-qemu.sh with the command line"
+        disabled={run.isPending}
         onClick={() => run.mutate("script")}
       />
       <MenuItem
         title="Layout JSON"
         detail="For `guestmap check` and to reopen here"
+        disabled={run.isPending}
         onClick={() => run.mutate("json")}
       />
     </Menu>

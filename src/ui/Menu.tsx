@@ -1,7 +1,13 @@
 import { type ReactNode, useEffect, useRef } from "react";
 
 /** A disclosure menu (native details/summary: keyboard and screen-reader friendly); closes on outside click or Escape. */
-export function Menu(props: { label: string; children: ReactNode; align?: "left" | "right" }) {
+export function Menu(props: {
+  label: string;
+  children: ReactNode;
+  align?: "left" | "right";
+  /** Work started from the menu is under way: said next to the label. */
+  busy?: string;
+}) {
   const ref = useRef<HTMLDetailsElement>(null);
   useEffect(() => {
     const close = (e: Event) => {
@@ -22,11 +28,14 @@ export function Menu(props: { label: string; children: ReactNode; align?: "left"
     };
   }, []);
   return (
-    <details ref={ref} className="relative">
+    <details ref={ref} className="relative" aria-busy={props.busy !== undefined}>
       <summary className="flex h-7 cursor-pointer list-none items-center rounded border border-line bg-panel-2 px-2.5 text-[12px] hover:border-muted">
         {props.label}{" "}
         <span aria-hidden className="ml-1 text-muted">
           ▾
+        </span>
+        <span aria-live="polite" className="ml-1.5 text-[11px] text-info empty:hidden">
+          {props.busy}
         </span>
       </summary>
       <div
