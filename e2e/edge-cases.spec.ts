@@ -1,5 +1,6 @@
 /** What a demanding user tries: look-alike files, missing files, bad input, deep zoom. */
 import { readFile } from "node:fs/promises";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { counts, dropFiles, fresh, loadSample, newcCpio } from "./helpers";
 
@@ -82,6 +83,8 @@ test("missing files: -kernel, -initrd and -device loader placeholders take a typ
 
   await page.getByRole("button", { name: /^\/srv\/stub.bin: placeholder/ }).click();
   await expect(page.getByText("l1 · -device loader")).toBeVisible();
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
   await page.getByLabel("Size", { exact: true }).fill("0x28");
   await page.getByLabel("Size", { exact: true }).press("Enter");
   const loader = page.locator("[data-blob-id=l1]");
