@@ -128,6 +128,14 @@ test("fields refuse what QEMU cannot take, inline, and apply nothing", async ({ 
   await bootargs.press("Enter");
   await expect(page.getByRole("alert")).toContainText("NUL character (at position 13)");
   await expect(page.getByTestId("command-line")).toContainText("bootargs=root=/dev/sda2 ro");
+  await bootargs.press("Escape");
+  await bootargs.fill("root=/dev/sda2 ro console=hvc0 earlyprintk=xen");
+  await bootargs.press("Enter");
+  const props = page.getByLabel("-M properties");
+  await props.fill("virtualization=on,=off");
+  await props.press("Enter");
+  await expect(page.getByRole("alert")).toContainText("no property name");
+  await expect(page.getByTestId("command-line")).toContainText("-M virt,virtualization=on \\");
 });
 
 test("zooming as deep as it goes still shows bytes: RAM, an axis, a pointer address", async ({ page }) => {

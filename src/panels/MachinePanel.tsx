@@ -14,7 +14,7 @@ import { FileButton } from "../ui/FileButton";
 import { human } from "../ui/format";
 import { button, input, label, Panel } from "../ui/Panel";
 import { SizeInput, TextInput } from "../ui/SizeInput";
-import { validFileSize, validRam } from "../ui/validate";
+import { machineProps, validFileSize, validRam } from "../ui/validate";
 
 export function MachinePanel() {
   const layout = useGuestmap((s) => s.layout);
@@ -87,6 +87,7 @@ export function MachinePanel() {
           label="-M properties"
           value={m.props.map(([k, v]) => `${k}=${v}`).join(",")}
           placeholder="virtualization=on"
+          validate={machineProps}
           onCommit={(t) =>
             dispatch({
               type: "setMachine",

@@ -84,6 +84,8 @@ export function TextInput(props: {
   onCommit(v: string): void;
   placeholder?: string;
   multiline?: boolean;
+  /** Why the text cannot be used (shown inline, not applied); a NUL is always refused. */
+  validate?: (text: string) => string | undefined;
 }) {
   const [draft, setDraft] = useState(props.value ?? "");
   const [error, setError] = useState<string>();
@@ -93,10 +95,14 @@ export function TextInput(props: {
     setError(undefined);
   }, [props.value]);
   const commit = () => {
-    if (draft === (props.value ?? "")) return;
-    const why = argvText(draft);
+    if (draft === (props.value ?? "")) return setError(undefined);
+    const why = argvText(draft) ?? props.validate?.(draft);
     setError(why);
     if (!why) props.onCommit(draft);
+  };
+  const revert = () => {
+    setDraft(props.value ?? "");
+    setError(undefined);
   };
   const invalid = {
     "aria-invalid": error !== undefined,
@@ -118,6 +124,7 @@ export function TextInput(props: {
           onChange={(e) => setDraft(e.target.value)}
           onBlur={commit}
           onKeyDown={(e) => {
+            if (e.key === "Escape") revert();
             if (e.key === "Enter" && !e.shiftKey) {
               e.preventDefault();
               commit();
@@ -134,7 +141,10 @@ export function TextInput(props: {
           {...invalid}
           onChange={(e) => setDraft(e.target.value)}
           onBlur={commit}
-          onKeyDown={(e) => e.key === "Enter" && commit()}
+          onKeyDown={(e) => {
+            if (e.key === "Enter") commit();
+            if (e.key === "Escape") revert();
+          }}
         />
       )}
       {error && (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { argvText, fitsU64, validFileSize, validRam } from "./validate";
+import { argvText, fitsU64, machineProps, validFileSize, validRam } from "./validate";
 
 describe("field validation", () => {
   it("refuses addresses past 64 bits, accepts the last one", () => {
@@ -23,5 +23,14 @@ describe("argument text", () => {
   it("refuses a NUL, which no argv element can carry; newlines and quotes are fine", () => {
     expect(argvText("root=/dev/vda\0 ro")).toMatch(/position 13/);
     expect(argvText("a\nb 'c' \"d\"")).toBeUndefined();
+  });
+});
+
+describe("-M properties", () => {
+  it("needs a name for every property and keeps type out", () => {
+    expect(machineProps("virtualization=on,highmem=off")).toBeUndefined();
+    expect(machineProps("virtualization,")).toBeUndefined();
+    expect(machineProps("=on")).toMatch(/no property name/);
+    expect(machineProps("gic-version=3,type=virt")).toMatch(/machine type/);
   });
 });

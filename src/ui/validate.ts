@@ -26,3 +26,13 @@ export function argvText(text: string): string | undefined {
     ? undefined
     : `a NUL character (at position ${at}) cannot be passed on a command line; remove it`;
 }
+
+/** `-M` properties as typed (`key=value,key`): every key non-empty and not `type` (the machine itself). */
+export function machineProps(text: string): string | undefined {
+  for (const kv of text.split(",").filter((x) => x.trim() !== "")) {
+    const key = kv.split("=")[0]!.trim();
+    if (key === "") return `"${kv}" has no property name; write name=value, e.g. virtualization=on`;
+    if (key === "type") return "the machine type is not a property here (guestmap models virt)";
+  }
+  return undefined;
+}
