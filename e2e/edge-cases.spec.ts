@@ -288,3 +288,41 @@ test("a slow export (Intel HEX of 24 MiB) says it is building, and the page keep
   expect((await download).suggestedFilename()).toBe("memory.hex");
   await expect(exportMenu).not.toContainText("building");
 });
+
+test("a reopened layout JSON finds its own files again, never a look-alike of the same name and size", async ({
+  page,
+}) => {
+  await fresh(page);
+  const a = newcCpio(8192);
+  const b = newcCpio(8192);
+  b.write("another build", 5000, "latin1");
+  await dropFiles(page, [{ name: "dom1.cpio", data: a }], 0.3);
+  await expect(page.locator("[data-blob-id=m3]")).toBeVisible();
+  await page.locator("summary", { hasText: "Export" }).click();
+  const [saved] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: /^Layout JSON/ }).click(),
+  ]);
+  const json = await readFile((await saved.path())!);
+  const reopen = async () => {
+    await page.locator("summary", { hasText: "Import" }).click();
+    await page
+      .getByLabel("Open layout JSON…")
+      .setInputFiles({ name: "layout.json", mimeType: "application/json", buffer: json });
+    await expect(page.getByRole("status")).toContainText("Opened the layout");
+    await page.keyboard.press("Escape");
+    await page.getByRole("button", { name: "Dismiss" }).click();
+    await page.locator("[data-blob-id=m3]").click();
+  };
+  await reopen();
+  await expect(page.getByText("in this browser")).toBeVisible();
+  expect((await downloadedBytes(page)).equals(a)).toBe(true);
+  // A different file of the same name and size arrives: the layout's dom1.cpio is still the first.
+  await dropFiles(page, [{ name: "dom1.cpio", data: b }], 0.7);
+  await expect(page.locator("[data-blob-id=m4]")).toBeVisible();
+  await reopen();
+  await page.reload();
+  await page.locator("[data-blob-id=m3]").click();
+  await expect(page.getByText("in this browser")).toBeVisible();
+  expect((await downloadedBytes(page)).equals(a)).toBe(true);
+});

@@ -39,7 +39,10 @@ describe("blob identity", () => {
   it("two blobs with the same name and size are different files when their contents differ", () => {
     const [a, b] = layout().modules;
     expect(refKey(a!.kernel!)).not.toBe(refKey(b!.kernel!));
-    expect(refKey({ path: "Image", size: 4n })).toBe("Image:4");
+    expect(refKey({ path: "Image", size: 4n })).toBe(refKey({ path: "Image", size: 4n }));
+    expect(refKey({ path: "Image", size: 4n, head: new Uint8Array([1]) })).not.toBe(
+      refKey({ path: "Image", size: 4n, head: new Uint8Array([2]) }),
+    );
   });
   it("the hashes survive the layout file through the slot table; a changed file loses its tag", () => {
     const l = layout();

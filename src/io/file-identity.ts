@@ -13,9 +13,16 @@ export type StoredRef = FileRef & { readonly contentHash?: string };
 export const hashOf = (ref: FileRef | undefined): string | undefined =>
   (ref as StoredRef | undefined)?.contentHash;
 
-/** One key per distinct file: its content hash, else (a demo blob, an old save) name and size. */
+/** One key per distinct file: its content hash, else (a demo blob, a reopened layout) name, size and head. */
 export function refKey(ref: FileRef): string {
-  return hashOf(ref) ?? `${ref.path}:${ref.size ?? "?"}`;
+  return hashOf(ref) ?? `${ref.path}:${ref.size ?? "?"}:${fnv1a(ref.head)}`;
+}
+
+/** A cheap fingerprint of a head (FNV-1a, 32-bit): only tells apart, never identifies, bytes. */
+function fnv1a(bytes: Uint8Array | undefined): string {
+  let h = 0x811c9dc5;
+  for (const b of bytes ?? []) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  return h.toString(16);
 }
 
 /** Every file of a layout with a stable slot name: `m1`, `l2`, `kernel`, `initrd`, `bios`, `dtb`. */
