@@ -326,3 +326,14 @@ test("a reopened layout JSON finds its own files again, never a look-alike of th
   await expect(page.getByText("in this browser")).toBeVisible();
   expect((await downloadedBytes(page)).equals(a)).toBe(true);
 });
+
+test("a blob outside RAM is flagged on the map, not only in Diagnostics", async ({ page }) => {
+  await fresh(page);
+  await page.getByLabel("Arch (virt)").selectOption("riscv64");
+  await expect(counts(page)).toContainText("2 errors");
+  const image = page.locator("[data-blob-id=m1]");
+  await expect(image).toHaveAccessibleName(/Has errors, see Diagnostics/);
+  await expect(image).toHaveCSS("border-color", "rgb(240, 72, 72)");
+  await page.getByRole("button", { name: /^Quick fix: move m1/ }).click();
+  await expect(image).not.toHaveAccessibleName(/Has errors/);
+});

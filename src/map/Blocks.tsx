@@ -147,7 +147,7 @@ export const UserBlock = memo(function UserBlock(props: {
       <button
         type="button"
         data-blob-id={r.id}
-        aria-label={`${r.name}, ${kind} at ${addr(r.addr)}, ${human(r.size)}. Arrow keys move, Delete removes.`}
+        aria-label={`${r.name}, ${kind} at ${addr(r.addr)}, ${human(r.size)}.${props.colliding ? " Has errors, see Diagnostics." : ""} Arrow keys move, Delete removes.`}
         aria-pressed={props.selected}
         onFocus={() => props.onSelect(r.id)}
         onClick={() => props.onSelect(r.id)}

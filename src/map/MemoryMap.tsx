@@ -47,7 +47,15 @@ export function MemoryMap() {
     s.rangeFocused(undefined);
   }, [focus, scale]);
 
-  const collidingIds = new Set(model.collisions.flatMap((c) => c.regions));
+  // Red border: a blob in a collision or named by any error (outside RAM, misaligned, too large…).
+  const collidingIds = useMemo(
+    () =>
+      new Set([
+        ...model.collisions.flatMap((c) => c.regions),
+        ...live.diagnostics.filter((d) => d.severity === "error").flatMap((d) => d.regions),
+      ]),
+    [model, live],
+  );
   const dragAlign = drag ? layout.modules.find((m) => m.id === drag.id) : undefined;
   const hovered = hover && [...model.qemu, ...model.user].find((r) => r.id === hover.id);
 

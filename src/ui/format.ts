@@ -8,10 +8,11 @@ export function addr(v: bigint): string {
   return `0x${v.toString(16).padStart(8, "0")}`;
 }
 
-/** A short human size: exact when a whole unit, else one decimal (`29.5 MiB`). */
+/** A short human size: exact when a whole unit of at most 4 digits, else rounded (`29.5 MiB`). */
 export function human(v: bigint): string {
   const exact = formatSize(v);
-  if (!exact.endsWith("bytes") || v < 1024n) return exact;
+  // Exact when short ("24 MiB"); "1064784 KiB" reads better as "1.02 GiB".
+  if ((!exact.endsWith("bytes") && Number.parseFloat(exact) < 10000) || v < 1024n) return exact;
   const units = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
   let n = Number(v);
   let u = -1;
