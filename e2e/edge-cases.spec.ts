@@ -1,5 +1,5 @@
 /** What a demanding user tries: look-alike files, missing files, bad input, deep zoom. */
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { counts, dropFiles, fresh, loadSample, newcCpio } from "./helpers";
@@ -336,4 +336,16 @@ test("a blob outside RAM is flagged on the map, not only in Diagnostics", async 
   await expect(image).toHaveCSS("border-color", "rgb(240, 72, 72)");
   await page.getByRole("button", { name: /^Quick fix: move m1/ }).click();
   await expect(image).not.toHaveAccessibleName(/Has errors/);
+});
+
+test("a big file says it is being read (hashed and kept) until its blob appears", async ({ page }, info) => {
+  await fresh(page);
+  const path = info.outputPath("big.cpio");
+  const big = Buffer.alloc(128 << 20);
+  newcCpio(4096).copy(big);
+  await writeFile(path, big);
+  await page.getByLabel("Add files as guest-loader blobs").setInputFiles(path);
+  await expect(page.getByText("Reading big.cpio…")).toBeVisible();
+  await expect(page.getByRole("button", { name: /^big\.cpio, initrd at/ })).toBeVisible();
+  await expect(page.getByText("Reading big.cpio…")).toHaveCount(0);
 });

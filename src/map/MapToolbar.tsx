@@ -11,6 +11,8 @@ export function MapToolbar(props: {
   scale: Scale;
   model: MapModel;
   pointer: ReactNode;
+  /** Work under way (files being read and hashed), said next to "Add files…". */
+  busy?: string | undefined;
   onFiles(files: File[]): void;
 }) {
   const mode = useGuestmap((s) => s.scaleMode);
@@ -94,6 +96,9 @@ export function MapToolbar(props: {
           if (files.length) props.onFiles(files);
         }}
       />
+      <span aria-live="polite" className="text-[11px] text-info empty:hidden">
+        {props.busy}
+      </span>
       <span className="ml-auto font-mono text-[11px] text-muted" aria-live="off">
         {props.pointer}zoom ×{view.zoom < 10 ? view.zoom.toFixed(1) : Math.round(view.zoom)}
       </span>

@@ -78,6 +78,11 @@ export function MemoryMap() {
         scale={scale}
         model={model}
         pointer={<PointerAddress mapRef={ref} scale={scale} />}
+        busy={
+          addFiles.isPending
+            ? `Reading ${addFiles.variables.files.length === 1 ? addFiles.variables.files[0]!.name : `${addFiles.variables.files.length} files`}…`
+            : undefined
+        }
         onFiles={(files) => addFiles.mutate({ files })}
       />
       <div className="flex">
