@@ -1,5 +1,5 @@
 /** What a demanding user tries: look-alike files, missing files, bad input, deep zoom. */
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { counts, dropFiles, fresh, loadSample, newcCpio } from "./helpers";
@@ -348,4 +348,5 @@ test("a big file says it is being read (hashed and kept) until its blob appears"
   await expect(page.getByText("Reading big.cpio…")).toBeVisible();
   await expect(page.getByRole("button", { name: /^big\.cpio, initrd at/ })).toBeVisible();
   await expect(page.getByText("Reading big.cpio…")).toHaveCount(0);
+  await rm(path);
 });
