@@ -24,6 +24,7 @@ const files: Record<string, Uint8Array> = {
   "empty.bin": new Uint8Array(0),
   "Image-bss": arm64Image(0x1000, 0n, 0x400000n, 15),
   "huge.bin": rawBlob(130 << 20, 16),
+  "initrd-66m.bin": cpioBlob(66_800_000, 17),
   // An ELF kernel linked right above the base of RAM: no room for QEMU's 1 MiB DTB below it.
   "low.elf": elfKernel(183, 64, [{ paddr: 0x40080000n, filesz: 0x2000, memsz: 0x2000 }]),
 };
@@ -170,6 +171,13 @@ const CASES: Collision[] = [
     severity: "error",
     qemu: "refuses",
     stderr: /Cannot modify FDT fields if the machine has none/,
+  },
+  {
+    label: "QEMU's own DTB running past the end of RAM (QEMU checks only its start)",
+    argv: ["qemu-system-aarch64", "-M", "virt", "-m", "128M", "-kernel", "xen.bin", "-initrd", "initrd-66m.bin"],
+    code: "outside-ram",
+    severity: "warning",
+    qemu: "starts",
   },
   {
     label: "a stanza without an address",

@@ -20,7 +20,24 @@ export function ramRule({ layout, placement }: RuleContext): Diagnostic[] {
     });
   }
   for (const r of placement.regions) {
-    if (!isUserRegion(r) || r.size === 0n) continue;
+    if (r.size === 0n) continue;
+    // QEMU's own loads: it checks where they start, not where they end.
+    if (!isUserRegion(r)) {
+      if (r.mem !== "ram") continue;
+      const endOwn = r.addr + r.size;
+      const range = placement.ram.find((x) => r.addr >= x.start && r.addr < x.end);
+      if (range && endOwn > range.end)
+        out.push({
+          severity: "warning",
+          code: "outside-ram",
+          qemu: "starts",
+          message: `${describeRegion(r)} runs past the end of RAM at ${hex(range.end)}: QEMU checks only where it starts and loads it anyway, so its last ${hex(endOwn - range.end)} bytes are lost. Give the machine more memory with -m, or make the kernel/initrd smaller.`,
+          regions: [r.id],
+          start: range.end,
+          end: endOwn,
+        });
+      continue;
+    }
     const end = r.addr + r.size;
     // Past 2^64 the address-overflow rule speaks; a RAM range there means nothing.
     if (end > 1n << 64n) continue;
