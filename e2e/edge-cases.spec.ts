@@ -327,7 +327,9 @@ test("a reopened layout JSON finds its own files again, never a look-alike of th
   expect((await downloadedBytes(page)).equals(a)).toBe(true);
 });
 
-test("a blob outside RAM is flagged on the map, not only in Diagnostics", async ({ page }) => {
+test("a blob named by an error (outside RAM) or a warning (BSS overlap) is flagged on the map too", async ({
+  page,
+}) => {
   await fresh(page);
   await page.getByLabel("Arch (virt)").selectOption("riscv64");
   await expect(counts(page)).toContainText("2 errors");
@@ -336,6 +338,9 @@ test("a blob outside RAM is flagged on the map, not only in Diagnostics", async 
   await expect(image).toHaveCSS("border-color", "rgb(240, 72, 72)");
   await page.getByRole("button", { name: /^Quick fix: move m1/ }).click();
   await expect(image).not.toHaveAccessibleName(/Has errors/);
+  await loadSample(page, /BSS into the next module/);
+  await expect(image).toHaveAccessibleName(/Has warnings, see Diagnostics/);
+  await expect(image).toHaveCSS("border-color", "rgb(242, 169, 59)");
 });
 
 test("a big file says it is being read (hashed and kept) until its blob appears", async ({ page }, info) => {

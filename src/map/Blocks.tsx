@@ -113,7 +113,8 @@ export const UserBlock = memo(function UserBlock(props: {
   view: View;
   selected: boolean;
   dragging: boolean;
-  colliding: boolean;
+  /** The worst diagnostic naming this blob, if it is an error or a warning. */
+  problem: "error" | "warning" | undefined;
   onSelect(id: string): void;
   onHover(h: Hover | undefined): void;
   onKeyDown(e: KeyboardEvent<HTMLButtonElement>, id: string): void;
@@ -147,7 +148,7 @@ export const UserBlock = memo(function UserBlock(props: {
       <button
         type="button"
         data-blob-id={r.id}
-        aria-label={`${r.name}, ${kind} at ${addr(r.addr)}, ${human(r.size)}.${props.colliding ? " Has errors, see Diagnostics." : ""} Arrow keys move, Delete removes.`}
+        aria-label={`${r.name}, ${kind} at ${addr(r.addr)}, ${human(r.size)}.${props.problem ? ` Has ${props.problem}s, see Diagnostics.` : ""} Arrow keys move, Delete removes.`}
         aria-pressed={props.selected}
         onFocus={() => props.onSelect(r.id)}
         onClick={() => props.onSelect(r.id)}
@@ -155,7 +156,7 @@ export const UserBlock = memo(function UserBlock(props: {
         onPointerEnter={(e) => props.onHover(hoverAt(r.id, e))}
         onPointerLeave={() => props.onHover(undefined)}
         className={`absolute touch-none overflow-hidden rounded-[3px] border-2 text-left font-mono text-[11px] leading-tight ${st.bg} ${st.ink} ${
-          props.colliding ? "border-bad" : st.border
+          props.problem === "error" ? "border-bad" : props.problem === "warning" ? "border-warn" : st.border
         } ${props.selected ? "ring-2 ring-focus/80" : ""} ${props.dragging ? "z-10 cursor-grabbing shadow-lg shadow-black/60" : "cursor-grab"}`}
         style={{ top: LANES.user.top, height: LANES.user.height, left: file.left, width: file.width }}
       >
@@ -191,6 +192,6 @@ function sameBlock<P extends { region: Region; scale: Scale; view: View; selecte
     a.view === b.view &&
     a.selected === b.selected &&
     (a as { dragging?: boolean }).dragging === (b as { dragging?: boolean }).dragging &&
-    (a as { colliding?: boolean }).colliding === (b as { colliding?: boolean }).colliding
+    (a as { problem?: string }).problem === (b as { problem?: string }).problem
   );
 }

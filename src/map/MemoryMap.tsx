@@ -47,15 +47,15 @@ export function MemoryMap() {
     s.rangeFocused(undefined);
   }, [focus, scale]);
 
-  // Red border: a blob in a collision or named by any error (outside RAM, misaligned, too large…).
-  const collidingIds = useMemo(
-    () =>
-      new Set([
-        ...model.collisions.flatMap((c) => c.regions),
-        ...live.diagnostics.filter((d) => d.severity === "error").flatMap((d) => d.regions),
-      ]),
-    [model, live],
-  );
+  // Border colour: a blob named by any error (a collision, outside RAM, misaligned…) or warning.
+  const problems = useMemo(() => {
+    const out = new Map<string, "error" | "warning">();
+    for (const d of live.diagnostics)
+      for (const id of d.regions)
+        if (d.severity === "error") out.set(id, "error");
+        else if (d.severity === "warning" && !out.has(id)) out.set(id, "warning");
+    return out;
+  }, [live]);
   const dragAlign = drag ? layout.modules.find((m) => m.id === drag.id) : undefined;
   const hovered = hover && [...model.qemu, ...model.user].find((r) => r.id === hover.id);
 
@@ -158,7 +158,7 @@ export function MemoryMap() {
               view={view}
               selected={selection === r.id}
               dragging={drag?.id === r.id}
-              colliding={collidingIds.has(r.id)}
+              problem={problems.get(r.id)}
               onSelect={selectRegion}
               onHover={setHover}
               onKeyDown={onBlobKeyDown}
