@@ -197,7 +197,9 @@ test("many collisions: the map labels what fits and counts the rest, inside the 
   }
 });
 
-test("menus by keyboard: Escape or choosing an item leaves focus on the menu's button", async ({ page }) => {
+test("focus is never dropped: Escape or choosing a menu item returns to its button; Remove goes to the next blob", async ({
+  page,
+}) => {
   await fresh(page);
   const samples = page.locator("summary", { hasText: "Samples" });
   await samples.focus();
@@ -213,6 +215,11 @@ test("menus by keyboard: Escape or choosing an item leaves focus on the menu's b
   await page.keyboard.press("Enter");
   await expect(page.locator("[data-blob-id=m2]")).toHaveAccessibleName(/24 MiB/);
   await expect(samples).toBeFocused();
+  // The inspector's Remove hands focus to the neighbouring blob, as Delete does.
+  await page.locator("[data-blob-id=m1]").click();
+  await page.getByRole("button", { name: "Remove", exact: true }).click();
+  await expect(page.locator("[data-blob-id=m1]")).toHaveCount(0);
+  await expect(page.locator("[data-blob-id=m2]")).toBeFocused();
 });
 
 test("a file dropped onto a placeholder fills it, whatever its name; the command line keeps the pasted path", async ({

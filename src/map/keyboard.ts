@@ -40,12 +40,17 @@ export function onBlobKeyDown(e: KeyboardEvent<HTMLElement>, id: string): void {
     }
   } else if (e.key === "Delete" || e.key === "Backspace") {
     e.preventDefault();
-    const ids = blobOrder();
-    const i = ids.indexOf(id);
-    const next = ids[i + 1] ?? ids[i - 1];
-    s.dispatch({ type: "removeBlob", id });
-    if (next) focusBlob(next);
+    removeAndFocusNext(id);
   }
+}
+
+/** Removes a blob and puts keyboard focus on its neighbour on the map (Delete, or the inspector's Remove). */
+export function removeAndFocusNext(id: string): void {
+  const ids = blobOrder();
+  const i = ids.indexOf(id);
+  const next = ids[i + 1] ?? ids[i - 1];
+  useGuestmap.getState().dispatch({ type: "removeBlob", id });
+  if (next) focusBlob(next);
 }
 
 export const selectRegion = (id: string) => useGuestmap.getState().selected(id);

@@ -12,6 +12,7 @@ import { download } from "../io/download";
 import { refKey } from "../io/file-identity";
 import { loadFile } from "../io/file-store";
 import { useOpenFileRef } from "../io/open-file";
+import { removeAndFocusNext } from "../map/keyboard";
 import { roleLabel } from "../map/map-model";
 import { LOADER_STEP, moduleAlignment, moduleFootprint } from "../model/blob-rules";
 import { usePanelCheck } from "../store/derived";
@@ -172,7 +173,7 @@ function ModuleInspector({ module: m }: { module: GuestLoaderModule }) {
         </div>
       )}
       <div className="flex flex-wrap gap-1.5">
-        <button type="button" className={button} onClick={() => dispatch({ type: "removeBlob", id: m.id })}>
+        <button type="button" className={button} onClick={() => removeAndFocusNext(m.id)}>
           Remove
         </button>
         {bytes.data && (
@@ -231,7 +232,7 @@ function LoaderInspector({ loader: l }: { loader: GenericLoaderBlob }) {
         </div>
       )}
       <div className="flex flex-wrap gap-1.5">
-        <button type="button" className={button} onClick={() => dispatch({ type: "removeBlob", id: l.id })}>
+        <button type="button" className={button} onClick={() => removeAndFocusNext(l.id)}>
           Remove
         </button>
       </div>
