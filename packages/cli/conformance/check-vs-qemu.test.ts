@@ -174,7 +174,17 @@ const CASES: Collision[] = [
   },
   {
     label: "QEMU's own DTB running past the end of RAM (QEMU checks only its start)",
-    argv: ["qemu-system-aarch64", "-M", "virt", "-m", "128M", "-kernel", "xen.bin", "-initrd", "initrd-66m.bin"],
+    argv: [
+      "qemu-system-aarch64",
+      "-M",
+      "virt",
+      "-m",
+      "128M",
+      "-kernel",
+      "xen.bin",
+      "-initrd",
+      "initrd-66m.bin",
+    ],
     code: "outside-ram",
     severity: "warning",
     qemu: "starts",
