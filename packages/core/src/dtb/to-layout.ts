@@ -6,7 +6,7 @@
  */
 import { decodeFdt } from "../fdt/decode.js";
 import type { FdtNode } from "../fdt/tree.js";
-import { findNode, getProp } from "../fdt/tree.js";
+import { getProp } from "../fdt/tree.js";
 import { readCells, readStringList } from "../fdt/values.js";
 import { type Arch, emptyLayout, type Layout } from "../model/types.js";
 import { AARCH64_CPUS } from "../qemu/machine.js";
