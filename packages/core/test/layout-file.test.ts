@@ -55,6 +55,11 @@ describe("layout file", () => {
       /newer/,
     ],
     ["bad base64 head", doc({ kernel: { path: "k", head: "!!" } }), /kernel\.head: expected base64/],
+    [
+      "bad sha256",
+      doc({ kernel: { path: "k", sha256: "ABC" } }),
+      /kernel\.sha256: expected the file's SHA-256/,
+    ],
   ])("rejects %s, naming the field", (_label, text, re) => {
     const issues = issuesOf(text);
     expect(issues.map((i) => `${i.path}: ${i.message}`).join("\n")).toMatch(re);
@@ -65,6 +70,7 @@ describe("layout file", () => {
       path: fc.string({ minLength: 1 }),
       size: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
       head: fc.uint8Array({ maxLength: 70 }),
+      sha256: fc.stringMatching(/^[0-9a-f]{64}$/),
     },
     { requiredKeys: ["path"] },
   );

@@ -317,3 +317,17 @@ describe("check: an address past 2^64 gets one clear error", () => {
     expect(ds[0]!.end).toBe(1n << 64n);
   });
 });
+
+describe("check: placeholders of QEMU's own blobs", () => {
+  it("a -kernel, -initrd and loader without a size each say so, and what is provisional", () => {
+    const l: Layout = {
+      ...seedLayout(MiB),
+      kernel: { path: "xen" },
+      initrd: { path: "rootfs.img" },
+      loaders: [{ id: "l1", addr: 0x60000000n, file: { path: "blob.bin" } }],
+    };
+    const ds = check(l).diagnostics.filter((d) => d.code === "size-unknown");
+    expect(ds.map((d) => d.regions[0])).toEqual(["kernel", "initrd", "l1"]);
+    expect(ds[0]!.message).toMatch(/-kernel xen: its size is not known yet.*provisional/);
+  });
+});

@@ -52,6 +52,10 @@ const base64 = z.string().transform((v, ctx) => {
 const blobSchema = z.strictObject({
   path: z.string().min(1, "expected a file name"),
   size: bigintText("a size in bytes").optional(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, "expected the file's SHA-256 as 64 lower-case hex digits")
+    .optional(),
   head: base64.optional(),
 });
 
@@ -129,6 +133,7 @@ function toBlob(b: z.infer<typeof blobSchema>): Blob {
   return {
     path: b.path,
     ...(b.size !== undefined && { size: b.size }),
+    ...(b.sha256 !== undefined && { sha256: b.sha256 }),
     ...(b.head !== undefined && { head: b.head }),
   };
 }
@@ -216,6 +221,7 @@ function blobJson(b: Blob, withHead: boolean): Record<string, unknown> {
   return {
     path: b.path,
     ...(b.size !== undefined && { size: hex(b.size) }),
+    ...(b.sha256 !== undefined && { sha256: b.sha256 }),
     ...(withHead && b.head && { head: base64Encode(b.head) }),
   };
 }

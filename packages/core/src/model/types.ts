@@ -26,6 +26,8 @@ export interface Blob {
   readonly path: string;
   /** Size in bytes; `undefined` for a placeholder whose file is not at hand yet. */
   readonly size?: ByteSize;
+  /** SHA-256 of the content (64 lower-case hex digits), when known: identifies the exact file. */
+  readonly sha256?: string;
   /** The file's first bytes (64 KiB at most is useful), for header sniffing. */
   readonly head?: Uint8Array;
   /**

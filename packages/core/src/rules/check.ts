@@ -10,6 +10,7 @@ import { chosenLints } from "./lints.js";
 import { misalignedRule } from "./misaligned.js";
 import { moduleRule } from "./modules.js";
 import { overlapRule } from "./overlap.js";
+import { placeholderRule } from "./placeholders.js";
 import { ramRule } from "./ram.js";
 
 export const RULES: readonly Rule[] = [
@@ -19,6 +20,7 @@ export const RULES: readonly Rule[] = [
   bssRule,
   misalignedRule,
   dtbRule,
+  placeholderRule,
   chosenLints,
 ];
 
