@@ -52,5 +52,11 @@ test("share link carries the layout; a pasted command line imports with placehol
   await expect(
     page.getByRole("button", { name: /^vmlinux-dom1, kernel at 0x48000000, 12 MiB/ }),
   ).toBeVisible();
-  await expect(counts(page)).toContainText("0 errors · 0 warnings");
+  // The -kernel is a placeholder too: until its size is known, what QEMU places after it is provisional.
+  await expect(counts(page)).toContainText("0 errors · 1 warnings");
+  await page.getByLabel("-kernel size (file not in this browser)").fill("1M");
+  await page.getByLabel("-kernel size (file not in this browser)").press("Enter");
+  // Known now: QEMU's DTB goes to 0x48000000 (1 GiB RAM, AArch64 cpu), right where the module is.
+  await expect(counts(page)).toContainText("1 errors · 0 warnings");
+  await expect(page.getByText("error overlap").first()).toBeVisible();
 });
