@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { pmemsave, qmpRun } from "../../core/conformance/qemu.js";
 import { haveTool } from "../../core/conformance/tools.js";
-import { arm64Image, cpioBlob, rawBlob } from "../../core/test/fixtures/kernels.js";
+import { arm64Image, cpioBlob } from "../../core/test/fixtures/kernels.js";
 import { runCli } from "../test/run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "guestmap-seed-"));
