@@ -3,10 +3,6 @@
  * /chosen on every drag frame, so the target is the 30-module standalone tree well inside a frame:
  * median < 1 ms with the placement at hand. Exits 1 when a target is missed.
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import {
   applyChosen,
   chosenEdits,
@@ -23,30 +19,10 @@ import {
   standaloneDtb,
   standaloneFdt,
 } from "../packages/core/src/index.js";
+import { dumpQemuDtb } from "./qemu-dtb.js";
 
 function qemuDtb(): Uint8Array | undefined {
-  const dir = mkdtempSync(join(tmpdir(), "guestmap-bench-"));
-  try {
-    const file = join(dir, "virt.dtb");
-    const r = spawnSync("qemu-system-aarch64", [
-      ...[
-        "-M",
-        "virt,dtb-randomness=off",
-        "-cpu",
-        "cortex-a57",
-        "-m",
-        "2G",
-        "-display",
-        "none",
-        "-net",
-        "none",
-      ],
-      ...["-machine", `dumpdtb=${file}`],
-    ]);
-    return r.status === 0 ? new Uint8Array(readFileSync(file)) : undefined;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return dumpQemuDtb(["-M", "virt,dtb-randomness=off", "-cpu", "cortex-a57", "-m", "2G"]);
 }
 
 function median(fn: () => unknown, runs = 200): number {

@@ -3,10 +3,6 @@
  * Inputs: QEMU's aarch64 virt DTB (1 MiB, mostly free space) when qemu-system-aarch64 is
  * installed, and a synthetic tree whose structure block alone is about 1 MiB.
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import {
   addSubnode,
   decodeFdt,
@@ -20,19 +16,10 @@ import {
   u32Value,
   u64Value,
 } from "../packages/core/src/fdt/index.js";
+import { dumpQemuDtb } from "./qemu-dtb.js";
 
 function qemuDtb(): Uint8Array | undefined {
-  const dir = mkdtempSync(join(tmpdir(), "guestmap-bench-"));
-  try {
-    const file = join(dir, "virt.dtb");
-    const r = spawnSync("qemu-system-aarch64", [
-      ...["-M", "virt", "-cpu", "cortex-a57", "-m", "2G", "-display", "none", "-net", "none"],
-      ...["-machine", `dumpdtb=${file}`],
-    ]);
-    return r.status === 0 ? new Uint8Array(readFileSync(file)) : undefined;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return dumpQemuDtb(["-M", "virt", "-cpu", "cortex-a57", "-m", "2G"]);
 }
 
 function synthetic(): Fdt {
