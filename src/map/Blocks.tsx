@@ -56,23 +56,14 @@ export const QemuBlock = memo(function QemuBlock(props: {
   return (
     <>
       {bss && (
-        <div
-          aria-hidden
-          data-bss-for={r.id}
-          className="hatch pointer-events-none absolute rounded-r-[3px] border border-dashed border-qemu-ink/40 text-qemu-ink opacity-70"
-          style={{
-            top: LANES.qemu.top + 6,
-            height: LANES.qemu.height - 12,
-            left: bss.left,
-            width: bss.width,
-          }}
-        >
-          {bss.width > 76 && (
-            <span className="absolute right-1 bottom-0 font-mono text-[9px] whitespace-nowrap text-ink/80">
-              BSS {human(r.footprint - r.size)}
-            </span>
-          )}
-        </div>
+        <BssTail
+          id={r.id}
+          bytes={r.footprint - r.size}
+          lane={LANES.qemu}
+          left={bss.left}
+          width={bss.width}
+          className="border-qemu-ink/40 text-qemu-ink opacity-70"
+        />
       )}
       <button
         type="button"
@@ -101,6 +92,36 @@ export const QemuBlock = memo(function QemuBlock(props: {
   );
 }, sameBlock);
 
+/** A kernel's BSS beyond its file (image_size − file size), hatched after its block in its lane. */
+function BssTail(props: {
+  id: string;
+  bytes: bigint;
+  lane: { top: number; height: number };
+  left: number;
+  width: number;
+  className: string;
+}) {
+  return (
+    <div
+      aria-hidden
+      data-bss-for={props.id}
+      className={`hatch pointer-events-none absolute rounded-r-[3px] border border-dashed ${props.className}`}
+      style={{
+        top: props.lane.top + 6,
+        height: props.lane.height - 12,
+        left: props.left,
+        width: props.width,
+      }}
+    >
+      {props.width > 76 && (
+        <span className="absolute right-1 bottom-0 font-mono text-[9px] whitespace-nowrap text-ink/80">
+          BSS {human(props.bytes)}
+        </span>
+      )}
+    </div>
+  );
+}
+
 const KIND_STYLE: Record<string, { bg: string; ink: string; border: string }> = {
   "module-kernel": { bg: "bg-[#2b2657]", ink: "text-[#cfc8ff]", border: "border-kernel" },
   "module-initrd": { bg: "bg-[#0e3b3a]", ink: "text-[#a6f0e6]", border: "border-initrd" },
@@ -127,23 +148,14 @@ export const UserBlock = memo(function UserBlock(props: {
   return (
     <>
       {bss && (
-        <div
-          aria-hidden
-          data-bss-for={r.id}
-          className={`hatch pointer-events-none absolute rounded-r-[3px] border border-dashed ${st.border} ${st.ink} opacity-80`}
-          style={{
-            top: LANES.user.top + 6,
-            height: LANES.user.height - 12,
-            left: bss.left,
-            width: bss.width,
-          }}
-        >
-          {bss.width > 76 && (
-            <span className="absolute right-1 bottom-0 font-mono text-[9px] whitespace-nowrap text-ink/80">
-              BSS {human(r.footprint - r.size)}
-            </span>
-          )}
-        </div>
+        <BssTail
+          id={r.id}
+          bytes={r.footprint - r.size}
+          lane={LANES.user}
+          left={bss.left}
+          width={bss.width}
+          className={`${st.border} ${st.ink} opacity-80`}
+        />
       )}
       <button
         type="button"
