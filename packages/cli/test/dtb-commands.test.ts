@@ -8,6 +8,7 @@ import { run as chosenRun } from "../src/commands/chosen.js";
 import { run as dtsRun } from "../src/commands/dts.js";
 import { writeDtbOutputs } from "../src/dtb-outputs.js";
 import { UsageError } from "../src/io.js";
+import { captureIo } from "./run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "guestmap-dtb-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -15,21 +16,7 @@ writeFileSync(join(dir, "Image"), new Uint8Array(100));
 writeFileSync(join(dir, "rootfs"), new Uint8Array(37));
 writeFileSync(join(dir, "junk.dtb"), new Uint8Array(64).fill(7));
 
-function capture() {
-  const o = { out: "", err: "" };
-  return {
-    o,
-    io: {
-      stdout: (s: string) => {
-        o.out += s;
-      },
-      stderr: (s: string) => {
-        o.err += s;
-      },
-      cwd: dir,
-    },
-  };
-}
+const capture = () => captureIo(dir);
 
 const layoutJson = (modules: object[]) =>
   JSON.stringify({ format: "guestmap-layout", version: 1, machine: { arch: "aarch64", ram: "1G" }, modules });

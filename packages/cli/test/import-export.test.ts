@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { run as exportRun } from "../src/commands/export.js";
 import { run as importRun } from "../src/commands/import.js";
 import { UsageError } from "../src/io.js";
+import { captureIo } from "./run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "guestmap-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -12,21 +13,7 @@ mkdirSync(join(dir, "sub"));
 writeFileSync(join(dir, "k.bin"), new Uint8Array(4096).fill(1));
 writeFileSync(join(dir, "r.bin"), new Uint8Array(100).fill(2));
 
-function io() {
-  const o = { out: "", err: "" };
-  return {
-    o,
-    io: {
-      stdout: (s: string) => {
-        o.out += s;
-      },
-      stderr: (s: string) => {
-        o.err += s;
-      },
-      cwd: dir,
-    },
-  };
-}
+const io = () => captureIo(dir);
 
 describe("guestmap import / export", () => {
   it("imports argv into a layout file with paths relative to its folder, and exports it back", async () => {
