@@ -1,5 +1,6 @@
 import { type ReactNode, useRef } from "react";
 import { useGuestmap } from "../store/store";
+import { Segmented } from "../ui/Segmented";
 import type { MapModel } from "./map-model";
 import { FIT, maxZoom, type Scale, viewFor, zoomAt } from "./scale";
 
@@ -62,24 +63,17 @@ export function MapToolbar(props: {
       >
         Fit content
       </button>
-      <fieldset className="ml-1 flex overflow-hidden rounded border border-line text-[11px]">
-        <legend className="sr-only">Scale</legend>
-        {(["collapsed", "linear"] as const).map((m) => (
-          <label
-            key={m}
-            className={`cursor-pointer px-2 py-0.5 has-[:focus-visible]:outline-2 has-[:focus-visible]:-outline-offset-2 has-[:focus-visible]:outline-focus ${mode === m ? "bg-kernel/40 text-ink" : "text-muted"}`}
-          >
-            <input
-              type="radio"
-              name="scale"
-              className="sr-only"
-              checked={mode === m}
-              onChange={() => s().scaleModeChanged(m)}
-            />
-            {m === "collapsed" ? "Collapse gaps" : "Linear"}
-          </label>
-        ))}
-      </fieldset>
+      <Segmented
+        className="ml-1"
+        legend="Scale"
+        name="scale"
+        options={[
+          ["collapsed", "Collapse gaps"],
+          ["linear", "Linear"],
+        ]}
+        value={mode}
+        onChange={(m) => s().scaleModeChanged(m)}
+      />
       <button type="button" className={`${btn} ml-1`} onClick={() => input.current?.click()}>
         Add files…
       </button>

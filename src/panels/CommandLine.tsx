@@ -3,6 +3,7 @@ import { exportArgv, formatCommand } from "@guestmap/core";
 import { useDeferredValue, useMemo, useState } from "react";
 import { useEffectiveLayout } from "../store/derived";
 import { button, Panel } from "../ui/Panel";
+import { Segmented } from "../ui/Segmented";
 
 export function CommandLine() {
   const layout = useDeferredValue(useEffectiveLayout());
@@ -16,24 +17,16 @@ export function CommandLine() {
       title="QEMU command line"
       actions={
         <>
-          <fieldset className="flex overflow-hidden rounded border border-line text-[11px]">
-            <legend className="sr-only">Format</legend>
-            {(["multiline", "line"] as const).map((f) => (
-              <label
-                key={f}
-                className={`cursor-pointer px-2 py-0.5 has-[:focus-visible]:outline-2 has-[:focus-visible]:-outline-offset-2 has-[:focus-visible]:outline-focus ${format === f ? "bg-kernel/40 text-ink" : "text-muted"}`}
-              >
-                <input
-                  type="radio"
-                  name="cmd-format"
-                  className="sr-only"
-                  checked={format === f}
-                  onChange={() => setFormat(f)}
-                />
-                {f === "line" ? "One line" : "Multi-line"}
-              </label>
-            ))}
-          </fieldset>
+          <Segmented<"multiline" | "line">
+            legend="Format"
+            name="cmd-format"
+            options={[
+              ["multiline", "Multi-line"],
+              ["line", "One line"],
+            ]}
+            value={format}
+            onChange={setFormat}
+          />
           <button
             type="button"
             className={button}
