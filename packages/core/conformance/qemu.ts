@@ -16,6 +16,56 @@ export const QEMU_BINARIES = {
   riscv32: "qemu-system-riscv32",
 } as const;
 
+export type QemuArch = keyof typeof QEMU_BINARIES;
+
+/** One real QEMU the suites judge against: its version (from `--version`) and its binaries. */
+export interface QemuInstall {
+  /** Full version as `--version` prints it, e.g. `7.2.22`, `10.0.2`. */
+  readonly version: string;
+  /** The directory holding qemu-system-*, or undefined for the ones on PATH. */
+  readonly dir: string | undefined;
+  binary(arch: QemuArch): string;
+}
+
+/** Where scripts/install-qemu-10.sh puts QEMU 10.0.2 unless told otherwise. */
+const DEFAULT_EXTRA_DIRS = ["/opt/guestmap/qemu-10.0.2/bin"];
+
+function versionOf(binary: string): string | undefined {
+  const r = spawnSync(binary, ["--version"], { encoding: "utf8", timeout: 30_000 });
+  return /QEMU emulator version (\d+\.\d+(?:\.\d+)?)/.exec(r.stdout ?? "")?.[1];
+}
+
+let installs: QemuInstall[] | undefined;
+
+/**
+ * Every QEMU to judge against: the one on PATH (Debian 12: 7.2) and each directory in
+ * GUESTMAP_QEMU_DIRS (colon-separated; default: where scripts/install-qemu-10.sh installs 10.0.2).
+ * With GUESTMAP_REQUIRE_TOOLS=1 a missing one is an error, otherwise a loud skip.
+ */
+export function qemuInstalls(): readonly QemuInstall[] {
+  if (installs) return installs;
+  const found: QemuInstall[] = [];
+  const onPath = versionOf(QEMU_BINARIES.aarch64);
+  if (onPath) found.push({ version: onPath, dir: undefined, binary: (a) => QEMU_BINARIES[a] });
+  const dirs = (process.env.GUESTMAP_QEMU_DIRS ?? DEFAULT_EXTRA_DIRS.join(":"))
+    .split(":")
+    .filter((d) => d !== "");
+  for (const dir of dirs) {
+    const v = versionOf(join(dir, QEMU_BINARIES.aarch64));
+    if (v) {
+      if (!found.some((f) => f.version === v))
+        found.push({ version: v, dir, binary: (a) => join(dir, QEMU_BINARIES[a]) });
+      continue;
+    }
+    const msg = `guestmap conformance: no QEMU in ${dir} (run scripts/install-qemu-10.sh); the suites that judge against it are SKIPPED.`;
+    if (process.env.GUESTMAP_REQUIRE_TOOLS === "1")
+      throw new Error(`${msg} (GUESTMAP_REQUIRE_TOOLS=1 forbids skipping)`);
+    process.stderr.write(`\n\x1b[1;33m*** ${msg}\x1b[0m\n\n`);
+  }
+  installs = found;
+  return found;
+}
+
 /** Flags that make QEMU headless and quiet; `-net none` because Debian ships no efi-virtio.rom. */
 const QUIET = ["-display", "none", "-serial", "none", "-monitor", "none", "-net", "none"];
 
