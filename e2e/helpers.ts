@@ -71,3 +71,60 @@ export async function fresh(page: Page): Promise<void> {
 }
 
 export const counts = (page: Page) => page.getByTestId("diagnostic-counts");
+
+/** The keys of the app's IndexedDB store (idb-keyval's `keyval-store`). */
+export async function idbKeys(page: Page): Promise<string[]> {
+  return page.evaluate(
+    () =>
+      new Promise<string[]>((resolve, reject) => {
+        const r = indexedDB.open("keyval-store");
+        r.onsuccess = () => {
+          const q = r.result.transaction("keyval").objectStore("keyval").getAllKeys();
+          q.onsuccess = () => {
+            resolve(q.result.map(String));
+            r.result.close();
+          };
+          q.onerror = () => reject(q.error);
+        };
+        r.onerror = () => reject(r.error);
+      }),
+  );
+}
+
+/** Writes a raw value into the app's IndexedDB store, as a damaged or foreign save would be. */
+export async function idbPut(page: Page, key: string, value: unknown): Promise<void> {
+  await page.evaluate(
+    ({ key, value }) =>
+      new Promise<void>((resolve, reject) => {
+        const r = indexedDB.open("keyval-store");
+        r.onsuccess = () => {
+          const tx = r.result.transaction("keyval", "readwrite");
+          tx.objectStore("keyval").put(value, key);
+          tx.oncomplete = () => {
+            r.result.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    { key, value },
+  );
+}
+
+export async function idbGet(page: Page, key: string): Promise<unknown> {
+  return page.evaluate(
+    (key) =>
+      new Promise<unknown>((resolve, reject) => {
+        const r = indexedDB.open("keyval-store");
+        r.onsuccess = () => {
+          const q = r.result.transaction("keyval").objectStore("keyval").get(key);
+          q.onsuccess = () => {
+            resolve(q.result);
+            r.result.close();
+          };
+          q.onerror = () => reject(q.error);
+        };
+      }),
+    key,
+  );
+}

@@ -1,40 +1,60 @@
 import { expect, test } from "@playwright/test";
-import { counts, fresh } from "./helpers";
+import { counts, fresh, idbGet, idbKeys, idbPut } from "./helpers";
 
 test.use({ permissions: ["clipboard-read", "clipboard-write"] });
 
-test("reload finds the layout (dropped bytes too); corrupt saved state starts clean and says so", async ({
+test("reload finds the layout (and its undo history), even right after an edit; corrupt saved state is backed up, never overwritten", async ({
   page,
 }) => {
   await fresh(page);
   await page.locator("[data-blob-id=m2]").focus();
   await page.keyboard.press("Shift+ArrowRight");
   await expect(page.getByTestId("command-line")).toContainText("addr=0x47010000");
+  // Reloaded at once: the change has not reached IndexedDB yet.
   await page.reload();
   await expect(page.getByTestId("command-line")).toContainText("addr=0x47010000");
   await page.locator("[data-blob-id=m2]").click();
   await expect(page.getByText("in this browser")).toBeVisible();
-  await page.evaluate(() => localStorage.setItem("guestmap", "{not json"));
+  await page.getByRole("button", { name: "↶ Undo" }).click();
+  await expect(page.getByTestId("command-line")).toContainText("addr=0x47000000");
+  await page.getByRole("button", { name: "↷ Redo" }).click();
+  await expect(page.getByTestId("command-line")).toContainText("addr=0x47010000");
+  await page.waitForTimeout(500);
+  const record = (await idbKeys(page)).find((k) => k.startsWith("state:layout:"))!;
+  await idbPut(page, record, "{not a record");
   await page.reload();
   await expect(page.getByRole("status")).toContainText("Could not restore the saved layout");
+  await expect(page.getByRole("status")).toContainText("state:backup:");
   await expect(page.getByTestId("command-line")).toContainText("addr=0x47000000");
+  // Edits go to a new layout: the unreadable record is still there, untouched.
+  await page.locator("[data-blob-id=m1]").focus();
+  await page.keyboard.press("ArrowRight");
+  await page.waitForTimeout(500);
+  expect(await idbGet(page, record)).toBe("{not a record");
 });
 
-test("share link carries the layout; a pasted command line imports with placeholders", async ({ page }) => {
+test("share link carries the layout, opens beside the saved one; a pasted command line imports with placeholders", async ({
+  page,
+}) => {
   await fresh(page);
   await page.locator("[data-blob-id=m1]").focus();
   await page.keyboard.press("ArrowRight");
   await page.getByRole("button", { name: "Copy share link" }).click();
   const url = await page.evaluate(() => navigator.clipboard.readText());
   expect(url).toMatch(/#layout=[A-Za-z0-9_-]+$/);
-  await page.evaluate(() => localStorage.clear());
-  await page.goto("/");
+  // No file contents in a link: names, sizes and digests only.
+  expect(Buffer.from(url.split("#layout=")[1]!, "base64url").toString()).not.toContain('"head"');
+  await page.getByRole("button", { name: "↶ Undo" }).click();
   await expect(page.getByTestId("command-line")).toContainText("addr=0x42000000");
-  // Opened in a new tab, as a recipient would.
+  await page.waitForTimeout(500);
+  // Opened in a new tab, as a recipient would: a new layout, the saved one untouched.
   const tab = await page.context().newPage();
   await tab.goto(url);
   await expect(tab.getByTestId("command-line")).toContainText("addr=0x42200000");
-  await expect(tab.getByRole("status")).toContainText("shared layout");
+  await expect(tab.getByRole("status")).toContainText("shared layout as a new layout");
+  await tab.locator("summary", { hasText: "Layout: Shared layout" }).click();
+  await tab.getByRole("button", { name: "Open “Xen example”" }).click();
+  await expect(tab.getByTestId("command-line")).toContainText("addr=0x42000000");
   await tab.close();
 
   await page.locator("summary", { hasText: "Import" }).click();

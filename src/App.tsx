@@ -7,17 +7,19 @@ import { Diagnostics } from "./panels/Diagnostics";
 import { ExportMenu, ShareButton } from "./panels/ExportMenu";
 import { ImportMenu } from "./panels/ImportMenu";
 import { Inspector } from "./panels/Inspector";
+import { LayoutsMenu } from "./panels/LayoutsMenu";
 import { Legend } from "./panels/Legend";
 import { MachinePanel } from "./panels/MachinePanel";
 import { SamplesMenu } from "./panels/SamplesMenu";
+import { UntrustedArgs } from "./panels/UntrustedArgs";
 import { redo, undo, useGuestmap } from "./store/store";
+import { NoticeBar } from "./ui/NoticeBar";
 import { button } from "./ui/Panel";
 import { useGlobalKeys } from "./ui/useGlobalKeys";
 
 export function App() {
   useGlobalKeys();
   useShareLink();
-  const notice = useGuestmap((s) => s.notice);
   const canUndo = useStore(useGuestmap.temporal, (t) => t.pastStates.length > 0);
   const canRedo = useStore(useGuestmap.temporal, (t) => t.futureStates.length > 0);
   return (
@@ -29,6 +31,7 @@ export function App() {
         <span className="mr-2 hidden text-[11px] text-muted lg:inline">
           QEMU guest-loader boot configurator · nothing leaves this browser
         </span>
+        <LayoutsMenu />
         <SamplesMenu />
         <ImportMenu />
         <ExportMenu />
@@ -54,17 +57,8 @@ export function App() {
           </button>
         </div>
       </header>
-      {notice && (
-        <div
-          role="status"
-          className={`flex items-center gap-2 rounded border px-3 py-1.5 text-[12px] ${notice.kind === "error" ? "border-bad/60 bg-bad/10 text-[#ffb4b4]" : "border-info/50 bg-info/10 text-ink"}`}
-        >
-          <span className="flex-1">{notice.text}</span>
-          <button type="button" className={button} onClick={() => useGuestmap.getState().noticed(undefined)}>
-            Dismiss
-          </button>
-        </div>
-      )}
+      <NoticeBar />
+      <UntrustedArgs />
       <main className="grid min-h-0 flex-1 grid-cols-[290px_minmax(0,1fr)_330px] gap-2">
         <div className="flex min-h-0 flex-col gap-2">
           <MachinePanel />

@@ -2,6 +2,8 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
+import { restoreState, startSaving } from "./store/persist";
+import { ErrorScreen } from "./ui/ErrorScreen";
 import "./index.css";
 
 const queryClient = new QueryClient({
@@ -13,10 +15,17 @@ const queryClient = new QueryClient({
 
 const root = document.getElementById("root");
 if (!root) throw new Error("guestmap: #root element missing from index.html");
-createRoot(root).render(
-  <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <App />
-    </QueryClientProvider>
-  </StrictMode>,
-);
+// The saved layout is in the store before the first render: no flash of the example, and no
+// save of the example over it.
+restoreState().then(() => {
+  startSaving();
+  createRoot(root).render(
+    <StrictMode>
+      <ErrorScreen>
+        <QueryClientProvider client={queryClient}>
+          <App />
+        </QueryClientProvider>
+      </ErrorScreen>
+    </StrictMode>,
+  );
+});

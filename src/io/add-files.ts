@@ -3,32 +3,43 @@ import { useMutation } from "@tanstack/react-query";
 import { placeNewBlobs } from "../model/blob-rules";
 import type { Edit } from "../model/edits";
 import { useGuestmap } from "../store/store";
+import { addr } from "../ui/format";
 import { storeFile } from "./file-store";
 
 /**
- * Dropped or opened files: a file named like a placeholder (a blob whose file was not at hand)
- * fills it; any other becomes a new guest-loader blob. React-query owns the async reading; the
- * result is a list of edits.
+ * Dropped or opened files. One file dropped onto a blob replaces that blob's file (address, kind
+ * and bootargs stay; a placeholder keeps the path its command line names). A file named like a
+ * placeholder fills it; any other becomes a new guest-loader blob in the nearest free aligned slot.
+ * React-query owns the async reading; the result is one batch of edits (one undo step).
  */
 export function useAddFiles() {
   return useMutation({
     mutationFn: async ({ files, at, onto }: { files: readonly File[]; at?: bigint; onto?: string }) => {
-      const refs = await Promise.all(files.map(storeFile));
+      const stored = await Promise.all(files.map(storeFile));
+      const refs = stored.map((s) => s.ref);
+      const notKept = stored.filter((s) => s.notKept).map((s) => `${s.ref.path} (${s.notKept})`);
       const layout = useGuestmap.getState().layout;
       const edits: Edit[] = [];
-      // One file dropped onto a placeholder fills it, whatever the file is called; the layout keeps
-      // the placeholder's path (the command line names it so).
-      const target = onto === undefined ? undefined : placeholderPath(layout, onto);
-      if (target !== undefined && refs.length === 1)
-        return [{ type: "setBlobFile", id: onto!, file: { ...refs[0]!, path: target } } satisfies Edit];
+      const said: string[] = [];
+      const current = onto === undefined ? undefined : blobFile(layout, onto);
+      if (current && refs.length === 1) {
+        const ref = refs[0]!;
+        const path = current.size === undefined ? current.path : ref.path;
+        return {
+          edits: [{ type: "setBlobFile", id: onto!, file: { ...ref, path } } satisfies Edit],
+          said: [`${ref.path} now fills ${current.path} (${onto}); its address, kind and bootargs are kept.`],
+          notKept,
+          select: onto,
+        };
+      }
       const fresh: FileRef[] = [];
       for (const ref of refs) {
         const placeholder = layout.modules.find((m) => {
           const f = m.kernel ?? m.initrd;
-          return f && f.size === undefined && f.path.split("/").pop() === ref.path;
+          return f && f.size === undefined && baseName(f.path) === ref.path;
         });
         const loader = layout.loaders.find(
-          (l) => l.file.size === undefined && l.file.path.split("/").pop() === ref.path,
+          (l) => l.file.size === undefined && baseName(l.file.path) === ref.path,
         );
         if (!placeholder && loader)
           edits.push({ type: "setBlobFile", id: loader.id, file: { ...ref, path: loader.file.path } });
@@ -41,27 +52,41 @@ export function useAddFiles() {
         else if (
           layout.kernel &&
           layout.kernel.size === undefined &&
-          layout.kernel.path.split("/").pop() === ref.path
+          baseName(layout.kernel.path) === ref.path
         )
           edits.push({ type: "setKernel", kernel: { ...ref, path: layout.kernel.path } });
         else if (
           layout.initrd &&
           layout.initrd.size === undefined &&
-          layout.initrd.path.split("/").pop() === ref.path
+          baseName(layout.initrd.path) === ref.path
         )
           edits.push({ type: "setInitrd", initrd: { ...ref, path: layout.initrd.path } });
         else fresh.push(ref);
       }
       const modules = placeNewBlobs(layout, fresh, at);
-      return [...edits, ...modules.map((module): Edit => ({ type: "addBlob", module }))];
+      for (const m of modules) said.push(`${(m.kernel ?? m.initrd)!.path} went to ${addr(m.addr)}`);
+      edits.push(...modules.map((module): Edit => ({ type: "addBlob", module })));
+      const last = edits[edits.length - 1];
+      const select =
+        last?.type === "addBlob" ? last.module.id : last?.type === "setBlobFile" ? last.id : undefined;
+      return {
+        edits,
+        said: said.length ? [`${said.join(", ")} (the nearest free aligned slot).`] : [],
+        notKept,
+        select,
+      };
     },
-    onSuccess: (edits) => {
-      const { dispatch, selected } = useGuestmap.getState();
+    onSuccess: ({ edits, said, notKept, select }) => {
+      const { dispatch, selected, noticed } = useGuestmap.getState();
       // Files dropped together are one undo step.
       dispatch({ type: "batch", edits });
-      const last = edits[edits.length - 1];
-      if (last?.type === "addBlob") selected(last.module.id);
-      else if (last?.type === "setBlobFile") selected(last.id);
+      if (select) selected(select);
+      if (notKept.length)
+        noticed({
+          kind: "error",
+          text: `Could not keep ${notKept.join(", ")} in this browser's storage: the file works in this tab, but after a reload its bytes are gone and you will have to drop it again.`,
+        });
+      else if (said.length) noticed({ kind: "info", text: said.join(" ") });
     },
     onError: (e) =>
       useGuestmap
@@ -70,9 +95,10 @@ export function useAddFiles() {
   });
 }
 
-/** The path of blob `id` when it is a placeholder (a file of unknown size). */
-function placeholderPath(layout: Layout, id: string): string | undefined {
+const baseName = (path: string) => path.split("/").pop() ?? path;
+
+/** The file of blob `id` (a guest-loader module or a generic loader). */
+function blobFile(layout: Layout, id: string): FileRef | undefined {
   const m = layout.modules.find((x) => x.id === id);
-  const f = m ? (m.kernel ?? m.initrd) : layout.loaders.find((l) => l.id === id)?.file;
-  return f && f.size === undefined ? f.path : undefined;
+  return m ? (m.kernel ?? m.initrd) : layout.loaders.find((l) => l.id === id)?.file;
 }

@@ -1,22 +1,24 @@
 /**
- * A file's content hash with crypto.subtle, in bounded memory: SHA-256 of each 8 MiB chunk, and
- * for a file of more than one chunk the SHA-256 of those digests (subtle has no streaming digest,
- * and a 1 GiB kernel must not be read into one buffer). Two files hash alike only if every byte is
- * alike, which is what keys their bytes in IndexedDB.
+ * A file's SHA-256 (64 lower-case hex digits, the core's `Blob.sha256`), in bounded memory:
+ * crypto.subtle for a file that fits one chunk (fast, native), else @noble/hashes fed chunk by
+ * chunk, because subtle has no streaming digest and a 1 GiB kernel must not be read into one
+ * buffer. Both give the same digest as `sha256sum`, so a layout made by the CLI binds here too.
  */
+import { sha256 } from "@noble/hashes/sha2.js";
 
-export const HASH_CHUNK = 8 * 1024 * 1024;
+export const HASH_CHUNK = 64 * 1024 * 1024;
 
-function toHex(buf: ArrayBuffer): string {
-  return [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
+function toHex(bytes: Uint8Array): string {
+  let out = "";
+  for (const b of bytes) out += b.toString(16).padStart(2, "0");
+  return out;
 }
 
 export async function contentHash(file: Blob, chunk = HASH_CHUNK): Promise<string> {
-  if (file.size <= chunk) return toHex(await crypto.subtle.digest("SHA-256", await file.arrayBuffer()));
-  const digests = new Uint8Array(Math.ceil(file.size / chunk) * 32);
-  for (let i = 0, off = 0; off < file.size; i++, off += chunk) {
-    const d = await crypto.subtle.digest("SHA-256", await file.slice(off, off + chunk).arrayBuffer());
-    digests.set(new Uint8Array(d), i * 32);
-  }
-  return `tree-${toHex(await crypto.subtle.digest("SHA-256", digests))}`;
+  if (file.size <= chunk)
+    return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", await file.arrayBuffer())));
+  const h = sha256.create();
+  for (let off = 0; off < file.size; off += chunk)
+    h.update(new Uint8Array(await file.slice(off, off + chunk).arrayBuffer()));
+  return toHex(h.digest());
 }

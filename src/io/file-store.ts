@@ -1,104 +1,85 @@
 /**
- * Blob bytes: user files are kept in IndexedDB (idb-keyval stores File objects natively), keyed by
- * their content hash, so two different files with the same name and size never share an entry;
- * demo blobs are regenerated from the samples. Nothing is ever sent anywhere.
+ * Blob bytes. A file is bound to a layout blob by its SHA-256 (`Blob.sha256`) and by nothing else:
+ * user files are kept in IndexedDB under that digest (idb-keyval stores File objects natively);
+ * demo blobs are regenerated from the samples' digests. A blob without a digest (a layout written
+ * by hand, an old share link) is bound only when the user confirms a file for it (`confirmFile`).
+ * Nothing is ever sent anywhere.
  */
 import type { Blob as FileRef } from "@guestmap/core";
 import { get, set } from "idb-keyval";
 import { demoFile } from "../samples/demo-blob";
-import { findDemoBlob } from "../samples/samples";
+import { demoBlobBySha256 } from "../samples/samples";
 import { contentHash } from "./content-hash";
-import { hashOf, type StoredRef } from "./file-identity";
 
-/** How many first bytes of a file the layout keeps for header sniffing. */
+/** How many first bytes of a file the layout keeps in memory for header sniffing. */
 export const HEAD_BYTES = 64 * 1024;
 
 const byHash = (hash: string) => `sha256:${hash}`;
-/** Before content hashes, bytes were keyed by name and size: still read, never written. */
-const legacyKey = (path: string, size: bigint | number) => `file:${path}:${size}`;
 
-/** Reads a dropped or opened file: its layout blob (name, size, head, content hash), bytes kept. */
-export async function storeFile(file: File): Promise<StoredRef> {
-  const hash = await contentHash(file);
-  session.set(hash, file);
-  const ref = await refFor(file, hash);
+/** A read file as a layout blob, and whether its bytes were kept across reloads. */
+export interface StoredFile {
+  readonly ref: FileRef & { readonly sha256: string };
+  /** Why IndexedDB refused the bytes (they work in this tab until it is closed), if it did. */
+  readonly notKept?: string;
+}
+
+/** Files read in this page: the bytes stay usable here when IndexedDB refuses them. */
+const session = new Map<string, File>();
+
+/** Reads a dropped or opened file: its layout blob (name, size, SHA-256, head), bytes kept. */
+export async function storeFile(file: File): Promise<StoredFile> {
+  const sha256 = await contentHash(file);
+  session.set(sha256, file);
+  const ref = { path: file.name, size: BigInt(file.size), sha256, head: await headOf(file) };
   try {
-    await set(byHash(hash), file);
-    await set(`name:${file.name}`, hash);
-    await set(await byHead(ref.size!, ref.head!), hash);
-  } catch {
-    // Private windows may refuse IndexedDB: the file still works until reload.
+    await set(byHash(sha256), file);
+    return { ref };
+  } catch (e) {
+    return { ref, notKept: storageError(e) };
   }
-  return ref;
+}
+
+/** What went wrong with IndexedDB, in words. */
+export function storageError(e: unknown): string {
+  const name = (e as { name?: string } | undefined)?.name;
+  if (name === "QuotaExceededError") return "the browser's storage quota is exceeded";
+  if (typeof indexedDB === "undefined") return "this browser offers no IndexedDB (a private window?)";
+  return (e as Error | undefined)?.message ?? String(e);
+}
+
+async function headOf(file: Blob): Promise<Uint8Array> {
+  return new Uint8Array(await file.slice(0, HEAD_BYTES).arrayBuffer());
+}
+
+/** The file with this SHA-256: read in this tab, kept in IndexedDB, or a demo blob. */
+async function fileBySha256(sha256: string): Promise<File | undefined> {
+  const kept = session.get(sha256) ?? (await get<File>(byHash(sha256)).catch(() => undefined));
+  if (kept) return kept;
+  const demo = demoBlobBySha256(sha256);
+  return demo && demoFile(demo);
+}
+
+/** The bytes behind a layout blob, or undefined when this browser does not have that exact file. */
+export async function loadFile(ref: FileRef): Promise<File | undefined> {
+  if (ref.size === undefined || ref.sha256 === undefined) return undefined;
+  const file = await fileBySha256(ref.sha256);
+  return file && BigInt(file.size) === ref.size ? file : undefined;
+}
+
+/** The first bytes of the file with this digest (headers are sniffed from these), if this browser has it. */
+export async function loadHead(ref: FileRef): Promise<Uint8Array | undefined> {
+  if (ref.sha256 === undefined) return undefined;
+  const demo = demoBlobBySha256(ref.sha256);
+  if (demo) return demo.head;
+  const file = await fileBySha256(ref.sha256);
+  return file && headOf(file);
 }
 
 /**
- * A layout saved as JSON keeps each blob's size and first 64 KiB but not its hash: those find the
- * file again (exactly, for a file of up to 64 KiB), whatever it is called now.
+ * Formerly: the last file of that name kept in this browser, to fill a pasted command line's
+ * placeholders. A file is never bound by its name (two files called `rootfs.cpio` are not the same
+ * file), so this finds nothing; a placeholder is filled when the user drops or chooses its file.
  */
-async function byHead(size: bigint, head: Uint8Array): Promise<string> {
-  const d = await crypto.subtle.digest("SHA-256", head as Uint8Array<ArrayBuffer>);
-  return `head:${size}:${[...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
-}
-
-async function refFor(file: File, hash: string): Promise<StoredRef> {
-  const head = new Uint8Array(await file.slice(0, HEAD_BYTES).arrayBuffer());
-  return { path: file.name, size: BigInt(file.size), head, contentHash: hash };
-}
-
-/** Files read in this page, for when IndexedDB refuses them. */
-const session = new Map<string, File>();
-
-/** The bytes behind a layout blob, or undefined when the browser does not have them (a placeholder). */
-export async function loadFile(ref: FileRef): Promise<File | undefined> {
-  if (ref.size === undefined) return undefined;
-  const hash = hashOf(ref);
-  if (hash) {
-    const kept = session.get(hash) ?? (await get<File>(byHash(hash)).catch(() => undefined));
-    if (kept) return kept;
-  } else {
-    // A layout opened from JSON carries no hash: its size and head find the file; a link keeps
-    // only a head's first bytes, so there the last file of that name must match them.
-    const full = ref.size < BigInt(HEAD_BYTES) ? Number(ref.size) : HEAD_BYTES;
-    if (ref.head?.length === full) {
-      const hash = await get<string>(await byHead(ref.size, ref.head)).catch(() => undefined);
-      const kept = hash && (session.get(hash) ?? (await get<File>(byHash(hash)).catch(() => undefined)));
-      if (kept) return kept;
-    }
-    const named = await fileByName(baseName(ref.path));
-    if (named && BigInt(named.file.size) === ref.size && (await sameHead(named.file, ref.head)))
-      return named.file;
-    const legacy = await get<File>(legacyKey(ref.path, ref.size)).catch(() => undefined);
-    if (legacy && BigInt(legacy.size) === ref.size) return legacy;
-  }
-  const demo = findDemoBlob(ref.path, ref.size);
-  return demo ? demoFile(demo) : undefined;
-}
-
-/** The last file of that name kept in this browser, and its content hash. */
-async function fileByName(path: string): Promise<{ file: File; hash: string } | undefined> {
-  try {
-    const v = await get<string | File>(`name:${path}`);
-    if (v === undefined) return undefined;
-    // Older saves kept the File itself under its name.
-    if (typeof v !== "string") return { file: v, hash: await contentHash(v) };
-    const file = session.get(v) ?? (await get<File>(byHash(v)));
-    return file ? { file, hash: v } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** That file as a layout blob (to fill placeholders of a pasted command line). */
-export async function refByName(path: string): Promise<StoredRef | undefined> {
-  const found = await fileByName(path);
-  return found && refFor(found.file, found.hash);
-}
-
-const baseName = (path: string) => path.split("/").pop() ?? path;
-
-async function sameHead(file: Blob, head: Uint8Array | undefined): Promise<boolean> {
-  if (!head || head.length === 0) return true;
-  const bytes = new Uint8Array(await file.slice(0, head.length).arrayBuffer());
-  return bytes.length === head.length && bytes.every((b, i) => b === head[i]);
+export async function refByName(_path: string): Promise<FileRef | undefined> {
+  return undefined;
 }

@@ -7,7 +7,14 @@ import { storeFile } from "./file-store";
 export function useOpenFileRef(then: (ref: FileRef) => void) {
   return useMutation({
     mutationFn: storeFile,
-    onSuccess: then,
+    onSuccess: ({ ref, notKept }) => {
+      then(ref);
+      if (notKept)
+        useGuestmap.getState().noticed({
+          kind: "error",
+          text: `Could not keep ${ref.path} in this browser's storage (${notKept}): it works in this tab, but after a reload you will have to open it again.`,
+        });
+    },
     onError: (e) =>
       useGuestmap
         .getState()

@@ -1,10 +1,15 @@
 import { useEffect } from "react";
-import { FIT } from "../map/scale";
+import { newLayout } from "../store/persist";
 import { useGuestmap } from "../store/store";
 import { layoutFromHash } from "./exports";
-import { fillPlaceholders } from "./imports";
+import { withHeads } from "./heads";
 
-/** Opens a layout shared in the URL (`#layout=…`), then drops the hash so a reload shows the saved state. */
+/**
+ * Opens a layout shared in the URL (`#layout=…`) as a new layout beside the saved ones (never over
+ * the one open), then drops the hash so a reload shows the saved state. Files are not part of a
+ * link: a blob is bound only to a file with its SHA-256. Verbatim QEMU arguments from a link are
+ * held back as untrusted until the user accepts them.
+ */
 export function useShareLink() {
   useEffect(() => {
     openFromHash();
@@ -13,7 +18,7 @@ export function useShareLink() {
   }, []);
 }
 
-function openFromHash() {
+async function openFromHash() {
   const hash = window.location.hash;
   if (!hash.startsWith("#layout=")) return;
   history.replaceState(null, "", window.location.pathname + window.location.search);
@@ -21,19 +26,23 @@ function openFromHash() {
   try {
     layout = layoutFromHash(hash);
   } catch (e) {
-    useGuestmap
-      .getState()
-      .noticed({ kind: "error", text: `The shared link is damaged: ${(e as Error).message}` });
+    useGuestmap.getState().noticed({
+      kind: "error",
+      text: `The shared link was not opened: ${(e as Error).message}`,
+      actions: ["start-fresh"],
+    });
     return;
   }
   if (!layout) return;
-  fillPlaceholders(layout).then((filled) => {
-    const s = useGuestmap.getState();
-    s.dispatch({ type: "replaceLayout", layout: filled });
-    s.viewChanged(FIT);
-    s.noticed({
+  const [filled] = await withHeads([{ ...layout, extraArgs: [] }]);
+  const extra = layout.extraArgs;
+  await newLayout(
+    filled!,
+    "Shared layout",
+    extra.length ? { args: extra, source: "the share link" } : undefined,
+    {
       kind: "info",
-      text: "Opened a shared layout (files are not part of a link: drop them to fill placeholders).",
-    });
-  });
+      text: `Opened a shared layout as a new layout (your previous one is in the Layouts menu). Files are not part of a link: drop each file onto its blob to bind it.${extra.length ? " Its extra QEMU arguments are held back until you accept them." : ""}`,
+    },
+  );
 }

@@ -95,16 +95,18 @@ export function placeNewBlobs(layout: Layout, refs: readonly FileRef[], at?: big
     const draft: GuestLoaderModule =
       kind === "kernel" ? { id, addr: 0n, kernel: ref } : { id, addr: 0n, initrd: ref };
     const rule = moduleAlignment(working, draft);
-    let addr: bigint;
-    if (i === 0 && at !== undefined) {
-      addr = snap(at, rule.align, rule.offset);
-    } else {
-      const p = placements(working);
-      const align = rule.align > 4n * KiB ? rule.align : 4n * KiB;
-      const from = at ?? p.ram[0]?.start ?? 0n;
-      const slot = nextFreeSlot(p.regions, p.ram, moduleFootprint(draft) + rule.offset, align, from);
-      addr = (slot ?? from) + rule.offset;
-    }
+    // The pointer's address snapped to the alignment, then the first free aligned slot from there
+    // (else from the bottom of RAM): a drop never lands on QEMU's own regions or another blob.
+    const p = placements(working);
+    const align = rule.align > 4n * KiB ? rule.align : 4n * KiB;
+    const ramStart = p.ram[0]?.start ?? 0n;
+    const from =
+      i === 0 && at !== undefined ? snap(at, rule.align, rule.offset) - rule.offset : (at ?? ramStart);
+    const size = moduleFootprint(draft) + rule.offset;
+    const slot =
+      nextFreeSlot(p.regions, p.ram, size, align, from < ramStart ? ramStart : from) ??
+      nextFreeSlot(p.regions, p.ram, size, align, ramStart);
+    const addr = (slot ?? from) + rule.offset;
     const mod = { ...draft, addr };
     out.push(mod);
     working = { ...working, modules: [...working.modules, mod] };

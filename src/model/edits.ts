@@ -28,6 +28,7 @@ export type Edit =
   | { readonly type: "setAppend"; readonly append: string | undefined }
   | { readonly type: "setInitrd"; readonly initrd: FileRef | undefined }
   | { readonly type: "setBios"; readonly bios: Bios }
+  | { readonly type: "setExtraArgs"; readonly extraArgs: readonly (readonly string[])[] }
   | { readonly type: "replaceLayout"; readonly layout: Layout }
   /** Several edits as one user action (files dropped together): one undo step. */
   | { readonly type: "batch"; readonly edits: readonly Edit[] };
@@ -124,6 +125,8 @@ export function applyEdit(layout: Layout, edit: Edit): Layout {
       return without({ ...layout, initrd: edit.initrd ?? { path: "" } }, "initrd", edit.initrd !== undefined);
     case "setBios":
       return { ...layout, machine: { ...layout.machine, bios: edit.bios } };
+    case "setExtraArgs":
+      return { ...layout, extraArgs: edit.extraArgs };
     case "replaceLayout":
       return edit.layout;
     case "batch":

@@ -1,5 +1,8 @@
 /** The selected blob (editable) or QEMU region (read-only). */
 import {
+  type BlobHeader,
+  elfMachineName,
+  type Blob as FileRef,
   type GenericLoaderBlob,
   type GuestLoaderModule,
   moduleFile,
@@ -9,7 +12,6 @@ import {
 } from "@guestmap/core";
 import { useQuery } from "@tanstack/react-query";
 import { download } from "../io/download";
-import { refKey } from "../io/file-identity";
 import { loadFile } from "../io/file-store";
 import { useOpenFileRef } from "../io/open-file";
 import { removeAndFocusNext } from "../map/keyboard";
@@ -85,11 +87,7 @@ function ModuleInspector({ module: m }: { module: GuestLoaderModule }) {
   const hdr = file?.head ? sniffHeader(file.head) : undefined;
   const rule = moduleAlignment(layout, m);
   const fill = useOpenFileRef((ref) => dispatch({ type: "setBlobFile", id: m.id, file: ref }));
-  const bytes = useQuery({
-    queryKey: ["file", file ? refKey(file) : undefined],
-    queryFn: async () => (file ? ((await loadFile(file)) ?? null) : null),
-    enabled: file?.size !== undefined,
-  });
+  const bytes = useFileBytes(file);
   return (
     <div className="flex flex-col gap-2.5">
       <div className="flex items-baseline gap-2">
@@ -102,10 +100,7 @@ function ModuleInspector({ module: m }: { module: GuestLoaderModule }) {
           v={file?.size !== undefined ? `${addr(file.size)} · ${human(file.size)}` : "unknown"}
         />
         <Field k="end (excl.)" v={file?.size !== undefined ? addr(m.addr + file.size) : "—"} />
-        <Field
-          k="bytes"
-          v={bytes.data ? "in this browser" : file?.size === undefined ? "placeholder" : "not here"}
-        />
+        <Field k="bytes" v={bytesText(file, bytes.data)} />
       </dl>
       <div className="flex flex-col gap-0.5">
         <label htmlFor="kind" className={label}>
@@ -162,15 +157,21 @@ function ModuleInspector({ module: m }: { module: GuestLoaderModule }) {
         <div className="rounded border border-line bg-bg/60 p-2">
           <p className={`${label} mb-1`}>Header</p>
           <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-[12px]">
-            <Field k="format" v={hdr.format} />
+            <Field
+              k="format"
+              v={hdr.elf ? `ELF${hdr.elf.bits}, ${elfMachineName(hdr.elf.machine)}` : hdr.format}
+            />
             {hdr.textOffset !== undefined && <Field k="text_offset" v={addr(hdr.textOffset)} />}
             {hdr.imageSize !== undefined && (
               <Field k="image_size" v={`${addr(hdr.imageSize)} · ${human(hdr.imageSize)}`} />
             )}
             <Field k="footprint" v={`${addr(moduleFootprint(m))} · ${human(moduleFootprint(m))}`} />
           </dl>
-          <p className="mt-1 text-[11px] text-muted">{hdr.description}</p>
+          <p className="mt-1 text-[11px] text-muted">{headerText(hdr)}</p>
         </div>
+      )}
+      {file?.size !== undefined && (
+        <BindFile file={file} onFiles={(f) => fill.mutate(f)} has={!!bytes.data} />
       )}
       <div className="flex flex-wrap gap-1.5">
         <button type="button" className={button} onClick={() => removeAndFocusNext(m.id)}>
@@ -195,6 +196,7 @@ function LoaderInspector({ loader: l }: { loader: GenericLoaderBlob }) {
   const dispatch = useGuestmap((s) => s.dispatch);
   const fill = useOpenFileRef((ref) => dispatch({ type: "setBlobFile", id: l.id, file: ref }));
   const size = l.file.size;
+  const bytes = useFileBytes(l.file);
   return (
     <div className="flex flex-col gap-2.5">
       <div className="flex items-baseline gap-2">
@@ -205,6 +207,7 @@ function LoaderInspector({ loader: l }: { loader: GenericLoaderBlob }) {
         <Field k="size" v={size !== undefined ? `${addr(size)} · ${human(size)}` : "unknown"} />
         <Field k="end (excl.)" v={size !== undefined ? addr(l.addr + size) : "—"} />
         <Field k="force-raw" v={l.forceRaw === undefined ? "(QEMU's default)" : l.forceRaw ? "on" : "off"} />
+        <Field k="bytes" v={bytesText(l.file, bytes.data)} />
       </dl>
       <SizeInput
         label="Address"
@@ -231,11 +234,55 @@ function LoaderInspector({ loader: l }: { loader: GenericLoaderBlob }) {
           <FileButton label="Open file…" onFiles={([f]) => f && fill.mutate(f)} />
         </div>
       )}
+      {size !== undefined && <BindFile file={l.file} onFiles={(f) => fill.mutate(f)} has={!!bytes.data} />}
       <div className="flex flex-wrap gap-1.5">
         <button type="button" className={button} onClick={() => removeAndFocusNext(l.id)}>
           Remove
         </button>
       </div>
+    </div>
+  );
+}
+
+/** The bytes this browser has for a blob: only the file with its SHA-256 (never one of the same name). */
+function useFileBytes(file: FileRef | undefined) {
+  return useQuery({
+    queryKey: ["file", file?.sha256, file?.size?.toString()],
+    queryFn: async () => (file ? ((await loadFile(file)) ?? null) : null),
+    enabled: file?.size !== undefined && file.sha256 !== undefined,
+  });
+}
+
+function bytesText(file: FileRef | undefined, bytes: File | null | undefined): string {
+  if (bytes) return "in this browser";
+  if (file?.size === undefined) return "placeholder";
+  return file.sha256 ? "not in this browser" : "not bound (no SHA-256)";
+}
+
+function headerText(hdr: BlobHeader): string {
+  if (!hdr.elf) return hdr.description;
+  return `ELF${hdr.elf.bits} for ${elfMachineName(hdr.elf.machine)}: guest-loader loads it as raw bytes (the whole file, not its segments).`;
+}
+
+/**
+ * Replacing or binding a blob's file: "Choose file…" keeps the address, kind and bootargs (one undo
+ * step). A blob without bytes here says why, and binding it is the user's explicit choice.
+ */
+function BindFile(props: { file: FileRef; has: boolean; onFiles(f: File): void }) {
+  return (
+    <div className="flex flex-col gap-1 rounded border border-line p-2">
+      {!props.has && (
+        <p className="text-[11px] text-warn">
+          {props.file.sha256
+            ? "This browser does not have the file with this blob's SHA-256."
+            : "The layout gives no SHA-256 for this file, so no file is bound to it by its name."}{" "}
+          Choose the file (or drop it onto the blob) to use its bytes in exports.
+        </p>
+      )}
+      <FileButton label="Choose file…" onFiles={([f]) => f && props.onFiles(f)} />
+      {props.has && (
+        <p className="text-[11px] text-muted">Replaces the bytes; keeps the address, kind and bootargs.</p>
+      )}
     </div>
   );
 }

@@ -1,103 +1,459 @@
 /**
- * What survives a reload: the layout (as the core's layout JSON, heads included, so bigints and
- * bytes round-trip) and the scale mode. Blob bytes live in IndexedDB (io/file-store.ts).
- * Stored state that cannot be read never bricks the app: it starts from the sample and says so.
+ * What survives a reload, and what several tabs share: every saved layout with its name, view and
+ * undo history, in IndexedDB (io/state-db.ts). The store is restored before the app renders and
+ * saved after each change, coalesced and off the interaction path. Nothing stored is ever
+ * overwritten without a word: state that cannot be read (corrupt, or of another storage version)
+ * is backed up under a key of its own, the app starts a new layout and says so; a failed write
+ * keeps everything in this tab and offers the layout JSON.
  */
 import { type Layout, parseLayoutJson, serializeLayout } from "@guestmap/core";
-import type { PersistOptions, PersistStorage, StorageValue } from "zustand/middleware";
-import { fileHashes, type HashEntry, withFileHashes } from "../io/file-identity";
-import type { GuestmapState } from "./store";
-import type { ScaleMode } from "./ui-slice";
+import { storageError } from "../io/file-store";
+import { withHeads } from "../io/heads";
+import {
+  backUp,
+  type IndexRecord,
+  isRecord,
+  type LayoutRecord,
+  readIndex,
+  readLayoutRecord,
+  readSnapshots,
+  STORAGE_VERSION,
+  snapKey,
+  writeState,
+} from "../io/state-db";
+import { FIT } from "../map/scale";
+import { DEFAULT_SAMPLE } from "../samples/samples";
+import { useGuestmap } from "./store";
+import type { LayoutEntry, Notice, ScaleMode, UntrustedArgs } from "./ui-slice";
 
-export const STORAGE_KEY = "guestmap";
-export const STORAGE_VERSION = 1;
+/** This tab: its snapshots are named after it, so two tabs never write the same key. */
+const TAB = Math.random().toString(36).slice(2, 8);
+/** The snapshot key of each layout object this tab wrote or read (written once). */
+const snapOf = new WeakMap<Layout, string>();
+let seq = 0;
+/** The snapshot keys of the record this tab last wrote, to drop those no longer used. */
+let written = new Set<string>();
 
-interface Persisted {
-  readonly layoutJson: string;
-  readonly scaleMode: ScaleMode;
-  /** Content hashes of the blobs, by slot: which IndexedDB bytes each blob is (file-identity.ts). */
-  readonly files?: Record<string, HashEntry>;
+const newId = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+
+/** The pre-IndexedDB save (zustand persist in localStorage): migrated once, then kept as a backup. */
+const LEGACY_KEY = "guestmap";
+const LEGACY_BACKUP_KEY = "guestmap.v1-backup";
+/** The last change of a tab that closed before IndexedDB had it (see `leaving`). */
+const UNSAVED_KEY = "guestmap.unsaved";
+
+interface Unsaved {
+  readonly id: string;
+  readonly layout: string;
 }
 
-let unreadable: string | undefined;
-// A drag or a pan sets state many times a second: serialise and write only when the layout changed.
-let lastLayout: Layout | undefined;
-let lastJson = "";
-let lastFiles: Record<string, HashEntry> = {};
-let lastWritten = "";
-
-function layoutText(layout: Layout): string {
-  if (layout !== lastLayout) {
-    lastLayout = layout;
-    lastJson = serializeLayout(layout, { withHeads: true });
-    lastFiles = fileHashes(layout);
-  }
-  return lastJson;
-}
-
-const storage: PersistStorage<Persisted> = {
-  getItem(name) {
-    const raw = globalThis.localStorage?.getItem(name);
-    if (!raw) return null;
-    try {
-      return JSON.parse(raw) as StorageValue<Persisted>;
-    } catch {
-      unreadable = "the saved layout is not valid JSON";
-      return null;
-    }
-  },
-  setItem(name, value) {
-    const key = `${value.version}:${value.state.scaleMode}:${value.state.layoutJson}:${JSON.stringify(value.state.files)}`;
-    if (key === lastWritten) return;
-    lastWritten = key;
-    globalThis.localStorage?.setItem(name, JSON.stringify(value));
-  },
-  removeItem(name) {
-    globalThis.localStorage?.removeItem(name);
-  },
-};
-
-function restore(persisted: unknown): { layout: Layout; scaleMode: ScaleMode } | undefined {
-  if (persisted === undefined || persisted === null) return undefined;
-  const p = persisted as Partial<Persisted>;
-  if (typeof p.layoutJson !== "string") {
-    unreadable = "the saved state has no layout";
+function unsavedId(): string | undefined {
+  try {
+    return (JSON.parse(globalThis.localStorage?.getItem(UNSAVED_KEY) ?? "null") as Unsaved | null)?.id;
+  } catch {
     return undefined;
   }
+}
+
+/** That change, when it belongs to `loaded`: the layout as it was left, one undo step after the saved one. */
+async function withUnsaved(loaded: Loaded): Promise<Loaded> {
+  const raw = globalThis.localStorage?.getItem(UNSAVED_KEY);
+  if (!raw) return loaded;
   try {
-    const files = p.files && typeof p.files === "object" ? p.files : {};
+    const u = JSON.parse(raw) as Unsaved;
+    if (u.id !== loaded.id) return loaded;
+    localStorage.removeItem(UNSAVED_KEY);
+    const [present] = await withHeads([parseLayoutJson(u.layout, "the last change")]);
+    if (serializeLayout(present!) === serializeLayout(loaded.present)) return loaded;
+    return { ...loaded, present: present!, past: [...(loaded.past ?? []), loaded.present], future: [] };
+  } catch {
+    return loaded;
+  }
+}
+
+interface Loaded {
+  readonly id: string;
+  readonly name: string;
+  readonly present: Layout;
+  readonly past?: readonly Layout[];
+  readonly future?: readonly Layout[];
+  readonly scaleMode?: ScaleMode;
+  readonly untrusted?: UntrustedArgs;
+}
+
+/** Puts a layout and its history in the store: not an undo step, nothing selected, the map fitted. */
+function install(l: Loaded, layouts: readonly LayoutEntry[], notice?: Notice): void {
+  const t = useGuestmap.temporal.getState();
+  t.pause();
+  useGuestmap.setState({
+    layout: l.present,
+    layoutId: l.id,
+    layoutName: l.name,
+    layouts: withEntry(layouts, { id: l.id, name: l.name }),
+    scaleMode: l.scaleMode ?? "collapsed",
+    untrusted: l.untrusted,
+    selection: undefined,
+    drag: undefined,
+    view: FIT,
+    ...(notice && { notice }),
+  });
+  t.resume();
+  useGuestmap.temporal.setState({
+    pastStates: (l.past ?? []).map((layout) => ({ layout })),
+    futureStates: (l.future ?? []).map((layout) => ({ layout })),
+  });
+}
+
+const withEntry = (layouts: readonly LayoutEntry[], e: LayoutEntry): LayoutEntry[] =>
+  layouts.some((x) => x.id === e.id) ? layouts.map((x) => (x.id === e.id ? e : x)) : [...layouts, e];
+
+const example = (): Loaded => ({ id: newId(), name: "Xen example", present: DEFAULT_SAMPLE.layout });
+
+const oneLine = (e: unknown) => ((e as Error)?.message ?? String(e)).split("\n").slice(0, 3).join(" ");
+
+/** Reads a saved layout record and its snapshots; throws with what is wrong. */
+async function readLayout(id: string, entry: LayoutEntry | undefined): Promise<Loaded> {
+  const rec = await readLayoutRecord(id);
+  if (rec === undefined) throw new Error(`the saved layout ${entry?.name ?? id} is missing`);
+  if (!isRecord(rec) || rec.storage !== STORAGE_VERSION)
+    throw new Error(
+      isRecord(rec) && typeof rec.storage === "number"
+        ? `the saved layout was written by a guestmap of storage version ${rec.storage} (this one reads ${STORAGE_VERSION})`
+        : "the saved layout record is unreadable",
+    );
+  const r = rec as unknown as LayoutRecord;
+  if (typeof r.present !== "string" || !Array.isArray(r.past) || !Array.isArray(r.future))
+    throw new Error("the saved layout record is unreadable");
+  const keys = [...r.past, r.present, ...r.future];
+  const texts = await readSnapshots(keys);
+  const parse = (text: unknown, key: string): Layout | undefined => {
+    if (typeof text !== "string") return undefined;
+    const layout = parseLayoutJson(text, "the saved layout");
+    snapOf.set(layout, key);
+    return layout;
+  };
+  const present = parse(texts[r.past.length], r.present);
+  if (!present) throw new Error("the saved layout's current version is missing");
+  // A missing or unreadable undo step only shortens the history.
+  const safe = (t: unknown, k: string) => {
+    try {
+      return parse(t, k);
+    } catch {
+      return undefined;
+    }
+  };
+  const past = r.past.map((k, i) => safe(texts[i], k)).filter((l) => l !== undefined);
+  const future = r.future.map((k, i) => safe(texts[r.past.length + 1 + i], k)).filter((l) => l !== undefined);
+  const [p, ...rest] = await withHeads([present, ...past, ...future]);
+  const rehead = (l: Layout, i: number) => {
+    const h = rest[i]!;
+    snapOf.set(h, snapOf.get(l)!);
+    return h;
+  };
+  snapOf.set(p!, r.present);
+  written = new Set(keys);
+  return {
+    id,
+    name: typeof r.name === "string" ? r.name : (entry?.name ?? "Layout"),
+    present: p!,
+    past: past.map((l, i) => rehead(l, i)),
+    future: future.map((l, i) => rehead(l, past.length + i)),
+    scaleMode: r.scaleMode === "linear" ? "linear" : "collapsed",
+    ...(r.untrusted && { untrusted: r.untrusted }),
+  };
+}
+
+/** The layout saved by guestmap before IndexedDB (localStorage), if any. */
+async function legacy(): Promise<{ loaded?: Loaded; notice: Notice } | undefined> {
+  const raw = globalThis.localStorage?.getItem(LEGACY_KEY);
+  if (!raw) return undefined;
+  // Kept as it was, under another key: a migration never destroys the original.
+  localStorage.setItem(LEGACY_BACKUP_KEY, raw);
+  localStorage.removeItem(LEGACY_KEY);
+  try {
+    const v = JSON.parse(raw) as { state?: { layoutJson?: unknown; scaleMode?: unknown } };
+    if (typeof v.state?.layoutJson !== "string") throw new Error("the saved state has no layout");
+    const [present] = await withHeads([parseLayoutJson(v.state.layoutJson, "the saved layout")]);
     return {
-      layout: withFileHashes(parseLayoutJson(p.layoutJson, "the saved layout"), files),
-      scaleMode: p.scaleMode === "linear" ? "linear" : "collapsed",
+      loaded: { ...example(), name: "Saved layout", present: present! },
+      notice: {
+        kind: "info",
+        text: "Moved your saved layout to this browser's IndexedDB (the old copy stays in localStorage as guestmap.v1-backup). Files dropped before this version must be dropped again to bind them by content.",
+      },
     };
   } catch (e) {
-    unreadable = (e as Error).message.split("\n").slice(0, 3).join(" ");
-    return undefined;
+    return {
+      notice: {
+        kind: "error",
+        text: `Could not restore the saved layout (${oneLine(e)}); started from the example. The unreadable state is kept in localStorage as ${LEGACY_BACKUP_KEY}.`,
+      },
+    };
   }
 }
 
-export const persistOptions: PersistOptions<GuestmapState, Persisted> = {
-  name: STORAGE_KEY,
-  version: STORAGE_VERSION,
-  storage,
-  partialize: (s) => ({ layoutJson: layoutText(s.layout), files: lastFiles, scaleMode: s.scaleMode }),
-  // Version 0 never shipped; anything older than 1 is dropped (and reported by merge).
-  migrate: (persisted, version) =>
-    version === STORAGE_VERSION ? (persisted as Persisted) : (undefined as never),
-  merge: (persisted, current) => {
-    const r = restore(persisted);
-    if (r) return { ...current, ...r };
-    if (unreadable) {
-      const why = unreadable;
-      unreadable = undefined;
-      return {
-        ...current,
-        notice: {
-          kind: "error",
-          text: `Could not restore the saved layout (${why}); started from the example instead.`,
-        },
-      };
+/**
+ * Restores the store from IndexedDB before the first render. `?reset` starts a fresh layout (the
+ * saved ones stay in the Layouts menu). Never throws: whatever fails is said in a notice.
+ */
+export async function restoreState(): Promise<void> {
+  const url = new URL(window.location.href);
+  const reset = url.searchParams.has("reset");
+  if (reset) {
+    url.searchParams.delete("reset");
+    history.replaceState(null, "", url.pathname + url.search + url.hash);
+  }
+  let index: unknown;
+  try {
+    index = await readIndex();
+  } catch (e) {
+    install(example(), [], {
+      kind: "error",
+      text: `Could not open this browser's storage (${storageError(e)}): this layout lives in this tab only. Export it as layout JSON to keep it.`,
+      actions: ["export-layout"],
+    });
+    return;
+  }
+  let layouts: LayoutEntry[] = [];
+  if (index !== undefined) {
+    if (isRecord(index) && index.storage === STORAGE_VERSION && Array.isArray(index.layouts)) {
+      layouts = (index as unknown as IndexRecord).layouts.filter(
+        (e) => isRecord(e) && typeof e.id === "string" && typeof e.name === "string",
+      );
+    } else {
+      const key = await backUp("index", index, "unreadable or of another storage version").catch(
+        () => "(none)",
+      );
+      install(example(), [], {
+        kind: "error",
+        text: `The saved state is of another storage version or unreadable; it is kept untouched under the IndexedDB key "${key}" and a new layout was started.`,
+        actions: ["export-layout"],
+      });
+      return;
     }
-    return current;
-  },
-};
+  }
+  if (reset) {
+    install(example(), layouts, {
+      kind: "info",
+      text: "Started fresh with the example. Your saved layouts are still in the Layouts menu.",
+    });
+    return;
+  }
+  if (index === undefined) {
+    const old = await legacy();
+    // A first visit's edit that never reached IndexedDB (the tab closed within a moment).
+    const first = old?.loaded ?? example();
+    const latest = await withUnsaved({ ...first, id: unsavedId() ?? first.id });
+    install(latest, layouts, old?.notice);
+    if (latest.present !== first.present) scheduleSave();
+    return;
+  }
+  const current = (index as unknown as IndexRecord).current;
+  try {
+    install(
+      await readLayout(
+        current,
+        layouts.find((e) => e.id === current),
+      ),
+      layouts,
+    );
+  } catch (e) {
+    const raw = await readLayoutRecord(current).catch(() => undefined);
+    const key = await backUp(`layout-${current}`, raw, oneLine(e)).catch(() => "(none)");
+    install(example(), layouts, {
+      kind: "error",
+      text: `Could not restore the saved layout (${oneLine(e)}). It is kept untouched (backup under the IndexedDB key "${key}"); a new layout was started from the example.`,
+    });
+  }
+}
+
+let timer: ReturnType<typeof setTimeout> | undefined;
+let saving: Promise<void> = Promise.resolve();
+let failed = false;
+
+/** Writes the current layout, its history and the index, now. */
+async function save(): Promise<void> {
+  timer = undefined;
+  const s = useGuestmap.getState();
+  const t = useGuestmap.temporal.getState();
+  const id = s.layoutId;
+  const snapshots: [string, string][] = [];
+  const prefix = `state:snap:${id}:`;
+  const key = (l: Layout) => {
+    let k = snapOf.get(l);
+    if (!k?.startsWith(prefix)) {
+      k = snapKey(id, TAB, seq++);
+      snapOf.set(l, k);
+      snapshots.push([k, serializeLayout(l)]);
+    }
+    return k;
+  };
+  const record: LayoutRecord = {
+    storage: STORAGE_VERSION,
+    name: s.layoutName,
+    scaleMode: s.scaleMode,
+    past: t.pastStates.map((p) => key(p.layout!)),
+    present: key(s.layout),
+    future: t.futureStates.map((p) => key(p.layout!)),
+    ...(s.untrusted && { untrusted: s.untrusted }),
+  };
+  const keys = new Set([...record.past, record.present, ...record.future]);
+  const layouts = withEntry(s.layouts, { id, name: s.layoutName });
+  const index: IndexRecord = { storage: STORAGE_VERSION, current: id, layouts };
+  try {
+    await writeState(
+      snapshots,
+      id,
+      record,
+      index,
+      [...written].filter((k) => !keys.has(k)),
+    );
+    written = keys;
+    if (failed) {
+      failed = false;
+      useGuestmap
+        .getState()
+        .noticed({ kind: "info", text: "Saved again: the layout is in this browser's storage." });
+    }
+    channel?.postMessage({
+      type: "saved",
+      tab: TAB,
+      id,
+      layout: snapshots.find(([k]) => k === record.present)?.[1] ?? serializeLayout(s.layout),
+    } satisfies SyncMessage);
+  } catch (e) {
+    // Not written: the next save writes these snapshots again.
+    for (const [k] of snapshots) for (const l of [s.layout]) if (snapOf.get(l) === k) snapOf.delete(l);
+    for (const p of [...t.pastStates, ...t.futureStates])
+      if (snapshots.some(([k]) => snapOf.get(p.layout!) === k)) snapOf.delete(p.layout!);
+    if (!failed) {
+      failed = true;
+      useGuestmap.getState().noticed({
+        kind: "error",
+        text: `Could not save the layout (${storageError(e)}). Nothing is lost: it stays in this tab, but a reload would lose the changes since the last save. Export it as layout JSON to keep it.`,
+        actions: ["export-layout"],
+      });
+    }
+  }
+}
+
+/** Saves soon (edits coalesce; the write happens after the interaction, not in it). */
+function scheduleSave(): void {
+  if (timer === undefined) timer = setTimeout(() => (saving = saving.then(save)), 120);
+}
+
+/**
+ * The page is going away (reload, close): a field being typed in is committed (its blur applies
+ * it), and a change not yet in IndexedDB goes to localStorage synchronously — an IndexedDB write
+ * started now may not finish — to be picked up by the next restore.
+ */
+function leaving(): void {
+  const active = document.activeElement;
+  if (active instanceof HTMLElement && active !== document.body) active.blur();
+  if (timer === undefined) return;
+  const s = useGuestmap.getState();
+  try {
+    localStorage.setItem(
+      UNSAVED_KEY,
+      JSON.stringify({ id: s.layoutId, layout: serializeLayout(s.layout) } satisfies Unsaved),
+    );
+  } catch {
+    // No room in localStorage either: the IndexedDB write below is the last chance.
+  }
+  void flushSave();
+}
+
+/** Writes any pending change now (before switching layouts, when the page hides). */
+export async function flushSave(): Promise<void> {
+  if (timer !== undefined) {
+    clearTimeout(timer);
+    saving = saving.then(save);
+  }
+  await saving;
+}
+
+interface SyncMessage {
+  readonly type: "saved";
+  readonly tab: string;
+  readonly id: string;
+  readonly layout: string;
+}
+
+let channel: BroadcastChannel | undefined;
+/** Set while a layout from another tab is installed: that is no edit of this tab to save. */
+let applyingRemote = false;
+
+/** Starts saving after each change and syncing with other tabs of the same layout. */
+export function startSaving(): void {
+  useGuestmap.subscribe((s, prev) => {
+    if (applyingRemote) return;
+    if (
+      s.layout !== prev.layout ||
+      s.layoutName !== prev.layoutName ||
+      s.scaleMode !== prev.scaleMode ||
+      s.untrusted !== prev.untrusted
+    )
+      scheduleSave();
+  });
+  useGuestmap.temporal.subscribe((t, prev) => {
+    if (!applyingRemote && (t.pastStates !== prev.pastStates || t.futureStates !== prev.futureStates))
+      scheduleSave();
+  });
+  window.addEventListener("pagehide", leaving);
+  if (typeof BroadcastChannel === "undefined") return;
+  channel = new BroadcastChannel("guestmap-sync");
+  channel.onmessage = async (e: MessageEvent<SyncMessage>) => {
+    const m = e.data;
+    if (m?.type !== "saved" || m.tab === TAB || m.id !== useGuestmap.getState().layoutId) return;
+    const [layout] = await withHeads([parseLayoutJson(m.layout, "the other tab's layout")]);
+    if (m.id !== useGuestmap.getState().layoutId) return;
+    applyingRemote = true;
+    try {
+      const t = useGuestmap.temporal.getState();
+      t.pause();
+      useGuestmap.setState({ layout: layout!, drag: undefined });
+      t.resume();
+      // The other tab's edit is now this layout; undoing here must not silently revert it.
+      t.clear();
+    } finally {
+      applyingRemote = false;
+    }
+  };
+}
+
+/** Opens another saved layout (the current one is saved first). */
+export async function openLayout(id: string): Promise<void> {
+  await flushSave();
+  const s = useGuestmap.getState();
+  try {
+    install(
+      await readLayout(
+        id,
+        s.layouts.find((e) => e.id === id),
+      ),
+      s.layouts,
+    );
+    scheduleSave();
+  } catch (e) {
+    s.noticed({
+      kind: "error",
+      text: `Could not open that layout (${oneLine(e)}); the current one stays open.`,
+    });
+  }
+}
+
+/** Starts a new layout beside the saved ones (the current one is saved first and stays in the list). */
+export async function newLayout(
+  layout: Layout,
+  name: string,
+  untrusted?: UntrustedArgs,
+  notice?: Notice,
+): Promise<void> {
+  await flushSave();
+  written = new Set();
+  install(
+    { id: newId(), name, present: layout, ...(untrusted && { untrusted }) },
+    useGuestmap.getState().layouts,
+    notice,
+  );
+  scheduleSave();
+}

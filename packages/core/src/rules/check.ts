@@ -6,7 +6,9 @@ import type { Placement } from "../qemu/region.js";
 import { bssRule } from "./bss.js";
 import type { Rule } from "./context.js";
 import { dtbRule } from "./dtb.js";
+import { filesRule } from "./files.js";
 import { chosenLints } from "./lints.js";
+import { machineRule } from "./machine.js";
 import { misalignedRule } from "./misaligned.js";
 import { moduleRule } from "./modules.js";
 import { overlapRule } from "./overlap.js";
@@ -21,6 +23,8 @@ export const RULES: readonly Rule[] = [
   misalignedRule,
   dtbRule,
   placeholderRule,
+  machineRule,
+  filesRule,
   chosenLints,
 ];
 

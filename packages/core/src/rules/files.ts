@@ -1,0 +1,107 @@
+/**
+ * The files themselves: two different files under one name (QEMU opens files by name, so both
+ * stanzas get the same bytes), and files that are not what their stanza expects.
+ */
+import type { Diagnostic } from "../diagnostics.js";
+import { sniffHeader } from "../headers/sniff.js";
+import type { Blob } from "../model/types.js";
+import type { RuleContext } from "./context.js";
+
+/** ELF e_machine values of the targets guestmap models and their usual neighbours (elf.h). */
+const ELF_MACHINES: Readonly<Record<number, string>> = {
+  3: "x86 (i386)",
+  8: "MIPS",
+  20: "PowerPC",
+  21: "PowerPC64",
+  22: "S/390",
+  40: "ARM (32-bit)",
+  62: "x86-64",
+  183: "AArch64",
+  243: "RISC-V",
+  258: "LoongArch",
+};
+
+/** An ELF machine number as a name: `AArch64`, else `machine 1234`. */
+export function elfMachineName(machine: number): string {
+  return ELF_MACHINES[machine] ?? `machine ${machine}`;
+}
+
+/** File formats that are never a kernel or an initrd, by their magic bytes. */
+const NOT_BOOT: readonly { magic: readonly number[]; name: string }[] = [
+  { magic: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], name: "a PNG image" },
+  { magic: [0xff, 0xd8, 0xff], name: "a JPEG image" },
+  { magic: [0x47, 0x49, 0x46, 0x38], name: "a GIF image" },
+  { magic: [0x25, 0x50, 0x44, 0x46, 0x2d], name: "a PDF document" },
+  { magic: [0x50, 0x4b, 0x03, 0x04], name: "a ZIP archive" },
+  { magic: [0xd0, 0x0d, 0xfe, 0xed], name: "a device tree blob (DTB)" },
+  { magic: [0x51, 0x46, 0x49, 0xfb], name: "a qcow2 disk image" },
+];
+
+function notBoot(head: Uint8Array | undefined): string | undefined {
+  if (!head) return undefined;
+  return NOT_BOOT.find((f) => f.magic.every((b, i) => head[i] === b))?.name;
+}
+
+interface Named {
+  readonly id: string;
+  readonly what: string;
+  readonly file: Blob;
+}
+
+export function filesRule({ layout }: RuleContext): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const all: Named[] = [
+    ...layout.modules.flatMap((m) => {
+      const f = m.kernel ?? m.initrd;
+      return f ? [{ id: m.id, what: `guest-loader ${m.kernel ? "kernel" : "initrd"}`, file: f }] : [];
+    }),
+    ...layout.loaders.map((l) => ({ id: l.id, what: "-device loader", file: l.file })),
+    ...(layout.kernel ? [{ id: "kernel", what: "-kernel", file: layout.kernel }] : []),
+    ...(layout.initrd ? [{ id: "initrd", what: "-initrd", file: layout.initrd }] : []),
+  ];
+  const byPath = new Map<string, Named[]>();
+  for (const n of all) byPath.set(n.file.path, [...(byPath.get(n.file.path) ?? []), n]);
+  for (const [path, group] of byPath) {
+    const first = group[0]!;
+    const other = group.find(
+      (n) =>
+        (n.file.sha256 !== undefined &&
+          first.file.sha256 !== undefined &&
+          n.file.sha256 !== first.file.sha256) ||
+        (n.file.size !== undefined && first.file.size !== undefined && n.file.size !== first.file.size),
+    );
+    if (!other) continue;
+    out.push({
+      severity: "warning",
+      code: "same-name-files",
+      qemu: "starts",
+      message: `${first.what} ${first.id} and ${other.what} ${other.id} both name ${path}, but they are different files (${first.file.size !== other.file.size ? "different sizes" : "different SHA-256"}). QEMU opens files by name, so both load whichever ${path} is next to the command line. Rename one of the files.`,
+      regions: group.map((n) => n.id),
+    });
+  }
+  for (const m of layout.modules) {
+    const f = m.kernel ?? m.initrd;
+    if (!f?.head) continue;
+    const hdr = sniffHeader(f.head);
+    const kind = m.kernel ? "kernel" : "initrd";
+    if (hdr.format === "elf" && hdr.elf) {
+      out.push({
+        severity: "info",
+        code: "file-format",
+        message: `${f.path} (${m.id}) is an ELF${hdr.elf.bits} file for ${elfMachineName(hdr.elf.machine)}: guest-loader loads it as raw bytes at ${`0x${m.addr.toString(16)}`} (the whole file, not its segments), so the ${kind === "kernel" ? "hypervisor must accept an ELF image" : "guest sees the ELF file"}. For a Linux dom0 use the arch's Image instead.`,
+        regions: [m.id],
+      });
+      continue;
+    }
+    const wrong = notBoot(f.head);
+    if (wrong)
+      out.push({
+        severity: "warning",
+        code: "file-format",
+        qemu: "starts",
+        message: `${f.path} (${m.id}) is ${wrong}, not a ${kind === "kernel" ? "kernel image" : "ramdisk (cpio, gzip, a filesystem image)"}: QEMU loads any bytes without a word. Check that you dropped the right file.`,
+        regions: [m.id],
+      });
+  }
+  return out;
+}

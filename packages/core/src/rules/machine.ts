@@ -1,0 +1,48 @@
+/**
+ * The machine itself: `-M` properties QEMU does not know (it refuses to start), and a 64-bit
+ * arm64 Image booted by a 32-bit cpu (QEMU starts; the kernel never runs).
+ */
+import type { Diagnostic } from "../diagnostics.js";
+import { sniffHeader } from "../headers/sniff.js";
+import { moduleFile } from "../model/types.js";
+import { AARCH64_CPUS, defaultCpu } from "../qemu/machine.js";
+import { virtMachineProps, virtTypeName } from "../qemu/machine-props.js";
+import type { RuleContext } from "./context.js";
+
+export function machineRule({ layout, placement }: RuleContext): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const { arch, type } = layout.machine;
+  const version = placement.profile.version;
+  if (type === "virt") {
+    const known = virtMachineProps(arch, version);
+    for (const [key] of layout.machine.props) {
+      if (known.has(key)) continue;
+      const riscvOnly = arch.startsWith("arm") || arch === "aarch64" ? false : key === "virtualization";
+      out.push({
+        severity: "error",
+        code: "machine-prop",
+        qemu: "refuses",
+        message: `-M virt,${key}=…: QEMU ${version} on ${arch} has no such machine property and refuses to start ("Property '${virtTypeName(arch, version)}.${key}' not found"). ${riscvOnly ? "virtualization= is an ARM virt property (EL2 for Xen); RISC-V virt always offers the H extension to a cpu that has it: remove it." : `Remove it, or check the spelling against \`qemu-system-${arch} -M virt,help\`.`}`,
+        regions: [],
+      });
+    }
+  }
+  if (arch === "aarch64" || arch === "arm") {
+    const cpu = (layout.machine.cpu ?? defaultCpu(arch)).split(",")[0]!;
+    if (arch === "arm" || !AARCH64_CPUS.has(cpu)) {
+      const kernels = [
+        ...(layout.kernel ? [{ id: "kernel", file: layout.kernel }] : []),
+        ...layout.modules.filter((m) => m.kernel).map((m) => ({ id: m.id, file: moduleFile(m)! })),
+      ].filter((k) => sniffHeader(k.file.head).format === "arm64-image");
+      for (const k of kernels)
+        out.push({
+          severity: "warning",
+          code: "cpu-mismatch",
+          qemu: "starts",
+          message: `${k.file.path} is a 64-bit arm64 Image, but the cpu is ${cpu}${layout.machine.cpu ? "" : " (QEMU's default on ARM virt)"}, a 32-bit cpu${arch === "arm" ? " (qemu-system-arm has no 64-bit cpus)" : ""}: QEMU starts and the kernel never runs. Use qemu-system-aarch64 with -cpu cortex-a57 (or max).`,
+          regions: [k.id],
+        });
+    }
+  }
+  return out;
+}
