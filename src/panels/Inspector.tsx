@@ -28,6 +28,7 @@ import { validFileSize } from "../ui/validate";
 
 export function Inspector() {
   const selection = useGuestmap((s) => s.selection);
+  const seq = useGuestmap((s) => s.selectionSeq);
   const { layout, placement } = usePanelCheck();
   const module = layout.modules.find((m) => m.id === selection);
   const loader = layout.loaders.find((l) => l.id === selection);
@@ -35,9 +36,9 @@ export function Inspector() {
   return (
     <Panel id="inspector-title" title="Inspector">
       {module ? (
-        <ModuleInspector key={module.id} module={module} />
+        <ModuleInspector key={`${module.id}:${seq}`} module={module} />
       ) : loader ? (
-        <LoaderInspector key={loader.id} loader={loader} />
+        <LoaderInspector key={`${loader.id}:${seq}`} loader={loader} />
       ) : region ? (
         <RegionInspector region={region} />
       ) : (

@@ -4,6 +4,8 @@ import {
   type Arch,
   defaultCpu,
   type Blob as FileRef,
+  formatQemuOpts,
+  parseQemuOpts,
   QEMU_VERSIONS,
   type QemuVersion,
 } from "@guestmap/core";
@@ -38,9 +40,13 @@ export function MachinePanel() {
               id={archId}
               className={input}
               value={m.arch}
-              onChange={(e) =>
-                dispatch({ type: "setMachine", machine: { arch: e.target.value as Arch, cpu: undefined } })
-              }
+              onChange={(e) => {
+                // Each arch keeps its own -cpu: aarch64 → riscv64 → aarch64 gives cortex-a57 back.
+                const arch = e.target.value as Arch;
+                const s = useGuestmap.getState();
+                s.cpuRemembered(m.arch, m.cpu);
+                dispatch({ type: "setMachine", machine: { arch, cpu: s.cpuByArch[arch] } });
+              }}
             >
               {ARCHES.map((a) => (
                 <option key={a}>{a}</option>
@@ -85,20 +91,15 @@ export function MachinePanel() {
         </div>
         <TextInput
           label="-M properties"
-          value={m.props.map(([k, v]) => `${k}=${v}`).join(",")}
+          value={formatQemuOpts(m.props)}
           placeholder="virtualization=on"
           validate={machineProps}
           onCommit={(t) =>
             dispatch({
               type: "setMachine",
               machine: {
-                props: t
-                  .split(",")
-                  .filter(Boolean)
-                  .map((kv) => {
-                    const [k, ...v] = kv.split("=");
-                    return [k ?? "", v.join("=") || "on"] as const;
-                  }),
+                // QEMU's own QemuOpts syntax: `dumpdtb=a,,b.dtb` is one property, a bare `foo` is foo=on.
+                props: parseQemuOpts(t).map((p) => [p.key, p.value] as const),
               },
             })
           }

@@ -1,3 +1,4 @@
+import type { Arch } from "@guestmap/core";
 import type { StateCreator } from "zustand";
 import { FIT, type Range, type View } from "../map/scale";
 import type { GuestmapState } from "./store";
@@ -28,6 +29,8 @@ export interface UntrustedArgs {
 export interface UiSlice {
   /** The selected region id (a guest-loader module or a QEMU region). */
   readonly selection: string | undefined;
+  /** Counts selections (the same blob clicked again too): the Inspector starts from the layout each time, dropping drafts. */
+  readonly selectionSeq: number;
   readonly view: View;
   readonly scaleMode: ScaleMode;
   readonly notice: Notice | undefined;
@@ -38,6 +41,8 @@ export interface UiSlice {
   readonly layoutName: string;
   readonly layouts: readonly LayoutEntry[];
   readonly untrusted: UntrustedArgs | undefined;
+  /** The -cpu each arch had when the user switched away from it, to give it back on return. */
+  readonly cpuByArch: Readonly<Partial<Record<Arch, string | undefined>>>;
   rangeFocused(range: Range | undefined): void;
   selected(id: string | undefined): void;
   viewChanged(view: View): void;
@@ -45,10 +50,12 @@ export interface UiSlice {
   noticed(notice: Notice | undefined): void;
   renamed(name: string): void;
   untrustedChanged(untrusted: UntrustedArgs | undefined): void;
+  cpuRemembered(arch: Arch, cpu: string | undefined): void;
 }
 
 export const createUiSlice: StateCreator<GuestmapState, [], [], UiSlice> = (set) => ({
   selection: undefined,
+  selectionSeq: 0,
   view: FIT,
   scaleMode: "collapsed",
   notice: undefined,
@@ -57,11 +64,13 @@ export const createUiSlice: StateCreator<GuestmapState, [], [], UiSlice> = (set)
   layoutName: "Xen example",
   layouts: [],
   untrusted: undefined,
+  cpuByArch: {},
   rangeFocused: (focus) => set({ focus }),
-  selected: (selection) => set({ selection }),
+  selected: (selection) => set((s) => ({ selection, selectionSeq: s.selectionSeq + 1 })),
   viewChanged: (view) => set({ view }),
   scaleModeChanged: (scaleMode) => set({ scaleMode, view: FIT }),
   noticed: (notice) => set({ notice }),
   renamed: (layoutName) => set({ layoutName }),
   untrustedChanged: (untrusted) => set({ untrusted }),
+  cpuRemembered: (arch, cpu) => set((s) => ({ cpuByArch: { ...s.cpuByArch, [arch]: cpu } })),
 });

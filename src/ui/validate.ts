@@ -1,5 +1,5 @@
 /** Why a parsed address or size cannot be used, as shown inline under a field. Pure. */
-import { formatRamSize, U64_MAX } from "@guestmap/core";
+import { formatRamSize, parseQemuOpts, U64_MAX } from "@guestmap/core";
 
 /** Addresses and sizes are 64-bit in QEMU. */
 export function fitsU64(v: bigint): string | undefined {
@@ -29,10 +29,10 @@ export function argvText(text: string): string | undefined {
 
 /** `-M` properties as typed (`key=value,key`): every key non-empty and not `type` (the machine itself). */
 export function machineProps(text: string): string | undefined {
-  for (const kv of text.split(",").filter((x) => x.trim() !== "")) {
-    const key = kv.split("=")[0]!.trim();
-    if (key === "") return `"${kv}" has no property name; write name=value, e.g. virtualization=on`;
-    if (key === "type") return "the machine type is not a property here (guestmap models virt)";
+  for (const p of parseQemuOpts(text)) {
+    if (p.key.trim() === "")
+      return `"${p.key}=${p.value}" has no property name; write name=value, e.g. virtualization=on`;
+    if (p.key === "type") return "the machine type is not a property here (guestmap models virt)";
   }
   return undefined;
 }

@@ -29,6 +29,7 @@ export type Severity = "error" | "warning" | "info";
  * - `no-dtb`: ARM: an ELF/non-Linux kernel leaves QEMU's DTB out of RAM (or at 0x0).
  * - `initrd-ignored`: ARM: `-initrd` with a kernel QEMU does not boot as Linux is not loaded.
  * - `machine-prop`: a `-M virt` property this QEMU does not have (it refuses to start).
+ * - `needs-kernel`: `-append` or `-initrd` without `-kernel` (QEMU refuses to start).
  * - `cpu-mismatch`: ARM: a 64-bit arm64 Image with a 32-bit cpu (QEMU starts; the kernel never runs).
  * - `same-name-files`: two different files under one path (QEMU loads the same file for both).
  * - `file-format`: a module that is no kernel/ramdisk (a PNG…), or an ELF that guest-loader loads raw.
@@ -59,6 +60,7 @@ export type DiagnosticCode =
   | "no-dtb"
   | "initrd-ignored"
   | "machine-prop"
+  | "needs-kernel"
   | "cpu-mismatch"
   | "same-name-files"
   | "file-format"

@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { type Blob, check, emptyLayout, GiB, type Layout } from "../src/index.js";
+import { arm64Image, cpioBlob, elfKernel, rawBlob } from "./fixtures/kernels.js";
+
+const blob = (path: string, bytes: Uint8Array, sha256?: string): Blob => ({
+  path,
+  size: BigInt(bytes.length),
+  head: bytes.subarray(0, 4096),
+  ...(sha256 && { sha256 }),
+});
+const base = (over: Partial<Layout> = {}): Layout => ({
+  ...emptyLayout("aarch64"),
+  machine: { ...emptyLayout("aarch64").machine, ram: 2n * GiB, cpu: "cortex-a57" },
+  kernel: blob("xen", arm64Image(0x100000, 0n, 0x200000n)),
+  ...over,
+});
+const codes = (l: Layout) => check(l).diagnostics.map((d) => `${d.severity}:${d.code}`);
+
+describe("same-name-files", () => {
+  const a = "a".repeat(64);
+  const b = "b".repeat(64);
+  it("warns when two blobs name one path but are different files (by digest, or by size)", () => {
+    const cpio = cpioBlob(0x1000);
+    const l = base({
+      modules: [
+        { id: "m1", addr: 0x48000000n, initrd: blob("rootfs.cpio", cpio, a) },
+        { id: "m2", addr: 0x49000000n, initrd: blob("rootfs.cpio", cpio, b) },
+      ],
+    });
+    const d = check(l).diagnostics.find((x) => x.code === "same-name-files");
+    expect(d?.severity).toBe("warning");
+    expect(d?.regions).toEqual(["m1", "m2"]);
+    expect(d?.message).toContain("rootfs.cpio");
+    const sizes = base({
+      modules: [
+        { id: "m1", addr: 0x48000000n, initrd: blob("r", cpioBlob(0x1000)) },
+        { id: "m2", addr: 0x49000000n, initrd: blob("r", cpioBlob(0x2000)) },
+      ],
+    });
+    expect(codes(sizes)).toContain("warning:same-name-files");
+  });
+  it("is quiet for one file loaded twice, or when nothing tells them apart", () => {
+    const cpio = cpioBlob(0x1000);
+    const l = base({
+      modules: [
+        { id: "m1", addr: 0x48000000n, initrd: blob("r", cpio, a) },
+        { id: "m2", addr: 0x49000000n, initrd: blob("r", cpio, a) },
+        { id: "m3", addr: 0x4a000000n, initrd: { path: "p" } },
+        { id: "m4", addr: 0x4b000000n, initrd: { path: "p" } },
+      ],
+    });
+    expect(codes(l)).not.toContain("warning:same-name-files");
+  });
+});
+
+describe("file-format", () => {
+  it("names an ELF module's machine and says guest-loader loads it raw", () => {
+    const elf = elfKernel(183, 64, [{ paddr: 0x40200000n, filesz: 0x100, memsz: 0x100 }]);
+    const l = base({ modules: [{ id: "m1", addr: 0x48000000n, kernel: blob("xen-syms", elf) }] });
+    const d = check(l).diagnostics.find((x) => x.code === "file-format");
+    expect(d?.message).toContain("ELF64 file for AArch64");
+    expect(d?.message).toContain("raw bytes");
+    expect(d?.message).not.toContain("machine 183");
+  });
+  it("warns when a PNG is an initrd; a cpio or raw data is not flagged", () => {
+    const png = new Uint8Array(64);
+    png.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const l = base({
+      modules: [
+        { id: "m1", addr: 0x48000000n, initrd: blob("photo.png", png) },
+        { id: "m2", addr: 0x49000000n, initrd: blob("rootfs.cpio", cpioBlob(0x1000)) },
+        { id: "m3", addr: 0x4a000000n, initrd: blob("disk.img", rawBlob(0x1000)) },
+      ],
+    });
+    const ds = check(l).diagnostics.filter((x) => x.code === "file-format");
+    expect(ds.map((d) => [d.severity, d.regions[0]])).toEqual([["warning", "m1"]]);
+    expect(ds[0]!.message).toContain("a PNG image");
+  });
+});
+
+describe("cpu-mismatch", () => {
+  it("warns when a 64-bit arm64 Image meets a 32-bit cpu (default cortex-a15, or qemu-system-arm)", () => {
+    const noCpu = base();
+    expect(codes({ ...noCpu, machine: { ...noCpu.machine, cpu: undefined } })).toContain(
+      "warning:cpu-mismatch",
+    );
+    expect(codes({ ...noCpu, machine: { ...noCpu.machine, arch: "arm" } })).toContain("warning:cpu-mismatch");
+    expect(codes(noCpu)).not.toContain("warning:cpu-mismatch");
+  });
+});
+
+describe("machine-prop", () => {
+  it("virtualization=on is an ARM property: an error on riscv64, fine on aarch64; bogus is an error anywhere", () => {
+    const rv: Layout = {
+      ...emptyLayout("riscv64"),
+      machine: { ...emptyLayout("riscv64").machine, props: [["virtualization", "on"]] },
+    };
+    expect(codes(rv)).toContain("error:machine-prop");
+    const arm = base({ machine: { ...base().machine, props: [["virtualization", "on"]] } });
+    expect(codes(arm)).not.toContain("error:machine-prop");
+    const bogus = base({ machine: { ...base().machine, props: [["bogus", "1"]] } });
+    expect(codes(bogus)).toContain("error:machine-prop");
+  });
+});
