@@ -1,5 +1,5 @@
 import type { Blob as FileRef, Layout } from "@guestmap/core";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { placeNewBlobs } from "../model/blob-rules";
 import type { Edit } from "../model/edits";
 import { useGuestmap } from "../store/store";
@@ -13,6 +13,7 @@ import { storeFile } from "./file-store";
  * React-query owns the async reading; the result is one batch of edits (one undo step).
  */
 export function useAddFiles() {
+  const client = useQueryClient();
   return useMutation({
     mutationFn: async ({ files, at, onto }: { files: readonly File[]; at?: bigint; onto?: string }) => {
       const stored = await Promise.all(files.map(storeFile));
@@ -77,6 +78,8 @@ export function useAddFiles() {
       };
     },
     onSuccess: ({ edits, said, notKept, select }) => {
+      // Files this browser did not have before are here now.
+      void client.invalidateQueries({ queryKey: ["file"] });
       const { dispatch, selected, noticed } = useGuestmap.getState();
       // Files dropped together are one undo step.
       dispatch({ type: "batch", edits });

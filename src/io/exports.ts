@@ -53,10 +53,31 @@ export function layoutJson(layout: Layout): string {
  * QEMU's reset order) over the span of the user's blobs. Returns the regions QEMU generates
  * itself inside that span (left as zeros) so the UI can say so.
  */
+/** The address range a memory image covers: from the lowest to the end of the highest user blob. */
+export function imageSpan(layout: Layout): { start: bigint; end: bigint } | undefined {
+  let start: bigint | undefined;
+  let end: bigint | undefined;
+  for (const r of check(layout).placement.regions) {
+    if (!(r.role === "module-kernel" || r.role === "module-initrd" || r.role === "loader") || r.size === 0n)
+      continue;
+    if (start === undefined || r.addr < start) start = r.addr;
+    if (end === undefined || r.addr + r.size > end) end = r.addr + r.size;
+  }
+  return start === undefined || end === undefined ? undefined : { start, end };
+}
+
+/** What a long export reports and how it is cancelled. */
+export interface ExportControl {
+  readonly signal?: AbortSignal;
+  /** Fraction done, 0..1. */
+  progress?(done: number): void;
+}
+
 export async function memoryImage(
   layout: Layout,
   format: ImageFormat,
-): Promise<{ blob: Blob; zeroed: string[] }> {
+  control: ExportControl = {},
+): Promise<{ blob: Blob; zeroed: string[]; start: bigint }> {
   const { placement } = check(layout);
   // Keyed by content, not name: two blobs named alike may be different files, and a blob without
   // a digest is bound to no bytes at all (the user has to choose its file).
@@ -79,7 +100,11 @@ export async function memoryImage(
   const zeroed = image.generated
     .filter((g) => g.addr < range.end && g.addr + g.size > range.start)
     .map((g) => `${g.name} at ${hex(g.addr)}`);
-  return { blob: await imageBlob(image.regions, format, layout.machine.arch, range), zeroed };
+  return {
+    blob: await imageBlob(image.regions, format, layout.machine.arch, range, control),
+    zeroed,
+    start: range.start,
+  };
 }
 
 // Share links: the layout (names, sizes, digests; never file contents) in the URL hash.

@@ -51,9 +51,18 @@ async function headOf(file: Blob): Promise<Uint8Array> {
   return new Uint8Array(await file.slice(0, HEAD_BYTES).arrayBuffer());
 }
 
+/** The file kept in IndexedDB under this digest; undefined when there is none or no IndexedDB at all. */
+async function stored(sha256: string): Promise<File | undefined> {
+  try {
+    return await get<File>(byHash(sha256));
+  } catch {
+    return undefined;
+  }
+}
+
 /** The file with this SHA-256: read in this tab, kept in IndexedDB, or a demo blob. */
 async function fileBySha256(sha256: string): Promise<File | undefined> {
-  const kept = session.get(sha256) ?? (await get<File>(byHash(sha256)).catch(() => undefined));
+  const kept = session.get(sha256) ?? (await stored(sha256));
   if (kept) return kept;
   const demo = demoBlobBySha256(sha256);
   return demo && demoFile(demo);

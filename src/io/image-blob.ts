@@ -65,18 +65,37 @@ export async function planToBlob(plan: readonly Segment[]): Promise<Blob> {
   return new Blob(parts, { type: "application/octet-stream" });
 }
 
+/** Intel HEX spends 44 characters on each 16 data bytes (`:10AAAA00`, 32 digits, checksum, newline). */
+const HEX_PER_BYTE = 44 / 16;
+
+/**
+ * The image as a Blob. Raw and ELF are composed from file slices at once; Intel HEX is text made
+ * chunk by chunk, so it reports progress and stops when `control.signal` aborts.
+ */
 export async function imageBlob(
   regions: readonly ImageRegion[],
   format: ImageFormat,
   arch: Arch,
-  range?: AddressRange,
+  range: AddressRange | undefined,
+  control: { signal?: AbortSignal; progress?(done: number): void } = {},
 ): Promise<Blob> {
   if (format === "raw") return planToBlob(planRaw(regions, range));
   if (format === "elf") return planToBlob(planElf(regions, { arch }, range));
   const chunks: Blob[] = [];
+  const span = range ? Number(range.end - range.start) : 1;
+  let written = 0;
+  let lastYield = performance.now();
   const sink = {
     write: async (c: Uint8Array) => {
+      control.signal?.throwIfAborted();
       chunks.push(new Blob([c as Uint8Array<ArrayBuffer>]));
+      written += c.length;
+      // Let the page paint the progress and take a click on Cancel.
+      if (performance.now() - lastYield > 50) {
+        control.progress?.(Math.min(1, written / HEX_PER_BYTE / span));
+        await new Promise((r) => setTimeout(r, 0));
+        lastYield = performance.now();
+      }
     },
   };
   await writeIhex(regions, sink, range ? { range } : {});

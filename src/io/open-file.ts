@@ -1,13 +1,16 @@
 import type { Blob as FileRef } from "@guestmap/core";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useGuestmap } from "../store/store";
 import { storeFile } from "./file-store";
 
 /** Reads one opened file into a layout blob (keeping its bytes), then hands it to `then`. */
 export function useOpenFileRef(then: (ref: FileRef) => void) {
+  const client = useQueryClient();
   return useMutation({
     mutationFn: storeFile,
     onSuccess: ({ ref, notKept }) => {
+      // "Not in this browser" was remembered for this digest: it is here now.
+      void client.invalidateQueries({ queryKey: ["file", ref.sha256] });
       then(ref);
       if (notKept)
         useGuestmap.getState().noticed({

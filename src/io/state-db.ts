@@ -31,6 +31,8 @@ export interface LayoutRecord {
   readonly present: string;
   readonly future: readonly string[];
   readonly untrusted?: UntrustedArgs;
+  /** When the saved state was made (ms): a journalled change newer than this was never saved. */
+  readonly changedAt?: number;
 }
 
 export const readIndex = () => get<unknown>(INDEX_KEY);

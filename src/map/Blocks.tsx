@@ -174,7 +174,7 @@ export const UserBlock = memo(function UserBlock(props: {
       >
         {file.width > 40 && (
           <>
-            <span className="block truncate px-1.5 pt-1 font-semibold">{r.name}</span>
+            <bdi className="block truncate px-1.5 pt-1 font-semibold">{r.name}</bdi>
             <span className="block truncate px-1.5 text-[10px]">
               {human(r.size)} · {kind}
             </span>

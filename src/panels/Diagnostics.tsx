@@ -3,6 +3,7 @@ import type { Diagnostic } from "@guestmap/core";
 import { nextFreeAligned } from "../model/blob-rules";
 import { usePanelCheck } from "../store/derived";
 import { useGuestmap } from "../store/store";
+import { BidiText } from "../ui/BidiText";
 import { addr } from "../ui/format";
 import { button, Panel } from "../ui/Panel";
 
@@ -92,7 +93,9 @@ function DiagnosticRow({ d }: { d: Diagnostic }) {
           </span>
         )}
       </span>
-      <span className="block text-[12px] text-ink/90">{d.message}</span>
+      <span className="block text-[12px] text-ink/90" dir="ltr">
+        <BidiText text={d.message} />
+      </span>
     </button>
   );
 }

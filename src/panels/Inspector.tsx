@@ -92,7 +92,9 @@ function ModuleInspector({ module: m }: { module: GuestLoaderModule }) {
   return (
     <div className="flex flex-col gap-2.5">
       <div className="flex items-baseline gap-2">
-        <p className="truncate font-mono text-[13px] font-semibold">{file?.path ?? "(no file)"}</p>
+        <p className="truncate font-mono text-[13px] font-semibold">
+          <bdi>{file?.path ?? "(no file)"}</bdi>
+        </p>
         <span className="text-[11px] text-muted">{m.id}</span>
       </div>
       <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-[12px]">
@@ -201,7 +203,9 @@ function LoaderInspector({ loader: l }: { loader: GenericLoaderBlob }) {
   return (
     <div className="flex flex-col gap-2.5">
       <div className="flex items-baseline gap-2">
-        <p className="truncate font-mono text-[13px] font-semibold">{l.file.path}</p>
+        <p className="truncate font-mono text-[13px] font-semibold">
+          <bdi>{l.file.path}</bdi>
+        </p>
         <span className="text-[11px] text-muted">{l.id} · -device loader</span>
       </div>
       <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-[12px]">

@@ -20,6 +20,7 @@ import { machineProps, validFileSize, validRam } from "../ui/validate";
 
 export function MachinePanel() {
   const layout = useGuestmap((s) => s.layout);
+  const layoutId = useGuestmap((s) => s.layoutId);
   const dispatch = useGuestmap((s) => s.dispatch);
   const m = layout.machine;
   const archId = useId();
@@ -114,8 +115,10 @@ export function MachinePanel() {
           onClear={() => dispatch({ type: "setKernel", kernel: undefined })}
         />
         <TextInput
+          key={layoutId}
           label="-append"
           multiline
+          draftKey={`${layoutId}.append`}
           value={layout.append}
           placeholder="(none)"
           onCommit={(v) => dispatch({ type: "setAppend", append: v === "" ? undefined : v })}

@@ -44,28 +44,47 @@ const UNSAVED_KEY = "guestmap.unsaved";
 
 interface Unsaved {
   readonly id: string;
+  readonly name: string;
   readonly layout: string;
+  /** When the change was made (see `changedAt`): newer than the saved record's means unsaved. */
+  readonly at: number;
 }
 
-function unsavedId(): string | undefined {
+/** When this tab last changed the layout or its name (ms, strictly increasing). */
+let changedAt = 0;
+const stamp = () => {
+  changedAt = Math.max(Date.now(), changedAt + 1);
+  return changedAt;
+};
+
+function journalEntry(): Unsaved | undefined {
   try {
-    return (JSON.parse(globalThis.localStorage?.getItem(UNSAVED_KEY) ?? "null") as Unsaved | null)?.id;
+    const u = JSON.parse(globalThis.localStorage?.getItem(UNSAVED_KEY) ?? "null") as Unsaved | null;
+    return u && typeof u.id === "string" && typeof u.layout === "string" && typeof u.at === "number"
+      ? u
+      : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** That change, when it belongs to `loaded`: the layout as it was left, one undo step after the saved one. */
-async function withUnsaved(loaded: Loaded): Promise<Loaded> {
+const unsavedId = () => journalEntry()?.id;
+
+/**
+ * The journalled change, when it belongs to `loaded` and is newer than what was saved: the layout
+ * as it was left, one undo step after the saved one.
+ */
+async function withUnsaved(loaded: Loaded, savedAt: number): Promise<Loaded> {
   const raw = globalThis.localStorage?.getItem(UNSAVED_KEY);
   if (!raw) return loaded;
   try {
     const u = JSON.parse(raw) as Unsaved;
-    if (u.id !== loaded.id) return loaded;
-    localStorage.removeItem(UNSAVED_KEY);
+    if (u.id !== loaded.id || !(u.at > savedAt)) return loaded;
+    changedAt = Math.max(changedAt, u.at);
     const [present] = await withHeads([parseLayoutJson(u.layout, "the last change")]);
-    if (serializeLayout(present!) === serializeLayout(loaded.present)) return loaded;
-    return { ...loaded, present: present!, past: [...(loaded.past ?? []), loaded.present], future: [] };
+    const name = typeof u.name === "string" ? u.name : loaded.name;
+    if (serializeLayout(present!) === serializeLayout(loaded.present)) return { ...loaded, name };
+    return { ...loaded, name, present: present!, past: [...(loaded.past ?? []), loaded.present], future: [] };
   } catch {
     return loaded;
   }
@@ -79,6 +98,8 @@ interface Loaded {
   readonly future?: readonly Layout[];
   readonly scaleMode?: ScaleMode;
   readonly untrusted?: UntrustedArgs;
+  /** The `changedAt` of the saved record. */
+  readonly savedAt?: number;
 }
 
 /** Puts a layout and its history in the store: not an undo step, nothing selected, the map fitted. */
@@ -152,6 +173,7 @@ async function readLayout(id: string, entry: LayoutEntry | undefined): Promise<L
   };
   snapOf.set(p!, r.present);
   written = new Set(keys);
+  if (typeof r.changedAt === "number") changedAt = Math.max(changedAt, r.changedAt);
   return {
     id,
     name: typeof r.name === "string" ? r.name : (entry?.name ?? "Layout"),
@@ -160,6 +182,7 @@ async function readLayout(id: string, entry: LayoutEntry | undefined): Promise<L
     future: future.map((l, i) => rehead(l, past.length + i)),
     scaleMode: r.scaleMode === "linear" ? "linear" : "collapsed",
     ...(r.untrusted && { untrusted: r.untrusted }),
+    ...(typeof r.changedAt === "number" && { savedAt: r.changedAt }),
   };
 }
 
@@ -242,20 +265,31 @@ export async function restoreState(): Promise<void> {
     const old = await legacy();
     // A first visit's edit that never reached IndexedDB (the tab closed within a moment).
     const first = old?.loaded ?? example();
-    const latest = await withUnsaved({ ...first, id: unsavedId() ?? first.id });
+    const latest = await withUnsaved({ ...first, id: unsavedId() ?? first.id }, 0);
     install(latest, layouts, old?.notice);
-    if (latest.present !== first.present) scheduleSave();
+    // Saved at once: a second tab opened now edits this same layout instead of starting its own.
+    scheduleSave();
     return;
   }
   const current = (index as unknown as IndexRecord).current;
   try {
-    install(
-      await readLayout(
-        current,
-        layouts.find((e) => e.id === current),
-      ),
-      layouts,
+    let loaded = await readLayout(
+      current,
+      layouts.find((e) => e.id === current),
     );
+    // The tab that closed last may have switched to (or made) a layout it never saved as current.
+    const j = journalEntry();
+    if (j && j.id !== loaded.id && j.at > (loaded.savedAt ?? 0)) {
+      const entry = { id: j.id, name: j.name };
+      loaded = await readLayout(j.id, entry).catch(async () => ({
+        ...entry,
+        present: (await withHeads([parseLayoutJson(j.layout, "the last change")]))[0]!,
+      }));
+      layouts = withEntry(layouts, { id: loaded.id, name: loaded.name });
+    }
+    const latest = await withUnsaved(loaded, loaded.savedAt ?? 0);
+    install(latest, layouts);
+    if (latest !== loaded) scheduleSave();
   } catch (e) {
     const raw = await readLayoutRecord(current).catch(() => undefined);
     const key = await backUp(`layout-${current}`, raw, oneLine(e)).catch(() => "(none)");
@@ -295,6 +329,7 @@ async function save(): Promise<void> {
     present: key(s.layout),
     future: t.futureStates.map((p) => key(p.layout!)),
     ...(s.untrusted && { untrusted: s.untrusted }),
+    changedAt,
   };
   const keys = new Set([...record.past, record.present, ...record.future]);
   const layouts = withEntry(s.layouts, { id, name: s.layoutName });
@@ -342,23 +377,29 @@ function scheduleSave(): void {
 }
 
 /**
- * The page is going away (reload, close): a field being typed in is committed (its blur applies
- * it), and a change not yet in IndexedDB goes to localStorage synchronously — an IndexedDB write
- * started now may not finish — to be picked up by the next restore.
+ * Each change is also journalled to localStorage, synchronously: an IndexedDB write may not finish
+ * when the tab closes or reloads at once (Chromium may start the next page before this one's
+ * pagehide runs), and the next restore applies the journal when it is newer than the record.
  */
-function leaving(): void {
-  const active = document.activeElement;
-  if (active instanceof HTMLElement && active !== document.body) active.blur();
-  if (timer === undefined) return;
+function journal(): void {
   const s = useGuestmap.getState();
   try {
     localStorage.setItem(
       UNSAVED_KEY,
-      JSON.stringify({ id: s.layoutId, layout: serializeLayout(s.layout) } satisfies Unsaved),
+      JSON.stringify({
+        id: s.layoutId,
+        name: s.layoutName,
+        layout: serializeLayout(s.layout),
+        at: stamp(),
+      } satisfies Unsaved),
     );
   } catch {
-    // No room in localStorage either: the IndexedDB write below is the last chance.
+    // No room in localStorage either: the IndexedDB write is the only copy.
   }
+}
+
+/** The page is going away: write what is pending (the journal holds it if this does not finish). */
+function leaving(): void {
   void flushSave();
 }
 
@@ -386,6 +427,7 @@ let applyingRemote = false;
 export function startSaving(): void {
   useGuestmap.subscribe((s, prev) => {
     if (applyingRemote) return;
+    if (s.layout !== prev.layout || s.layoutName !== prev.layoutName) journal();
     if (
       s.layout !== prev.layout ||
       s.layoutName !== prev.layoutName ||

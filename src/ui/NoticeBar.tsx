@@ -2,6 +2,7 @@ import { download } from "../io/download";
 import { layoutJson } from "../io/exports";
 import { useGuestmap } from "../store/store";
 import type { NoticeAction } from "../store/ui-slice";
+import { BidiText } from "./BidiText";
 import { button } from "./Panel";
 
 const ACTIONS: Record<NoticeAction, { label: string; run(): void }> = {
@@ -30,8 +31,8 @@ export function NoticeBar() {
       role="status"
       className={`flex items-center gap-2 rounded border px-3 py-1.5 text-[12px] ${notice.kind === "error" ? "border-bad/60 bg-bad/10 text-[#ffb4b4]" : "border-info/50 bg-info/10 text-ink"}`}
     >
-      <span className="flex-1" dir="auto">
-        {notice.text}
+      <span className="flex-1" dir="ltr">
+        <BidiText text={notice.text} />
       </span>
       {notice.actions?.map((a) => (
         <button key={a} type="button" className={button} onClick={ACTIONS[a].run}>

@@ -77,6 +77,21 @@ export function SizeInput(props: {
   );
 }
 
+/** Unapplied text of a field, kept in localStorage so a reload before the field blurs keeps it. */
+const draftStore = {
+  get: (key: string | undefined) =>
+    key ? (globalThis.localStorage?.getItem(`guestmap.draft.${key}`) ?? undefined) : undefined,
+  set(key: string | undefined, text: string | undefined) {
+    if (!key) return;
+    try {
+      if (text === undefined) localStorage.removeItem(`guestmap.draft.${key}`);
+      else localStorage.setItem(`guestmap.draft.${key}`, text);
+    } catch {
+      // Full or absent storage: the draft lives in the field only.
+    }
+  },
+};
+
 /** A text field applied on Enter or blur (so typing is one undo step, not one per key). */
 export function TextInput(props: {
   label: string;
@@ -86,12 +101,22 @@ export function TextInput(props: {
   multiline?: boolean;
   /** Why the text cannot be used (shown inline, not applied); a NUL is always refused. */
   validate?: (text: string) => string | undefined;
+  /** Keeps typed, unapplied text across a reload under this key (e.g. the layout's id and field). */
+  draftKey?: string;
 }) {
-  const [draft, setDraft] = useState(props.value ?? "");
+  const [draft, setDraftState] = useState(() => draftStore.get(props.draftKey) ?? props.value ?? "");
+  const setDraft = (text: string) => {
+    setDraftState(text);
+    draftStore.set(props.draftKey, text === (props.value ?? "") ? undefined : text);
+  };
   const [error, setError] = useState<string>();
   const id = useId();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset only when the applied value changes
   useEffect(() => {
-    setDraft(props.value ?? "");
+    const kept = draftStore.get(props.draftKey);
+    if (kept !== undefined && kept !== (props.value ?? "")) return;
+    setDraftState(props.value ?? "");
+    draftStore.set(props.draftKey, undefined);
     setError(undefined);
   }, [props.value]);
   const commit = () => {
