@@ -2,7 +2,8 @@
  * A file's SHA-256 (64 lower-case hex digits, the core's `Blob.sha256`), in bounded memory:
  * crypto.subtle for a file that fits one chunk (fast, native), else @noble/hashes fed chunk by
  * chunk, because subtle has no streaming digest and a 1 GiB kernel must not be read into one
- * buffer. Both give the same digest as `sha256sum`, so a layout made by the CLI binds here too.
+ * buffer; in the browser that runs in a worker (hash-worker.ts), so the page keeps responding. All
+ * give the same digest as `sha256sum`, so a layout made by the CLI binds here too.
  */
 import { sha256 } from "@noble/hashes/sha2.js";
 
@@ -17,8 +18,26 @@ function toHex(bytes: Uint8Array): string {
 export async function contentHash(file: Blob, chunk = HASH_CHUNK): Promise<string> {
   if (file.size <= chunk)
     return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", await file.arrayBuffer())));
+  if (typeof Worker !== "undefined" && typeof window !== "undefined") return toHex(await inWorker(file));
   const h = sha256.create();
   for (let off = 0; off < file.size; off += chunk)
     h.update(new Uint8Array(await file.slice(off, off + chunk).arrayBuffer()));
   return toHex(h.digest());
+}
+
+function inWorker(file: Blob): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(new URL("./hash-worker.ts", import.meta.url), { type: "module" });
+    w.onmessage = (e: MessageEvent<{ digest?: Uint8Array; error?: string }>) => {
+      if (e.data.digest) resolve(e.data.digest);
+      else if (e.data.error) reject(new Error(e.data.error));
+      else return;
+      w.terminate();
+    };
+    w.onerror = (e) => {
+      reject(new Error(e.message || "the hashing worker failed"));
+      w.terminate();
+    };
+    w.postMessage(file);
+  });
 }

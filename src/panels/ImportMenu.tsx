@@ -3,7 +3,9 @@ import { type ImportIssue, parseLayoutJson } from "@guestmap/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { setBaseDtb } from "../io/base-dtb";
-import { fillPlaceholders, importCommand, readDtb } from "../io/imports";
+import { checkBounds } from "../io/exports";
+import { withHeads } from "../io/heads";
+import { importCommand, readDtb } from "../io/imports";
 import { FIT } from "../map/scale";
 import type { Edit } from "../model/edits";
 import { useGuestmap } from "../store/store";
@@ -38,8 +40,17 @@ export function ImportMenu() {
     onError: fail,
   });
   const json = useMutation({
-    mutationFn: async (f: File) => fillPlaceholders(parseLayoutJson(await f.text(), f.name)),
-    onSuccess: (layout) => apply({ type: "replaceLayout", layout }, "Opened the layout."),
+    mutationFn: async (f: File) => {
+      const parsed = parseLayoutJson(await f.text(), f.name);
+      checkBounds(parsed, f.name);
+      // Verbatim QEMU arguments from a file are untrusted until the user accepts them.
+      const [layout] = await withHeads([{ ...parsed, extraArgs: [] }]);
+      return { layout: layout!, extra: parsed.extraArgs, name: f.name };
+    },
+    onSuccess: ({ layout, extra, name }) => {
+      apply({ type: "replaceLayout", layout }, "Opened the layout.");
+      if (extra.length) useGuestmap.getState().untrustedChanged({ args: extra, source: name });
+    },
     onError: fail,
   });
   const dtb = useMutation({
