@@ -30,6 +30,7 @@ export type Severity = "error" | "warning" | "info";
  * - `initrd-ignored`: ARM: `-initrd` with a kernel QEMU does not boot as Linux is not loaded.
  * - `loader-cpu-missing`: a `-device loader` `cpu-num=` beyond `-smp` (QEMU refuses).
  * - `loader-data-len`: a `data=` stanza whose `data-len` is not 1…8 (QEMU refuses).
+ * - `loader-data-be`: `data-be=on` with data-len < 8 writes the value's top bytes (QEMU's quirk).
  * - `loader-data-lost`: `data=` bytes that never reach the guest (under a ROM blob, or in flash).
  * - `in-flash`: a blob in ARM virt's flash (0x0–0x8000000): loaded and readable, but not RAM.
  * - `loader-mrom`: a blob over RISC-V's MROM, which QEMU writes without a check.
@@ -63,6 +64,7 @@ export type DiagnosticCode =
   | "initrd-ignored"
   | "loader-cpu-missing"
   | "loader-data-len"
+  | "loader-data-be"
   | "loader-data-lost"
   | "in-flash"
   | "loader-mrom"

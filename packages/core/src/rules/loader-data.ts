@@ -33,6 +33,23 @@ export function loaderDataRule({ layout, placement }: RuleContext): Diagnostic[]
       end,
     });
   }
+  for (const w of layout.loaderData ?? []) {
+    if (!w.bigEndian || w.len >= 8 || w.len < 1) continue;
+    const bits = BigInt(8 * w.len);
+    // QEMU converts the whole u64 to big-endian and writes its first data-len bytes — the value's
+    // top bytes (measured on 7.2 and 10.0.2). A value that fits in data-len bytes is lost to that.
+    if (w.data === 0n || w.data >> bits !== 0n) continue;
+    const shifted = w.data << (64n - bits);
+    out.push({
+      severity: "warning",
+      code: "loader-data-be",
+      qemu: "starts",
+      message: `-device loader data=${hex(w.data)},data-len=${w.len},data-be=on (${w.id}): QEMU makes the 64-bit value big-endian and writes its first ${w.len} bytes, which are its top bytes — here ${w.len} zero bytes, not ${hex(w.data)}. Write data=${hex(shifted)} to store ${hex(w.data)} big-endian in ${w.len} bytes.`,
+      regions: [w.id],
+      start: w.addr,
+      end: w.addr + BigInt(w.len),
+    });
+  }
   const flash = flashRange(layout.machine.arch);
   for (const w of writes) {
     if (!flash || w.addr >= flash.end || w.addr + w.size <= flash.start) continue;
