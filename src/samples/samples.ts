@@ -101,7 +101,8 @@ export const SAMPLES: readonly Sample[] = [
   {
     id: "bss-overlap",
     title: "Kernel BSS into the next module",
-    story: "An 18 MiB Image whose image_size (44 MiB) runs into the rootfs at 0x44000000.",
+    story:
+      "An 18 MiB dom0 Image whose image_size (44 MiB) runs into the rootfs at 0x44000000 (a note: Xen copies dom0's kernel before running it).",
     ...xenAarch64({
       rootfsSize: 0x5c3a00n,
       rootfsAt: 0x44000000n,

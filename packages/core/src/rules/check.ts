@@ -6,6 +6,7 @@ import type { Placement } from "../qemu/region.js";
 import { bssRule } from "./bss.js";
 import type { Rule } from "./context.js";
 import { dtbRule } from "./dtb.js";
+import { dtbModuleRule } from "./dtb-modules.js";
 import { chosenLints } from "./lints.js";
 import { loaderDataRule } from "./loader-data.js";
 import { misalignedRule } from "./misaligned.js";
@@ -21,6 +22,7 @@ export const RULES: readonly Rule[] = [
   bssRule,
   misalignedRule,
   dtbRule,
+  dtbModuleRule,
   loaderDataRule,
   placeholderRule,
   chosenLints,
