@@ -44,6 +44,7 @@ const COMMANDS: Record<string, () => Promise<{ run: Runner }>> = {
   export: () => import("./commands/export.js"),
   chosen: () => import("./commands/chosen.js"),
   dts: () => import("./commands/dts.js"),
+  verify: () => import("./commands/verify.js"),
 };
 
 export async function main(argv: string[], io: Io): Promise<number> {
