@@ -176,3 +176,17 @@ export function planVerification(layout: Layout, opts: { program?: string } = {}
     };
   return { ok: true, layout: safe, args: exported.argv.slice(1), files, dropped: layout.extraArgs, added };
 }
+
+/** Every file path a layout names (`-bios`, `-kernel`, `-initrd`, `-dtb`, modules, loaders), once each. */
+export function layoutFilePaths(layout: Layout): string[] {
+  const m = layout.machine;
+  const all = [
+    m.bios.kind === "file" ? m.bios.file : undefined,
+    layout.kernel,
+    layout.initrd,
+    layout.dtb,
+    ...layout.modules.flatMap((x) => [x.kernel, x.initrd]),
+    ...layout.loaders.map((l) => l.file),
+  ];
+  return [...new Set(all.flatMap((b) => (b ? [b.path] : [])))];
+}
