@@ -7,7 +7,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { DtbError, FdtError, PROFILES, printDts, resultingChosenFdt, standaloneFdt } from "@guestmap/core";
+import { DtbError, FdtError, printDts, profileFor, resultingChosenFdt, standaloneFdt } from "@guestmap/core";
 import { evaluate } from "../evaluate.js";
 import { parseCommon } from "../input.js";
 import { EXIT_FINDINGS, EXIT_OK, type Io, UsageError } from "../io.js";
@@ -17,7 +17,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   const ev = await evaluate(opts, io);
   try {
     const layout = ev.input.layout;
-    const profile = PROFILES[ev.profile.version];
+    const profile = profileFor(ev.profile.version);
     const fdt = layout.dtb
       ? resultingChosenFdt(layout, profile, await readDtb(resolve(ev.input.baseDir, layout.dtb.path)), {
           placement: ev.placement,

@@ -4,6 +4,7 @@
  * `"2G"`) because JSON numbers lose precision above 2^53.
  */
 import { z } from "zod";
+import { isSupportedVersion, OLDEST_VERSION } from "../qemu/profiles.js";
 import { hex, parseSize } from "../util/bigint.js";
 import {
   ARCHES,
@@ -19,7 +20,6 @@ import {
 
 export const LAYOUT_FORMAT = "guestmap-layout";
 export const LAYOUT_VERSION = 1;
-export const QEMU_VERSIONS: readonly QemuVersion[] = ["7.2", "8.2", "9.2", "10.2"];
 
 const bigintText = (what: string) =>
   z.union([z.string(), z.number()]).transform((v, ctx) => {
@@ -107,7 +107,12 @@ const layoutSchema = z.strictObject({
   format: z.literal(LAYOUT_FORMAT),
   version: z.literal(LAYOUT_VERSION),
   machine: machineSchema,
-  qemu: z.enum(QEMU_VERSIONS as [string, ...string[]]).optional(),
+  qemu: z
+    .string()
+    .refine(isSupportedVersion, {
+      message: `expected a QEMU version from ${OLDEST_VERSION} up, as qemu-system-* --version prints it (e.g. "7.2.22", "10.0")`,
+    })
+    .optional(),
   kernel: blobSchema.optional(),
   append: z.string().optional(),
   initrd: blobSchema.optional(),

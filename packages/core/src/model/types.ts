@@ -119,8 +119,11 @@ export interface LoaderDataWrite {
   readonly cpuNum?: number;
 }
 
-/** QEMU version profiles guestmap models; see qemu/profiles.ts. */
-export type QemuVersion = "7.2" | "8.2" | "9.2" | "10.2";
+/**
+ * A QEMU version as `qemu-system-* --version` prints it (`7.2.22`) or its release (`10.0`): any
+ * from 7.2 up; its behaviour is derived in qemu/profiles.ts.
+ */
+export type QemuVersion = `${number}.${number}` | `${number}.${number}.${number}`;
 
 export interface Layout {
   readonly machine: Machine;

@@ -9,7 +9,7 @@ import { isAArch64Cpu, ramRanges } from "./machine.js";
 import { placeArm } from "./placement-arm.js";
 import { placeLoaders } from "./placement-loader.js";
 import { placeRiscv } from "./placement-riscv.js";
-import { NEWEST_VERSION, PROFILES, type QemuProfile } from "./profiles.js";
+import { NEWEST_VERIFIED_VERSION, profileFor, type QemuProfile } from "./profiles.js";
 import { compareRegions, type Placement, type PlacementEnv, type Region } from "./region.js";
 
 export interface PlacementOptions extends PlacementEnv {
@@ -17,9 +17,9 @@ export interface PlacementOptions extends PlacementEnv {
   readonly qemu?: QemuVersion;
 }
 
-/** The profile a layout is evaluated with: the option, else the layout's own, else the newest. */
+/** The profile a layout is evaluated with: the option, else the layout's own, else the newest verified. */
 export function resolveProfile(layout: Layout, opts: { qemu?: QemuVersion } = {}): QemuProfile {
-  return PROFILES[opts.qemu ?? layout.qemu ?? NEWEST_VERSION];
+  return profileFor(opts.qemu ?? layout.qemu ?? NEWEST_VERIFIED_VERSION);
 }
 
 export function placements(layout: Layout, opts: PlacementOptions = {}): Placement {
