@@ -15,8 +15,8 @@ import {
   importArgv,
   type Layout,
   layoutFromDtb,
-  PROFILES,
   printDts,
+  profileFor,
   resultingChosenFdt,
 } from "../src/index.js";
 import { dtcToDtb, dtcToDts } from "./fdt-tools.js";
@@ -155,7 +155,7 @@ for (const install of qemuInstalls()) {
         const { layout: imported, diagnostics } = importArgv([`qemu-system-${arch}`, ...args]);
         expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
         const layout = fill(imported);
-        const profile = PROFILES[Number(install.version.split(".")[0]) >= 10 ? "10.2" : "7.2"];
+        const profile = profileFor(install.version);
         const userDtb = new Uint8Array(readFileSync(join(dir, `user-${arch}.dtb`)));
         const ours = chosenBlock(printDts(resultingChosenFdt(layout, profile, userDtb)));
         expect(ours).toBe(real);
