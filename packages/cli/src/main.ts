@@ -6,6 +6,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { VERSION } from "@guestmap/core";
 import { EXIT_BAD_INPUT, type Io, UsageError } from "./io.js";
+import { removeTempFilesOnSignals } from "./output-file.js";
 
 const HELP = `guestmap ${VERSION} — lay out QEMU guest-loader blobs and check them before QEMU runs
 
@@ -88,9 +89,12 @@ const isEntry = (() => {
 })();
 
 if (isEntry || process.argv[1]?.endsWith("/bin/guestmap.js") || process.argv[1]?.endsWith("/.bin/guestmap")) {
+  // Ctrl-C during an image export must not leave a multi-GiB hidden temp file behind.
+  removeTempFilesOnSignals();
   const io: Io = {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
+    stdoutBytes: (b) => new Promise((ok, fail) => process.stdout.write(b, (e) => (e ? fail(e) : ok()))),
     cwd: process.cwd(),
   };
   main(process.argv.slice(2), io).then(
