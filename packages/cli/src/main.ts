@@ -91,6 +91,12 @@ const isEntry = (() => {
 if (isEntry || process.argv[1]?.endsWith("/bin/guestmap.js") || process.argv[1]?.endsWith("/.bin/guestmap")) {
   // Ctrl-C during an image export must not leave a multi-GiB hidden temp file behind.
   removeTempFilesOnSignals();
+  // `guestmap dts x.dtb | head`: the reader leaving is not an error worth a stack trace.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    process.stderr.write(`guestmap: cannot write to stdout: ${e.message}\n`);
+    process.exit(2);
+  });
   const io: Io = {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),

@@ -1,9 +1,9 @@
 /** One entry point for the three image formats. */
 import type { Arch } from "../model/types.js";
-import { formatSize } from "../util/bigint.js";
+import { approxSize, formatSize } from "../util/bigint.js";
 import { planElf } from "./elf.js";
 import { writeIhex } from "./ihex.js";
-import { checkRange, planLength, planRaw, regionsSpan, resolveSlices } from "./plan.js";
+import { planLength, planRaw, regionsSpan, resolveSlices } from "./plan.js";
 import { type AddressRange, type ByteSink, ImageError, type ImageRegion } from "./source.js";
 import { writePlan } from "./write.js";
 
@@ -43,7 +43,6 @@ const IHEX_BYTES_PER_16 = 44n;
  */
 export function imageSize(regions: readonly ImageRegion[], opts: ImageOptions): bigint {
   const range = opts.range ?? regionsSpan(regions);
-  checkRange(range);
   const slices = resolveSlices(regions, range);
   if (opts.format === "raw") return range.end - range.start;
   if (opts.format === "elf")
@@ -67,7 +66,7 @@ export async function writeImage(
     if (size > cap)
       throw new ImageError(
         "too-large",
-        `the ${opts.format} image would be ${formatSize(size)} (${size} bytes), more than the ${formatSize(cap)} cap: its range spans from the lowest to the highest blob; export a narrower range, or raise the cap if you really want a file that large`,
+        `the ${opts.format} image would be ${approxSize(size)} (${size} bytes), more than the ${formatSize(cap)} cap: its range spans from the lowest to the highest blob; export a narrower range, or raise the cap if you really want a file that large`,
       );
   }
   if (opts.format === "ihex") return writeIhex(regions, sink, { range: opts.range, sparse: opts.sparse });

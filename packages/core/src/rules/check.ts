@@ -7,6 +7,7 @@ import { bssRule } from "./bss.js";
 import type { Rule } from "./context.js";
 import { dtbRule } from "./dtb.js";
 import { chosenLints } from "./lints.js";
+import { loaderOverflowRule } from "./loader-overflow.js";
 import { misalignedRule } from "./misaligned.js";
 import { moduleRule } from "./modules.js";
 import { overlapRule } from "./overlap.js";
@@ -15,6 +16,7 @@ import { ramRule } from "./ram.js";
 
 export const RULES: readonly Rule[] = [
   moduleRule,
+  loaderOverflowRule,
   overlapRule,
   ramRule,
   bssRule,
