@@ -4,7 +4,7 @@
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { VERSION } from "@guestmap/core";
+import { escapeTerminal, VERSION } from "@guestmap/core";
 import { EXIT_BAD_INPUT, type Io, UsageError } from "./io.js";
 import { removeTempFilesOnSignals } from "./output-file.js";
 
@@ -47,7 +47,14 @@ const COMMANDS: Record<string, () => Promise<{ run: Runner }>> = {
   dts: () => import("./commands/dts.js"),
 };
 
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(argv: string[], rawIo: Io): Promise<number> {
+  // Names from DTBs, layouts and command lines reach the terminal: never let one hold an escape
+  // sequence or a bidi override. (Binary outputs to `-` go through stdoutBytes untouched.)
+  const io: Io = {
+    ...rawIo,
+    stdout: (s) => rawIo.stdout(escapeTerminal(s)),
+    stderr: (s) => rawIo.stderr(escapeTerminal(s)),
+  };
   const [cmd, ...args] = argv;
   if (cmd === undefined || cmd === "--help" || cmd === "-h" || cmd === "help") {
     io.stdout(HELP);

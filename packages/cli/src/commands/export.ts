@@ -29,6 +29,7 @@ import {
   parseSize,
   placements,
   regionsSpan,
+  scriptShebang,
   writeImage,
 } from "@guestmap/core";
 import { writeDtbOutputs } from "../dtb-outputs.js";
@@ -201,7 +202,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       const sh = ex.cmdlineFormat !== "json";
       await writeOutput(
         targets.get("--cmdline")!,
-        new Uint8Array(Buffer.from(sh ? `#!/bin/sh\n${script}` : script, "utf8")),
+        new Uint8Array(Buffer.from(sh ? `${scriptShebang(script)}${script}` : script, "utf8")),
         io.stdoutBytes,
         sh ? 0o755 : 0o644,
       );

@@ -2,7 +2,6 @@
  * `guestmap import [-o LAYOUT.json] (-- QEMU-ARGV... | --from FILE.sh | --from-dtb FILE.dtb)`: a QEMU
  * command line (or the DTB QEMU built from one) → layout JSON. Blob paths in argv are relative to the cwd; in the written layout, to its folder.
  */
-import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import {
   type Blob,
@@ -18,6 +17,7 @@ import {
 import { type Io, UsageError } from "../io.js";
 import { planOutputs, writeOutput } from "../output-file.js";
 import { readDtbFile } from "../read-dtb.js";
+import { checkArgvText, readTextFile } from "../read-text.js";
 
 /** Rewrites relative blob paths from `fromDir` to `toDir`. */
 export function rebaseLayout(layout: Layout, fromDir: string, toDir: string): Layout {
@@ -84,17 +84,15 @@ export async function run(args: string[], io: Io): Promise<number> {
     for (const n of d.notes) io.stderr(`guestmap import: note: ${n}\n`);
     r = { layout: d.layout, diagnostics: [] };
   } else if (from !== undefined) {
-    let text: string;
-    try {
-      text = await readFile(resolve(io.cwd, from), "utf8");
-    } catch (e) {
-      throw new UsageError(`cannot read ${from}: ${(e as Error).message}`);
-    }
+    const text = await readTextFile(resolve(io.cwd, from), from);
     // Scripts usually start with a shebang; it is a comment to the splitter.
     r = importShellCommand(text);
     const shell = r.diagnostics.find((d) => d.code === "shell-syntax");
     if (shell) throw new UsageError(`${from}: ${shell.message}`);
-  } else r = importArgv(argv!);
+  } else {
+    checkArgvText(argv!);
+    r = importArgv(argv!);
+  }
 
   for (const d of r.diagnostics) io.stderr(`guestmap import: ${d.severity}: ${d.message}\n`);
   if (out === undefined) io.stdout(serializeLayout(r.layout));
