@@ -29,6 +29,10 @@ export type Severity = "error" | "warning" | "info";
  * - `no-dtb`: ARM: an ELF/non-Linux kernel leaves QEMU's DTB out of RAM (or at 0x0).
  * - `initrd-ignored`: ARM: `-initrd` with a kernel QEMU does not boot as Linux is not loaded.
  * - `chosen-cells`, `unit-address-format`: lints about the DTB QEMU writes (info).
+ * - `unsafe-option`: an extra argument that makes QEMU run a program, touch host files, listen
+ *   on the network or change its privileges (`-incoming exec:`, `-netdev …,script=`, `-plugin`,
+ *   `-drive file=`, `-qmp unix:…`, …): harmless only if the user wrote it.
+ * - `argument-too-long`: an argument longer than Linux passes to a program (MAX_ARG_STRLEN).
  */
 export type DiagnosticCode =
   | "overlap"
@@ -55,7 +59,9 @@ export type DiagnosticCode =
   | "no-dtb"
   | "initrd-ignored"
   | "chosen-cells"
-  | "unit-address-format";
+  | "unit-address-format"
+  | "unsafe-option"
+  | "argument-too-long";
 
 export interface Diagnostic {
   readonly severity: Severity;

@@ -37,5 +37,6 @@ export * from "./rules/alignment.js";
 export * from "./rules/check.js";
 export * from "./rules/free-slot.js";
 export * from "./rules/intervals.js";
+export { findUnsafeOptions, type UnsafeOption, type UnsafeRisk } from "./rules/unsafe-options.js";
 export * from "./util/bigint.js";
 export { escapeTerminal, TERMINAL_UNSAFE } from "./util/text.js";

@@ -3,6 +3,7 @@ import { type Diagnostic, sortDiagnostics } from "../diagnostics.js";
 import type { Layout } from "../model/types.js";
 import { type PlacementOptions, placements } from "../qemu/placement.js";
 import type { Placement } from "../qemu/region.js";
+import { argumentLengthRule } from "./argument-length.js";
 import { bssRule } from "./bss.js";
 import type { Rule } from "./context.js";
 import { dtbRule } from "./dtb.js";
@@ -13,6 +14,7 @@ import { moduleRule } from "./modules.js";
 import { overlapRule } from "./overlap.js";
 import { placeholderRule } from "./placeholders.js";
 import { ramRule } from "./ram.js";
+import { unsafeOptionsRule } from "./unsafe-options.js";
 
 export const RULES: readonly Rule[] = [
   moduleRule,
@@ -24,6 +26,8 @@ export const RULES: readonly Rule[] = [
   dtbRule,
   placeholderRule,
   chosenLints,
+  unsafeOptionsRule,
+  argumentLengthRule,
 ];
 
 export interface CheckResult {
