@@ -28,6 +28,11 @@ export const MAX_LAYOUT_BLOBS = 1024;
 /** Most verbatim extra argument groups a layout may hold. */
 export const MAX_LAYOUT_EXTRA_ARGS = 4096;
 
+// zod probes for eval support with `new Function("")` unless told not to: under the app's
+// Content-Security-Policy (no 'unsafe-eval') that probe is a reported violation. The interpreted
+// validators are fast enough for layout files.
+z.config({ jitless: true });
+
 const bigintText = (what: string) =>
   z.union([z.string(), z.number()]).transform((v, ctx) => {
     if (typeof v === "number") {
