@@ -61,8 +61,11 @@ async function mapLimited<T, R>(items: readonly T[], f: (x: T, i: number) => Pro
   return out;
 }
 
-async function fill(blob: Blob, baseDir: string, what: string): Promise<Blob> {
-  const path = resolve(baseDir, blob.path);
+/** Where a blob's file is: by default its path resolved against the base folder. */
+export type Locate = (path: string) => string;
+
+async function fill(blob: Blob, locate: Locate, baseDir: string, what: string): Promise<Blob> {
+  const path = locate(blob.path);
   let fh: Awaited<ReturnType<typeof open>> | undefined;
   try {
     fh = await open(path, "r");
@@ -108,26 +111,34 @@ async function fill(blob: Blob, baseDir: string, what: string): Promise<Blob> {
 }
 
 /** The layout with every referenced file's size and head read from disk. */
-export async function fillBlobs(layout: Layout, baseDir: string): Promise<Layout> {
+export async function fillBlobs(
+  layout: Layout,
+  baseDir: string,
+  locate: Locate = (p) => resolve(baseDir, p),
+): Promise<Layout> {
   const m = layout.machine;
   const bios =
     m.bios.kind === "file"
-      ? { kind: "file" as const, file: await fill(m.bios.file, baseDir, "-bios") }
+      ? { kind: "file" as const, file: await fill(m.bios.file, locate, baseDir, "-bios") }
       : m.bios;
   return {
     ...layout,
     machine: { ...m, bios },
-    ...(layout.kernel && { kernel: await fill(layout.kernel, baseDir, "-kernel") }),
-    ...(layout.initrd && { initrd: await fill(layout.initrd, baseDir, "-initrd") }),
-    ...(layout.dtb && { dtb: await fill(layout.dtb, baseDir, "-dtb") }),
+    ...(layout.kernel && { kernel: await fill(layout.kernel, locate, baseDir, "-kernel") }),
+    ...(layout.initrd && { initrd: await fill(layout.initrd, locate, baseDir, "-initrd") }),
+    ...(layout.dtb && { dtb: await fill(layout.dtb, locate, baseDir, "-dtb") }),
     modules: await mapLimited(layout.modules, async (mod, i) => ({
       ...mod,
-      ...(mod.kernel && { kernel: await fill(mod.kernel, baseDir, `guest-loader #${i + 1} kernel=`) }),
-      ...(mod.initrd && { initrd: await fill(mod.initrd, baseDir, `guest-loader #${i + 1} initrd=`) }),
+      ...(mod.kernel && {
+        kernel: await fill(mod.kernel, locate, baseDir, `guest-loader #${i + 1} kernel=`),
+      }),
+      ...(mod.initrd && {
+        initrd: await fill(mod.initrd, locate, baseDir, `guest-loader #${i + 1} initrd=`),
+      }),
     })),
     loaders: await mapLimited(layout.loaders, async (l, i) => ({
       ...l,
-      file: await fill(l.file, baseDir, `loader #${i + 1} file=`),
+      file: await fill(l.file, locate, baseDir, `loader #${i + 1} file=`),
     })),
   };
 }

@@ -40,3 +40,4 @@ export * from "./rules/intervals.js";
 export { findUnsafeOptions, type UnsafeOption, type UnsafeRisk } from "./rules/unsafe-options.js";
 export * from "./util/bigint.js";
 export { escapeTerminal, TERMINAL_UNSAFE } from "./util/text.js";
+export * from "./verify/index.js";

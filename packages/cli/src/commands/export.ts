@@ -25,9 +25,9 @@ import {
   type Layout,
   layoutFiles,
   layoutImageRegions,
-  PROFILES,
   parseSize,
   placements,
+  profileFor,
   regionsSpan,
   scriptShebang,
   writeImage,
@@ -172,7 +172,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (wantsDtb) {
     const r = await writeDtbOutputs({
       layout,
-      profile: PROFILES[chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu).version],
+      profile: profileFor(chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu).version),
       ...(ex.dtb !== undefined && { dtbOut: ex.dtb }),
       ...(ex.baseDtb !== undefined && { baseDtb: ex.baseDtb }),
       ...(ex.overlay !== undefined && { overlayOut: ex.overlay }),
