@@ -67,6 +67,8 @@ export interface BlobVerdict {
   /** Bytes of RAM that differ from the file. */
   readonly overwritten: bigint;
   readonly firstDiff?: bigint;
+  /** Offset of the last differing byte. */
+  readonly lastDiff?: bigint;
   /** QEMU's region lying under the first differing byte (who wrote over the blob). */
   readonly by?: { readonly name: string; readonly role?: Region["role"]; readonly label: string };
   /** guestmap reported an overlap for this blob that QEMU does not refuse (so it predicted this). */
@@ -281,6 +283,7 @@ export function compareWithQemu(
         intact,
         overwritten: o.diff.differing,
         ...(o.diff.firstDiff !== undefined && { firstDiff: o.diff.firstDiff }),
+        ...(o.diff.lastDiff !== undefined && { lastDiff: o.diff.lastDiff }),
         ...(by && { by }),
         predicted: predictedHit,
         summary,
