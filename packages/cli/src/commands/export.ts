@@ -23,9 +23,9 @@ import {
   type ImageFormat,
   type Layout,
   layoutImageRegions,
-  PROFILES,
   parseSize,
   placements,
+  profileFor,
   regionsSpan,
   writeImage,
 } from "@guestmap/core";
@@ -165,7 +165,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (wantsDtb) {
     const r = await writeDtbOutputs({
       layout,
-      profile: PROFILES[chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu).version],
+      profile: profileFor(chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu).version),
       ...(ex.dtb !== undefined && { dtbOut: ex.dtb }),
       ...(ex.baseDtb !== undefined && { baseDtb: ex.baseDtb }),
       ...(ex.overlay !== undefined && { overlayOut: ex.overlay }),
