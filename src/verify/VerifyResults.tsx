@@ -58,9 +58,7 @@ export function VerifyResults() {
             </li>
           ))}
         </ul>
-        <p className="text-muted">
-          Predicted with guestmap's QEMU {r.profile} profile (the closest to {v.qemu.version}).
-        </p>
+        <p className="text-muted">Predicted with guestmap's QEMU {r.profile} profile.</p>
         {(v.added.length > 0 || v.dropped.length > 0) && (
           <p className="text-muted">
             {v.added.length > 0 && `Ran with ${v.added.join(" ")} (repeatable DTB bytes). `}

@@ -60,6 +60,7 @@ export function verifyReportFromJson(json: unknown): VerifyReport {
       equal: r.equal === true,
       ...(r.id !== undefined && { id: String(r.id) }),
       ...(r.role !== undefined && { role: r.role }),
+      ...(r.approximate === true && { approximate: true }),
       ...(predicted && { predicted }),
       ...(qemu && { qemu }),
     };
