@@ -179,6 +179,11 @@ export function planVerification(layout: Layout, opts: { program?: string } = {}
 
 /** Every file path a layout names (`-bios`, `-kernel`, `-initrd`, `-dtb`, modules, loaders), once each. */
 export function layoutFilePaths(layout: Layout): string[] {
+  return layoutFiles(layout).map((b) => b.path);
+}
+
+/** The blob behind each file path a layout names, the first one for each path. */
+export function layoutFiles(layout: Layout): Blob[] {
   const m = layout.machine;
   const all = [
     m.bios.kind === "file" ? m.bios.file : undefined,
@@ -188,5 +193,7 @@ export function layoutFilePaths(layout: Layout): string[] {
     ...layout.modules.flatMap((x) => [x.kernel, x.initrd]),
     ...layout.loaders.map((l) => l.file),
   ];
-  return [...new Set(all.flatMap((b) => (b ? [b.path] : [])))];
+  const byPath = new Map<string, Blob>();
+  for (const b of all) if (b && !byPath.has(b.path)) byPath.set(b.path, b);
+  return [...byPath.values()];
 }
