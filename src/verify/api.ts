@@ -2,8 +2,8 @@
 import {
   type Arch,
   type Layout,
-  layoutFiles,
   serializeLayout,
+  uniqueLayoutFiles,
   type VerifyReport,
   verifyReportFromJson,
 } from "@guestmap/core";
@@ -72,7 +72,7 @@ export async function postVerify(c: Companion, layout: Layout, qemu: string): Pr
   const form = new FormData();
   form.append("layout", serializeLayout(layout));
   form.append("qemu", qemu);
-  for (const ref of layoutFiles(layout)) {
+  for (const ref of uniqueLayoutFiles(layout)) {
     const file = await loadFile(ref);
     if (!file)
       throw new CompanionError(
