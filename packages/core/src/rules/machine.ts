@@ -13,9 +13,9 @@ import type { RuleContext } from "./context.js";
 export function machineRule({ layout, placement }: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
   const { arch, type } = layout.machine;
-  const version = placement.profile.version;
+  const release = placement.profile.release;
   if (type === "virt") {
-    const known = virtMachineProps(arch, version);
+    const known = virtMachineProps(arch, release);
     for (const [key] of layout.machine.props) {
       if (known.has(key)) continue;
       const riscvOnly = arch.startsWith("arm") || arch === "aarch64" ? false : key === "virtualization";
@@ -23,7 +23,7 @@ export function machineRule({ layout, placement }: RuleContext): Diagnostic[] {
         severity: "error",
         code: "machine-prop",
         qemu: "refuses",
-        message: `-M virt,${key}=…: QEMU ${version} on ${arch} has no such machine property and refuses to start ("Property '${virtTypeName(arch, version)}.${key}' not found"). ${riscvOnly ? "virtualization= is an ARM virt property (EL2 for Xen); RISC-V virt always offers the H extension to a cpu that has it: remove it." : `Remove it, or check the spelling against \`qemu-system-${arch} -M virt,help\`.`}`,
+        message: `-M virt,${key}=…: QEMU ${release} on ${arch} has no such machine property and refuses to start ("Property '${virtTypeName(arch, release)}.${key}' not found"). ${riscvOnly ? "virtualization= is an ARM virt property (EL2 for Xen); RISC-V virt always offers the H extension to a cpu that has it: remove it." : `Remove it, or check the spelling against \`qemu-system-${arch} -M virt,help\`.`}`,
         regions: [],
       });
     }
