@@ -152,7 +152,8 @@ test("300 blobs are saved and reloaded intact; a link with 2000 is refused with 
     initrd: { path: "x", size: "0x1000" },
   }));
   await page.goto(link({ machine: { arch: "aarch64", ram: "2G" }, modules: many }));
-  await expect(page.getByRole("status")).toContainText("holds 2000 blobs; guestmap opens at most 1024");
+  await expect(page.getByRole("status")).toContainText("The shared link was not opened");
+  await expect(page.getByRole("status")).toContainText("2000 entries, more than the 1024 guestmap accepts");
   await expect(cmd(page)).toContainText("addr=0x50060000,initrd=part7.img");
   await page.getByRole("button", { name: "Start fresh" }).click();
   await expect(page.getByRole("status")).toContainText("Started fresh with the example");
@@ -269,7 +270,10 @@ test("extra QEMU arguments from a link are held back as untrusted until accepted
       extraArgs: [["-incoming", "exec:sh -c 'touch /tmp/guestmap-pwned'"]],
     }),
   );
-  await expect(page.getByRole("region", { name: "Untrusted QEMU arguments" })).toContainText("-incoming");
+  const banner = page.getByRole("region", { name: "Untrusted QEMU arguments" });
+  await expect(banner).toContainText("-incoming");
+  // The core's unsafe-option error names the risk before the user accepts.
+  await expect(banner).toContainText("error unsafe-option");
   await expect(cmd(page)).not.toContainText("-incoming");
   await page.getByRole("button", { name: "Copy share link" }).click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).not.toContain("extraArgs");

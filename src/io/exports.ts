@@ -14,6 +14,7 @@ import {
   type ImageFormat,
   type Layout,
   layoutImageRegions,
+  MAX_LAYOUT_BLOBS,
   parseLayoutJson,
   regionsSpan,
   resolveProfile,
@@ -111,8 +112,8 @@ export async function memoryImage(
 
 // Share links: the layout (names, sizes, digests; never file contents) in the URL hash.
 
-/** What a link or layout file may hold: more blobs than this is no boot layout, and would stall the app. */
-export const MAX_BLOBS = 1024;
+/** What a link or layout file may hold (the core's bound per list; here for both lists together). */
+export const MAX_BLOBS = MAX_LAYOUT_BLOBS;
 /** Longest share link hash accepted (characters). */
 export const MAX_LINK = 2_000_000;
 

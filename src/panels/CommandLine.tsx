@@ -2,6 +2,7 @@
 import { exportArgv, formatCommand } from "@guestmap/core";
 import { useDeferredValue, useMemo, useState } from "react";
 import { useEffectiveLayout } from "../store/derived";
+import { BidiText } from "../ui/BidiText";
 import { button, Panel } from "../ui/Panel";
 import { Segmented } from "../ui/Segmented";
 
@@ -47,13 +48,13 @@ export function CommandLine() {
           data-testid="command-line"
           className="font-mono text-[11.5px] leading-[1.5] whitespace-pre-wrap break-all text-ink"
         >
-          {text}
+          <BidiText text={text} />
         </pre>
       ) : (
         <ul className="text-[12px] text-bad">
           {result.issues.map((i) => (
             <li key={`${i.code}-${i.field}`}>
-              {i.code}: {i.message}
+              {i.code}: <BidiText text={i.message} />
             </li>
           ))}
         </ul>

@@ -34,6 +34,9 @@ let seq = 0;
 /** The snapshot keys of the record this tab last wrote, to drop those no longer used. */
 let written = new Set<string>();
 
+/** How many undo steps survive a reload (all of them stay in the tab, up to UNDO_LIMIT). */
+export const SAVED_UNDO_STEPS = 50;
+
 const newId = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 
 /** The pre-IndexedDB save (zustand persist in localStorage): migrated once, then kept as a backup. */
@@ -325,7 +328,8 @@ async function save(): Promise<void> {
     storage: STORAGE_VERSION,
     name: s.layoutName,
     scaleMode: s.scaleMode,
-    past: t.pastStates.map((p) => key(p.layout!)),
+    // The most recent steps only: restoring parses each one (bench/persist.bench.ts).
+    past: t.pastStates.slice(-SAVED_UNDO_STEPS).map((p) => key(p.layout!)),
     present: key(s.layout),
     future: t.futureStates.map((p) => key(p.layout!)),
     ...(s.untrusted && { untrusted: s.untrusted }),
