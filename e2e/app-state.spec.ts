@@ -3,7 +3,9 @@
  * identity by SHA-256, replacing a blob's file, IndexedDB state (300 blobs, quota, corrupt and
  * foreign saves, no IndexedDB), two tabs, share links, wrong state, exports, hostile strings.
  */
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { rm, writeFile } from "node:fs/promises";
 import { expect, type Page, test } from "@playwright/test";
 import { counts, dropFiles, fresh, idbKeys, idbPut, newcCpio } from "./helpers";
 
@@ -417,4 +419,26 @@ test("hostile names stay text: an HTML file name renders as text, a U+202E in a 
     return r.getBoundingClientRect().width > 0;
   });
   expect(after).toBe(true);
+});
+
+test("a file above 64 MiB is hashed off the main thread, and its digest is the one sha256sum prints", async ({
+  page,
+}, info) => {
+  await fresh(page);
+  const big = Buffer.alloc(80 << 20);
+  newcCpio(4096).copy(big);
+  big.fill(0xa5, big.length - 4096);
+  const path = info.outputPath("big.cpio");
+  await writeFile(path, big);
+  const worker = page.waitForEvent("worker");
+  await page.getByLabel("Add files as guest-loader blobs").setInputFiles(path);
+  expect((await worker).url()).toContain("hash-worker");
+  await expect(page.getByRole("button", { name: /^big\.cpio, initrd at/ })).toBeVisible();
+  await page.getByRole("button", { name: "Copy share link" }).click();
+  const url = await page.evaluate(() => navigator.clipboard.readText());
+  const shared = JSON.parse(Buffer.from(url.split("#layout=")[1]!, "base64url").toString());
+  const sum = execFileSync("sha256sum", { input: big, maxBuffer: 1 << 20 })
+    .toString()
+    .split(" ")[0];
+  expect(shared.modules[2].initrd.sha256).toBe(sum);
 });
