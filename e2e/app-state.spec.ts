@@ -254,12 +254,20 @@ test("two tabs on one layout stay in sync and neither loses the other's edits", 
   await other.keyboard.press("Shift+ArrowRight");
   await expect(cmd(page)).toContainText("addr=0x47010000");
   await expect(cmd(page)).toContainText("addr=0x42200000");
+  // Both at the same moment, on different blobs: each tab replays its unsaved edit on the other's.
+  await page.locator("[data-blob-id=m1]").focus();
+  await other.locator("[data-blob-id=m2]").focus();
+  await Promise.all([page.keyboard.press("ArrowRight"), other.keyboard.press("Shift+ArrowRight")]);
+  for (const p of [page, other]) {
+    await expect(cmd(p)).toContainText("addr=0x42400000");
+    await expect(cmd(p)).toContainText("addr=0x47020000");
+  }
   await page.waitForTimeout(500);
   await page.reload();
   await other.reload();
   for (const p of [page, other]) {
-    await expect(cmd(p)).toContainText("addr=0x42200000");
-    await expect(cmd(p)).toContainText("addr=0x47010000");
+    await expect(cmd(p)).toContainText("addr=0x42400000");
+    await expect(cmd(p)).toContainText("addr=0x47020000");
   }
 });
 

@@ -1,6 +1,7 @@
 import type { Address } from "@guestmap/core";
 import type { StateCreator } from "zustand";
 import { applyEdit } from "../model/edits";
+import { logEdit } from "./edit-log";
 import type { GuestmapState } from "./store";
 
 /** A drag in progress: where the blob would be if released now. Not part of the layout. */
@@ -23,13 +24,12 @@ export const createDragSlice: StateCreator<GuestmapState, [], [], DragSlice> = (
   drag: undefined,
   dragMoved: (drag) => set({ drag }),
   dragEnded: () =>
-    set((s) =>
-      s.drag
-        ? {
-            drag: undefined,
-            layout: applyEdit(s.layout, { type: "moveBlob", id: s.drag.id, addr: s.drag.addr }),
-          }
-        : s,
-    ),
+    set((s) => {
+      if (!s.drag) return s;
+      const edit = { type: "moveBlob", id: s.drag.id, addr: s.drag.addr } as const;
+      const layout = applyEdit(s.layout, edit);
+      if (layout !== s.layout) logEdit(edit);
+      return { drag: undefined, layout };
+    }),
   dragCancelled: () => set({ drag: undefined }),
 });

@@ -1,6 +1,7 @@
 import type { Layout } from "@guestmap/core";
 import type { StateCreator } from "zustand";
 import { applyEdit, type Edit } from "../model/edits";
+import { logEdit } from "./edit-log";
 import type { GuestmapState } from "./store";
 
 export interface LayoutSlice {
@@ -18,6 +19,7 @@ export const createLayoutSlice =
       set((s) => {
         const layout = applyEdit(s.layout, edit);
         if (layout === s.layout) return s;
+        logEdit(edit);
         // A removed blob cannot stay selected.
         const selection =
           s.selection &&

@@ -22,7 +22,9 @@ import {
   writeState,
 } from "../io/state-db";
 import { FIT } from "../map/scale";
+import { applyEdits } from "../model/edits";
 import { DEFAULT_SAMPLE } from "../samples/samples";
+import { pendingEdits, takeEdits } from "./edit-log";
 import { useGuestmap } from "./store";
 import type { LayoutEntry, Notice, ScaleMode, UntrustedArgs } from "./ui-slice";
 
@@ -107,6 +109,8 @@ interface Loaded {
 
 /** Puts a layout and its history in the store: not an undo step, nothing selected, the map fitted. */
 function install(l: Loaded, layouts: readonly LayoutEntry[], notice?: Notice): void {
+  base = l.present;
+  takeEdits();
   const t = useGuestmap.temporal.getState();
   t.pause();
   useGuestmap.setState({
@@ -347,6 +351,11 @@ async function save(): Promise<void> {
       [...written].filter((k) => !keys.has(k)),
     );
     written = keys;
+    // What was saved is the new base; edits made while it was written stay in the log.
+    if (useGuestmap.getState().layout === s.layout) {
+      base = s.layout;
+      takeEdits();
+    }
     if (failed) {
       failed = false;
       useGuestmap
@@ -424,6 +433,8 @@ interface SyncMessage {
 }
 
 let channel: BroadcastChannel | undefined;
+/** The layout as last saved or received: the base the edit log (edit-log.ts) applies to. */
+let base: Layout | undefined;
 /** Set while a layout from another tab is installed: that is no edit of this tab to save. */
 let applyingRemote = false;
 
@@ -450,8 +461,18 @@ export function startSaving(): void {
   channel.onmessage = async (e: MessageEvent<SyncMessage>) => {
     const m = e.data;
     if (m?.type !== "saved" || m.tab === TAB || m.id !== useGuestmap.getState().layoutId) return;
-    const [layout] = await withHeads([parseLayoutJson(m.layout, "the other tab's layout")]);
+    const [remote] = await withHeads([parseLayoutJson(m.layout, "the other tab's layout")]);
     if (m.id !== useGuestmap.getState().layoutId) return;
+    // This tab's unsaved edits, replayed on the other tab's layout: both tabs' edits survive. When
+    // the log does not explain this tab's layout (an undo since), the other tab's layout is taken
+    // as a base and this tab's layout is kept over it (the next save sends it back).
+    const local = useGuestmap.getState().layout;
+    const edits = pendingEdits();
+    const replayable =
+      base !== undefined && serializeLayout(applyEdits(base, edits)) === serializeLayout(local);
+    const layout =
+      local === base || edits.length === 0 ? remote! : replayable ? applyEdits(remote!, edits) : local;
+    base = remote;
     applyingRemote = true;
     try {
       const t = useGuestmap.temporal.getState();
@@ -462,6 +483,11 @@ export function startSaving(): void {
       t.clear();
     } finally {
       applyingRemote = false;
+    }
+    // Merged with this tab's edits: that is news for the other tab.
+    if (layout !== remote) {
+      journal();
+      scheduleSave();
     }
   };
 }
