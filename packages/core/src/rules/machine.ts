@@ -23,7 +23,7 @@ export function machineRule({ layout, placement }: RuleContext): Diagnostic[] {
         severity: "error",
         code: "machine-prop",
         qemu: "refuses",
-        message: `-M virt,${key}=…: QEMU ${release} on ${arch} has no such machine property and refuses to start ("Property '${virtTypeName(arch, release)}.${key}' not found"). ${riscvOnly ? "virtualization= is an ARM virt property (EL2 for Xen); RISC-V virt always offers the H extension to a cpu that has it: remove it." : `Remove it, or check the spelling against \`qemu-system-${arch} -M virt,help\`.`}`,
+        message: `-M virt,${key}=…: QEMU ${release} on ${arch} has no such machine property and refuses to start ("Property '${virtTypeName(arch, release)}.${key}' not found"). ${riscvOnly ? "virtualization= is an ARM virt property (EL2 for Xen); on RISC-V the hypervisor extension is a cpu property (-cpu rv64,h=true): remove it from -M." : `Remove it, or check the spelling against \`qemu-system-${arch} -M virt,help\`.`}`,
         regions: [],
       });
     }
