@@ -32,6 +32,7 @@ export * from "./qemu/placement-arm.js";
 export * from "./qemu/placement-riscv.js";
 export * from "./qemu/profiles.js";
 export * from "./qemu/region.js";
+export * from "./qemu/riscv-fdt-size.js";
 export * from "./rules/alignment.js";
 export * from "./rules/check.js";
 export * from "./rules/free-slot.js";

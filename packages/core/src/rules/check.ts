@@ -6,6 +6,7 @@ import type { Placement } from "../qemu/region.js";
 import { bssRule } from "./bss.js";
 import type { Rule } from "./context.js";
 import { dtbRule } from "./dtb.js";
+import { kernelOptionsRule } from "./kernel-options.js";
 import { chosenLints } from "./lints.js";
 import { misalignedRule } from "./misaligned.js";
 import { moduleRule } from "./modules.js";
@@ -15,6 +16,7 @@ import { ramRule } from "./ram.js";
 
 export const RULES: readonly Rule[] = [
   moduleRule,
+  kernelOptionsRule,
   overlapRule,
   ramRule,
   bssRule,

@@ -3,7 +3,7 @@
  * across RAM's end — and says nothing; the hypervisor then reads garbage.
  */
 import type { Diagnostic } from "../diagnostics.js";
-import { maxRam } from "../qemu/machine.js";
+import { maxRam, RV32_RAM_LIMIT } from "../qemu/machine.js";
 import { formatSize, hex } from "../util/bigint.js";
 import { describeRegion, isUserRegion, type RuleContext } from "./context.js";
 
@@ -19,6 +19,14 @@ export function ramRule({ layout, placement }: RuleContext): Diagnostic[] {
       regions: [],
     });
   }
+  if (layout.machine.arch === "riscv32" && layout.machine.ram > RV32_RAM_LIMIT)
+    out.push({
+      severity: "warning",
+      code: "ram-too-large",
+      qemu: "starts",
+      message: `-m ${formatSize(layout.machine.ram)} is more than riscv32 virt takes: QEMU starts with ${formatSize(RV32_RAM_LIMIT)} ("Limiting RAM size to 10 GiB"), and the layout is judged against that. Lower -m to 10G.`,
+      regions: [],
+    });
   for (const r of placement.regions) {
     if (r.size === 0n) continue;
     // QEMU's own loads: it checks where they start, not where they end.
