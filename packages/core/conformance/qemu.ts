@@ -172,13 +172,27 @@ export interface RomEntry {
 export function infoRoms(binary: string, args: readonly string[], cwd?: string): RomEntry[] {
   const r = qmpRun(binary, args, [hmp("info roms")], cwd);
   const text = r.returns[0];
-  if (typeof text !== "string") throw new QemuRefused(r.stderr, r.status);
+  if (typeof text !== "string") {
+    // Killed by a signal after the QMP greeting: QEMU crashed at reset, it did not refuse.
+    if (r.status === null && r.raw.length > 0) throw new QemuCrashed(r.stderr);
+    throw new QemuRefused(r.stderr, r.status);
+  }
   const roms: RomEntry[] = [];
   for (const line of text.split(/\r?\n/)) {
     const m = /^addr=([0-9a-f]+) size=0x([0-9a-f]+) mem=(\w+) name="(.*)"$/.exec(line);
     if (m) roms.push({ addr: BigInt(`0x${m[1]}`), size: BigInt(`0x${m[2]}`), mem: m[3]!, name: m[4]! });
   }
   return roms;
+}
+
+/**
+ * QEMU crashed (a signal) after starting: seen on ARM when a guest-loader blob covers QEMU's whole
+ * DTB — at reset qemu_fdt_randomize_seeds parses the blob's bytes as the DTB (7.2.22 and 10.0.2).
+ */
+export class QemuCrashed extends Error {
+  constructor(readonly stderr: string) {
+    super(`QEMU crashed at reset: ${stderr.trim()}`);
+  }
 }
 
 /** QEMU exited without answering: its stderr says why (e.g. a guest-loader error). */

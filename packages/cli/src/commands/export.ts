@@ -33,7 +33,7 @@ import { writeDtbOutputs } from "../dtb-outputs.js";
 import { loadInput, parseCommon } from "../input.js";
 import { type Io, UsageError } from "../io.js";
 import { type FileBlobSource, openAtomicSink, openFileSource } from "../node-io.js";
-import { chooseProfile, defaultFirmwareSize } from "../qemu-env.js";
+import { chooseProfile, defaultFirmwareSize, qemuTargetOf } from "../qemu-env.js";
 import { rebaseLayout } from "./import.js";
 
 const USAGE =
@@ -155,6 +155,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   const ex = parseArgs(common.rest);
   const input = await loadInput({ ...common, rest: ex.positional }, io);
   const layout = { ...input.layout, ...(common.qemu && { qemu: common.qemu }) };
+  const target = qemuTargetOf(common.argv, io.cwd);
   const inputs = [...inputFiles(layout, input.baseDir), ...(input.layoutPath ? [input.layoutPath] : [])];
 
   if (ex.fixedDtb && (ex.dtb === undefined || ex.baseDtb === undefined))
@@ -165,7 +166,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (wantsDtb) {
     const r = await writeDtbOutputs({
       layout,
-      profile: profileFor(chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu).version),
+      profile: profileFor(chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu, target).version),
       ...(ex.dtb !== undefined && { dtbOut: ex.dtb }),
       ...(ex.baseDtb !== undefined && { baseDtb: ex.baseDtb }),
       ...(ex.overlay !== undefined && { overlayOut: ex.overlay }),
@@ -207,8 +208,8 @@ export async function run(args: string[], io: Io): Promise<number> {
     try {
       // Every file QEMU loads into RAM, in QEMU's reset order; open them all first (a missing file
       // is bad input, found before anything is written).
-      const profile = chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu).version;
-      const firmwareSize = defaultFirmwareSize(layout.machine.arch);
+      const profile = chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu, target).version;
+      const firmwareSize = defaultFirmwareSize(layout.machine.arch, target);
       const placement = placements(layout, {
         qemu: profile,
         ...(firmwareSize !== undefined && { firmwareSize }),
