@@ -38,7 +38,7 @@ interface Collision {
   label: string;
   argv: string[];
   code: string;
-  severity: "error" | "warning";
+  severity: "error" | "warning" | "info";
   qemu: "starts" | "refuses";
   /** Text QEMU prints when it refuses. */
   stderr?: RegExp;

@@ -138,7 +138,7 @@ export function infoRoms(binary: string, args: readonly string[], cwd?: string):
     // A ROM loaded into a memory region rather than at an address (ARM virt's -bios goes into
     // flash0 itself) is listed by region name: place it at that region's base.
     const f = /^(\S+) size=0x([0-9a-f]+) name="(.*)"$/.exec(line);
-    const base = f && FLASH_BASES[f[1]!];
+    const base = f ? FLASH_BASES[f[1]!] : undefined;
     if (f && base !== undefined)
       roms.push({ addr: base, size: BigInt(`0x${f[2]}`), mem: "flash", name: f[3]! });
   }
