@@ -7,6 +7,7 @@ import type { Layout, QemuVersion } from "../model/types.js";
 import { moduleFile, moduleKind } from "../model/types.js";
 import { isAArch64Cpu, ramRanges } from "./machine.js";
 import { placeArm } from "./placement-arm.js";
+import { placeLoaders } from "./placement-loader.js";
 import { placeRiscv } from "./placement-riscv.js";
 import { NEWEST_VERIFIED_VERSION, profileFor, type QemuProfile } from "./profiles.js";
 import { compareRegions, type Placement, type PlacementEnv, type Region } from "./region.js";
@@ -47,20 +48,8 @@ export function placements(layout: Layout, opts: PlacementOptions = {}): Placeme
       file,
     });
   }
-  for (const l of layout.loaders) {
-    if (l.file.size === undefined) continue;
-    regions.push({
-      id: l.id,
-      name: l.file.path,
-      role: "loader",
-      addr: l.addr,
-      size: l.file.size,
-      footprint: l.file.size,
-      space: "system",
-      mem: "ram",
-      file: l.file,
-    });
-  }
+  const loaders = placeLoaders(layout);
+  regions.push(...loaders.regions);
   regions.sort(compareRegions);
   // An empty file registers no ROM in QEMU (load_image_targphys loads nothing), except an
   // AArch64 -kernel, which load_aarch64_image reads into a blob ROM of size 0 (7.2.22, 10.0.2).
@@ -70,7 +59,7 @@ export function placements(layout: Layout, opts: PlacementOptions = {}): Placeme
     regions: regions.filter(loads),
     empty: regions.filter((r) => !loads(r)),
     ram: ramRanges(layout.machine),
-    diagnostics: own.diagnostics,
+    diagnostics: [...own.diagnostics, ...loaders.diagnostics],
     aarch64Cpu: isAArch64Cpu(layout.machine),
   };
 }
