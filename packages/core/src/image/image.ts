@@ -33,6 +33,12 @@ export interface ImageOptions {
  */
 export const IMAGE_SIZE_CAP = 4n << 30n;
 
+/**
+ * The largest image writable at all, cap or no cap: 16 TiB, the largest file ext4 holds (and far
+ * past any guest RAM guestmap models). A forced export above it fails before writing.
+ */
+export const IMAGE_SIZE_LIMIT = 1n << 44n;
+
 /** Intel HEX text per data byte: ":10AAAA00" + 32 hex digits + checksum + CRLF per 16 bytes. */
 const IHEX_BYTES_PER_16 = 44n;
 
@@ -66,7 +72,7 @@ export async function writeImage(
     if (size > cap)
       throw new ImageError(
         "too-large",
-        `the ${opts.format} image would be ${approxSize(size)} (${size} bytes), more than the ${formatSize(cap)} cap: its range spans from the lowest to the highest blob; export a narrower range, or raise the cap if you really want a file that large`,
+        `the ${opts.format} image would be ${approxSize(size)} (${size} bytes), more than the ${formatSize(cap)} cap: its range spans from the lowest to the highest blob; export a narrower range`,
       );
   }
   if (opts.format === "ihex") return writeIhex(regions, sink, { range: opts.range, sparse: opts.sparse });
