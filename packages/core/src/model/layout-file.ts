@@ -268,6 +268,9 @@ export function parseLayoutJson(text: string, source = "layout"): Layout {
   };
 }
 
+/** Half of a UTF-16 surrogate pair without its other half: JSON can spell it, UTF-8 cannot. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /** Object keys that would change a JavaScript object's prototype if copied by assignment. */
 const PROTO_KEYS = new Set(["__proto__"]);
 
@@ -284,6 +287,12 @@ function boundsIssues(raw: unknown): LayoutFileIssue[] {
         issues.push({
           path: pathText(path),
           message: "contains a NUL character, which no QEMU argument or file name can hold; remove it",
+        });
+      else if (LONE_SURROGATE.test(v))
+        issues.push({
+          path: pathText(path),
+          message:
+            "contains a lone UTF-16 surrogate (a \\ud800-style escape), which is not text and has no UTF-8 bytes; an exported script would pass a different string. Fix the escape",
         });
       return;
     }
