@@ -57,6 +57,21 @@ export function imageSize(regions: readonly ImageRegion[], opts: ImageOptions): 
   return ((data + 15n) / 16n) * IHEX_BYTES_PER_16 + 11n;
 }
 /**
+ * Throws `too-large` when the image would pass `opts.maxBytes` (default `IMAGE_SIZE_CAP`), and
+ * the writers' errors for a bad range or regions past 2^64 — at once, before any byte is read.
+ * Writers that build an image another way (the browser's Blob) call it first.
+ */
+export function checkImageSize(regions: readonly ImageRegion[], opts: ImageOptions): void {
+  const cap = opts.maxBytes === undefined ? IMAGE_SIZE_CAP : opts.maxBytes;
+  const size = imageSize(regions, opts);
+  if (cap !== null && size > cap)
+    throw new ImageError(
+      "too-large",
+      `the ${opts.format} image would be ${approxSize(size)} (${size} bytes), more than the ${formatSize(cap)} cap: its range spans from the lowest to the highest blob; export a narrower range`,
+    );
+}
+
+/**
  * Streams the memory image of `regions` to `sink`. Memory use is bounded by the 1 MiB chunk
  * size, not the image size; zero runs are holes where the sink can `skip`. Throws `ImageError`
  * (`too-large` before writing anything when the image would pass `maxBytes`).
@@ -66,15 +81,7 @@ export async function writeImage(
   sink: ByteSink,
   opts: ImageOptions,
 ): Promise<void> {
-  const cap = opts.maxBytes === undefined ? IMAGE_SIZE_CAP : opts.maxBytes;
-  if (cap !== null) {
-    const size = imageSize(regions, opts);
-    if (size > cap)
-      throw new ImageError(
-        "too-large",
-        `the ${opts.format} image would be ${approxSize(size)} (${size} bytes), more than the ${formatSize(cap)} cap: its range spans from the lowest to the highest blob; export a narrower range`,
-      );
-  }
+  checkImageSize(regions, opts);
   if (opts.format === "ihex") return writeIhex(regions, sink, { range: opts.range, sparse: opts.sparse });
   const plan =
     opts.format === "elf"
