@@ -5,6 +5,7 @@
 export const VERSION = "0.1.0";
 
 export * from "./cmdline/export.js";
+export * from "./cmdline/fixed-dtb-check.js";
 export * from "./cmdline/import.js";
 export * from "./cmdline/numbers.js";
 export * from "./cmdline/qemuopts.js";

@@ -9,6 +9,7 @@
  * rewritten relative to the cwd, where the user will run it. Outputs are written atomically and
  * never over an input file.
  */
+import { stat } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import {
   COMMAND_FORMATS,
@@ -16,6 +17,7 @@ import {
   check,
   exportArgv,
   exportFixedDtbArgv,
+  fixedDtbDiagnostics,
   formatCommand,
   formatSize,
   hex,
@@ -196,6 +198,20 @@ export async function run(args: string[], io: Io): Promise<number> {
     if (!e.ok) {
       for (const i of e.issues) io.stderr(`guestmap export: error: ${i.message}\n`);
       return 1;
+    }
+    if (ex.fixedDtb && ex.dtb !== undefined) {
+      const size = BigInt((await stat(resolve(io.cwd, ex.dtb))).size);
+      const firmwareSize = defaultFirmwareSize(layout.machine.arch);
+      const qemu = chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu).version;
+      for (const d of fixedDtbDiagnostics(
+        layout,
+        { path: ex.dtb, size },
+        {
+          qemu,
+          ...(firmwareSize !== undefined && { firmwareSize }),
+        },
+      ))
+        io.stderr(`guestmap export: warning: ${d.message}\n`);
     }
     const script = formatCommand(e.groups, ex.cmdlineFormat);
     if (ex.cmdline === undefined) io.stdout(script);

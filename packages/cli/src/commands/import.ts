@@ -76,7 +76,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     const bytes = await readDtbFile(resolve(io.cwd, fromDtb), fromDtb);
     let d: ReturnType<typeof layoutFromDtb>;
     try {
-      d = layoutFromDtb(bytes);
+      d = layoutFromDtb(bytes, { path: fromDtb });
     } catch (e) {
       if (e instanceof FdtError) throw new UsageError(`${fromDtb}: ${e.message}`);
       throw e;

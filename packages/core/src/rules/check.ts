@@ -7,6 +7,7 @@ import { argumentLengthRule } from "./argument-length.js";
 import { bssRule } from "./bss.js";
 import type { Rule } from "./context.js";
 import { dtbRule } from "./dtb.js";
+import { dtbModuleRule } from "./dtb-modules.js";
 import { chosenLints } from "./lints.js";
 import { loaderDataRule } from "./loader-data.js";
 import { loaderOverflowRule } from "./loader-overflow.js";
@@ -25,6 +26,7 @@ export const RULES: readonly Rule[] = [
   bssRule,
   misalignedRule,
   dtbRule,
+  dtbModuleRule,
   loaderDataRule,
   placeholderRule,
   chosenLints,
