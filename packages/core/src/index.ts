@@ -26,6 +26,7 @@ export * from "./image/source.js";
 export * from "./image/write.js";
 export * from "./model/layout-file.js";
 export * from "./model/layout-files.js";
+export * from "./model/share-link.js";
 export * from "./model/types.js";
 export * from "./qemu/guest-loader.js";
 export * from "./qemu/machine.js";

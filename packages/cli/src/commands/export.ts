@@ -22,6 +22,7 @@ import {
   formatSize,
   hex,
   IMAGE_FORMATS,
+  IMAGE_SIZE_LIMIT,
   ImageError,
   type ImageFormat,
   type Layout,
@@ -43,7 +44,7 @@ import { chooseProfile, defaultFirmwareSize, qemuTargetOf } from "../qemu-env.js
 import { rebaseLayout } from "./import.js";
 
 const USAGE =
-  "usage: guestmap export [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json] [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END] [--dtb OUT.dtb] [--base-dtb BASE.dtb] [--overlay OUT.dtbo] (LAYOUT.json | -- QEMU-ARGV...)";
+  "usage: guestmap export [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json] [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END] [--dtb OUT.dtb] [--base-dtb BASE.dtb] [--overlay OUT.dtbo] [--force] (LAYOUT.json | -- QEMU-ARGV...)";
 
 interface ExportArgs {
   cmdline?: string;
@@ -287,14 +288,18 @@ export async function run(args: string[], io: Io): Promise<number> {
           format,
           arch: layout.machine.arch,
           range,
-          ...(ex.force && { maxBytes: null }),
+          ...(ex.force && { maxBytes: IMAGE_SIZE_LIMIT }),
         });
         await sink.commit();
       } catch (e) {
         await sink.abort();
         if (e instanceof ImageError) {
           const how =
-            e.code === "too-large" ? " (narrow it with --image-range START:END, or give --force)" : "";
+            e.code !== "too-large"
+              ? ""
+              : ex.force
+                ? " with --image-range START:END (no file system holds that much)"
+                : " with --image-range START:END, or give --force";
           io.stderr(`guestmap export: error: ${e.message}${how}\n`);
           return 1;
         }
