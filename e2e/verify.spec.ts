@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
-import { pmemsave, qemuInstalls } from "../packages/core/conformance/qemu";
+import { infoRoms, pmemsave, qemuInstalls } from "../packages/core/conformance/qemu";
 import { SAMPLES } from "../src/samples/samples";
 import { fresh, loadSample } from "./helpers";
 
@@ -170,6 +170,54 @@ for (const q of installs) {
       await page.screenshot({ path: "docs/verify-in-qemu.png" });
     }
     expect(elsewhere).toEqual([]);
+  });
+}
+
+for (const q of installs) {
+  test(`QEMU ${q.version}: RISC-V with OpenSBI — each region's mark and values are QEMU's own info roms`, async ({
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    writeSampleFiles("riscv64-opensbi");
+    // QEMU's truth for the sample, from a command line written here.
+    const roms = infoRoms(
+      q.binary("riscv64"),
+      [
+        "-M",
+        "virt",
+        "-m",
+        "2G",
+        "-kernel",
+        "xen",
+        "-append",
+        "dom0_mem=512M console=dtuart",
+        "-device",
+        "guest-loader,addr=0x84000000,kernel=Image,bootargs=root=/dev/vda ro console=hvc0",
+        "-device",
+        "guest-loader,addr=0x88000000,initrd=rootfs.cpio",
+      ],
+      dir,
+    );
+    const fdt = roms.find((r) => r.name === "fdt")!;
+    await fresh(page);
+    await loadSample(page, /RISC-V 64/);
+    await connect(page);
+    await verifyWith(page, q.version);
+    await expect(page.getByTestId("verify-status")).toContainText(`QEMU ${q.version}`, { timeout: 60_000 });
+    await expect(page.locator("tr[data-verify]")).toHaveCount(roms.length);
+    // Whatever guestmap predicted, the QEMU column is QEMU's, and a red mark carries both values.
+    const row = page.locator("tr", { hasText: "fdt" });
+    await expect(row.locator("td").nth(2)).toHaveText(
+      `0x${fdt.addr.toString(16)}+0x${fdt.size.toString(16)}`,
+    );
+    const differs = (await row.getAttribute("data-verify")) === "differs";
+    await expect(page.getByTestId("verify-both")).toHaveCount(differs ? 1 : 0);
+    if (differs)
+      await expect(page.getByTestId("verify-both")).toContainText(
+        `QEMU 0x${fdt.addr.toString(16)}+0x${fdt.size.toString(16)}`,
+      );
+    if (process.env.GUESTMAP_SCREENSHOTS && differs)
+      await page.screenshot({ path: "test-results/verify-riscv-differs.png" });
   });
 }
 
