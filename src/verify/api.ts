@@ -72,7 +72,10 @@ export async function postVerify(c: Companion, layout: Layout, qemu: string): Pr
   const form = new FormData();
   form.append("layout", serializeLayout(layout));
   form.append("qemu", qemu);
-  for (const ref of layoutFiles(layout)) {
+  const seen = new Set<string>();
+  for (const { blob: ref } of layoutFiles(layout)) {
+    if (seen.has(ref.path)) continue;
+    seen.add(ref.path);
     const file = await loadFile(ref);
     if (!file)
       throw new CompanionError(

@@ -15,6 +15,7 @@
  *   by its rng-seed and kaslr-seed (40 random bytes), which /chosen comparisons leave out anyway.
  */
 import { exportArgv } from "../cmdline/export.js";
+import { layoutFiles } from "../model/layout-files.js";
 import type { Blob, Layout } from "../model/types.js";
 
 /**
@@ -179,21 +180,5 @@ export function planVerification(layout: Layout, opts: { program?: string } = {}
 
 /** Every file path a layout names (`-bios`, `-kernel`, `-initrd`, `-dtb`, modules, loaders), once each. */
 export function layoutFilePaths(layout: Layout): string[] {
-  return layoutFiles(layout).map((b) => b.path);
-}
-
-/** The blob behind each file path a layout names, the first one for each path. */
-export function layoutFiles(layout: Layout): Blob[] {
-  const m = layout.machine;
-  const all = [
-    m.bios.kind === "file" ? m.bios.file : undefined,
-    layout.kernel,
-    layout.initrd,
-    layout.dtb,
-    ...layout.modules.flatMap((x) => [x.kernel, x.initrd]),
-    ...layout.loaders.map((l) => l.file),
-  ];
-  const byPath = new Map<string, Blob>();
-  for (const b of all) if (b && !byPath.has(b.path)) byPath.set(b.path, b);
-  return [...byPath.values()];
+  return [...new Set(layoutFiles(layout).map((f) => f.blob.path))];
 }
