@@ -22,7 +22,17 @@ test.beforeAll(async ({ baseURL }) => {
   const extra = installs.flatMap((q) => (q.dir ? ["--qemu-dir", q.dir] : []));
   companion = spawn(
     process.execPath,
-    ["packages/cli/bin/guestmap.js", "serve", "--port", "0", "--allow-origin", baseURL!, ...extra],
+    [
+      "packages/cli/bin/guestmap.js",
+      "serve",
+      "--port",
+      "0",
+      "--allow-origin",
+      baseURL!,
+      "--files",
+      dir,
+      ...extra,
+    ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   let out = "";
@@ -220,6 +230,30 @@ for (const q of installs) {
       await page.screenshot({ path: "test-results/verify-riscv-differs.png" });
   });
 }
+
+test("a pasted command line's placeholders are verified with the files the companion finds under --files", async ({
+  page,
+}) => {
+  writeFileSync(join(dir, "disk-kernel"), Buffer.alloc(0x3000, 0x11));
+  writeFileSync(join(dir, "disk-initrd.cpio"), Buffer.alloc(0x5000, 0x22));
+  await fresh(page);
+  await page.locator("summary", { hasText: "Import" }).click();
+  await page
+    .getByLabel("Paste a QEMU command line")
+    .fill(
+      "qemu-system-aarch64 -M virt -cpu cortex-a57 -m 1G -device guest-loader,addr=0x48000000,kernel=disk-kernel -device guest-loader,addr=0x49000000,initrd=disk-initrd.cpio",
+    );
+  await page.getByRole("button", { name: "Import command line" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Imported" })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await connect(page);
+  await verifyWith(page, installs[0]!.version);
+  await expect(page.getByTestId("verify-status")).toHaveText(/^verified against QEMU/, { timeout: 60_000 });
+  await expect(page.getByTestId("blob-bytes")).toHaveText([
+    "✓ disk-kernel: bytes intact",
+    "✓ disk-initrd.cpio: bytes intact",
+  ]);
+});
 
 test("opening the app from the companion's URL connects it and takes the token out of the address bar", async ({
   page,

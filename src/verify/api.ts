@@ -67,7 +67,7 @@ export async function fetchQemus(c: Companion): Promise<CompanionQemu[]> {
   return body.qemus ?? [];
 }
 
-/** Sends the layout and every file the browser has for it; QEMU's answer compared with the prediction. */
+/** Sends the layout and every file the browser has for it (the companion finds the others under its --files directories); QEMU's answer compared with the prediction. */
 export async function postVerify(c: Companion, layout: Layout, qemu: string): Promise<Verification> {
   const form = new FormData();
   form.append("layout", serializeLayout(layout));
@@ -76,13 +76,10 @@ export async function postVerify(c: Companion, layout: Layout, qemu: string): Pr
   for (const { blob: ref } of layoutFiles(layout)) {
     if (seen.has(ref.path)) continue;
     seen.add(ref.path);
+    // A placeholder (no file in this browser) is left to the companion: it looks the name up
+    // under its --files directories, or answers which file is missing.
     const file = await loadFile(ref);
-    if (!file)
-      throw new CompanionError(
-        "no-file",
-        `${ref.path} is a placeholder: drop its file on the map before verifying`,
-      );
-    form.append("file", file, ref.path);
+    if (file) form.append("file", file, ref.path);
   }
   const body = (await call(c, "/verify", { method: "POST", body: form })) as {
     qemu: CompanionQemu;

@@ -43,7 +43,8 @@ function fromLocation(): Companion | undefined {
   if (typeof location === "undefined") return undefined;
   const url = new URL(location.href);
   const token = url.searchParams.get("token");
-  if (!token) return undefined;
+  // Only the companion serves the app on a loopback origin; a ?token= elsewhere is ignored.
+  if (!token || "error" in parseCompanionUrl(url.href)) return undefined;
   url.searchParams.delete("token");
   history.replaceState(history.state, "", url.pathname + url.search + url.hash);
   return { base: url.origin, token };
