@@ -255,6 +255,30 @@ test("a pasted command line's placeholders are verified with the files the compa
   ]);
 });
 
+test("Boot 10 s: the guest's serial console streams into the app, QEMU is stopped at the limit", async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  // movz x1,#0x0900,lsl#16; UARTCR=0x301; 'O','K','\n' to virt's PL011 data register; b .
+  const words = [
+    0xd2a12001, 0x52806022, 0xb9003022, 0x528009e0, 0xb9000020, 0x52800960, 0xb9000020, 0x52800140,
+    0xb9000020, 0x14000000,
+  ];
+  writeFileSync(join(dir, "ok.bin"), Buffer.from(new Uint32Array(words).buffer));
+  await fresh(page);
+  await page.locator("summary", { hasText: "Import" }).click();
+  await page
+    .getByLabel("Paste a QEMU command line")
+    .fill("qemu-system-aarch64 -M virt -cpu cortex-a57 -m 256M -kernel ok.bin");
+  await page.getByRole("button", { name: "Import command line" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Imported" })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await connect(page);
+  await page.getByRole("button", { name: "Boot 10 s" }).click();
+  await expect(page.getByTestId("serial-console")).toHaveText("OK", { timeout: 30_000 });
+  await expect(page.getByTestId("boot-end")).toHaveText(/^QEMU [\d.]+: time limit$/, { timeout: 30_000 });
+});
+
 test("opening the app from the companion's URL connects it and takes the token out of the address bar", async ({
   page,
 }) => {

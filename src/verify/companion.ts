@@ -54,13 +54,18 @@ export interface CompanionState {
   readonly companion: Companion | undefined;
   /** The layout key and QEMU version the user asked to verify (the result shows while they match). */
   readonly requested: { readonly key: string; readonly qemu: string } | undefined;
+  /** The QEMU version picked in the header (undefined: the first for the layout's arch). */
+  readonly qemu: string | undefined;
   connected(c: Companion | undefined): void;
+  qemuChosen(version: string): void;
   verifyRequested(key: string, qemu: string): void;
 }
 
 export const useCompanion = create<CompanionState>()((set) => ({
   companion: fromLocation() ?? saved(),
   requested: undefined,
+  qemu: undefined,
+  qemuChosen: (qemu) => set({ qemu }),
   connected: (companion) => {
     try {
       if (companion) sessionStorage.setItem(KEY, JSON.stringify(companion));

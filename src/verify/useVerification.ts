@@ -49,3 +49,11 @@ export function useVerification() {
   });
   return { key, layout, requested: qemu !== undefined, query };
 }
+
+/** The QEMU the header's picker shows: the chosen one if the companion has it for this arch, else its first. */
+export function useChosenQemu(): string | undefined {
+  const arch = useGuestmap((s) => s.layout.machine.arch);
+  const chosen = useCompanion((s) => s.qemu);
+  const mine = (useQemus().data ?? []).filter((q) => q.arch === arch);
+  return chosen && mine.some((q) => q.version === chosen) ? chosen : mine[0]?.version;
+}
