@@ -17,6 +17,8 @@ let companion: ChildProcess | undefined;
 let url = "";
 const dir = mkdtempSync(join(tmpdir(), "guestmap-e2e-verify-"));
 const installs = qemuInstalls();
+/** Tests that need some QEMU: skipped (loudly, by qemuInstalls) where none is installed. */
+const needsQemu = () => test.skip(installs.length === 0, "no qemu-system-aarch64 installed");
 
 test.beforeAll(async ({ baseURL }) => {
   const extra = installs.flatMap((q) => (q.dir ? ["--qemu-dir", q.dir] : []));
@@ -234,6 +236,7 @@ for (const q of installs) {
 test("a pasted command line's placeholders are verified with the files the companion finds under --files", async ({
   page,
 }) => {
+  needsQemu();
   writeFileSync(join(dir, "disk-kernel"), Buffer.alloc(0x3000, 0x11));
   writeFileSync(join(dir, "disk-initrd.cpio"), Buffer.alloc(0x5000, 0x22));
   await fresh(page);
@@ -258,6 +261,7 @@ test("a pasted command line's placeholders are verified with the files the compa
 test("Boot 10 s: the guest's serial console streams into the app, QEMU is stopped at the limit", async ({
   page,
 }) => {
+  needsQemu();
   test.setTimeout(120_000);
   // movz x1,#0x0900,lsl#16; UARTCR=0x301; 'O','K','\n' to virt's PL011 data register; b .
   const words = [
@@ -282,6 +286,7 @@ test("Boot 10 s: the guest's serial console streams into the app, QEMU is stoppe
 test("opening the app from the companion's URL connects it and takes the token out of the address bar", async ({
   page,
 }) => {
+  needsQemu();
   await page.goto(url);
   await expect(page.getByRole("button", { name: "Verify in QEMU" })).toBeVisible();
   expect(page.url()).not.toContain("token=");
