@@ -2,8 +2,8 @@
 import {
   type Arch,
   type Layout,
-  layoutFiles,
   serializeLayout,
+  uniqueLayoutFiles,
   type VerifyReport,
   verifyReportFromJson,
 } from "@guestmap/core";
@@ -72,10 +72,7 @@ async function runForm(layout: Layout, qemu: string): Promise<FormData> {
   const form = new FormData();
   form.append("layout", serializeLayout(layout));
   form.append("qemu", qemu);
-  const seen = new Set<string>();
-  for (const { blob: ref } of layoutFiles(layout)) {
-    if (seen.has(ref.path)) continue;
-    seen.add(ref.path);
+  for (const ref of uniqueLayoutFiles(layout)) {
     // A placeholder (no file in this browser) is left to the companion: it looks the name up
     // under its --files directories, or answers which file is missing.
     const file = await loadFile(ref);

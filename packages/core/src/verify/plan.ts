@@ -180,5 +180,12 @@ export function planVerification(layout: Layout, opts: { program?: string } = {}
 
 /** Every file path a layout names (`-bios`, `-kernel`, `-initrd`, `-dtb`, modules, loaders), once each. */
 export function layoutFilePaths(layout: Layout): string[] {
-  return [...new Set(layoutFiles(layout).map((f) => f.blob.path))];
+  return uniqueLayoutFiles(layout).map((b) => b.path);
+}
+
+/** The blob behind each file path a layout names, the first one for each path. */
+export function uniqueLayoutFiles(layout: Layout): Blob[] {
+  const byPath = new Map<string, Blob>();
+  for (const { blob } of layoutFiles(layout)) if (!byPath.has(blob.path)) byPath.set(blob.path, blob);
+  return [...byPath.values()];
 }
