@@ -105,7 +105,12 @@ export function VerifyControls() {
         type="button"
         className={`${button} h-7 text-[12px] whitespace-nowrap`}
         disabled={!version || (requested && query.isFetching)}
-        onClick={() => version && useCompanion.getState().verifyRequested(key, version)}
+        onClick={() => {
+          if (!version) return;
+          // The same layout again: run QEMU again (it may have been replaced), else a new request.
+          if (requested) void query.refetch();
+          else useCompanion.getState().verifyRequested(key, version);
+        }}
       >
         Verify in QEMU
       </button>
