@@ -25,6 +25,7 @@ export * from "./image/source.js";
 export * from "./image/write.js";
 export * from "./model/layout-file.js";
 export * from "./model/types.js";
+export * from "./ops/index.js";
 export * from "./qemu/guest-loader.js";
 export * from "./qemu/machine.js";
 export * from "./qemu/placement.js";
