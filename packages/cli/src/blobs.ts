@@ -6,7 +6,7 @@ import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
 import { createGunzip } from "node:zlib";
-import type { Blob, Layout } from "@guestmap/core";
+import { type Blob, type Layout, mapFilesAsync } from "@guestmap/core";
 import { UsageError } from "./io.js";
 
 /** Enough for every header we read, including an ELF's program headers. */
@@ -68,30 +68,6 @@ async function fill(blob: Blob, baseDir: string, what: string): Promise<Blob> {
 }
 
 /** The layout with every referenced file's size and head read from disk. */
-export async function fillBlobs(layout: Layout, baseDir: string): Promise<Layout> {
-  const m = layout.machine;
-  const bios =
-    m.bios.kind === "file"
-      ? { kind: "file" as const, file: await fill(m.bios.file, baseDir, "-bios") }
-      : m.bios;
-  return {
-    ...layout,
-    machine: { ...m, bios },
-    ...(layout.kernel && { kernel: await fill(layout.kernel, baseDir, "-kernel") }),
-    ...(layout.initrd && { initrd: await fill(layout.initrd, baseDir, "-initrd") }),
-    ...(layout.dtb && { dtb: await fill(layout.dtb, baseDir, "-dtb") }),
-    modules: await Promise.all(
-      layout.modules.map(async (mod, i) => ({
-        ...mod,
-        ...(mod.kernel && { kernel: await fill(mod.kernel, baseDir, `guest-loader #${i + 1} kernel=`) }),
-        ...(mod.initrd && { initrd: await fill(mod.initrd, baseDir, `guest-loader #${i + 1} initrd=`) }),
-      })),
-    ),
-    loaders: await Promise.all(
-      layout.loaders.map(async (l, i) => ({
-        ...l,
-        file: await fill(l.file, baseDir, `loader #${i + 1} file=`),
-      })),
-    ),
-  };
+export function fillBlobs(layout: Layout, baseDir: string): Promise<Layout> {
+  return mapFilesAsync(layout, (slot) => fill(slot.blob, baseDir, slot.label.trimEnd()));
 }

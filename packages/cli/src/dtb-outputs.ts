@@ -11,14 +11,14 @@ import {
   decodeFdt,
   FdtError,
   type Layout,
-  mergeDtb,
+  mergeIntoBase,
   type Placement,
+  type PlacementOptions,
   type QemuProfile,
   standaloneDtb,
 } from "@guestmap/core";
 import { UsageError } from "./io.js";
 import { openAtomicSink } from "./node-io.js";
-import { defaultFirmwareSize } from "./qemu-env.js";
 
 export interface DtbOutputRequest {
   /** The layout, blobs measured (loadInput's). */
@@ -40,10 +40,17 @@ export interface DtbOutputRequest {
   readonly inputs: readonly string[];
   /** The layout's placement if the caller has it (gives the -initrd address); else computed. */
   readonly placement?: Placement;
+  /** The run's placement options (firmware size): chosen once by the caller; default none. */
+  readonly placementOptions?: PlacementOptions;
 }
 
 export type DtbOutputResult =
-  | { readonly ok: true; readonly written: string[] }
+  | {
+      readonly ok: true;
+      readonly written: string[];
+      /** Module nodes of the base DTB the layout's replaced, when there were any. */
+      readonly replaced?: string[];
+    }
   /** The layout cannot give QEMU's /chosen (a stanza QEMU refuses, a size unknown): exit 1. */
   | { readonly ok: false; readonly errors: string[] };
 
@@ -78,7 +85,8 @@ export async function writeDtbOutputs(req: DtbOutputRequest): Promise<DtbOutputR
       throw e;
     }
   }
-  const firmwareSize = defaultFirmwareSize(req.layout.machine.arch);
+  const firmwareSize = req.placementOptions?.firmwareSize;
+  const replaced: string[] = [];
   const opts = {
     ...(req.placement && { placement: req.placement }),
     ...(firmwareSize !== undefined && { env: { firmwareSize } }),
@@ -90,13 +98,16 @@ export async function writeDtbOutputs(req: DtbOutputRequest): Promise<DtbOutputR
     outputs.push([
       req.dtbOut,
       b
-        ? () =>
-            mergeDtb(
-              b,
-              req.layout,
-              req.profile,
-              req.keepBaseSize === false ? opts : { ...opts, padTo: "base" },
-            )
+        ? () => {
+            // The core's policy: module nodes of a base dumped with the guest-loader devices still
+            // on QEMU's command line give way to the layout's, as in the app.
+            const r = mergeIntoBase(b, req.layout, req.profile, {
+              ...opts,
+              pad: req.keepBaseSize === false ? "none" : "base",
+            });
+            replaced.push(...r.replaced);
+            return r.bytes;
+          }
         : () => standaloneDtb(req.layout, req.profile, opts),
     ]);
   }
@@ -126,5 +137,5 @@ export async function writeDtbOutputs(req: DtbOutputRequest): Promise<DtbOutputR
     }
     written.push(path);
   }
-  return { ok: true, written };
+  return { ok: true, written, ...(replaced.length > 0 && { replaced }) };
 }

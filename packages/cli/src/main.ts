@@ -26,6 +26,11 @@ Usage:
                       [--overlay OUT.dtbo] (LAYOUT.json | -- QEMU-ARGV...)
       The QEMU command line (stdout without other outputs), the memory image, the DTB
       (standalone, or merged into BASE.dtb, e.g. from -machine dumpdtb=) and a DT overlay.
+  guestmap pack       [-o OUT.json] [--by-size] [--qemu VER] (LAYOUT.json | -- QEMU-ARGV...)
+      Every guest-loader and loader blob placed collision-free and aligned, as low and tight as
+      QEMU's own regions and every kernel's BSS allow; each move explained.
+  guestmap fix        [-o OUT.json] [--qemu VER] (LAYOUT.json | -- QEMU-ARGV...)
+      Every quick fix of check applied at once (overlaps, BSS, alignment, outside RAM).
 
 QEMU-ARGV is a whole QEMU command line as argv, program first, e.g.
   guestmap check -- qemu-system-aarch64 -M virt -cpu cortex-a57 -m 2G -kernel xen \\
@@ -44,6 +49,8 @@ const COMMANDS: Record<string, () => Promise<{ run: Runner }>> = {
   export: () => import("./commands/export.js"),
   chosen: () => import("./commands/chosen.js"),
   dts: () => import("./commands/dts.js"),
+  pack: () => import("./commands/pack.js"),
+  fix: () => import("./commands/fix.js"),
 };
 
 export async function main(argv: string[], io: Io): Promise<number> {

@@ -9,6 +9,7 @@ import {
   type Arch,
   firmwareFileName,
   NEWEST_VERSION,
+  type PlacementOptions,
   PROFILES,
   parseQemuVersionOutput,
   type QemuVersion,
@@ -28,12 +29,18 @@ function which(name: string): string | undefined {
   return undefined;
 }
 
+// One `--version` spawn per binary per process: a command asks several times (profile, DTB, image).
+const versions = new Map<string, string | undefined>();
+
 /** The installed QEMU's version for this arch, or undefined when none is on PATH. */
 export function installedQemuVersion(arch: Arch): string | undefined {
   const bin = which(qemuBinaryName(arch));
   if (!bin) return undefined;
-  const r = spawnSync(bin, ["--version"], { encoding: "utf8", timeout: 10_000 });
-  return r.status === 0 ? parseQemuVersionOutput(r.stdout) : undefined;
+  if (!versions.has(bin)) {
+    const r = spawnSync(bin, ["--version"], { encoding: "utf8", timeout: 10_000 });
+    versions.set(bin, r.status === 0 ? parseQemuVersionOutput(r.stdout) : undefined);
+  }
+  return versions.get(bin);
 }
 
 function versionKey(v: string): number {
@@ -94,3 +101,21 @@ export function defaultFirmwareSize(arch: Arch): bigint | null | undefined {
 }
 
 export { PROFILES };
+
+/** The QEMU a run models, chosen once: its profile and the placement options it implies. */
+export interface QemuEnvironment {
+  readonly choice: ProfileChoice;
+  /** For placements/check/ops: the profile and the installed firmware's size. */
+  readonly placement: PlacementOptions;
+}
+
+/** Chooses the profile (see chooseProfile) and measures the firmware, once per run. */
+export function qemuEnvironment(
+  arch: Arch,
+  flag: QemuVersion | undefined,
+  fromLayout: QemuVersion | undefined,
+): QemuEnvironment {
+  const choice = chooseProfile(arch, flag, fromLayout);
+  const firmwareSize = defaultFirmwareSize(arch);
+  return { choice, placement: { qemu: choice.version, ...(firmwareSize !== undefined && { firmwareSize }) } };
+}

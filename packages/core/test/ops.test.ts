@@ -416,6 +416,17 @@ describe("DTB merge policy", () => {
     expect(reg.value).toEqual(cellsValue(2, 0x47000000n, 1n * MiB));
   });
 
+  it("merge: the base's nodes at other addresses stay, those at the layout's are replaced", () => {
+    const other = { ...l, modules: [{ ...l.modules[1]!, addr: 0x50000000n }] };
+    const r = mergeIntoBase(base, other, profile, { existingModules: "merge" });
+    expect(r.replaced).toEqual([]);
+    const names = findNode(decodeFdt(r.bytes), "/chosen")!.children.map((c) => c.name);
+    expect(names.sort()).toEqual(["module@0x47000000", "module@0x50000000"]);
+    expect(mergeIntoBase(base, l, profile, { existingModules: "merge" }).replaced).toEqual([
+      "module@0x47000000",
+    ]);
+  });
+
   it("refuse: libfdt's rule, MODULE_EXISTS; pad none: as small as it gets", () => {
     expect(() => mergeIntoBase(base, l, profile, { existingModules: "refuse" })).toThrow(
       /already has a node/,

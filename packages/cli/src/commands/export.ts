@@ -15,25 +15,23 @@ import {
   type CommandFormat,
   exportArgv,
   exportFixedDtbArgv,
+  fileSlots,
   formatCommand,
-  formatSize,
-  hex,
   IMAGE_FORMATS,
   ImageError,
   type ImageFormat,
   type Layout,
-  layoutImageRegions,
   PROFILES,
   parseSize,
   placements,
-  regionsSpan,
+  planMemoryImage,
   writeImage,
 } from "@guestmap/core";
 import { writeDtbOutputs } from "../dtb-outputs.js";
 import { loadInput, parseCommon } from "../input.js";
 import { type Io, UsageError } from "../io.js";
 import { type FileBlobSource, openAtomicSink, openFileSource } from "../node-io.js";
-import { chooseProfile, defaultFirmwareSize } from "../qemu-env.js";
+import { qemuEnvironment } from "../qemu-env.js";
 import { rebaseLayout } from "./import.js";
 
 const USAGE =
@@ -128,15 +126,7 @@ function formatFromName(path: string): ImageFormat {
 
 /** Every file a layout names, resolved: outputs must not replace any of them. */
 function inputFiles(layout: Layout, baseDir: string): string[] {
-  const files: string[] = [];
-  const add = (p?: string) => p !== undefined && files.push(resolve(baseDir, p));
-  if (layout.machine.bios.kind === "file") add(layout.machine.bios.file.path);
-  add(layout.kernel?.path);
-  add(layout.initrd?.path);
-  add(layout.dtb?.path);
-  for (const m of layout.modules) add((m.kernel ?? m.initrd)?.path);
-  for (const l of layout.loaders) add(l.file.path);
-  return files;
+  return fileSlots(layout).map((s) => resolve(baseDir, s.blob.path));
 }
 
 async function writeText(path: string, text: string, inputs: string[], mode: number): Promise<void> {
@@ -155,6 +145,8 @@ export async function run(args: string[], io: Io): Promise<number> {
   const ex = parseArgs(common.rest);
   const input = await loadInput({ ...common, rest: ex.positional }, io);
   const layout = { ...input.layout, ...(common.qemu && { qemu: common.qemu }) };
+  // The QEMU this run models, chosen once for the DTB and the image alike.
+  const env = qemuEnvironment(layout.machine.arch, common.qemu, input.layout.qemu);
   const inputs = [...inputFiles(layout, input.baseDir), ...(input.layoutPath ? [input.layoutPath] : [])];
 
   if (ex.fixedDtb && (ex.dtb === undefined || ex.baseDtb === undefined))
@@ -165,7 +157,8 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (wantsDtb) {
     const r = await writeDtbOutputs({
       layout,
-      profile: PROFILES[chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu).version],
+      profile: PROFILES[env.choice.version],
+      placementOptions: env.placement,
       ...(ex.dtb !== undefined && { dtbOut: ex.dtb }),
       ...(ex.baseDtb !== undefined && { baseDtb: ex.baseDtb }),
       ...(ex.overlay !== undefined && { overlayOut: ex.overlay }),
@@ -177,6 +170,10 @@ export async function run(args: string[], io: Io): Promise<number> {
       for (const m of r.errors) io.stderr(`guestmap export: error: ${m}\n`);
       return 1;
     }
+    if (r.replaced)
+      io.stderr(
+        `guestmap export: note: --base-dtb ${ex.baseDtb} already had ${r.replaced.join(", ")} (dumped with guest-loader devices on the command line); replaced by the layout's modules\n`,
+      );
   }
 
   if (ex.cmdline !== undefined || (ex.image === undefined && !wantsDtb) || ex.fixedDtb) {
@@ -207,12 +204,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     try {
       // Every file QEMU loads into RAM, in QEMU's reset order; open them all first (a missing file
       // is bad input, found before anything is written).
-      const profile = chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu).version;
-      const firmwareSize = defaultFirmwareSize(layout.machine.arch);
-      const placement = placements(layout, {
-        qemu: profile,
-        ...(firmwareSize !== undefined && { firmwareSize }),
-      });
+      const placement = placements(layout, env.placement);
       const opened = new Map<string, FileBlobSource>();
       for (const r of placement.regions) {
         if (!r.file || opened.has(r.file.path)) continue;
@@ -223,32 +215,15 @@ export async function run(args: string[], io: Io): Promise<number> {
         sources.push(src);
         opened.set(r.file.path, src);
       }
-      const image = layoutImageRegions(placement, (blob) => opened.get(blob.path)!);
-      for (const l of layout.loaders) {
-        if (l.forceRaw !== true)
-          io.stderr(
-            `guestmap export: warning: loader ${l.file.path} is placed as raw bytes; QEMU would parse it if it is an ELF, uImage or Intel HEX file (add force-raw=on)\n`,
-          );
-      }
-      if (image.user.length === 0 && !ex.range)
-        throw new UsageError(
-          "the layout has no guest-loader or loader blobs, so there is no default range: give --image-range START:END",
-        );
-      // By default the image spans the user's blobs; QEMU's own files inside that span are in it too.
-      const range = ex.range ?? regionsSpan(image.user);
-      const span = range.end - range.start;
-      const filled = image.regions.reduce((n, r) => n + r.size, 0n);
-      if (format === "raw" && span > 1n << 30n && filled * 10n < span)
-        io.stderr(
-          `guestmap export: note: the raw image spans ${formatSize(span)} but only ${formatSize(filled)} of it is blobs; the rest is zeros (sparse on disk where the file system allows). Use --image-range, or --image-format elf for one segment per blob.\n`,
-        );
-      for (const g of image.generated) {
-        if (g.addr < range.end && g.addr + g.size > range.start)
-          io.stderr(
-            `guestmap export: note: ${g.name} at [${hex(g.addr)}, ${hex(g.addr + g.size)}) is generated by QEMU (its bytes are QEMU's own); the image has zeros there\n`,
-          );
-      }
-      const regions = image.regions;
+      const plan = planMemoryImage(layout, placement, (blob) => opened.get(blob.path)!, {
+        format,
+        ...(ex.range && { range: ex.range }),
+      });
+      if (!plan.ok)
+        throw new UsageError(plan.message.replace("a range START:END", "--image-range START:END"));
+      for (const n of plan.notes)
+        io.stderr(`guestmap export: ${n.code === "loader-parsed" ? "warning" : "note"}: ${n.message}\n`);
+      const { regions, range } = plan;
       const sink = await openAtomicSink(resolve(io.cwd, ex.image), inputs);
       try {
         await writeImage(regions, sink, {

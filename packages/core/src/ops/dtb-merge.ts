@@ -9,15 +9,19 @@ import { decodeFdt } from "../fdt/decode.js";
 import { encodeFdt } from "../fdt/encode.js";
 import { type Fdt, findNode } from "../fdt/tree.js";
 import type { Layout } from "../model/types.js";
+import { moduleNodeName } from "../qemu/guest-loader.js";
 import type { QemuProfile } from "../qemu/profiles.js";
 import type { Placement, PlacementEnv } from "../qemu/region.js";
 
 export interface MergePolicy {
   /**
-   * Module nodes (`/chosen/module@…`) already in the base: `replace` (default) drops them and
-   * writes the layout's; `refuse` keeps libfdt's rule and fails with DtbError MODULE_EXISTS.
+   * Module nodes (`/chosen/module@…`) already in the base: `replace` (default) drops them all and
+   * writes the layout's (the layout says what is loaded; a stale node would point Xen at bytes
+   * nobody loads); `merge` keeps the base's nodes at other addresses (modules loaded by other
+   * means) and replaces those at the layout's; `refuse` keeps libfdt's rule and fails with
+   * DtbError MODULE_EXISTS on any clash.
    */
-  readonly existingModules?: "replace" | "refuse";
+  readonly existingModules?: "replace" | "merge" | "refuse";
   /**
    * `base` (default): keep the base's total size when the result fits, as QEMU pads its own DTB
    * (1 MiB on virt) — the merged DTB then replaces QEMU's byte count for byte count. `none`: as
@@ -34,13 +38,14 @@ export interface DtbMergeResult {
   readonly replaced: readonly string[];
 }
 
-/** `fdt` without `/chosen/module@…` nodes, and their names. */
-export function withoutModuleNodes(fdt: Fdt): { fdt: Fdt; removed: string[] } {
+/** `fdt` without `/chosen/module@…` nodes (only those named in `only`, when given), and their names. */
+export function withoutModuleNodes(fdt: Fdt, only?: ReadonlySet<string>): { fdt: Fdt; removed: string[] } {
   const chosen = findNode(fdt, "/chosen");
   if (!chosen) return { fdt, removed: [] };
-  const removed = chosen.children.filter((c) => c.name.startsWith("module@")).map((c) => c.name);
+  const drop = (name: string) => name.startsWith("module@") && (only === undefined || only.has(name));
+  const removed = chosen.children.filter((c) => drop(c.name)).map((c) => c.name);
   if (removed.length === 0) return { fdt, removed };
-  const children = chosen.children.filter((c) => !c.name.startsWith("module@"));
+  const children = chosen.children.filter((c) => !drop(c.name));
   return {
     fdt: {
       ...fdt,
@@ -72,7 +77,11 @@ export function mergeIntoBase(
   };
   if (policy.existingModules === "refuse")
     return { bytes: mergeDtb(base, layout, profile, opts), replaced: [] };
-  const { fdt, removed } = withoutModuleNodes(decodeFdt(base));
+  const only =
+    policy.existingModules === "merge"
+      ? new Set(layout.modules.map((m) => moduleNodeName(m.addr)))
+      : undefined;
+  const { fdt, removed } = withoutModuleNodes(decodeFdt(base), only);
   if (removed.length === 0) return { bytes: mergeDtb(base, layout, profile, opts), replaced: [] };
   // Re-encode the stripped base keeping its header's totalsize, so padding still follows the base.
   const totalsize = new DataView(base.buffer, base.byteOffset, base.byteLength).getUint32(4, false);
