@@ -37,8 +37,11 @@ async function gunzipInfo(path: string): Promise<{ size: bigint; head: Uint8Arra
   return { size: BigInt(size), head: head.subarray(0, got) };
 }
 
-async function fill(blob: Blob, baseDir: string, what: string): Promise<Blob> {
-  const path = resolve(baseDir, blob.path);
+/** Where a blob's file is: by default its path resolved against the base folder. */
+export type Locate = (path: string) => string;
+
+async function fill(blob: Blob, locate: Locate, baseDir: string, what: string): Promise<Blob> {
+  const path = locate(blob.path);
   let fh: Awaited<ReturnType<typeof open>> | undefined;
   try {
     fh = await open(path, "r");
@@ -68,6 +71,10 @@ async function fill(blob: Blob, baseDir: string, what: string): Promise<Blob> {
 }
 
 /** The layout with every referenced file's size and head read from disk. */
-export function fillBlobs(layout: Layout, baseDir: string): Promise<Layout> {
-  return mapFilesAsync(layout, (slot) => fill(slot.blob, baseDir, slot.label.trimEnd()));
+export function fillBlobs(
+  layout: Layout,
+  baseDir: string,
+  locate: Locate = (p) => resolve(baseDir, p),
+): Promise<Layout> {
+  return mapFilesAsync(layout, (slot) => fill(slot.blob, locate, baseDir, slot.label));
 }

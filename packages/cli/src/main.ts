@@ -32,6 +32,14 @@ Usage:
   guestmap fix        [-o OUT.json] [--qemu VER] (LAYOUT.json | -- QEMU-ARGV...)
       Every quick fix of check applied at once (overlaps, BSS, alignment, outside RAM).
 
+  guestmap verify     [--json] [--qemu-dir DIR]... (LAYOUT.json | -- QEMU-ARGV...)
+      Runs the layout in every real QEMU found (PATH, each --qemu-dir), stopped at reset, and
+      compares QEMU's regions, refusal, /chosen and each blob's bytes with the prediction.
+      Exit 1 when they differ or QEMU overwrote a blob.
+  guestmap serve      [--port N] [--qemu-dir DIR]... [--files DIR]... [--allow-origin ORIGIN]...
+                      [--max-body SIZE] [--timeout SECONDS]
+      The local companion for the app's "Verify in QEMU": HTTP on 127.0.0.1 only, with a token.
+
 QEMU-ARGV is a whole QEMU command line as argv, program first, e.g.
   guestmap check -- qemu-system-aarch64 -M virt -cpu cortex-a57 -m 2G -kernel xen \\
       -device guest-loader,addr=0x42000000,kernel=Image
@@ -49,6 +57,8 @@ const COMMANDS: Record<string, () => Promise<{ run: Runner }>> = {
   export: () => import("./commands/export.js"),
   chosen: () => import("./commands/chosen.js"),
   dts: () => import("./commands/dts.js"),
+  verify: () => import("./commands/verify.js"),
+  serve: () => import("./commands/serve.js"),
   pack: () => import("./commands/pack.js"),
   fix: () => import("./commands/fix.js"),
 };

@@ -4,8 +4,8 @@
  * at colliding, misaligned and out-of-RAM addresses, go through `pack` and `fixAll`; then QEMU
  * must start, `info roms` must list each blob where the op put it, no two ROMs may share a byte,
  * and guest RAM at reset (pmemsave) must hold every blob's file byte for byte — nothing of QEMU's
- * (DTB, stub, kernel, initrd) written over it. On 7.2, whose placements are measured, `info roms`
- * must equal our whole placement too. The argv is built here, not by guestmap's exporter.
+ * (DTB, stub, kernel, initrd) written over it. And `info roms` must equal our whole placement
+ * for that QEMU version. The argv is built here, not by guestmap's exporter.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,7 +21,6 @@ import {
   pack,
   placements,
   type QemuVersion,
-  SUPPORTED_VERSIONS,
 } from "../src/index.js";
 import { arbLayoutSpec, buildLayout, fileBytes, type LayoutSpec } from "../test/fixtures/layouts.js";
 import { romName } from "./layouts.js";
@@ -33,16 +32,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const ARCHES: readonly Arch[] = ["aarch64", "arm", "riscv64", "riscv32"];
 /** Layouts per arch and QEMU, for pack and for fix all: each is two QEMU runs (~0.2 s). */
 const CASES = 2;
-
-/** The newest profile not newer than the install (10.0.2 → 9.2), as the CLI picks it. */
-function profileOf(install: QemuInstall): QemuVersion {
-  const key = (v: string) => {
-    const [a = 0, b = 0] = v.split(".").map(Number);
-    return a * 1000 + b;
-  };
-  const fit = SUPPORTED_VERSIONS.filter((v) => key(v) <= key(install.version));
-  return fit.sort((a, b) => key(b) - key(a))[0] ?? "7.2";
-}
 
 /** The size of the OpenSBI this install loads (each QEMU ships its own). */
 function firmwareSize(install: QemuInstall, arch: Arch): bigint | null | undefined {
@@ -109,11 +98,17 @@ function judge(install: QemuInstall, arch: Arch, l: Layout, bytes: Map<string, U
   }
   if (exact) {
     const fw = firmwareSize(install, arch);
-    const ours = placements(l, { qemu: "7.2", ...(fw !== undefined && { firmwareSize: fw }) })
-      .regions.map((r) => `${r.name}@${r.addr.toString(16)}+${r.size.toString(16)}`)
-      .sort();
-    expect(ours).toEqual(
-      roms.map((r) => `${romName(r.name)}@${r.addr.toString(16)}+${r.size.toString(16)}`).sort(),
+    const placed = placements(l, {
+      qemu: install.version as QemuVersion,
+      ...(fw !== undefined && { firmwareSize: fw }),
+    }).regions;
+    // A region the model marks approximate (RISC-V's packed FDT from 8.0: its size depends on all
+    // of QEMU's tree) is compared by name and address only.
+    const rough = new Set(placed.filter((r) => r.approximate).map((r) => r.name));
+    const key = (name: string, addr: bigint, size: bigint) =>
+      `${name}@${addr.toString(16)}${rough.has(name) ? "" : `+${size.toString(16)}`}`;
+    expect(placed.map((r) => key(r.name, r.addr, r.size)).sort()).toEqual(
+      roms.map((r) => key(romName(r.name), r.addr, r.size)).sort(),
     );
   }
   // RAM at reset: every blob byte for byte — one QEMU run, one pmemsave per blob.
@@ -145,7 +140,7 @@ function judge(install: QemuInstall, arch: Arch, l: Layout, bytes: Map<string, U
 const installs = qemuInstalls();
 describe.skipIf(installs.length === 0)("pack and fix all, judged by QEMU", () => {
   for (const install of installs) {
-    const profile = profileOf(install);
+    const profile = install.version as QemuVersion;
     it(`QEMU ${install.version}: the judge catches what pack cures (QEMU's DTB over a module)`, () => {
       // 2 GiB aarch64 virt, small -kernel: QEMU's DTB at 0x48000000, inside a 24 MiB rootfs at 0x47000000.
       const spec: LayoutSpec = {
@@ -156,7 +151,10 @@ describe.skipIf(installs.length === 0)("pack and fix all, judged by QEMU", () =>
         blobs: [{ slot: "module-initrd", file: { kind: "cpio", size: 24 << 20 }, at: 0x7000000 }],
       };
       const { layout, bytes } = writeLayout(spec);
-      expect(() => judge(install, "aarch64", layout, bytes, false)).toThrow(/runs into|at 0x47000000/);
+      // The judge fails it: the rootfs runs into the DTB in `info roms`, or QEMU itself dies —
+      // 7.2.22 and 10.0.2 both SIGSEGV in about half the runs with a guest-loader blob under
+      // their DTB (seen with -S and an immediate quit).
+      expect(() => judge(install, "aarch64", layout, bytes, false)).toThrow(/runs into|QEMU refused/);
       const packed = pack(layout, { qemu: profile });
       expect(packed.moves[0]!.message).toMatch(/moved 0x47000000 → 0x[0-9a-f]+: QEMU's DTB$/);
       judge(install, "aarch64", packed.layout, bytes, false);
@@ -172,7 +170,7 @@ describe.skipIf(installs.length === 0)("pack and fix all, judged by QEMU", () =>
           const fw = firmwareSize(install, arch);
           const r = pack(layout, { qemu: profile, ...(fw !== undefined && { firmwareSize: fw }) });
           expect(r.unplaced).toEqual([]);
-          judge(install, arch, r.layout, bytes, install.version.startsWith("7.2"));
+          judge(install, arch, r.layout, bytes, true);
         });
         it(`QEMU ${install.version}, ${arch} #${i + 1}: fix all (${spec.blobs.length} blobs)`, () => {
           const { layout, bytes } = writeLayout(spec);
@@ -180,7 +178,7 @@ describe.skipIf(installs.length === 0)("pack and fix all, judged by QEMU", () =>
           const r = fixAll(layout, { qemu: profile, ...(fw !== undefined && { firmwareSize: fw }) });
           expect(r.unfixed).toEqual([]);
           expect(r.remaining.map((d) => d.message)).toEqual([]);
-          judge(install, arch, r.layout, bytes, install.version.startsWith("7.2"));
+          judge(install, arch, r.layout, bytes, true);
         });
       });
     }

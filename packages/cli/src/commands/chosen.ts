@@ -3,7 +3,7 @@
  * layout, as DTS text — the standalone DTB (root cell sizes + /chosen) printed the way
  * `dtc -I dtb -O dts` prints it. QEMU's machine-own properties (stdout-path, seeds) are not in it.
  */
-import { DtbError, FdtError, PROFILES, printDts, standaloneFdt } from "@guestmap/core";
+import { DtbError, FdtError, printDts, profileFor, standaloneFdt } from "@guestmap/core";
 import { evaluate } from "../evaluate.js";
 import { parseCommon } from "../input.js";
 import { EXIT_FINDINGS, EXIT_OK, type Io } from "../io.js";
@@ -12,7 +12,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   const opts = parseCommon(args, { json: false });
   const ev = await evaluate(opts, io);
   try {
-    const fdt = standaloneFdt(ev.input.layout, PROFILES[ev.profile.version], { placement: ev.placement });
+    const fdt = standaloneFdt(ev.input.layout, profileFor(ev.profile.version), { placement: ev.placement });
     io.stdout(printDts(fdt));
     return EXIT_OK;
   } catch (e) {

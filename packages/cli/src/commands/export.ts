@@ -21,10 +21,10 @@ import {
   ImageError,
   type ImageFormat,
   type Layout,
-  PROFILES,
   parseSize,
   placements,
   planMemoryImage,
+  profileFor,
   writeImage,
 } from "@guestmap/core";
 import { writeDtbOutputs } from "../dtb-outputs.js";
@@ -157,7 +157,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (wantsDtb) {
     const r = await writeDtbOutputs({
       layout,
-      profile: PROFILES[env.choice.version],
+      profile: profileFor(env.choice.version),
       placementOptions: env.placement,
       ...(ex.dtb !== undefined && { dtbOut: ex.dtb }),
       ...(ex.baseDtb !== undefined && { baseDtb: ex.baseDtb }),

@@ -4,6 +4,7 @@
  * `"2G"`) because JSON numbers lose precision above 2^53.
  */
 import { z } from "zod";
+import { isSupportedVersion, OLDEST_VERSION } from "../qemu/profiles.js";
 import { hex, parseSize } from "../util/bigint.js";
 import {
   ARCHES,
@@ -12,13 +13,13 @@ import {
   type GenericLoaderBlob,
   type GuestLoaderModule,
   type Layout,
+  type LoaderDataWrite,
   MiB,
   type QemuVersion,
 } from "./types.js";
 
 export const LAYOUT_FORMAT = "guestmap-layout";
 export const LAYOUT_VERSION = 1;
-export const QEMU_VERSIONS: readonly QemuVersion[] = ["7.2", "8.2", "9.2", "10.2"];
 
 const bigintText = (what: string) =>
   z.union([z.string(), z.number()]).transform((v, ctx) => {
@@ -61,6 +62,7 @@ const blobSchema = z.strictObject({
 
 const biosSchema = z.union([
   z.literal("default"),
+  z.literal("explicit-default"),
   z.literal("none"),
   z.strictObject({ path: z.string().min(1), size: bigintText("a size").optional() }),
 ]);
@@ -88,19 +90,36 @@ const loaderSchema = z.strictObject({
   addr: bigintText("an address"),
   file: blobSchema,
   forceRaw: z.boolean().optional(),
+  cpuNum: z.number().int().min(0).max(0xfffffffe).optional(),
+  addrGiven: z.literal(false).optional(),
+});
+
+const loaderDataSchema = z.strictObject({
+  id: z.string().min(1).optional(),
+  addr: bigintText("an address"),
+  data: bigintText("a value"),
+  len: z.number().int().min(0).max(255),
+  bigEndian: z.boolean().optional(),
+  cpuNum: z.number().int().min(0).max(0xfffffffe).optional(),
 });
 
 const layoutSchema = z.strictObject({
   format: z.literal(LAYOUT_FORMAT),
   version: z.literal(LAYOUT_VERSION),
   machine: machineSchema,
-  qemu: z.enum(QEMU_VERSIONS as [string, ...string[]]).optional(),
+  qemu: z
+    .string()
+    .refine(isSupportedVersion, {
+      message: `expected a QEMU version from ${OLDEST_VERSION} up, as qemu-system-* --version prints it (e.g. "7.2.22", "10.0")`,
+    })
+    .optional(),
   kernel: blobSchema.optional(),
   append: z.string().optional(),
   initrd: blobSchema.optional(),
   dtb: blobSchema.optional(),
   modules: z.array(moduleSchema).default([]),
   loaders: z.array(loaderSchema).default([]),
+  loaderData: z.array(loaderDataSchema).optional(),
   extraArgs: z.array(z.array(z.string()).min(1)).default([]),
 });
 
@@ -182,7 +201,9 @@ export function parseLayoutJson(text: string, source = "layout"): Layout {
   const bios: Bios =
     d.machine.bios === "default" || d.machine.bios === "none"
       ? { kind: d.machine.bios }
-      : { kind: "file", file: toBlob(d.machine.bios) };
+      : d.machine.bios === "explicit-default"
+        ? { kind: "default", explicit: true }
+        : { kind: "file", file: toBlob(d.machine.bios) };
   const modules: GuestLoaderModule[] = d.modules.map((m, i) => ({
     id: m.id ?? `m${i + 1}`,
     addr: m.addr,
@@ -195,6 +216,16 @@ export function parseLayoutJson(text: string, source = "layout"): Layout {
     addr: l.addr,
     file: toBlob(l.file),
     ...(l.forceRaw !== undefined && { forceRaw: l.forceRaw }),
+    ...(l.cpuNum !== undefined && { cpuNum: l.cpuNum }),
+    ...(l.addrGiven === false && { addrGiven: false as const }),
+  }));
+  const loaderData: LoaderDataWrite[] | undefined = d.loaderData?.map((w, i) => ({
+    id: w.id ?? `d${i + 1}`,
+    addr: w.addr,
+    data: w.data,
+    len: w.len,
+    ...(w.bigEndian !== undefined && { bigEndian: w.bigEndian }),
+    ...(w.cpuNum !== undefined && { cpuNum: w.cpuNum }),
   }));
   return {
     machine: {
@@ -213,6 +244,7 @@ export function parseLayoutJson(text: string, source = "layout"): Layout {
     ...(d.dtb && { dtb: toBlob(d.dtb) }),
     modules,
     loaders,
+    ...(loaderData && loaderData.length > 0 && { loaderData }),
     extraArgs: d.extraArgs,
   };
 }
@@ -243,7 +275,12 @@ export function serializeLayout(layout: Layout, opts: { withHeads?: boolean } = 
       ram: hex(m.ram),
       ...(m.cpu !== undefined && { cpu: m.cpu }),
       ...(m.smp !== undefined && { smp: m.smp }),
-      bios: m.bios.kind === "file" ? blobJson(m.bios.file, false) : m.bios.kind,
+      bios:
+        m.bios.kind === "file"
+          ? blobJson(m.bios.file, false)
+          : m.bios.kind === "default" && m.bios.explicit
+            ? "explicit-default"
+            : m.bios.kind,
     },
     ...(layout.qemu !== undefined && { qemu: layout.qemu }),
     ...(layout.kernel && { kernel: blobJson(layout.kernel, h) }),
@@ -262,7 +299,20 @@ export function serializeLayout(layout: Layout, opts: { withHeads?: boolean } = 
       addr: hex(l.addr),
       file: blobJson(l.file, h),
       ...(l.forceRaw !== undefined && { forceRaw: l.forceRaw }),
+      ...(l.cpuNum !== undefined && { cpuNum: l.cpuNum }),
+      ...(l.addrGiven === false && { addrGiven: false }),
     })),
+    ...(layout.loaderData &&
+      layout.loaderData.length > 0 && {
+        loaderData: layout.loaderData.map((w) => ({
+          id: w.id,
+          addr: hex(w.addr),
+          data: hex(w.data),
+          len: w.len,
+          ...(w.bigEndian !== undefined && { bigEndian: w.bigEndian }),
+          ...(w.cpuNum !== undefined && { cpuNum: w.cpuNum }),
+        })),
+      }),
     extraArgs: layout.extraArgs,
   };
   return `${JSON.stringify(doc, null, 2)}\n`;

@@ -119,13 +119,20 @@ export function movableBlobs(
     }
   }
   for (const l of layout.loaders) {
-    if (l.file.size === undefined)
+    const hdr = sniffHeader(l.file.head);
+    if (!l.forceRaw && (hdr.format === "elf" || hdr.format === "uimage"))
+      unplaceable.push({
+        id: l.id,
+        name: l.file.path,
+        reason: `QEMU loads this ${hdr.format === "elf" ? "ELF" : "uImage"} at the addresses in its own header (addr= only sets the PC); rebuild it for another address, or add force-raw=on`,
+      });
+    else if (l.file.size === undefined)
       unplaceable.push({
         id: l.id,
         name: l.file.path,
         reason: "its size is not known: open the file or type its size",
       });
-    else push(l.id, l.file.path, "loader", l.addr, l.file.size, sniffHeader(l.file.head));
+    else push(l.id, l.file.path, "loader", l.addr, l.file.size, hdr);
   }
   return { blobs, unplaceable };
 }

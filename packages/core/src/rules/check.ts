@@ -8,6 +8,7 @@ import { bssRule } from "./bss.js";
 import type { Rule } from "./context.js";
 import { dtbRule } from "./dtb.js";
 import { chosenLints } from "./lints.js";
+import { loaderDataRule } from "./loader-data.js";
 import { misalignedRule } from "./misaligned.js";
 import { moduleRule } from "./modules.js";
 import { overlapRule } from "./overlap.js";
@@ -21,6 +22,7 @@ export const RULES: readonly Rule[] = [
   bssRule,
   misalignedRule,
   dtbRule,
+  loaderDataRule,
   placeholderRule,
   chosenLints,
 ];
