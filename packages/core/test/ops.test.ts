@@ -7,6 +7,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  addFiles,
   alignmentRule,
   type Blob,
   cellsValue,
@@ -327,6 +328,44 @@ describe("file slots", () => {
     const out = mapFiles(l, (s) => ({ ...s.blob, path: `x/${s.blob.path}` }));
     expect(fileSlots(out).map((s) => s.blob.path)).toEqual(fileSlots(l).map((s) => `x/${s.blob.path}`));
     expect(out.modules.map((m) => m.addr)).toEqual(l.modules.map((m) => m.addr));
+  });
+});
+
+describe("adding files", () => {
+  const l: Layout = {
+    ...xen(1n * MiB),
+    initrd: { path: "boot/initrd.img" },
+    modules: [xen().modules[0]!, { id: "m2", addr: 0x47000000n, initrd: { path: "rootfs.cpio" } }],
+  };
+
+  it("a file named like a placeholder fills it, keeping the slot's path; the others become blobs", () => {
+    const r = addFiles(
+      l,
+      [
+        blob("initrd.img", cpioBlob(64)),
+        blob("rootfs.cpio", cpioBlob(64)),
+        blob("dom1", arm64Image(4096, 0n, 0n), 3n * MiB),
+      ],
+      {
+        at: 0x500f3456n,
+      },
+    );
+    expect(r.filled.map((f) => f.slot.label)).toEqual(["-initrd", "guest-loader #2 initrd="]);
+    expect(r.layout.initrd).toMatchObject({ path: "boot/initrd.img", size: 64n });
+    // An arm64 Image dropped at 0x500f3456 snaps to the nearest 2 MiB boundary.
+    expect(r.added).toMatchObject([{ id: "m3", addr: 0x50000000n, kernel: { path: "dom1" } }]);
+  });
+
+  it("dropped onto a placeholder: it fills it whatever its name; several files go to free places", () => {
+    expect(
+      addFiles(l, [blob("other.cpio", cpioBlob(64))], { onto: "m2" }).layout.modules[1]!.initrd,
+    ).toMatchObject({
+      path: "rootfs.cpio",
+      size: 64n,
+    });
+    const r = addFiles(xen(1n * MiB), [blob("a", cpioBlob(64), 1n * MiB), blob("b", cpioBlob(64), 1n * MiB)]);
+    expect(r.added.map((m) => m.addr)).toEqual([0x40180000n, 0x40280000n]);
+    expect(userProblems(r.layout)).toEqual([]);
   });
 });
 

@@ -2,6 +2,7 @@
  * The operations layer: use cases both front-ends need, as pure functions over plain data. The
  * CLI's commands and the app's store call these; neither re-implements them.
  */
+export { type AddFilesOptions, type AddFilesResult, addFiles, snapToAlignment } from "./add-files.js";
 export { type DtbMergeResult, type MergePolicy, mergeIntoBase, withoutModuleNodes } from "./dtb-merge.js";
 export { type FileSlot, type FileSlotKind, fileSlots, mapFiles, mapFilesAsync } from "./file-slots.js";
 export { type FixAllResult, fixAll } from "./fix-all.js";
