@@ -15,6 +15,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import {
   type Arch,
   type Blob,
+  changeArch,
   fixAll,
   type Layout,
   moduleFile,
@@ -158,6 +159,29 @@ describe.skipIf(installs.length === 0)("pack and fix all, judged by QEMU", () =>
       const packed = pack(layout, { qemu: profile });
       expect(packed.moves[0]!.message).toMatch(/moved 0x47000000 → 0x[0-9a-f]+: QEMU's DTB$/);
       judge(install, "aarch64", packed.layout, bytes, false);
+    });
+    it(`QEMU ${install.version}: an aarch64 layout moved to riscv64 with its RAM base boots there`, () => {
+      const [spec] = fc.sample(
+        arbLayoutSpec({ archs: ["aarch64"], min: 20, max: 20, maxBlobSize: 1 << 20 }),
+        {
+          numRuns: 1,
+          seed: 7,
+        },
+      );
+      // The aarch64 -kernel (and its -initrd) do not boot on riscv64: keep the blobs alone.
+      const { kernel: _k, initrd: _i, ...blobsOnly } = spec!;
+      const { layout, bytes } = writeLayout(blobsOnly);
+      const onArm = pack(layout, { qemu: profile });
+      const fw = firmwareSize(install, "riscv64");
+      const r = changeArch(onArm.layout, "riscv64", {
+        qemu: profile,
+        ...(fw !== undefined && { firmwareSize: fw }),
+      });
+      expect(r.remaining.map((d) => d.message)).toEqual([]);
+      // Most blobs keep their offset from RAM's base; OpenSBI's region at the base pushes some.
+      const kept = r.layout.modules.filter((m, i) => m.addr - onArm.layout.modules[i]!.addr === 0x40000000n);
+      expect(kept.length).toBeGreaterThan(0);
+      judge(install, "riscv64", r.layout, bytes, true);
     });
     for (const arch of ARCHES) {
       const specs = fc.sample(arbLayoutSpec({ archs: [arch], maxBlobSize: 1 << 20 }), {
