@@ -8,7 +8,7 @@ import type { Layout } from "../model/types.js";
 import type { PlacementOptions } from "../qemu/placement.js";
 import { type CheckResult, check } from "../rules/check.js";
 import { formatSize, hex } from "../util/bigint.js";
-import { firstCollision, insertTaken, type Taken, takenBy, takenIn } from "./free-space.js";
+import { firstCollision, insertTaken, type Taken, takenByBlob, takenIn } from "./free-space.js";
 import { type MovableBlob, movableBlobs, withAddresses } from "./movable.js";
 import { type BlobMove, blobMove, type Unfixed } from "./moves.js";
 import { fixTarget, needsLowMemory, searchStart, slotFor } from "./quick-fix.js";
@@ -89,7 +89,7 @@ export function fixAll(layout: Layout, opts: PlacementOptions = {}): FixAllResul
         continue;
       }
       moved.set(b.id, addr);
-      for (const t of takenBy({ ...placementRegionOf(b), addr })) insertTaken(taken, t);
+      insertTaken(taken, takenByBlob(b, addr));
       if (!first.has(b.id)) first.set(b.id, { from: b.addr, name: b.name, reason });
     }
     if (moved.size === 0) break;
@@ -102,23 +102,4 @@ export function fixAll(layout: Layout, opts: PlacementOptions = {}): FixAllResul
   );
   const remaining = result.diagnostics.filter((d) => d.severity === "error");
   return { layout: current, moves, unfixed: [...unfixed.values()], remaining, check: result };
-}
-
-/** A movable blob as the region shape {@link takenBy} reads. */
-function placementRegionOf(b: MovableBlob) {
-  return {
-    id: b.id,
-    name: b.name,
-    role:
-      b.kind === "loader"
-        ? ("loader" as const)
-        : b.kind === "kernel"
-          ? ("module-kernel" as const)
-          : ("module-initrd" as const),
-    addr: b.addr,
-    size: b.size,
-    footprint: b.footprint,
-    space: "system" as const,
-    mem: "ram" as const,
-  };
 }

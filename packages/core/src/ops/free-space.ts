@@ -46,6 +46,14 @@ export function takenBy(r: Region): Taken[] {
   return out;
 }
 
+/** The range a movable blob takes at `addr`: its whole run-time footprint, named by its file. */
+export function takenByBlob(
+  b: { readonly id: string; readonly name: string; readonly footprint: bigint },
+  addr: bigint,
+): Taken {
+  return { id: b.id, start: addr, end: addr + b.footprint, what: b.name };
+}
+
 /** Every range taken in a placement, except the regions whose id is in `except`; sorted by start. */
 export function takenIn(placement: Placement, except: ReadonlySet<string> = new Set()): Taken[] {
   return sortTaken(placement.regions.filter((r) => !except.has(r.id)).flatMap(takenBy));

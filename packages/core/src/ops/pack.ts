@@ -10,7 +10,7 @@ import { type PlacementOptions, placements } from "../qemu/placement.js";
 import type { Placement } from "../qemu/region.js";
 import { XEN_MAX_MODULES, XEN_RESERVED_MODULES } from "../rules/modules.js";
 import { formatSize, hex } from "../util/bigint.js";
-import { findSlot, firstCollision, insertTaken, type Taken, takenIn } from "./free-space.js";
+import { findSlot, firstCollision, insertTaken, type Taken, takenByBlob, takenIn } from "./free-space.js";
 import { type AlignOptions, type MovableBlob, movableBlobs, withAddresses } from "./movable.js";
 import { type BlobMove, blobMove, type Unfixed } from "./moves.js";
 import { needsLowMemory } from "./quick-fix.js";
@@ -91,8 +91,7 @@ export function pack(layout: Layout, opts: PackOptions = {}): PackResult {
       }
       addrs.set(b.id, addr);
       why.set(b.id, explain(b, addr, fixed, taken, placement, prev, cursor));
-      const t: Taken = { id: b.id, start: addr, end: addr + b.footprint, what: b.name };
-      insertTaken(taken, t);
+      insertTaken(taken, takenByBlob(b, addr));
       cursor = addr + b.footprint;
       prev = b.name;
     }
