@@ -119,6 +119,30 @@ describe("quick fixes", () => {
     for (const d of ds) expect(d.fix!.addr).toBeGreaterThanOrEqual(0x80000000n);
   });
 
+  it("past the first exact fixes (a huge layout) each fix still lands free, aligned and in RAM", () => {
+    const many: Layout = {
+      ...xen(1n * MiB),
+      machine: { ...xen().machine, ram: 4096n * MiB },
+      modules: Array.from({ length: 300 }, (_, i) => ({
+        id: `r${i}`,
+        addr: 0x10000000n + BigInt(i) * 0x100000n,
+        initrd: blob(`r${i}.cpio`, cpioBlob(64), 0x80000n),
+      })),
+    };
+    const moved = changeArch(many, "riscv64", { moveBlobs: false }).layout;
+    const ds = check(moved).diagnostics.filter((d) => d.code === "outside-ram");
+    expect(ds).toHaveLength(300);
+    // QEMU's own regions on riscv64 (OpenSBI, the -kernel, the FDT): no fix may land on them.
+    const own = placements(moved).regions.filter((r) => !r.role.startsWith("module"));
+    for (const d of ds) {
+      const a = d.fix!.addr;
+      expect(a % 4096n).toBe(0n);
+      expect(a >= 0x80000000n && a + 0x80000n <= 0x80000000n + 4096n * MiB).toBe(true);
+      for (const r of own)
+        expect(a + 0x80000n <= r.addr || a >= r.addr + r.footprint, `${r.name}`).toBe(true);
+    }
+  });
+
   it("duplicate-addr and addr-zero get a move too", () => {
     const l = xen(1n * MiB);
     const dup = {

@@ -6,6 +6,7 @@
 import type { Diagnostic, DiagnosticCode } from "../diagnostics.js";
 import type { Layout } from "../model/types.js";
 import type { Placement } from "../qemu/region.js";
+import { FreeSpaceIndex } from "../rules/free-slot.js";
 import { formatSize, hex } from "../util/bigint.js";
 import { findSlot, type Taken, takenIn } from "./free-space.js";
 import { type MovableBlob, movableBlobs } from "./movable.js";
@@ -28,6 +29,12 @@ export const FIXABLE_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode
 ]);
 
 const GiB4 = 1n << 32n;
+/**
+ * Fixes computed exactly (each a walk over every region) before the bulk index takes over: at
+ * most 64, fewer on huge layouts so the walks stay near 200,000 steps (one frame's worth).
+ */
+const EXACT_FIXES = 64;
+const EXACT_STEPS = 200_000;
 
 /**
  * Whether blobs must stay below 4 GiB: a 32-bit cpu (arm, riscv32, or qemu-system-aarch64 with a
@@ -101,14 +108,36 @@ export function withQuickFixes(
 ): Diagnostic[] {
   if (!diagnostics.some((d) => FIXABLE_CODES.has(d.code))) return [...diagnostics];
   const blobs = new Map(movableBlobs(layout).blobs.map((b) => [b.id, b]));
-  const all = takenIn(placement);
+  // Built on first need: overlaps arrive with their fix already, and need none of this.
+  let all: Taken[] | undefined;
   const low = needsLowMemory(layout, placement);
+  let computed = 0;
+  const exact = Math.min(EXACT_FIXES, Math.ceil(EXACT_STEPS / Math.max(1, placement.regions.length)));
+  let index: FreeSpaceIndex | undefined;
   return diagnostics.map((d) => {
     const b = fixTarget(d, blobs);
     if (!b) return d;
     if (d.fix && d.fix.region === b.id) return { ...d, fix: { ...d.fix, label: fixLabel(b, d.fix.addr) } };
-    const taken = all.filter((t) => t.id !== b.id);
-    const addr = slotFor(b, taken, placement, searchStart(d, b, placement), low);
+    // Exact answers for the first fixes; past that (20,000 blobs outside RAM after an arch
+    // switch) an index keeps each O(log n), counting the blob's own old place as taken.
+    const from = searchStart(d, b, placement);
+    let addr: bigint | undefined;
+    if (++computed <= exact) {
+      all ??= takenIn(placement);
+      addr = slotFor(
+        b,
+        all.filter((t) => t.id !== b.id),
+        placement,
+        from,
+        low,
+      );
+    } else {
+      index ??= new FreeSpaceIndex(placement.regions, placement.ram);
+      const lowest = placement.ram[0]?.start ?? 0n;
+      const base = (f: bigint) => index!.find(b.footprint + b.offset, b.align, f - b.offset);
+      const at = base(from) ?? base(lowest);
+      addr = at === undefined || (low && at + b.offset + b.footprint > GiB4) ? undefined : at + b.offset;
+    }
     if (addr === undefined || addr === b.addr) return d;
     return { ...d, fix: { region: b.id, addr, label: fixLabel(b, addr) } };
   });
