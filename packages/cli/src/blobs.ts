@@ -2,11 +2,12 @@
  * Fills a layout's blobs from the file system: their sizes and first bytes. Paths resolve against
  * `baseDir` (the layout file's folder, or the shell's cwd for a command line), as QEMU would.
  */
+import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
 import { createGunzip } from "node:zlib";
-import { type Blob, type Layout, mapFilesAsync } from "@guestmap/core";
+import { type Blob, type Layout, layoutFiles, withLayoutFiles } from "@guestmap/core";
 import { UsageError } from "./io.js";
 
 /** Enough for every header we read, including an ELF's program headers. */
@@ -37,6 +38,29 @@ async function gunzipInfo(path: string): Promise<{ size: bigint; head: Uint8Arra
   return { size: BigInt(size), head: head.subarray(0, got) };
 }
 
+async function sha256(path: string): Promise<string> {
+  const h = createHash("sha256");
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest("hex");
+}
+
+/** Files open at once while filling: 20,000 blobs must not hit the process's EMFILE limit. */
+const OPEN_AT_ONCE = 32;
+
+/** `Promise.all(items.map(f))` with at most `OPEN_AT_ONCE` calls in flight; results in order. */
+async function mapLimited<T, R>(items: readonly T[], f: (x: T, i: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await f(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(OPEN_AT_ONCE, items.length) }, worker));
+  return out;
+}
+
 /** Where a blob's file is: by default its path resolved against the base folder. */
 export type Locate = (path: string) => string;
 
@@ -47,9 +71,25 @@ async function fill(blob: Blob, locate: Locate, baseDir: string, what: string): 
     fh = await open(path, "r");
     const st = await fh.stat();
     if (!st.isFile()) throw new UsageError(`${what} ${blob.path}: ${path} is not a regular file`);
+    if (blob.size !== undefined && blob.size !== BigInt(st.size))
+      throw new UsageError(
+        `${what} ${blob.path}: the layout says ${blob.size} bytes but ${path} has ${st.size}; it is not the file the layout was made with — fix the path, or remove "size" from the layout to take the file as it is`,
+      );
+    if (blob.sha256 !== undefined) {
+      const sum = await sha256(path);
+      if (sum !== blob.sha256)
+        throw new UsageError(
+          `${what} ${blob.path}: the layout says SHA-256 ${blob.sha256} but ${path} has ${sum}; it is not the file the layout was made with — fix the path, or remove "sha256" from the layout to take the file as it is`,
+        );
+    }
     const head = new Uint8Array(Math.min(HEAD_BYTES, st.size));
     await fh.read(head, 0, head.length, 0);
-    const filled: Blob = { path: blob.path, size: BigInt(st.size), head };
+    const filled: Blob = {
+      path: blob.path,
+      size: BigInt(st.size),
+      head,
+      ...(blob.sha256 !== undefined && { sha256: blob.sha256 }),
+    };
     if (what === "-kernel" && head[0] === 0x1f && head[1] === 0x8b) {
       const unpacked = await gunzipInfo(path);
       if (unpacked) return { ...filled, unpacked };
@@ -71,10 +111,11 @@ async function fill(blob: Blob, locate: Locate, baseDir: string, what: string): 
 }
 
 /** The layout with every referenced file's size and head read from disk. */
-export function fillBlobs(
+export async function fillBlobs(
   layout: Layout,
   baseDir: string,
   locate: Locate = (p) => resolve(baseDir, p),
 ): Promise<Layout> {
-  return mapFilesAsync(layout, (slot) => fill(slot.blob, locate, baseDir, slot.label));
+  const files = layoutFiles(layout);
+  return withLayoutFiles(layout, await mapLimited(files, (f) => fill(f.blob, locate, baseDir, f.role)));
 }

@@ -50,7 +50,7 @@ describe("guestmap pack", () => {
   it("refuses to write over its input before doing anything; unknown options are bad input", async () => {
     const r = await runCli(["pack", "-o", "l.json", "l.json"], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/refusing to write l\.json: it is the input layout/);
+    expect(r.stderr).toMatch(/refusing to write l\.json: it is an input/);
     expect(r.stdout).toBe("");
     expect((await runCli(["pack", "--tight", "l.json"], dir)).code).toBe(2);
     expect((await runCli(["pack", "-o"], dir)).code).toBe(2);

@@ -15,13 +15,12 @@ import {
   check,
   decodeFdt,
   encodeFdt,
-  fileSlots,
   findNode,
   fixAll,
   formatMachineOption,
   formatMachineProps,
   type Layout,
-  mapFiles,
+  layoutFiles,
   mergeIntoBase,
   moduleFile,
   PROFILES,
@@ -33,6 +32,7 @@ import {
   sniffHeader,
   standaloneDtb,
   stringValue,
+  withLayoutFiles,
 } from "../src/index.js";
 import { arm64Image, cpioBlob, rawBlob } from "./fixtures/kernels.js";
 import { arbLayoutSpec, buildLayout } from "./fixtures/layouts.js";
@@ -327,7 +327,7 @@ describe("changeArch: move the layout with the RAM base", () => {
   });
 });
 
-describe("file slots", () => {
+describe("layout files", () => {
   const l: Layout = {
     ...xen(1n * MiB),
     machine: { ...xen().machine, bios: { kind: "file", file: { path: "fw.bin" } } },
@@ -337,7 +337,7 @@ describe("file slots", () => {
   };
 
   it("lists every file option once, in command-line order", () => {
-    expect(fileSlots(l).map((s) => `${s.label} ${s.blob.path}`)).toEqual([
+    expect(layoutFiles(l).map((s) => `${s.role} ${s.blob.path}`)).toEqual([
       "-bios fw.bin",
       "-kernel xen",
       "-initrd initrd",
@@ -348,9 +348,14 @@ describe("file slots", () => {
     ]);
   });
 
-  it("mapFiles replaces each slot and nothing else", () => {
-    const out = mapFiles(l, (s) => ({ ...s.blob, path: `x/${s.blob.path}` }));
-    expect(fileSlots(out).map((s) => s.blob.path)).toEqual(fileSlots(l).map((s) => `x/${s.blob.path}`));
+  it("withLayoutFiles replaces each file and nothing else", () => {
+    const out = withLayoutFiles(l, (s) => ({ ...s.blob, path: `x/${s.blob.path}` }));
+    expect(layoutFiles(out).map((s) => s.blob.path)).toEqual(layoutFiles(l).map((s) => `x/${s.blob.path}`));
+    const same = withLayoutFiles(
+      l,
+      layoutFiles(l).map((s) => s.blob),
+    );
+    expect(same).toEqual(l);
     expect(out.modules.map((m) => m.addr)).toEqual(l.modules.map((m) => m.addr));
   });
 });
@@ -374,7 +379,7 @@ describe("adding files", () => {
         at: 0x500f3456n,
       },
     );
-    expect(r.filled.map((f) => f.slot.label)).toEqual(["-initrd", "guest-loader #2 initrd="]);
+    expect(r.filled.map((f) => f.slot.role)).toEqual(["-initrd", "guest-loader #2 initrd="]);
     expect(r.layout.initrd).toMatchObject({ path: "boot/initrd.img", size: 64n });
     // An arm64 Image dropped at 0x500f3456 snaps to the nearest 2 MiB boundary.
     expect(r.added).toMatchObject([{ id: "m3", addr: 0x50000000n, kernel: { path: "dom1" } }]);

@@ -7,7 +7,7 @@
 import { check, hasErrors, hex, pack } from "@guestmap/core";
 import { loadInput, parseCommon } from "../input.js";
 import { EXIT_FINDINGS, EXIT_OK, type Io, UsageError } from "../io.js";
-import { refuseInputAsOutput, takeOutput, writeLayoutOutput } from "../layout-output.js";
+import { planLayoutOutput, takeOutput, writeLayoutOutput } from "../layout-output.js";
 import { qemuEnvironment } from "../qemu-env.js";
 
 const USAGE = "usage: guestmap pack [-o OUT.json] [--by-size] [--qemu VER] (LAYOUT.json | -- QEMU-ARGV...)";
@@ -20,12 +20,12 @@ export async function run(args: string[], io: Io): Promise<number> {
   const bad = positional.find((a) => a.startsWith("-"));
   if (bad) throw new UsageError(`unknown option '${bad}'; ${USAGE}`);
   const input = await loadInput({ ...common, rest: positional }, io);
-  refuseInputAsOutput(out, input, io);
+  const target = planLayoutOutput(out, input, io);
   const env = qemuEnvironment(input.layout.machine.arch, common.qemu, input.layout.qemu);
 
   const r = pack(input.layout, { ...env.placement, order: bySize ? "size" : "keep" });
   // Explanations go where the layout does not: stdout when it is written to a file.
-  const say = out === undefined ? io.stderr : io.stdout;
+  const say = target === undefined || target.kind === "stdout" ? io.stderr : io.stdout;
   say(`QEMU profile ${env.choice.version} (${env.choice.why})\n`);
   for (const m of r.moves) say(`${m.message}\n`);
   for (const u of r.unplaced) say(`error: ${u.name} not placed: ${u.reason}\n`);
@@ -33,7 +33,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (r.span) say(`span [${hex(r.span.start)}, ${hex(r.span.end)})\n`);
   const errors = check(r.layout, env.placement).diagnostics.filter((d) => d.severity === "error");
   for (const d of errors) say(`error: ${d.code}: ${d.message}\n`);
-  const where = await writeLayoutOutput(r.layout, out, input, io);
-  if (out !== undefined) say(`packed layout written to ${where}\n`);
+  await writeLayoutOutput(r.layout, target, input, io);
+  if (target !== undefined && target.kind !== "stdout") say(`packed layout written to ${out}\n`);
   return r.unplaced.length > 0 || hasErrors(errors) ? EXIT_FINDINGS : EXIT_OK;
 }

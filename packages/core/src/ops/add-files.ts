@@ -5,9 +5,9 @@
  * to its alignment (the first) or in the next free aligned place (the rest).
  */
 import { sniffHeader } from "../headers/sniff.js";
+import { type LayoutFile, layoutFiles, withLayoutFiles } from "../model/layout-files.js";
 import type { Blob, GuestLoaderModule, Layout } from "../model/types.js";
 import { type PlacementOptions, placements } from "../qemu/placement.js";
-import { type FileSlot, fileSlots, mapFiles } from "./file-slots.js";
 import { findSlot, takenIn } from "./free-space.js";
 import { blobAlignment } from "./movable.js";
 
@@ -21,7 +21,7 @@ export interface AddFilesOptions extends PlacementOptions {
 export interface AddFilesResult {
   readonly layout: Layout;
   /** Placeholders filled, with the file that filled each. */
-  readonly filled: readonly { readonly slot: FileSlot; readonly file: Blob }[];
+  readonly filled: readonly { readonly slot: LayoutFile; readonly file: Blob }[];
   /** The new guest-loader stanzas, in the files' order. */
   readonly added: readonly GuestLoaderModule[];
 }
@@ -38,8 +38,8 @@ export function snapToAlignment(addr: bigint, align: bigint, offset = 0n): bigin
 
 /** Adds `files` (each with its size and head) to `layout`; see the file comment. Pure. */
 export function addFiles(layout: Layout, files: readonly Blob[], opts: AddFilesOptions = {}): AddFilesResult {
-  const holes = fileSlots(layout).filter((s) => s.blob.size === undefined);
-  const fills = new Map<FileSlot, Blob>();
+  const holes = layoutFiles(layout).filter((s) => s.blob.size === undefined);
+  const fills = new Map<LayoutFile, Blob>();
   const rest: Blob[] = [];
   const onto = opts.onto === undefined ? undefined : holes.find((s) => s.id === opts.onto);
   if (onto && files.length === 1) fills.set(onto, files[0]!);
@@ -52,7 +52,7 @@ export function addFiles(layout: Layout, files: readonly Blob[], opts: AddFilesO
   let working =
     fills.size === 0
       ? layout
-      : mapFiles(layout, (s) => {
+      : withLayoutFiles(layout, (s) => {
           const hole = holes.find((h) => h.kind === s.kind && h.index === s.index);
           const f = hole && fills.get(hole);
           return f ? { ...f, path: s.blob.path } : s.blob;

@@ -39,6 +39,8 @@ function reasonOf(d: Diagnostic, b: MovableBlob, taken: readonly Taken[]): strin
       return `not ${formatSize(b.align)}-aligned${b.offset ? ` + ${hex(b.offset)}` : ""}`;
     case "outside-ram":
       return "outside RAM";
+    case "in-flash":
+      return "in flash, not RAM";
     case "addr-zero":
       return "it had no address";
     case "duplicate-addr":

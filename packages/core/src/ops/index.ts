@@ -4,7 +4,6 @@
  */
 export { type AddFilesOptions, type AddFilesResult, addFiles, snapToAlignment } from "./add-files.js";
 export { type DtbMergeResult, type MergePolicy, mergeIntoBase, withoutModuleNodes } from "./dtb-merge.js";
-export { type FileSlot, type FileSlotKind, fileSlots, mapFiles, mapFilesAsync } from "./file-slots.js";
 export { type FixAllResult, fixAll } from "./fix-all.js";
 export { findSlot, regionLabel, type SlotRequest, type Taken, takenIn } from "./free-space.js";
 export {

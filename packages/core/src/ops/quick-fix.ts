@@ -26,6 +26,7 @@ export const FIXABLE_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode
   "outside-ram",
   "duplicate-addr",
   "addr-zero",
+  "in-flash",
 ]);
 
 const GiB4 = 1n << 32n;
@@ -69,7 +70,7 @@ function alignedBelow(b: MovableBlob): bigint {
 export function searchStart(d: Diagnostic, b: MovableBlob, placement: Placement): bigint {
   const lowest = placement.ram[0]?.start ?? 0n;
   if (d.code === "misaligned") return alignedBelow(b);
-  if (d.code === "outside-ram" || d.code === "addr-zero") return lowest;
+  if (d.code === "outside-ram" || d.code === "addr-zero" || d.code === "in-flash") return lowest;
   return b.addr;
 }
 
