@@ -143,6 +143,17 @@ describe("quick fixes", () => {
     }
   });
 
+  it("in-flash: a blob in virt's flash gets a place in RAM", () => {
+    const l = {
+      ...xen(1n * MiB),
+      loaders: [{ id: "l1", addr: 0x100000n, file: blob("fw.bin", rawBlob(4096)), forceRaw: true }],
+    };
+    const d = check(l).diagnostics.find((x) => x.code === "in-flash")!;
+    expect(d.fix).toMatchObject({ region: "l1", label: expect.stringMatching(/^Move fw\.bin to 0x/) });
+    expect(d.fix!.addr).toBeGreaterThanOrEqual(0x40000000n);
+    expect(fixAll(l).moves.map((m) => m.reason)).toEqual(["in flash, not RAM"]);
+  });
+
   it("duplicate-addr and addr-zero get a move too", () => {
     const l = xen(1n * MiB);
     const dup = {
