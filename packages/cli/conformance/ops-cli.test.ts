@@ -11,7 +11,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  type Blob,
   check,
   fixAll,
   hex,
@@ -32,7 +31,7 @@ import { dtcToDts } from "../../core/conformance/fdt-tools.js";
 import { firmwareSize } from "../../core/conformance/layouts.js";
 import { dumpDtb } from "../../core/conformance/qemu.js";
 import { haveTool } from "../../core/conformance/tools.js";
-import { arbLayoutSpec, buildLayout, fileBytes, type LayoutSpec } from "../../core/test/fixtures/layouts.js";
+import { arbLayoutSpec, type LayoutSpec, writeLayoutFiles } from "../../core/test/fixtures/layouts.js";
 import { runCli } from "../test/run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "guestmap-opscli-"));
@@ -44,14 +43,7 @@ function setUp(
   spec: LayoutSpec,
   props: [string, string][] = [],
 ): { file: string; layout: Layout; bytes: Map<string, Uint8Array> } {
-  const bytes = new Map<string, Uint8Array>();
-  const built = buildLayout(spec, (f, stem) => {
-    const path = `${stem}-${n++}.bin`;
-    const b = fileBytes(f, f.size, n);
-    writeFileSync(join(dir, path), b);
-    bytes.set(path, b);
-    return { path, size: BigInt(b.length), head: b.subarray(0, 64 * 1024) } satisfies Blob;
-  });
+  const { layout: built, bytes } = writeLayoutFiles(spec, dir);
   const layout: Layout = { ...built, qemu: "7.2", machine: { ...built.machine, props } };
   const file = `layout-${n++}.json`;
   writeFileSync(join(dir, file), serializeLayout(layout));

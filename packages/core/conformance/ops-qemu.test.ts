@@ -7,14 +7,13 @@
  * (DTB, stub, kernel, initrd) written over it. And `info roms` must equal our whole placement
  * for that QEMU version. The argv is built here, not by guestmap's exporter.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   type Arch,
-  type Blob,
   changeArch,
   fixAll,
   type Layout,
@@ -23,7 +22,7 @@ import {
   placements,
   type QemuVersion,
 } from "../src/index.js";
-import { arbLayoutSpec, buildLayout, fileBytes, type LayoutSpec } from "../test/fixtures/layouts.js";
+import { arbLayoutSpec, type LayoutSpec, writeLayoutFiles } from "../test/fixtures/layouts.js";
 import { romName } from "./layouts.js";
 import { infoRoms, type QemuInstall, qemuInstalls, qmpRun } from "./qemu.js";
 
@@ -44,19 +43,7 @@ function firmwareSize(install: QemuInstall, arch: Arch): bigint | null | undefin
   return existsSync(p) ? BigInt(statSync(p).size) : null;
 }
 
-let fileNo = 0;
-/** Writes each file of a spec (small: ≤ 1 MiB blobs) and remembers its bytes. */
-function writeLayout(spec: LayoutSpec): { layout: Layout; bytes: Map<string, Uint8Array> } {
-  const bytes = new Map<string, Uint8Array>();
-  const layout = buildLayout(spec, (f, stem) => {
-    const path = `${stem}-${fileNo++}.bin`;
-    const b = fileBytes(f, f.size, fileNo);
-    writeFileSync(join(dir, path), b);
-    bytes.set(path, b);
-    return { path, size: BigInt(b.length), head: b.subarray(0, 4096) } satisfies Blob;
-  });
-  return { layout, bytes };
-}
+const writeLayout = (spec: LayoutSpec) => writeLayoutFiles(spec, dir);
 
 /** The QEMU argv of a layout, written out by hand from its fields. */
 function argvOf(l: Layout): string[] {

@@ -151,7 +151,14 @@ describe("quick fixes", () => {
     const d = check(l).diagnostics.find((x) => x.code === "in-flash")!;
     expect(d.fix).toMatchObject({ region: "l1", label: expect.stringMatching(/^Move fw\.bin to 0x/) });
     expect(d.fix!.addr).toBeGreaterThanOrEqual(0x40000000n);
-    expect(fixAll(l).moves.map((m) => m.reason)).toEqual(["in flash, not RAM"]);
+    // A loader blob in flash is a note (readable there): fix all leaves it; a module is a warning.
+    expect(fixAll(l).moves).toEqual([]);
+    const mod = {
+      ...l,
+      loaders: [],
+      modules: [...l.modules, { id: "m3", addr: 0x200000n, initrd: blob("x.cpio", cpioBlob(64)) }],
+    };
+    expect(fixAll(mod).moves.map((m) => `${m.name}: ${m.reason}`)).toEqual(["x.cpio: in flash, not RAM"]);
   });
 
   it("duplicate-addr and addr-zero get a move too", () => {
@@ -219,6 +226,13 @@ describe("fix all", () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it("notes are left be: a boot module's BSS over the next module (Xen copies the kernel) is not moved", () => {
+    const l = xen(1n * MiB);
+    const bss = { ...l, modules: [l.modules[0]!, { ...l.modules[1]!, addr: 0x44000000n }] };
+    expect(check(bss).diagnostics.find((d) => d.code === "bss-overlap")?.severity).toBe("info");
+    expect(fixAll(bss).moves).toEqual([]);
   });
 
   it("a blob with no room anywhere is reported, not dropped", () => {

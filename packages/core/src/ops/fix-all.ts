@@ -55,7 +55,7 @@ function reasonOf(d: Diagnostic, b: MovableBlob, taken: readonly Taken[]): strin
 /**
  * Applies every quick fix of `check(layout)`: each blob named by a fixable diagnostic moves to
  * the nearest free aligned place (at or above it, else the lowest), clear of everything that is
- * not moving and of the blobs already moved this round. Errors and warnings alike.
+ * not moving and of the blobs already moved this round. Errors and warnings; notes are left be.
  */
 export function fixAll(layout: Layout, opts: PlacementOptions = {}): FixAllResult {
   let current = layout;
@@ -67,6 +67,8 @@ export function fixAll(layout: Layout, opts: PlacementOptions = {}): FixAllResul
     const blobs = new Map(movableBlobs(current).blobs.map((b) => [b.id, b]));
     const targets = new Map<string, { b: MovableBlob; d: Diagnostic }>();
     for (const d of diagnostics) {
+      // Notes are not problems (a boot module's BSS, which Xen never clears in place): left alone.
+      if (d.severity === "info") continue;
       const b = fixTarget(d, blobs);
       if (b && !targets.has(b.id) && !unfixed.has(b.id)) targets.set(b.id, { b, d });
     }
