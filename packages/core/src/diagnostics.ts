@@ -92,8 +92,11 @@ export interface Diagnostic {
    * loads it anyway, often corrupting memory without a word). Absent where QEMU is not involved.
    */
   readonly qemu?: "refuses" | "starts";
-  /** A quick fix, where one is obvious: move this region to this address. */
-  readonly fix?: { readonly region: string; readonly addr: bigint };
+  /**
+   * A quick fix, where one move cures it: move this region to this address. `label` says so,
+   * naming the file ("Move rootfs.cpio to 0x48100000 …"); see ops/quick-fix.ts.
+   */
+  readonly fix?: { readonly region: string; readonly addr: bigint; readonly label?: string };
   /** The byte range concerned: [start, end), e.g. the exact intersection of an overlap. */
   readonly start?: bigint;
   readonly end?: bigint;

@@ -28,6 +28,7 @@ export * from "./model/layout-file.js";
 export * from "./model/layout-files.js";
 export * from "./model/share-link.js";
 export * from "./model/types.js";
+export * from "./ops/index.js";
 export * from "./qemu/flash.js";
 export * from "./qemu/guest-loader.js";
 export * from "./qemu/machine.js";

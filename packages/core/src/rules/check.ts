@@ -1,6 +1,7 @@
 /** `check(layout)`: every diagnostic for a layout — QEMU's refusals and the problems it does not see. */
 import { type Diagnostic, sortDiagnostics } from "../diagnostics.js";
 import type { Layout } from "../model/types.js";
+import { withQuickFixes } from "../ops/quick-fix.js";
 import { type PlacementOptions, placements } from "../qemu/placement.js";
 import type { Placement } from "../qemu/region.js";
 import { argumentLengthRule } from "./argument-length.js";
@@ -46,5 +47,5 @@ export function check(layout: Layout, opts: PlacementOptions = {}): CheckResult 
   const placement = placements(layout, opts);
   const ctx = { layout, placement };
   const diagnostics = [...placement.diagnostics, ...RULES.flatMap((rule) => rule(ctx))];
-  return { placement, diagnostics: sortDiagnostics(diagnostics) };
+  return { placement, diagnostics: sortDiagnostics(withQuickFixes(layout, placement, diagnostics)) };
 }
