@@ -6,7 +6,9 @@ export const VERSION = "0.1.0";
 
 export * from "./cmdline/export.js";
 export * from "./cmdline/import.js";
+export * from "./cmdline/import-issues.js";
 export * from "./cmdline/numbers.js";
+export * from "./cmdline/options.js";
 export * from "./cmdline/qemuopts.js";
 export * from "./cmdline/shell-quote.js";
 export * from "./cmdline/shell-split.js";
