@@ -4,6 +4,8 @@ export interface Io {
   stderr(text: string): void;
   /** Where relative paths on the command line resolve. */
   readonly cwd: string;
+  /** All of standard input (tests inject it; the CLI reads process.stdin when absent). */
+  readonly stdin?: () => Promise<string>;
 }
 
 /** Bad input: usage, an unreadable file, an unparsable layout. Exit code 2 with a one-line error. */

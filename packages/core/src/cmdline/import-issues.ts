@@ -16,6 +16,15 @@
  * - `repeated-option`: a second -m/-kernel/-append/… (the last one wins, as in QEMU).
  * - `shell-syntax`: the pasted text could not be split (see `ShellSplitError`).
  * - `environment-dropped`: a leading `VAR=value` of the pasted command (not kept in the layout).
+ * - `wrapper-skipped`: `sudo`, `env`, `timeout`, `exec`, … in front of QEMU, left out (info).
+ * - `command-skipped`: another command of the pasted script, or a redirection/pipe around QEMU (info).
+ * - `variable-expanded`: a `$NAME` in the QEMU command took a value from the paste or the caller (info).
+ * - `undefined-variable`: a `$NAME` in the QEMU command has no value; give it (`--var`, the app's form).
+ * - `command-substitution`: `$(…)` or backticks in the QEMU command (never run: give the value).
+ * - `unquoted-glob`: an unquoted `*`, `?`, `[`, `{` in the QEMU command (the shell may expand it).
+ * - `several-commands`: the paste runs QEMU more than once, or continues a command after it ended
+ *   (a missing `\`, or a commented-out line inside a `\` continuation).
+ * - `machine-not-modelled`: a `-M` type guestmap has no model for (placements would be guesses).
  */
 export type ImportIssueCode =
   | "unknown-program"
@@ -32,7 +41,15 @@ export type ImportIssueCode =
   | "bad-json"
   | "repeated-option"
   | "shell-syntax"
-  | "environment-dropped";
+  | "environment-dropped"
+  | "wrapper-skipped"
+  | "command-skipped"
+  | "variable-expanded"
+  | "undefined-variable"
+  | "command-substitution"
+  | "unquoted-glob"
+  | "several-commands"
+  | "machine-not-modelled";
 
 export interface ImportIssue {
   readonly code: ImportIssueCode;

@@ -17,30 +17,32 @@ import {
   type GuestLoaderModule,
   type Layout,
 } from "../model/types.js";
+import { unmodelledMachine } from "../qemu/machine-types.js";
 import { flagIssue, genericLoader, guestLoader, parseDevice } from "./device.js";
 import type { ImportIssue } from "./import-issues.js";
 import { parseRamSize } from "./numbers.js";
 import { groupArgs, optionName, optionTakesValue, PROGRAM_RE } from "./options.js";
+import { type PastedCommand, type PasteOptions, readPastedCommand } from "./paste.js";
 import { parseQemuOpts } from "./qemuopts.js";
-import { ShellSplitError, shellSplit } from "./shell-split.js";
+import { ShellSplitError } from "./shell-split.js";
 
 export interface ImportResult {
+  /** The layout; when `diagnostics` hold an error, an empty one that must not be used. */
   readonly layout: Layout;
   readonly diagnostics: ImportIssue[];
+  /** Variables the pasted command needs values for (`importShellCommand` only). */
+  readonly missingVariables?: readonly string[];
 }
 
-/** Imports a pasted shell command: split (see `shellSplit`), then `importArgv`. */
-export function importShellCommand(text: string): ImportResult {
+/**
+ * Imports what a user pasted: a command, a terminal line, a script or a Makefile recipe (see
+ * `readPastedCommand`), then `importArgv`. With any error the layout is the empty one: nothing
+ * half-understood may reach a layout (or, through it, an exported command line).
+ */
+export function importShellCommand(text: string, opts: PasteOptions = {}): ImportResult {
+  let pasted: PastedCommand;
   try {
-    const split = shellSplit(text);
-    const r = importArgv(split.argv);
-    // A layout is QEMU's argv; the environment is the user's shell's. Say what is left out.
-    const env: ImportIssue[] = split.assignments.map((a) => ({
-      code: "environment-dropped",
-      severity: "info",
-      message: `${a.name}=${a.value} sets the environment, which is not part of QEMU's command line: the layout leaves it out; set it in your shell when you run the exported command`,
-    }));
-    return env.length ? { ...r, diagnostics: [...env, ...r.diagnostics] } : r;
+    pasted = readPastedCommand(text, opts);
   } catch (e) {
     if (!(e instanceof ShellSplitError)) throw e;
     return {
@@ -48,8 +50,17 @@ export function importShellCommand(text: string): ImportResult {
       diagnostics: [
         { code: "shell-syntax", severity: "error", message: e.message, offset: e.position.offset },
       ],
+      missingVariables: [],
     };
   }
+  const r =
+    pasted.argv.length > 0 ? importArgv(pasted.argv) : { layout: emptyLayout("aarch64"), diagnostics: [] };
+  const diagnostics = [...pasted.issues, ...r.diagnostics];
+  return {
+    layout: diagnostics.some((d) => d.severity === "error") ? emptyLayout(r.layout.machine.arch) : r.layout,
+    diagnostics,
+    missingVariables: pasted.missingVariables,
+  };
 }
 
 /** Imports a QEMU argv (program first) into a layout plus diagnostics. Never throws. */
@@ -71,6 +82,7 @@ export function importArgv(argv: readonly string[]): ImportResult {
 
   const base = emptyLayout(arch);
   let machineType: string | undefined;
+  let seenMachine = false;
   const props: [string, string][] = [];
   let ram = base.machine.ram;
   let cpu: string | undefined;
@@ -131,8 +143,10 @@ export function importArgv(argv: readonly string[]): ImportResult {
       case "machine": {
         for (const p of parseQemuOpts(value!, "type")) {
           if (p.form === "flag") flagIssue(issues, at + 1, p);
-          if (p.key === "type") machineType = p.value;
-          else {
+          if (p.key === "type") {
+            machineType = p.value;
+            seenMachine = true;
+          } else {
             const k = props.findIndex(([key]) => key === p.key);
             if (k >= 0) props[k] = [p.key, p.value];
             else props.push([p.key, p.value]);
@@ -231,13 +245,16 @@ export function importArgv(argv: readonly string[]): ImportResult {
     const riscv = arch.startsWith("riscv");
     issues.push({
       code: "no-machine",
-      severity: riscv ? "warning" : "error",
+      severity: "error",
       message: riscv
-        ? "no -M: QEMU uses the 'spike' machine, which guest-loader cannot use; add -M virt"
+        ? "no -M: QEMU uses the 'spike' machine, which guestmap does not model (and guest-loader cannot use); add -M virt"
         : "no -M: QEMU refuses to start without a machine ('No machine specified'); add -M virt",
     });
     machineType = riscv ? "spike" : "virt";
   }
+  const unmodelled = unmodelledMachine(arch, machineType);
+  if (unmodelled && seenMachine)
+    issues.push({ code: "machine-not-modelled", severity: "error", message: unmodelled });
 
   const layout: Layout = {
     machine: {

@@ -12,6 +12,13 @@
  * position, never guessed: `$VAR`, `$(…)`, backticks, `~`, globs (`*`, `?`, `[`), braces, the
  * operators `; | & < > ( )`, and a second command on a later line. Quoting the character (or
  * the word) makes it literal, which is what the messages suggest.
+ *
+ * `lexScript` reads a whole pasted script instead: commands end at newlines, `;`, `&&`, `||`, `|`
+ * and `&`; redirections are set aside; `NAME=value` commands (also after `export`) set variables
+ * that later `$NAME`, `${NAME}` and `${NAME:-default}` expand to (unquoted, with bash's word
+ * splitting). What still depends on the shell — an unknown variable, `$(…)`, backticks, globs —
+ * does not stop the reading: the word is marked (`WordTaint`) and whoever uses it decides. Nothing
+ * is ever run.
  */
 import { decodeUtf8Strict } from "../util/text.js";
 
@@ -70,14 +77,75 @@ export interface ShellSplitResult {
   readonly argvOffsets: number[];
 }
 
+/** Why a word of a script is not known text: it holds something only a running shell could expand. */
+export interface WordTaint {
+  readonly kind: "variable" | "substitution" | "glob" | "tilde";
+  /** Where it starts in the text. */
+  readonly offset: number;
+  /** The variable's name, for `variable`. */
+  readonly name?: string;
+  /** The text as written, e.g. `$(pwd)`, `*`. */
+  readonly text: string;
+}
+
+/** One word of a script command. */
+export interface ScriptWord {
+  readonly text: string;
+  readonly offset: number;
+  /** Whether it is a `NAME=value` assignment word (the `=` not quoted, NAME a valid name). */
+  readonly assignment?: { readonly name: string; readonly value: string };
+  readonly taints: readonly WordTaint[];
+}
+
+/** One simple command of a script, with what was set aside around it. */
+export interface ScriptCommand {
+  readonly words: readonly ScriptWord[];
+  /** Offset of its first character. */
+  readonly offset: number;
+  /** Redirections as written (`2>&1`, `> log`), which do not change QEMU's argv. */
+  readonly redirections: readonly string[];
+  /** Whether it is piped into the next command (`|`), or piped from the previous one. */
+  readonly pipeTo: boolean;
+  readonly pipeFrom: boolean;
+}
+
+/** A variable known while reading a script. */
+export interface ScriptVariable {
+  readonly value: string;
+  /** Where it was set: `"given"` (by the caller) or the offset of the assignment in the text. */
+  readonly from: "given" | number;
+  /** Set from something that needs a running shell (`$(…)`): its value is unknown. */
+  readonly taints?: readonly WordTaint[];
+}
+
+export interface ScriptLexResult {
+  readonly commands: readonly ScriptCommand[];
+  /** Every variable as it was at the end of the script. */
+  readonly variables: ReadonlyMap<string, ScriptVariable>;
+  /** Each variable expansion, in order: name, where, and whether it had a value. */
+  readonly expansions: readonly { name: string; offset: number; known: boolean }[];
+}
+
 const BLANK = new Set([" ", "\t"]);
 const OPERATORS = new Set([";", "|", "&", "<", ">", "(", ")"]);
 const GLOBS = new Set(["*", "?", "[", "{", "}"]);
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Builtins whose `NAME=value` arguments set shell variables. */
+const ASSIGNING_BUILTINS = new Set(["export", "readonly", "declare", "local", "typeset"]);
 
 /** Splits `text` into argv and leading assignments. Throws `ShellSplitError`. */
 export function shellSplit(text: string): ShellSplitResult {
   return new Splitter(text).run();
+}
+
+/**
+ * Reads a pasted script into its simple commands, expanding variables that are known (`given`,
+ * then the script's own assignments in order; a given value wins over the script's, since the
+ * caller asked for it). Throws `ShellSplitError` only for text no shell would accept
+ * (an unterminated quote, a NUL) or constructs guestmap does not follow (`(`, `)`, here-documents).
+ */
+export function lexScript(text: string, given: ReadonlyMap<string, string> = new Map()): ScriptLexResult {
+  return new Splitter(text, given).script();
 }
 
 /** The position of `offset` in `text`. */
@@ -93,21 +161,47 @@ export function textPosition(text: string, offset: number): TextPosition {
   return { line, column: offset - lineStart + 1, offset };
 }
 
+interface RawWord {
+  text: string;
+  offset: number;
+  literalPrefix: number;
+  taints: WordTaint[];
+}
+
 class Splitter {
   private i = 0;
-  private readonly words: { text: string; offset: number; literalPrefix: number }[] = [];
+  private words: RawWord[] = [];
   /** The word being built, or undefined between words. */
   private word: string | undefined;
   private wordStart = 0;
   /** Length of the word's leading part written with no quoting at all (for `NAME=` detection). */
   private literalPrefix = 0;
   private quotedSeen = false;
+  private taints: WordTaint[] = [];
   /** Raw bytes from `$'\xHH'` waiting to be decoded as UTF-8 together. */
   private bytes: number[] = [];
   private bytesOffset = 0;
   private commandEndedAt: number | undefined;
+  /** Script mode (`lexScript`): several commands, variables, taints instead of refusals. */
+  private readonly isScript: boolean;
+  private readonly vars = new Map<string, ScriptVariable>();
+  private readonly given: ReadonlyMap<string, string>;
+  private readonly commands: ScriptCommand[] = [];
+  private readonly expansions: { name: string; offset: number; known: boolean }[] = [];
+  private commandStart: number | undefined;
+  private redirections: string[] = [];
+  /** A redirection operator waiting for its target word. */
+  private redirect: { op: string } | undefined;
+  private pipeFrom = false;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    given?: ReadonlyMap<string, string>,
+  ) {
+    this.isScript = given !== undefined;
+    this.given = given ?? new Map();
+    for (const [name, value] of this.given) this.vars.set(name, { value, from: "given" });
+  }
 
   private fail(code: ShellSplitErrorCode, offset: number, message: string): never {
     throw new ShellSplitError(code, textPosition(this.text, offset), message);
@@ -122,7 +216,7 @@ class Splitter {
   }
 
   private startWord(): void {
-    if (this.commandEndedAt !== undefined)
+    if (this.commandEndedAt !== undefined && !this.isScript)
       this.fail(
         "multiple-commands",
         this.i,
@@ -130,8 +224,16 @@ class Splitter {
       );
     this.word = "";
     this.wordStart = this.i;
+    this.commandStart ??= this.i;
     this.literalPrefix = 0;
     this.quotedSeen = false;
+    this.taints = [];
+  }
+
+  private taint(t: WordTaint): void {
+    if (this.word === undefined) this.startWord();
+    this.taints.push(t);
+    this.quotedSeen = true;
   }
 
   private flushBytes(): void {
@@ -151,16 +253,99 @@ class Splitter {
   private endWord(): void {
     this.flushBytes();
     if (this.word === undefined) return;
-    this.words.push({ text: this.word, offset: this.wordStart, literalPrefix: this.literalPrefix });
+    const w: RawWord = {
+      text: this.word,
+      offset: this.wordStart,
+      literalPrefix: this.literalPrefix,
+      taints: this.taints,
+    };
     this.word = undefined;
+    if (this.redirect) {
+      this.redirections.push(`${this.redirect.op}${w.text}`);
+      this.redirect = undefined;
+      return;
+    }
+    this.words.push(w);
   }
 
   private endLine(): void {
     this.endWord();
-    if (this.words.length > 0) this.commandEndedAt ??= this.i;
+    if (this.isScript) this.endCommand(false);
+    else if (this.words.length > 0) this.commandEndedAt ??= this.i;
+  }
+
+  /** Script mode: the simple command so far is complete; apply it if it only assigns variables. */
+  private endCommand(pipeTo: boolean): void {
+    this.endWord();
+    if (this.redirect)
+      this.fail("unquoted-operator", this.i, `\`${this.redirect.op}\` needs a file name after it`);
+    const words: ScriptWord[] = this.words.map((w) => {
+      const eq = w.text.indexOf("=");
+      const named = eq > 0 && eq < w.literalPrefix && NAME_RE.test(w.text.slice(0, eq));
+      return {
+        text: w.text,
+        offset: w.offset,
+        taints: w.taints,
+        ...(named && { assignment: { name: w.text.slice(0, eq), value: w.text.slice(eq + 1) } }),
+      };
+    });
+    if (words.length > 0 || this.redirections.length > 0) {
+      this.commands.push({
+        words,
+        offset: this.commandStart ?? this.i,
+        redirections: this.redirections,
+        pipeTo,
+        pipeFrom: this.pipeFrom,
+      });
+      // `NAME=value …` alone (or after export/readonly/declare/local) sets shell variables.
+      const body = ASSIGNING_BUILTINS.has(words[0]?.text ?? "") ? words.slice(1) : words;
+      if (body.length > 0 && body.every((w) => w.assignment))
+        for (const w of body) {
+          const a = w.assignment!;
+          if (this.given.has(a.name)) continue;
+          this.vars.set(a.name, {
+            value: a.value,
+            from: w.offset,
+            ...(w.taints.length > 0 && { taints: w.taints }),
+          });
+        }
+    }
+    this.words = [];
+    this.redirections = [];
+    this.commandStart = undefined;
+    this.pipeFrom = pipeTo;
+  }
+
+  script(): ScriptLexResult {
+    this.loop();
+    this.endCommand(false);
+    return { commands: this.commands, variables: this.vars, expansions: this.expansions };
   }
 
   run(): ShellSplitResult {
+    this.loop();
+    this.endLine();
+    const t = this.text;
+
+    const assignments: ShellAssignment[] = [];
+    let k = 0;
+    for (; k < this.words.length; k++) {
+      const w = this.words[k]!;
+      const eq = w.text.indexOf("=");
+      if (eq <= 0 || eq >= w.literalPrefix || !NAME_RE.test(w.text.slice(0, eq))) break;
+      assignments.push({ name: w.text.slice(0, eq), value: w.text.slice(eq + 1) });
+    }
+    const rest = this.words.slice(k);
+    if (rest.length === 0)
+      this.fail(
+        "empty-command",
+        t.length,
+        "no command found; paste the whole QEMU command line (e.g. `qemu-system-aarch64 -M virt …`)",
+      );
+    return { argv: rest.map((w) => w.text), assignments, argvOffsets: rest.map((w) => w.offset) };
+  }
+
+  private loop(): void {
     const t = this.text;
     while (this.i < t.length) {
       const c = t[this.i]!;
@@ -184,6 +369,8 @@ class Splitter {
         this.doubleQuoted();
       } else if (c === "$" && t[this.i + 1] === "'") {
         this.ansiC();
+      } else if (this.isScript && (c === "$" || c === "`")) {
+        this.expand(false);
       } else if (c === "$" || c === "`") {
         this.fail(
           "unquoted-expansion",
@@ -191,11 +378,15 @@ class Splitter {
           `unquoted \`${c}\` would make the shell substitute a value guestmap cannot know; quote it as '${c}' (single quotes) if it is literal text, or replace it with its value`,
         );
       } else if (c === "~" && this.word === undefined) {
-        this.fail(
-          "unquoted-expansion",
-          this.i,
-          "unquoted `~` is the shell's home directory, which guestmap cannot know; write the full path, or quote it as '~' if it is a literal name",
-        );
+        if (this.isScript) this.tilde();
+        else
+          this.fail(
+            "unquoted-expansion",
+            this.i,
+            "unquoted `~` is the shell's home directory, which guestmap cannot know; write the full path, or quote it as '~' if it is a literal name",
+          );
+      } else if (this.isScript && OPERATORS.has(c)) {
+        this.operator();
       } else if (OPERATORS.has(c)) {
         this.fail(
           "unquoted-operator",
@@ -203,34 +394,196 @@ class Splitter {
           `unquoted \`${c}\` would make the shell run or redirect something; guestmap reads a single command, so quote it ('${c}') if it is part of an argument, or remove it`,
         );
       } else if (GLOBS.has(c)) {
-        this.fail(
-          "unquoted-glob",
-          this.i,
-          `unquoted \`${c}\` may be expanded by the shell (file names or braces); quote it ('${c}') to pass it literally`,
-        );
+        if (!this.isScript)
+          this.fail(
+            "unquoted-glob",
+            this.i,
+            `unquoted \`${c}\` may be expanded by the shell (file names or braces); quote it ('${c}') to pass it literally`,
+          );
+        this.taint({ kind: "glob", offset: this.i, text: c });
+        this.append(c, false);
+        this.i++;
       } else {
         this.append(c, false);
         this.i++;
       }
     }
-    this.endLine();
+  }
 
-    const assignments: ShellAssignment[] = [];
-    let k = 0;
-    for (; k < this.words.length; k++) {
-      const w = this.words[k]!;
-      const eq = w.text.indexOf("=");
-      if (eq <= 0 || eq >= w.literalPrefix || !NAME_RE.test(w.text.slice(0, eq))) break;
-      assignments.push({ name: w.text.slice(0, eq), value: w.text.slice(eq + 1) });
-    }
-    const rest = this.words.slice(k);
-    if (rest.length === 0)
+  /** Script mode: `;`, `&&`, `||`, `|`, `&` end a command; `<`/`>` forms are redirections. */
+  private operator(): void {
+    const t = this.text;
+    const c = t[this.i]!;
+    const two = t.slice(this.i, this.i + 2);
+    if (two === "<<")
       this.fail(
-        "empty-command",
-        t.length,
-        "no command found; paste the whole QEMU command line (e.g. `qemu-system-aarch64 -M virt …`)",
+        "unquoted-operator",
+        this.i,
+        "a here-document (`<<`) is not followed by guestmap; paste the QEMU command without it",
       );
-    return { argv: rest.map((w) => w.text), assignments, argvOffsets: rest.map((w) => w.offset) };
+    if (c === "<" || c === ">" || two === "&>") {
+      // A word made only of digits right before it is the file descriptor (`2>`), not an argument.
+      if (this.word !== undefined && /^[0-9]+$/.test(this.word) && this.literalPrefix === this.word.length) {
+        const fd = this.word;
+        this.word = undefined;
+        this.redirectOp(fd);
+      } else {
+        this.endWord();
+        this.redirectOp("");
+      }
+      return;
+    }
+    this.endWord();
+    if (two === "&&" || two === "||") {
+      this.endCommand(false);
+      this.i += 2;
+    } else if (two === "|&") {
+      this.endCommand(true);
+      this.i += 2;
+    } else if (c === "|") {
+      this.endCommand(true);
+      this.i++;
+    } else {
+      // `;`, a lone `&` (run in the background), or a subshell's/function's `(` `)`: the
+      // commands inside are read like any other.
+      this.endCommand(false);
+      this.i++;
+    }
+  }
+
+  private redirectOp(fd: string): void {
+    const t = this.text;
+    const m = /^(?:&>>|&>|>>|>\||>&|<&|<>|>|<)/.exec(t.slice(this.i))!;
+    this.i += m[0].length;
+    let op = fd + m[0];
+    if (m[0].endsWith("&")) {
+      const d = /^(?:[0-9]+|-)/.exec(t.slice(this.i));
+      if (d) {
+        this.i += d[0].length;
+        this.redirections.push(op + d[0]);
+        return;
+      }
+    }
+    while (BLANK.has(t[this.i] ?? "")) {
+      op += t[this.i];
+      this.i++;
+    }
+    this.redirect = { op };
+  }
+
+  private tilde(): void {
+    const home = this.vars.get("HOME");
+    this.startWord();
+    if (home && !home.taints) {
+      this.append(home.value, true);
+      this.quotedSeen = true;
+    } else this.taint({ kind: "tilde", offset: this.i, name: "HOME", text: "~" });
+    this.i++;
+  }
+
+  /**
+   * Script mode: `$NAME`, `${NAME}`, `${NAME:-word}`, `$@`, `$(…)`, `` `…` `` at `this.i`.
+   * Unquoted values are split at blanks like bash's word splitting.
+   */
+  private expand(quoted: boolean): void {
+    const t = this.text;
+    const start = this.i;
+    const c = t[start]!;
+    if (c === "`") {
+      const end = this.closing(start + 1, "`");
+      this.taint({ kind: "substitution", offset: start, text: t.slice(start, end + 1) });
+      this.i = end + 1;
+      return;
+    }
+    const n = t[start + 1];
+    if (n === "(") {
+      const end = this.closing(start + 2, ")");
+      this.taint({ kind: "substitution", offset: start, text: t.slice(start, end + 1) });
+      this.i = end + 1;
+      return;
+    }
+    let name: string | undefined;
+    let fallback: string | undefined;
+    let end: number;
+    if (n === "{") {
+      const close = t.indexOf("}", start + 2);
+      if (close < 0)
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax in a message
+        this.fail("unterminated-quote", start, "this `${` is never closed; add the closing `}`");
+      const inner = t.slice(start + 2, close);
+      const m = /^([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*])(?::?-(.*))?$/s.exec(inner);
+      end = close + 1;
+      if (!m) {
+        this.taint({ kind: "substitution", offset: start, text: t.slice(start, end) });
+        this.i = end;
+        return;
+      }
+      name = m[1]!;
+      fallback = m[2];
+    } else {
+      const m = /^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])/.exec(t.slice(start + 1));
+      if (!m) {
+        // A `$` before a blank, a quote or the end is literal, as in bash.
+        this.append("$", quoted);
+        this.i++;
+        return;
+      }
+      name = m[0];
+      end = start + 1 + name.length;
+    }
+    this.i = end;
+    const v = this.vars.get(name);
+    let value: string | undefined = v && !v.taints ? v.value : undefined;
+    if (value === undefined && fallback !== undefined && !/[$`]/.test(fallback)) value = fallback;
+    // The script's own arguments: none were given, so "$@" is empty (what the caller is told).
+    if (value === undefined && (name === "@" || name === "*")) value = "";
+    this.expansions.push({ name, offset: start, known: value !== undefined });
+    if (value === undefined) {
+      this.taint({ kind: "variable", offset: start, name, text: t.slice(start, end) });
+      return;
+    }
+    if (quoted) {
+      if (this.word === undefined) this.startWord();
+      this.word += value;
+      this.quotedSeen = true;
+      return;
+    }
+    // Unquoted: split at blanks/newlines; an empty unquoted expansion makes no word.
+    const parts = value.split(/[ \t\n]+/);
+    parts.forEach((p, k) => {
+      if (k > 0) {
+        this.endWord();
+      }
+      if (p !== "") {
+        if (this.word === undefined) {
+          this.startWord();
+          this.wordStart = start;
+        }
+        this.word += p;
+        this.quotedSeen = true;
+      }
+    });
+  }
+
+  /** The index of the `close` that ends a `$(`/backtick starting at `from` (nesting and quotes aware). */
+  private closing(from: number, close: string): number {
+    const t = this.text;
+    let depth = 0;
+    for (let k = from; k < t.length; k++) {
+      const ch = t[k]!;
+      if (ch === "\\") {
+        k++;
+      } else if (ch === "'" && close === ")") {
+        const e = t.indexOf("'", k + 1);
+        if (e < 0) break;
+        k = e;
+      } else if (close === ")" && ch === "(") depth++;
+      else if (ch === close) {
+        if (depth === 0) return k;
+        depth--;
+      }
+    }
+    this.fail("unterminated-quote", from - 1, `this \`${close === ")" ? "$(" : "`"}\` is never closed`);
   }
 
   private backslash(): void {
@@ -267,6 +620,18 @@ class Splitter {
   private doubleQuoted(): void {
     const t = this.text;
     const start = this.i;
+    // A whole-word "$@" with no arguments given is no word at all, as in bash.
+    if (
+      this.isScript &&
+      this.word === undefined &&
+      t.startsWith('"$@"', start) &&
+      !this.vars.has("@") &&
+      /^(?:[ \t\r\n;&|<>()]|$)/.test(t.slice(start + 4, start + 5))
+    ) {
+      this.expansions.push({ name: "@", offset: start + 1, known: true });
+      this.i += 4;
+      return;
+    }
     if (this.word === undefined) this.startWord();
     this.quotedSeen = true;
     let s = "";
@@ -293,6 +658,13 @@ class Splitter {
         }
         s += "\\";
         this.i++;
+        continue;
+      }
+      if ((c === "$" || c === "`") && this.isScript) {
+        // Flush what was read so far: the expansion appends to the same word.
+        this.append(s, true);
+        s = "";
+        this.expand(true);
         continue;
       }
       if (c === "$" || c === "`")
