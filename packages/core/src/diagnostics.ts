@@ -29,6 +29,8 @@ export type Severity = "error" | "warning" | "info";
  * - `no-dtb`: ARM: an ELF/non-Linux kernel leaves QEMU's DTB out of RAM (or at 0x0).
  * - `initrd-ignored`: ARM: `-initrd` with a kernel QEMU does not boot as Linux is not loaded.
  * - `chosen-cells`, `unit-address-format`: lints about the DTB QEMU writes (info).
+ * - `not-checked`: an option or property outside guestmap's model (info), or one QEMU has removed
+ *   (warning): listed so a clean check never vouches for it.
  */
 export type DiagnosticCode =
   | "overlap"
@@ -55,7 +57,8 @@ export type DiagnosticCode =
   | "no-dtb"
   | "initrd-ignored"
   | "chosen-cells"
-  | "unit-address-format";
+  | "unit-address-format"
+  | "not-checked";
 
 export interface Diagnostic {
   readonly severity: Severity;

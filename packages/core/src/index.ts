@@ -41,4 +41,5 @@ export * from "./rules/alignment.js";
 export * from "./rules/check.js";
 export * from "./rules/free-slot.js";
 export * from "./rules/intervals.js";
+export * from "./rules/unchecked.js";
 export * from "./util/bigint.js";

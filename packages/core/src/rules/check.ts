@@ -12,6 +12,7 @@ import { moduleRule } from "./modules.js";
 import { overlapRule } from "./overlap.js";
 import { placeholderRule } from "./placeholders.js";
 import { ramRule } from "./ram.js";
+import { uncheckedRule } from "./unchecked.js";
 
 export const RULES: readonly Rule[] = [
   moduleRule,
@@ -22,6 +23,7 @@ export const RULES: readonly Rule[] = [
   dtbRule,
   placeholderRule,
   chosenLints,
+  uncheckedRule,
 ];
 
 export interface CheckResult {
