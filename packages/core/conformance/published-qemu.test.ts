@@ -208,7 +208,10 @@ function judge(p: PublishedCommand, install: QemuInstall): string[] {
     if (layout.append !== undefined && layout.kernel && text(chosen, "bootargs") !== layout.append)
       problems.push(`/chosen/bootargs is '${text(chosen, "bootargs")}', the import read '${layout.append}'`);
     for (const m of layout.modules) {
-      const node = chosen?.children.find((c) => c.name === `module@${m.addr.toString(16)}`);
+      // QEMU names them module@0x… (7.2) or module@… — either way the unit address is addr.
+      const node = chosen?.children.find(
+        (c) => c.name.replace("@0x", "@") === `module@${m.addr.toString(16)}`,
+      );
       if (!node)
         problems.push(`QEMU wrote no /chosen/module@${m.addr.toString(16)} for ${moduleFile(m)?.path}`);
       else if (m.bootargs !== undefined && text(node, "bootargs") !== m.bootargs)

@@ -46,6 +46,17 @@ export const PUBLISHED: readonly PublishedCommand[] = [
     expect: "no-machine",
   },
   {
+    id: "qemu-commit-guest-loader",
+    source: "https://lore.kernel.org/qemu-devel/20210211171945.18313-5-alex.bennee@linaro.org/",
+    // The commit that added guest-loader: $QEMU and $ARGS are the user's, given as --var.
+    text: `$QEMU $ARGS  -kernel ~/xen.git/xen/xen \\
+    -append "dom0_mem=1G,max:1G loglvl=all guest_loglvl=all" \\
+    -device guest-loader,addr=0x42000000,kernel=Image,bootargs="root=/dev/sda2 ro console=hvc0 earlyprintk=xen" \\
+    -device guest-loader,addr=0x47000000,initrd=rootfs.cpio`,
+    vars: { QEMU: "qemu-system-aarch64", ARGS: "-M virt,virtualization=on -cpu cortex-a57 -m 2G", HOME: "." },
+    expect: "ok",
+  },
+  {
     id: "xen-ci-smoke-riscv64",
     source: "https://github.com/xen-project/xen/blob/HEAD/automation/scripts/qemu-smoke-riscv64.sh",
     text: `#!/bin/bash

@@ -281,12 +281,17 @@ class Splitter {
       this.fail("unquoted-operator", this.i, `\`${this.redirect.op}\` needs a file name after it`);
     const words: ScriptWord[] = this.words.map((w) => {
       const eq = w.text.indexOf("=");
-      const named = eq > 0 && eq < w.literalPrefix && NAME_RE.test(w.text.slice(0, eq));
+      // `NAME+=value` appends (bash), common in scripts that build QEMU's flags line by line.
+      const plus = eq > 1 && w.text[eq - 1] === "+";
+      const name = w.text.slice(0, plus ? eq - 1 : eq);
+      const named = eq > 0 && eq < w.literalPrefix && NAME_RE.test(name);
+      const value = w.text.slice(eq + 1);
+      const prior = plus ? this.vars.get(name) : undefined;
       return {
         text: w.text,
         offset: w.offset,
-        taints: w.taints,
-        ...(named && { assignment: { name: w.text.slice(0, eq), value: w.text.slice(eq + 1) } }),
+        taints: prior?.taints ? [...prior.taints, ...w.taints] : w.taints,
+        ...(named && { assignment: { name, value: prior ? prior.value + value : value } }),
       };
     });
     if (words.length > 0 || this.redirections.length > 0) {

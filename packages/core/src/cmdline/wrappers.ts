@@ -88,7 +88,7 @@ export interface WrapperSplit {
   readonly chdir?: string;
 }
 
-const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)\+?=(.*)$/s;
 
 /** The base name of a word, for `/usr/bin/sudo`. */
 function baseName(w: string): string {
@@ -109,7 +109,8 @@ export function splitWrappers(
   let i = 0;
   const assignments = () => {
     while (i < words.length && isAssignment(i)) {
-      const m = ASSIGNMENT.exec(words[i]!)!;
+      const m = ASSIGNMENT.exec(words[i]!);
+      if (!m) break;
       environment.push({ name: m[1]!, value: m[2]!, index: i });
       i++;
     }

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { importShellCommand } from "../../src/cmdline/import.js";
 import { readPastedCommand } from "../../src/cmdline/paste.js";
@@ -211,5 +212,60 @@ describe("what import refuses", () => {
     expect(codes("qemu-system-aarch64 -M virt-2.5")).toEqual(["machine-not-modelled"]);
     expect(codes("qemu-system-riscv64 -M virt-7.2")).toEqual(["machine-not-modelled"]);
     expect(codes("qemu-system-riscv64 -M sifive_u")).toEqual(["machine-not-modelled"]);
+  });
+});
+
+describe("bash's += append", () => {
+  it("builds flags line by line", () => {
+    const text = 'P="-M virt"\nP+=" -m 1G"\nP+=" -smp 2"\nqemu-system-aarch64 $P';
+    expect(argv(text)).toEqual(["qemu-system-aarch64", "-M", "virt", "-m", "1G", "-smp", "2"]);
+  });
+});
+
+describe("never throws on what users paste", () => {
+  it("importShellCommand returns issues for any text, never an exception", () => {
+    const pieces = fc.constantFrom(
+      "qemu-system-aarch64 ",
+      "sudo ",
+      "timeout -k 1 ",
+      "env -u X ",
+      "$X",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: shell text
+      "${Y:-z}",
+      "$(",
+      ")",
+      "`",
+      "'",
+      '"',
+      "\\\n",
+      "\n",
+      "# ",
+      "$ ",
+      "A=1 ",
+      "A+=2 ",
+      "|",
+      "&&",
+      ";",
+      ">",
+      "2>&1",
+      "-M virt ",
+      "\t",
+      "run:\n\t",
+      "$(M)",
+      "-device guest-loader,addr=1184M ",
+      "~/",
+      "*",
+      "{",
+      "}",
+      "(",
+      'export Q="qemu-system-arm -M virt"\n',
+    );
+    fc.assert(
+      fc.property(fc.array(fc.oneof(pieces, fc.string()), { maxLength: 30 }), (parts) => {
+        const r = importShellCommand(parts.join(""), { vars: { X: "x y" } });
+        if (r.diagnostics.some((d) => d.severity === "error")) expect(r.layout.modules).toEqual([]);
+      }),
+      { numRuns: 400 },
+    );
   });
 });
