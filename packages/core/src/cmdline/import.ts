@@ -53,8 +53,13 @@ export function importShellCommand(text: string, opts: PasteOptions = {}): Impor
       missingVariables: [],
     };
   }
+  // An argv with unknown parts (a variable without a value, $(…)) would only add errors that follow
+  // from them: report the paste's own and stop.
+  const unreadable = pasted.issues.some((i) => i.severity === "error");
   const r =
-    pasted.argv.length > 0 ? importArgv(pasted.argv) : { layout: emptyLayout("aarch64"), diagnostics: [] };
+    pasted.argv.length > 0 && !unreadable
+      ? importArgv(pasted.argv)
+      : { layout: emptyLayout("aarch64"), diagnostics: [] };
   const diagnostics = [...pasted.issues, ...r.diagnostics];
   return {
     layout: diagnostics.some((d) => d.severity === "error") ? emptyLayout(r.layout.machine.arch) : r.layout,
