@@ -5,6 +5,7 @@
 export const VERSION = "0.1.0";
 
 export * from "./cmdline/export.js";
+export * from "./cmdline/fixed-dtb-check.js";
 export * from "./cmdline/import.js";
 export * from "./cmdline/import-issues.js";
 export * from "./cmdline/numbers.js";
@@ -28,6 +29,7 @@ export * from "./image/plan.js";
 export * from "./image/source.js";
 export * from "./image/write.js";
 export * from "./model/layout-file.js";
+export * from "./model/layout-files.js";
 export * from "./model/types.js";
 export * from "./qemu/guest-loader.js";
 export * from "./qemu/machine.js";
@@ -42,4 +44,7 @@ export * from "./rules/check.js";
 export * from "./rules/free-slot.js";
 export * from "./rules/intervals.js";
 export * from "./rules/unchecked.js";
+export { findUnsafeOptions, type UnsafeOption, type UnsafeRisk } from "./rules/unsafe-options.js";
 export * from "./util/bigint.js";
+export { escapeTerminal, TERMINAL_UNSAFE } from "./util/text.js";
+export * from "./verify/index.js";

@@ -12,10 +12,12 @@
  * - `unknown-property`: a guest-loader/loader property QEMU does not have.
  * - `flag-property`: a `foo`/`nofoo` element (deprecated by QEMU, means foo=on/off).
  * - `property-dropped`: `id=` on a guest-loader (not modelled).
- * - `bad-json`: a JSON `-device` that is not a JSON object, or whose `addr` is not an integer.
+ * - `bad-json`: a JSON `-device` that is not a JSON object, repeats a key, or whose `addr` is not
+ *   an integer.
  * - `repeated-option`: a second -m/-kernel/-append/… (the last one wins, as in QEMU).
  * - `shell-syntax`: the pasted text could not be split (see `ShellSplitError`).
  * - `environment-dropped`: a leading `VAR=value` of the pasted command (not kept in the layout).
+ * - `loader-form`: a `-device loader` combination QEMU refuses (file with data, nothing to do…).
  * - `wrapper-skipped`: `sudo`, `env`, `timeout`, `exec`, … in front of QEMU, left out (info).
  * - `command-skipped`: another command of the pasted script, or a redirection/pipe around QEMU (info).
  * - `variable-expanded`: a `$NAME` in the QEMU command took a value from the paste or the caller (info).
@@ -42,6 +44,7 @@ export type ImportIssueCode =
   | "repeated-option"
   | "shell-syntax"
   | "environment-dropped"
+  | "loader-form"
   | "wrapper-skipped"
   | "command-skipped"
   | "variable-expanded"

@@ -16,6 +16,7 @@ import {
   type GenericLoaderBlob,
   type GuestLoaderModule,
   type Layout,
+  type LoaderDataWrite,
 } from "../model/types.js";
 import { unmodelledMachine } from "../qemu/machine-types.js";
 import { flagIssue, genericLoader, guestLoader, parseDevice } from "./device.js";
@@ -99,6 +100,7 @@ export function importArgv(argv: readonly string[]): ImportResult {
   let dtb: Blob | undefined;
   const modules: GuestLoaderModule[] = [];
   const loaders: GenericLoaderBlob[] = [];
+  const loaderData: LoaderDataWrite[] = [];
   const extraArgs: string[][] = [];
   const seen = new Set<string>();
 
@@ -205,7 +207,13 @@ export function importArgv(argv: readonly string[]): ImportResult {
         break;
       case "bios":
         once(name, at);
-        bios = value === "none" ? { kind: "none" } : { kind: "file", file: { path: value! } };
+        // `default` and `none` are QEMU keywords, not file names (ARM refuses both; see placeArm).
+        bios =
+          value === "none"
+            ? { kind: "none" }
+            : value === "default"
+              ? { kind: "default", explicit: true }
+              : { kind: "file", file: { path: value! } };
         break;
       case "kernel":
         once(name, at);
@@ -232,9 +240,16 @@ export function importArgv(argv: readonly string[]): ImportResult {
             break;
           }
         } else if (dev?.driver === "loader") {
-          const l = genericLoader(dev, at + 1, issues, `l${loaders.length + 1}`);
+          const l = genericLoader(dev, at + 1, issues, {
+            blob: `l${loaders.length + 1}`,
+            data: `d${loaderData.length + 1}`,
+          });
+          if (l && "blob" in l) {
+            loaders.push(l.blob);
+            break;
+          }
           if (l) {
-            loaders.push(l);
+            loaderData.push(l.data);
             break;
           }
         }
@@ -277,6 +292,7 @@ export function importArgv(argv: readonly string[]): ImportResult {
     ...(dtb && { dtb }),
     modules,
     loaders,
+    ...(loaderData.length > 0 && { loaderData }),
     extraArgs,
   };
   return { layout, diagnostics: issues };

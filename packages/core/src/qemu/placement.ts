@@ -7,8 +7,9 @@ import type { Layout, QemuVersion } from "../model/types.js";
 import { moduleFile, moduleKind } from "../model/types.js";
 import { isAArch64Cpu, ramRanges } from "./machine.js";
 import { placeArm } from "./placement-arm.js";
+import { placeLoaders } from "./placement-loader.js";
 import { placeRiscv } from "./placement-riscv.js";
-import { NEWEST_VERSION, PROFILES, type QemuProfile } from "./profiles.js";
+import { NEWEST_VERIFIED_VERSION, profileFor, type QemuProfile } from "./profiles.js";
 import { compareRegions, type Placement, type PlacementEnv, type Region } from "./region.js";
 
 export interface PlacementOptions extends PlacementEnv {
@@ -16,9 +17,9 @@ export interface PlacementOptions extends PlacementEnv {
   readonly qemu?: QemuVersion;
 }
 
-/** The profile a layout is evaluated with: the option, else the layout's own, else the newest. */
+/** The profile a layout is evaluated with: the option, else the layout's own, else the newest verified. */
 export function resolveProfile(layout: Layout, opts: { qemu?: QemuVersion } = {}): QemuProfile {
-  return PROFILES[opts.qemu ?? layout.qemu ?? NEWEST_VERSION];
+  return profileFor(opts.qemu ?? layout.qemu ?? NEWEST_VERIFIED_VERSION);
 }
 
 export function placements(layout: Layout, opts: PlacementOptions = {}): Placement {
@@ -47,26 +48,14 @@ export function placements(layout: Layout, opts: PlacementOptions = {}): Placeme
       file,
     });
   }
-  for (const l of layout.loaders) {
-    if (l.file.size === undefined) continue;
-    regions.push({
-      id: l.id,
-      name: l.file.path,
-      role: "loader",
-      addr: l.addr,
-      size: l.file.size,
-      footprint: l.file.size,
-      space: "system",
-      mem: "ram",
-      file: l.file,
-    });
-  }
+  const loaders = placeLoaders(layout);
+  regions.push(...loaders.regions);
   regions.sort(compareRegions);
   return {
     profile,
     regions,
     ram: ramRanges(layout.machine),
-    diagnostics: own.diagnostics,
+    diagnostics: [...own.diagnostics, ...loaders.diagnostics],
     aarch64Cpu: isAArch64Cpu(layout.machine),
   };
 }
