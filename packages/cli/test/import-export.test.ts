@@ -128,6 +128,32 @@ describe("guestmap import / export", () => {
     expect(a.o.err).not.toContain("warning");
   });
 
+  it("check lists options outside the model as not checked, in text and in --json", async () => {
+    const argv = [
+      "qemu-system-aarch64",
+      "-M",
+      "virt,secure=on",
+      "-cpu",
+      "max,sve=off",
+      "-m",
+      "1G",
+      "-kernel",
+      "k.bin",
+    ];
+    const text = await runCli(["check", "--qemu", "7.2", "--", ...argv, "-global", "x.y=z"], dir);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain("info: not-checked: not checked by guestmap: -M secure=on");
+    expect(text.stdout).toContain("not checked by guestmap: -cpu properties sve=off");
+    expect(text.stdout).toContain("'-global x.y=z'");
+    const json = await runCli(["check", "--json", "--qemu", "7.2", "--", ...argv], dir);
+    const ds = JSON.parse(json.stdout).diagnostics as { code: string; severity: string }[];
+    expect(ds.filter((d) => d.code === "not-checked").map((d) => d.severity)).toEqual(["info", "info"]);
+    // A removed option is QEMU's refusal from the release that removed it.
+    const removed = await runCli(["check", "--qemu", "9.2", "--", ...argv, "-no-acpi"], dir);
+    expect(removed.code).toBe(1);
+    expect(removed.stdout).toContain("QEMU 9.0 removed -no-acpi");
+  });
+
   it("placements/check: -M frob exits 2 saying it is not modelled; virt-7.2 has no machine warning", async () => {
     for (const cmd of ["placements", "check", "chosen"]) {
       const r = await runCli(

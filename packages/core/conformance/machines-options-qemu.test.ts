@@ -9,7 +9,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { importArgv, isVirtType, PROFILES, type QemuVersion, REMOVED_OPTIONS } from "../src/index.js";
+import {
+  importArgv,
+  importShellCommand,
+  isVirtType,
+  PROFILES,
+  type QemuVersion,
+  REMOVED_OPTIONS,
+} from "../src/index.js";
 import { uncheckedOptions } from "../src/rules/unchecked.js";
 import { arm64Image, cpioBlob } from "../test/fixtures/kernels.js";
 import { infoRoms, QemuRefused, qemuInstalls } from "./qemu.js";
@@ -76,6 +83,28 @@ for (const q of qemuInstalls()) {
       expect(uncheckedOptions(layout, profileOf(q.version))).toEqual([]);
       expect(show(["-M", `virt,${prop}`, ...BOOT], aarch64)).toBe(plain);
     });
+  });
+
+  describe(`QEMU ${q.version}: addr=1184M (a size suffix) is refused, never read as 0`, () => {
+    it.each(["loader,file=initrd,addr=1184M", "guest-loader,initrd=initrd,addr=1184M"])(
+      "-device %s",
+      (dev) => {
+        const args = ["-M", "virt", ...BOOT, "-device", dev];
+        let stderr = "";
+        try {
+          show(args, aarch64);
+        } catch (e) {
+          if (!(e instanceof QemuRefused)) throw e;
+          stderr = e.stderr;
+        }
+        expect(stderr).toContain("Parameter 'addr' expects integer");
+        const r = importShellCommand(["qemu-system-aarch64", ...args].join(" "));
+        expect(r.diagnostics.map((d) => d.code)).toEqual(["bad-integer"]);
+        expect(r.diagnostics[0]!.message).toContain("Parameter 'addr' expects integer");
+        expect(r.layout.loaders).toEqual([]);
+        expect(r.layout.modules).toEqual([]);
+      },
+    );
   });
 
   describe(`QEMU ${q.version}: removed options`, () => {
