@@ -20,6 +20,26 @@ const RULE = /^([A-Za-z0-9_.%/$()-]+(?:[ \t]+[A-Za-z0-9_.%/$()-]+)*)[ \t]*::?(?!
 /** The recipe that runs QEMU, when `text` is a Makefile (a rule line, recipe lines with a tab). */
 export function fromMakefile(text: string): MakefileRecipe | undefined {
   const lines = text.split(/\r?\n/);
+  // A recipe copied alone: every line tab-indented (how make requires recipes, and shells never do
+  // for a whole paste), QEMU on one of them.
+  const body = lines.filter((l) => l.trim() !== "");
+  if (
+    body.length > 0 &&
+    body.every((l) => l.startsWith("\t")) &&
+    body.some((l) => /qemu-system-|\$\(/.test(l))
+  ) {
+    const recipe: string[] = [];
+    for (let k = 0; k < lines.length; k++) {
+      let l = lines[k]!;
+      if (!l.startsWith("\t")) continue;
+      while (/\\$/.test(l) && k + 1 < lines.length) l = `${l}\n${lines[++k]!.replace(/^\t/, "")}`;
+      recipe.push(expand(l.slice(1).replace(/^[@+-]+/, ""), new Map(), 0, /^[A-Z_][A-Z0-9_]*$/));
+    }
+    return {
+      shell: recipe.join("\n"),
+      note: "read a Makefile recipe: its make variables ($(NAME)) are asked for like shell variables",
+    };
+  }
   // A rule line right before a tab-indented recipe line: a shell script has no such pair.
   if (!lines.some((l, k) => RULE.test(l) && lines[k + 1]?.startsWith("\t"))) return undefined;
   const vars = new Map<string, string>();
@@ -58,8 +78,17 @@ export function fromMakefile(text: string): MakefileRecipe | undefined {
   };
 }
 
-/** Make's expansion of one recipe line (recursive variables, to a sane depth). */
-function expand(s: string, vars: ReadonlyMap<string, string>, depth: number): string {
+/**
+ * Make's expansion of one recipe line (recursive variables, to a sane depth). Without the rule
+ * around it, only `$(UPPER_CASE)` is taken for a make variable: `$(pwd)` in a tab-indented shell
+ * paste stays a command substitution, which the importer refuses to run.
+ */
+function expand(
+  s: string,
+  vars: ReadonlyMap<string, string>,
+  depth: number,
+  names = /^[A-Za-z_][A-Za-z0-9_]*$/,
+): string {
   let out = "";
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!;
@@ -83,15 +112,15 @@ function expand(s: string, vars: ReadonlyMap<string, string>, depth: number): st
         }
       }
       const inner = s.slice(i + 2, j);
-      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(inner)) {
+      if (names.test(inner)) {
         const v = vars.get(inner);
-        out += v !== undefined && depth < 16 ? expand(v, vars, depth + 1) : `\${${inner}}`;
+        out += v !== undefined && depth < 16 ? expand(v, vars, depth + 1, names) : `\${${inner}}`;
       } else out += `$(${inner})`;
       i = j;
-    } else if (n !== undefined && /[A-Za-z_]/.test(n)) {
+    } else if (n !== undefined && names.test(n)) {
       // `$X` in make is the one-letter variable X.
       const v = vars.get(n);
-      out += v !== undefined && depth < 16 ? expand(v, vars, depth + 1) : `\${${n}}`;
+      out += v !== undefined && depth < 16 ? expand(v, vars, depth + 1, names) : `\${${n}}`;
       i++;
     } else out += c;
   }
