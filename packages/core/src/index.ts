@@ -13,6 +13,7 @@ export * from "./cmdline/options.js";
 export * from "./cmdline/paste.js";
 export * from "./cmdline/qemuopts.js";
 export * from "./cmdline/shell-quote.js";
+export * from "./cmdline/shell-script.js";
 export * from "./cmdline/shell-split.js";
 export * from "./cmdline/suggest.js";
 export * from "./cmdline/wrappers.js";

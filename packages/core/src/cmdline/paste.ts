@@ -7,14 +7,8 @@
  */
 import type { ImportIssue } from "./import-issues.js";
 import { fromMakefile } from "./makefile.js";
-import {
-  lexScript,
-  type ScriptCommand,
-  type ScriptLexResult,
-  ShellSplitError,
-  textPosition,
-  type WordTaint,
-} from "./shell-split.js";
+import { ShellSplitError, textPosition } from "./shell-errors.js";
+import { lexScript, type ScriptCommand, type ScriptLexResult, type WordTaint } from "./shell-script.js";
 import { splitWrappers, type WrapperSplit } from "./wrappers.js";
 
 export interface PasteOptions {
