@@ -36,6 +36,10 @@ interface Candidate {
 
 /** Finds the QEMU command in a paste. Throws `ShellSplitError` for text no shell would accept. */
 export function readPastedCommand(text: string, opts: PasteOptions = {}): PastedCommand {
+  return read(text, opts, 0);
+}
+
+function read(text: string, opts: PasteOptions, depth: number): PastedCommand {
   const given = new Map(Object.entries(opts.vars ?? {}));
   const issues: ImportIssue[] = [];
   let source = stripPrompts(text);
@@ -60,10 +64,13 @@ export function readPastedCommand(text: string, opts: PasteOptions = {}): Pasted
   if (found.length === 0) {
     // `export QEMU_CMD="qemu-system-… …"`: the command is the variable's value.
     for (const [name, v] of lexed.variables) {
-      if (v.taints || !QEMU_RE.test(v.value.trim().split(/\s+/)[0] ?? "")) continue;
-      const inner = readPastedCommand(v.value, {
-        vars: { ...Object.fromEntries(knownValues(lexed)), ...opts.vars },
-      });
+      // One level: a variable holding a command is followed, a variable inside that one is not.
+      if (depth > 0 || v.taints || !QEMU_RE.test(v.value.trim().split(/\s+/)[0] ?? "")) continue;
+      const inner = read(
+        v.value,
+        { vars: { ...Object.fromEntries(knownValues(lexed)), ...opts.vars } },
+        depth + 1,
+      );
       return {
         ...inner,
         issues: [
