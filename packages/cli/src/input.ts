@@ -4,7 +4,7 @@
  */
 import { dirname, resolve } from "node:path";
 import {
-  importArgv,
+  importCommandArgv,
   type Layout,
   LayoutFileError,
   parseLayoutJson,
@@ -68,7 +68,7 @@ export async function loadInput(opts: CommonOptions, io: Io): Promise<LoadedInpu
         `unexpected argument '${opts.rest[0]}' before --; give a layout file or -- QEMU-ARGV, not both`,
       );
     checkArgvText(opts.argv);
-    const r = importArgv(opts.argv);
+    const r = importCommandArgv(opts.argv);
     const machine = r.diagnostics.find((d) => d.code === "machine-not-modelled");
     if (machine) throw new UsageError(machine.message);
     const errors = r.diagnostics.filter((d) => d.severity === "error");

@@ -128,6 +128,36 @@ describe("guestmap import / export", () => {
     expect(a.o.err).not.toContain("warning");
   });
 
+  it("-- ARGV with wrappers in front (as a shell hands them over) skips them too", async () => {
+    const a = io();
+    const code = await importRun(
+      [
+        "--",
+        "sudo",
+        "-E",
+        "timeout",
+        "-k",
+        "1",
+        "240",
+        "qemu-system-aarch64",
+        "-M",
+        "virt",
+        "-kernel",
+        "k.bin",
+      ],
+      a.io,
+    );
+    expect(code, a.o.err).toBe(0);
+    expect(a.o.err).toContain("skipped 'sudo -E'");
+    expect(JSON.parse(a.o.out).extraArgs).toEqual([]);
+    const r = await runCli(
+      ["placements", "--", "env", "LANG=C", "qemu-system-aarch64", "-M", "virt", "-kernel", "k.bin"],
+      dir,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("k.bin");
+  });
+
   it("check lists options outside the model as not checked, in text and in --json", async () => {
     const argv = [
       "qemu-system-aarch64",

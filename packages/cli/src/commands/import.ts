@@ -10,7 +10,7 @@ import {
   type Blob,
   FdtError,
   type ImportResult,
-  importArgv,
+  importCommandArgv,
   importShellCommand,
   type Layout,
   layoutFiles,
@@ -104,7 +104,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     if (shell) throw new UsageError(`${from === "-" ? "stdin" : from}: ${shell.message}`);
   } else {
     checkArgvText(argv!);
-    r = importArgv(argv!);
+    r = importCommandArgv(argv!);
   }
 
   for (const d of r.diagnostics) io.stderr(`guestmap import: ${d.severity}: ${d.message}\n`);

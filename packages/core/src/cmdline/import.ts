@@ -26,6 +26,7 @@ import { groupArgs, optionName, optionTakesValue, PROGRAM_RE } from "./options.j
 import { type PastedCommand, type PasteOptions, readPastedCommand } from "./paste.js";
 import { parseQemuOpts } from "./qemuopts.js";
 import { ShellSplitError } from "./shell-split.js";
+import { splitWrappers } from "./wrappers.js";
 
 export interface ImportResult {
   /** The layout; when `diagnostics` hold an error, an empty one that must not be used. */
@@ -67,6 +68,33 @@ export function importShellCommand(text: string, opts: PasteOptions = {}): Impor
     diagnostics,
     missingVariables: pasted.missingVariables,
   };
+}
+
+/**
+ * Imports a command as a shell already split it (the CLI's `-- ARGV…`): wrappers in front of QEMU
+ * (`sudo`, `env VAR=…`, `timeout -k 1 240`, `exec`, …) are skipped and said so, then `importArgv`.
+ */
+export function importCommandArgv(argv: readonly string[]): ImportResult {
+  const w = splitWrappers(argv);
+  if (w.program === 0) return importArgv(argv);
+  const notes: ImportIssue[] = [
+    ...w.skipped.map(
+      (x): ImportIssue => ({
+        code: "wrapper-skipped",
+        severity: "info",
+        message: `skipped '${x.words.join(" ")}' before QEMU (it ${x.does}; QEMU's arguments start after it)`,
+      }),
+    ),
+    ...w.environment.map(
+      (e): ImportIssue => ({
+        code: "environment-dropped",
+        severity: "info",
+        message: `${e.name}=${e.value} sets the environment, which is not part of QEMU's command line: the layout leaves it out`,
+      }),
+    ),
+  ];
+  const r = importArgv(argv.slice(w.program));
+  return { ...r, diagnostics: [...notes, ...r.diagnostics] };
 }
 
 /** Imports a QEMU argv (program first) into a layout plus diagnostics. Never throws. */
