@@ -19,8 +19,11 @@ Usage:
       /chosen as QEMU builds it, as DTS text.
   guestmap dts        FILE.dtb
       A DTB as DTS text, like dtc -I dtb -O dts.
-  guestmap import     [-o LAYOUT.json] (-- QEMU-ARGV... | --from FILE.sh | --from-dtb FILE.dtb)
-      A pasted QEMU command line, or a DTB's /chosen modules, as a layout file (stdout without -o).
+  guestmap import     [-o LAYOUT.json] [--var NAME=VALUE]...
+                      (-- QEMU-ARGV... | --from FILE.sh | --from - | --from-dtb FILE.dtb)
+      A QEMU command line, a script or terminal paste holding one (wrappers such as sudo,
+      timeout, exec skipped; $VARS from the script or --var; nothing run), or a DTB's /chosen
+      modules, as a layout file (stdout without -o). Nothing is written when it has errors.
   guestmap export     [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json]
                       [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex]
                       [--image-range START:END] [--dtb OUT.dtb] [--base-dtb BASE.dtb]

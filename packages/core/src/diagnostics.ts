@@ -38,6 +38,8 @@ export type Severity = "error" | "warning" | "info";
  * - `dtb-module-stale`: a `-dtb`'s /chosen module whose reg does not match what is loaded there.
  * - `fixed-dtb-refused`: the fixed-DTB export turns a silent overlap into one QEMU refuses.
  * - `chosen-cells`, `unit-address-format`: lints about the DTB QEMU writes (info).
+ * - `not-checked`: an option or property outside guestmap's model (info), or one QEMU has removed
+ *   (an error from the release that removed it): listed so a clean check never vouches for it.
  * - `unsafe-option`: an extra argument that makes QEMU run a program, touch host files, listen
  *   on the network or change its privileges (`-incoming exec:`, `-netdev …,script=`, `-plugin`,
  *   `-drive file=`, `-qmp unix:…`, …): harmless only if the user wrote it.
@@ -78,6 +80,7 @@ export type DiagnosticCode =
   | "fixed-dtb-refused"
   | "chosen-cells"
   | "unit-address-format"
+  | "not-checked"
   | "unsafe-option"
   | "argument-too-long";
 

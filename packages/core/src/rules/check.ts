@@ -18,6 +18,7 @@ import { moduleRule } from "./modules.js";
 import { overlapRule } from "./overlap.js";
 import { placeholderRule } from "./placeholders.js";
 import { ramRule } from "./ram.js";
+import { uncheckedRule } from "./unchecked.js";
 import { unsafeOptionsRule } from "./unsafe-options.js";
 
 export const RULES: readonly Rule[] = [
@@ -33,6 +34,7 @@ export const RULES: readonly Rule[] = [
   loaderDataRule,
   placeholderRule,
   chosenLints,
+  uncheckedRule,
   unsafeOptionsRule,
   argumentLengthRule,
 ];
