@@ -357,13 +357,17 @@ const CASES: Case[] = [
 function run(bin: string, args: string[]) {
   const r = qmpRun(bin, args, [hmp("info roms")], dir);
   const text = r.returns[0];
-  if (typeof text !== "string") return { refused: r.stderr, roms: [] };
+  if (typeof text !== "string") return { refused: r.stderr, roms: [], flash: [] };
   const roms: { name: string; addr: bigint; size: bigint }[] = [];
+  // ROMs loaded into a flash device carry its name instead of an address.
+  const flash: { name: string; size: bigint }[] = [];
   for (const line of text.split(/\r?\n/)) {
     const m = /^addr=([0-9a-f]+) size=0x([0-9a-f]+) mem=\w+ name="(.*)"$/.exec(line);
+    const f = /^virt\.flash0 size=0x([0-9a-f]+) name="(.*)"$/.exec(line);
+    if (f) flash.push({ size: BigInt(`0x${f[1]}`), name: f[2]! });
     if (m) roms.push({ addr: BigInt(`0x${m[1]}`), size: BigInt(`0x${m[2]}`), name: romName(m[3]!) });
   }
-  return { refused: undefined, roms };
+  return { refused: undefined, roms, flash };
 }
 
 const byAddr = (a: { addr: bigint; name: string }, b: { addr: bigint; name: string }) =>
@@ -413,6 +417,11 @@ for (const install of qemuInstalls()) {
         return { ...x, size: mine?.approximate ? mine.size : x.size };
       });
       expect(ours.map(({ approximate: _, ...o }) => o).sort(byAddr)).toEqual(theirs.sort(byAddr));
+      expect(
+        result.placement.regions
+          .filter((r) => r.space === "flash")
+          .map((r) => ({ name: r.name, size: r.size })),
+      ).toEqual(real.flash);
 
       // Where guestmap says QEMU starts over an overlap, the winner's bytes are what RAM holds.
       for (const d of result.diagnostics) {
