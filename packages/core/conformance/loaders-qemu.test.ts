@@ -38,6 +38,9 @@ writeFileSync(
   ]),
 );
 writeFileSync(join(dir, "u.img"), uImage(0x1800, 0x51000000));
+// A U-Boot script (mkimage -T script) and a kernel_noload uImage: QEMU loads both raw at addr=.
+writeFileSync(join(dir, "boot.scr"), uImage(0x400, 0x51000000, { type: 6 }));
+writeFileSync(join(dir, "noload.img"), uImage(0x400, 0x51000000, { type: 14 }));
 // OpenSBI ELFs shaped like Debian's: linked at RAM (QEMU 7.2's, memsz ≫ filesz) and at 0x0 (opensbi 1.5.1).
 writeFileSync(
   join(dir, "fw-ram.elf"),
@@ -227,6 +230,27 @@ const CASES: Case[] = [
     label: "ARM loader uImage (at its header's load address)",
     arch: "aarch64",
     args: [...ARM, ...dev("loader,file=u.img,addr=0x60000000")],
+  },
+  {
+    label: "ARM loader U-Boot script uImage (raw at addr=)",
+    arch: "aarch64",
+    args: [...ARM, ...dev("loader,file=boot.scr,addr=0x60000000")],
+  },
+  {
+    label: "ARM loader kernel_noload uImage (raw at addr=)",
+    arch: "aarch64",
+    args: [...ARM, ...dev("loader,file=noload.img,addr=0x60000000")],
+  },
+  {
+    // The shape of published Xen-on-U-Boot scripts (e.g. calinyara/xen-demos dom0domu.sh).
+    label: "ARM U-Boot as -bios, raw Image and boot script as loaders",
+    arch: "aarch64",
+    args: [
+      ...["-M", "virt,virtualization=on", "-cpu", "cortex-a57", "-m", "1G", "-bios", "fw.bin"],
+      ...dev("loader,file=k.bin,force-raw=on,addr=0x48400000"),
+      ...dev("loader,file=i.bin,addr=0x40400000"),
+      ...dev("loader,file=boot.scr,addr=0x40200000"),
+    ],
   },
   {
     label: "ARM loader uImage force-raw",

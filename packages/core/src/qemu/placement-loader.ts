@@ -5,7 +5,7 @@
  * unless `cpu-num=`), which decides what QEMU compares it with (see `AddressSpace`).
  */
 import type { Diagnostic } from "../diagnostics.js";
-import { sniffHeader } from "../headers/sniff.js";
+import { sniffHeader, UIMAGE_TYPE_KERNEL } from "../headers/sniff.js";
 import type { Layout } from "../model/types.js";
 import { formatSize, hex } from "../util/bigint.js";
 import { elfKernelRegions } from "./elf-kernel.js";
@@ -56,7 +56,9 @@ export function placeLoaders(layout: Layout): { regions: Region[]; diagnostics: 
         regions.push(...elf.regions);
         continue;
       }
-      if (hdr.format === "uimage" && hdr.uimage) {
+      // Only a `kernel` uImage: a script (U-Boot's boot.scr), ramdisk or kernel_noload one is
+      // loaded raw at addr=, header and all (measured on 7.2 and 10.0.2).
+      if (hdr.format === "uimage" && hdr.uimage?.type === UIMAGE_TYPE_KERNEL) {
         const u = hdr.uimage;
         regions.push({
           ...base,
