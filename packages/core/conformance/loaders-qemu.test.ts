@@ -4,6 +4,7 @@
  * refusal (with QEMU's own words) or its `info roms` exactly, and where two blobs overlap without
  * a refusal, the bytes that win in RAM (pmemsave) must be the ones guestmap says win.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +14,7 @@ import { type Region, spaceRank } from "../src/qemu/region.js";
 import { elfKernel, uImage } from "../test/fixtures/kernels.js";
 import { romName } from "./layouts.js";
 import { hmp, pmemsave, type QemuInstall, qemuInstalls, qmpRun } from "./qemu.js";
+import { haveTool } from "./tools.js";
 
 const dir = mkdtempSync(join(tmpdir(), "guestmap-loaders-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,6 +40,23 @@ writeFileSync(
   ]),
 );
 writeFileSync(join(dir, "u.img"), uImage(0x1800, 0x51000000));
+// Intel HEX with two blocks, written by objcopy (the real tool), as users convert a binary.
+writeFileSync(join(dir, "h1.bin"), new Uint8Array(0x1800).fill(0x5a));
+writeFileSync(join(dir, "h2.bin"), new Uint8Array(0x100).fill(0xa5));
+const hex = (bin: string, at: string) => {
+  const r = spawnSync(
+    "objcopy",
+    ["-I", "binary", "-O", "ihex", "--change-addresses", at, bin, `${bin}.hex`],
+    { cwd: dir },
+  );
+  if (r.status !== 0) throw new Error(`objcopy: ${r.stderr}`);
+  return readFileSync(join(dir, `${bin}.hex`), "latin1");
+};
+if (haveTool("objcopy"))
+  writeFileSync(
+    join(dir, "two.hex"),
+    hex("h1.bin", "0x50000000").replace(":00000001FF\n", "") + hex("h2.bin", "0x50100000"),
+  );
 // A U-Boot script (mkimage -T script) and a kernel_noload uImage: QEMU loads both raw at addr=.
 writeFileSync(join(dir, "boot.scr"), uImage(0x400, 0x51000000, { type: 6 }));
 writeFileSync(join(dir, "noload.img"), uImage(0x400, 0x51000000, { type: 14 }));
@@ -252,6 +271,21 @@ const CASES: Case[] = [
       ...dev("loader,file=boot.scr,addr=0x40200000"),
     ],
   },
+  // Intel HEX cases need objcopy (skipped loudly by haveTool where it is missing).
+  ...(haveTool("objcopy")
+    ? ([
+        {
+          label: "ARM loader Intel HEX (blocks at their record addresses)",
+          arch: "aarch64",
+          args: [...ARM, ...dev("loader,file=two.hex,addr=0x60000000")],
+        },
+        {
+          label: "ARM loader Intel HEX force-raw (the text at addr=)",
+          arch: "aarch64",
+          args: [...ARM, ...dev("loader,file=two.hex,addr=0x60000000,force-raw=on")],
+        },
+      ] satisfies Case[])
+    : []),
   {
     label: "ARM loader uImage force-raw",
     arch: "aarch64",

@@ -8,7 +8,9 @@ import type { Diagnostic } from "../diagnostics.js";
 import { sniffHeader, UIMAGE_TYPE_KERNEL } from "../headers/sniff.js";
 import type { Layout } from "../model/types.js";
 import { formatSize, hex } from "../util/bigint.js";
+import { decodeLatin1 as latin1 } from "../util/text.js";
 import { elfKernelRegions } from "./elf-kernel.js";
+import { intelHexBlocks, looksLikeIntelHex } from "./ihex-blocks.js";
 import { loaderSpace, type Region } from "./region.js";
 
 /** The number of cpus `-smp` asks for (`4`, `cpus=4`, `4,sockets=2`); 1 without `-smp`. */
@@ -70,6 +72,25 @@ export function placeLoaders(layout: Layout): { regions: Region[]; diagnostics: 
           ...(u.comp !== 0 && { approximate: true }),
         });
         continue;
+      }
+      if (looksLikeIntelHex(f.head)) {
+        // QEMU reads the whole text; guestmap has only the file's first bytes.
+        const blocks = f.head && BigInt(f.head.length) >= f.size ? intelHexBlocks(latin1(f.head)) : undefined;
+        if (blocks) {
+          blocks.forEach((b, i) => {
+            regions.push({ ...base, id: `${l.id}#${i}`, addr: b.addr, size: b.size, footprint: b.size });
+          });
+          continue;
+        }
+        if (BigInt(f.head?.length ?? 0) < f.size) {
+          diagnostics.push({
+            severity: "info",
+            code: "size-unknown",
+            message: `-device loader file=${f.path} (${l.id}) is Intel HEX: QEMU loads it at the addresses in its records, which guestmap reads only from files up to 64 KiB; this one is not on the map. Add force-raw=on to load the text itself, or load a binary instead.`,
+            regions: [l.id],
+          });
+          continue;
+        }
       }
     }
     // Raw: QEMU caps the file at the machine's RAM size.
