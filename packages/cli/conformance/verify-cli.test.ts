@@ -19,6 +19,7 @@ writeFileSync(join(dir, "xen"), arm64Image(0x118a08, 0n, 0x1ee000n));
 writeFileSync(join(dir, "Image"), arm64Image(0x1d8a200, 0n, 0x1f90000n));
 writeFileSync(join(dir, "rootfs.cpio"), cpioBlob(0x5c3a00));
 writeFileSync(join(dir, "rootfs-24m.cpio"), cpioBlob(24 << 20));
+writeFileSync(join(dir, "raw.bin"), cpioBlob(100_000, 21));
 
 // QEMU's DTB carries 40 random seed bytes unless dtb-randomness=off (the verifier adds it on ARM):
 // with it, two runs write the same bytes, so the counts can be compared exactly.
@@ -122,6 +123,65 @@ for (const q of qemuInstalls()) {
         ["Image", "bytes intact"],
         ["-x,initrd=Image", "bytes intact"],
       ]);
+    });
+  });
+
+  describe(`guestmap verify on QEMU ${q.version}: RISC-V and -device loader`, () => {
+    it("riscv64 with OpenSBI (its size as this QEMU reports it), a module and a raw loader blob", async () => {
+      const r = await runCli(
+        [
+          "verify",
+          "--json",
+          ...(q.dir ? ["--qemu-dir", q.dir] : []),
+          "--",
+          q.binary("riscv64"),
+          "-M",
+          "virt",
+          "-m",
+          "1G",
+          "-kernel",
+          "Image",
+          "-device",
+          "guest-loader,addr=0x90000000,initrd=rootfs.cpio",
+          "-device",
+          "loader,file=raw.bin,addr=0x98000000",
+        ],
+        dir,
+      );
+      const run = (
+        JSON.parse(r.stdout).runs as {
+          qemu: { version: string };
+          report: {
+            regions: { name: string; equal: boolean; approximate?: boolean }[];
+            chosen?: { equal: boolean };
+            blobs: { name: string; summary: string }[];
+          };
+        }[]
+      ).find((x) => x.qemu.version === q.version)!;
+      // Every region equal, except where guestmap says its size is an estimate (10.0's packed FDT).
+      for (const x of run.report.regions)
+        if (!x.approximate) expect(x, x.name).toMatchObject({ equal: true });
+      expect(run.report.regions.map((x) => x.name)).toContain("Image");
+      expect(run.report.chosen?.equal).toBe(true);
+      expect(run.report.blobs.map((b) => [b.name, b.summary])).toEqual([
+        ["rootfs.cpio", "bytes intact"],
+        ["raw.bin", "bytes intact"],
+      ]);
+    });
+
+    it("a loader blob over QEMU's DTB on ARM: both refuse, QEMU's message names the file", async () => {
+      const r = await verify([
+        ...machine,
+        "-kernel",
+        "xen",
+        "-device",
+        "loader,file=raw.bin,addr=0x48000000",
+      ]);
+      const report = runOf(r.stdout);
+      expect(report.refusal).toMatchObject({ qemu: true, predicted: true });
+      expect(report.refusal.message).toMatch(
+        /Some ROM regions are overlapping[\s\S]*raw\.bin \(addresses 0x0000000048000000/,
+      );
     });
   });
 }

@@ -4,8 +4,9 @@
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { VERSION } from "@guestmap/core";
+import { escapeTerminal, VERSION } from "@guestmap/core";
 import { EXIT_BAD_INPUT, type Io, UsageError } from "./io.js";
+import { removeTempFilesOnSignals } from "./output-file.js";
 
 const HELP = `guestmap ${VERSION} — lay out QEMU guest-loader blobs and check them before QEMU runs
 
@@ -56,7 +57,14 @@ const COMMANDS: Record<string, () => Promise<{ run: Runner }>> = {
   serve: () => import("./commands/serve.js"),
 };
 
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(argv: string[], rawIo: Io): Promise<number> {
+  // Names from DTBs, layouts and command lines reach the terminal: never let one hold an escape
+  // sequence or a bidi override. (Binary outputs to `-` go through stdoutBytes untouched.)
+  const io: Io = {
+    ...rawIo,
+    stdout: (s) => rawIo.stdout(escapeTerminal(s)),
+    stderr: (s) => rawIo.stderr(escapeTerminal(s)),
+  };
   const [cmd, ...args] = argv;
   if (cmd === undefined || cmd === "--help" || cmd === "-h" || cmd === "help") {
     io.stdout(HELP);
@@ -98,9 +106,18 @@ const isEntry = (() => {
 })();
 
 if (isEntry || process.argv[1]?.endsWith("/bin/guestmap.js") || process.argv[1]?.endsWith("/.bin/guestmap")) {
+  // Ctrl-C during an image export must not leave a multi-GiB hidden temp file behind.
+  removeTempFilesOnSignals();
+  // `guestmap dts x.dtb | head`: the reader leaving is not an error worth a stack trace.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    process.stderr.write(`guestmap: cannot write to stdout: ${e.message}\n`);
+    process.exit(2);
+  });
   const io: Io = {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
+    stdoutBytes: (b) => new Promise((ok, fail) => process.stdout.write(b, (e) => (e ? fail(e) : ok()))),
     cwd: process.cwd(),
   };
   main(process.argv.slice(2), io).then(

@@ -125,9 +125,9 @@ describe("guestmap export: unwritable outputs are bad input, not crashes", () =>
     [
       "a missing folder",
       ["--dtb", "/nonexistent-guestmap-dir/x.dtb"],
-      /cannot write \/nonexistent-guestmap-dir\/x\.dtb: its folder does not exist/,
+      /cannot write --dtb \/nonexistent-guestmap-dir\/x\.dtb: its folder does not exist/,
     ],
-    ["a folder", ["--dtb", "."], /cannot write \/\S+: it is a folder; give a file name/],
+    ["a folder", ["--dtb", "."], /cannot write \.: it is a folder; give a file name/],
     [
       "a missing folder for the script",
       ["--cmdline", "/nonexistent-guestmap-dir/run.sh"],

@@ -37,6 +37,10 @@ export type Severity = "error" | "warning" | "info";
  * - `dtb-module-stale`: a `-dtb`'s /chosen module whose reg does not match what is loaded there.
  * - `fixed-dtb-refused`: the fixed-DTB export turns a silent overlap into one QEMU refuses.
  * - `chosen-cells`, `unit-address-format`: lints about the DTB QEMU writes (info).
+ * - `unsafe-option`: an extra argument that makes QEMU run a program, touch host files, listen
+ *   on the network or change its privileges (`-incoming exec:`, `-netdev …,script=`, `-plugin`,
+ *   `-drive file=`, `-qmp unix:…`, …): harmless only if the user wrote it.
+ * - `argument-too-long`: an argument longer than Linux passes to a program (MAX_ARG_STRLEN).
  */
 export type DiagnosticCode =
   | "overlap"
@@ -71,7 +75,9 @@ export type DiagnosticCode =
   | "dtb-module-stale"
   | "fixed-dtb-refused"
   | "chosen-cells"
-  | "unit-address-format";
+  | "unit-address-format"
+  | "unsafe-option"
+  | "argument-too-long";
 
 export interface Diagnostic {
   readonly severity: Severity;

@@ -14,6 +14,7 @@ import { isAbsolute, resolve } from "node:path";
 import {
   COMMAND_FORMATS,
   type CommandFormat,
+  check,
   exportArgv,
   exportFixedDtbArgv,
   fixedDtbDiagnostics,
@@ -24,17 +25,20 @@ import {
   ImageError,
   type ImageFormat,
   type Layout,
+  layoutFiles,
   layoutImageRegions,
   parseSize,
   placements,
   profileFor,
   regionsSpan,
+  scriptShebang,
   writeImage,
 } from "@guestmap/core";
 import { writeDtbOutputs } from "../dtb-outputs.js";
 import { loadInput, parseCommon } from "../input.js";
 import { type Io, UsageError } from "../io.js";
-import { type FileBlobSource, openAtomicSink, openFileSource } from "../node-io.js";
+import { type FileBlobSource, openFileSource } from "../node-io.js";
+import { type OutputRequest, openOutput, planOutputs, writeOutput } from "../output-file.js";
 import { chooseProfile, defaultFirmwareSize } from "../qemu-env.js";
 import { rebaseLayout } from "./import.js";
 
@@ -52,6 +56,8 @@ interface ExportArgs {
   overlay?: string;
   /** Emit the `-dtb OUT.dtb` + generic-loader form of the command line instead of guest-loader. */
   fixedDtb: boolean;
+  /** Write the image despite `check` errors and above the size cap. */
+  force: boolean;
   /** Non-option arguments (the layout file). */
   positional: string[];
 }
@@ -60,15 +66,20 @@ function parseRange(text: string): { start: bigint; end: bigint } {
   const [a, b, ...more] = text.split(":");
   const start = a === undefined ? undefined : parseSize(a);
   const end = b === undefined ? undefined : parseSize(b);
-  if (more.length > 0 || start === undefined || end === undefined || end <= start)
+  if (more.length > 0 || start === undefined || end === undefined)
     throw new UsageError(
-      `--image-range ${text}: expected START:END with END > START, e.g. 0x40000000:0x48000000 (END exclusive)`,
+      `--image-range ${text}: expected START:END, e.g. 0x40000000:0x48000000 (END exclusive)`,
+    );
+  if (end <= start) throw new UsageError(`--image-range ${text}: END must be above START (END is exclusive)`);
+  if (end > 1n << 64n)
+    throw new UsageError(
+      `--image-range ${text}: END is past 2^64, which no guest address reaches; END may be 0x10000000000000000 at most`,
     );
   return { start, end };
 }
 
 function parseArgs(rest: string[]): ExportArgs {
-  const out: ExportArgs = { cmdlineFormat: "line", fixedDtb: false, positional: [] };
+  const out: ExportArgs = { cmdlineFormat: "line", fixedDtb: false, force: false, positional: [] };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
     const eq = a.indexOf("=");
@@ -114,6 +125,9 @@ function parseArgs(rest: string[]): ExportArgs {
       case "--fixed-dtb":
         out.fixedDtb = true;
         break;
+      case "--force":
+        out.force = true;
+        break;
       default:
         if (name.startsWith("-")) throw new UsageError(`unknown option '${a}'; ${USAGE}`);
         out.positional.push(a);
@@ -130,26 +144,7 @@ function formatFromName(path: string): ImageFormat {
 
 /** Every file a layout names, resolved: outputs must not replace any of them. */
 function inputFiles(layout: Layout, baseDir: string): string[] {
-  const files: string[] = [];
-  const add = (p?: string) => p !== undefined && files.push(resolve(baseDir, p));
-  if (layout.machine.bios.kind === "file") add(layout.machine.bios.file.path);
-  add(layout.kernel?.path);
-  add(layout.initrd?.path);
-  add(layout.dtb?.path);
-  for (const m of layout.modules) add((m.kernel ?? m.initrd)?.path);
-  for (const l of layout.loaders) add(l.file.path);
-  return files;
-}
-
-async function writeText(path: string, text: string, inputs: string[], mode: number): Promise<void> {
-  const sink = await openAtomicSink(path, inputs, mode);
-  try {
-    await sink.write(new Uint8Array(Buffer.from(text, "utf8")));
-    await sink.commit();
-  } catch (e) {
-    await sink.abort();
-    throw e;
-  }
+  return layoutFiles(layout).map((f) => resolve(baseDir, f.blob.path));
 }
 
 export async function run(args: string[], io: Io): Promise<number> {
@@ -157,7 +152,19 @@ export async function run(args: string[], io: Io): Promise<number> {
   const ex = parseArgs(common.rest);
   const input = await loadInput({ ...common, rest: ex.positional }, io);
   const layout = { ...input.layout, ...(common.qemu && { qemu: common.qemu }) };
-  const inputs = [...inputFiles(layout, input.baseDir), ...(input.layoutPath ? [input.layoutPath] : [])];
+  const inputs = [
+    ...inputFiles(layout, input.baseDir),
+    ...(input.layoutPath ? [input.layoutPath] : []),
+    ...(ex.baseDtb !== undefined ? [resolve(io.cwd, ex.baseDtb)] : []),
+  ];
+  // Decide every output first: one onto an input, two onto one file, or a folder is bad input
+  // before anything is written.
+  const requests: OutputRequest[] = [];
+  if (ex.cmdline !== undefined) requests.push({ option: "--cmdline", path: ex.cmdline });
+  if (ex.image !== undefined) requests.push({ option: "--image", path: ex.image });
+  if (ex.dtb !== undefined) requests.push({ option: "--dtb", path: ex.dtb });
+  if (ex.overlay !== undefined) requests.push({ option: "--overlay", path: ex.overlay });
+  const targets = new Map(planOutputs(requests, inputs, io.cwd).map((t, i) => [requests[i]!.option, t]));
 
   if (ex.fixedDtb && (ex.dtb === undefined || ex.baseDtb === undefined))
     throw new UsageError(
@@ -174,6 +181,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       keepBaseSize: !ex.fixedDtb,
       cwd: io.cwd,
       inputs,
+      stdout: io.stdoutBytes,
     });
     if (!r.ok) {
       for (const m of r.errors) io.stderr(`guestmap export: error: ${m}\n`);
@@ -208,10 +216,10 @@ export async function run(args: string[], io: Io): Promise<number> {
     if (ex.cmdline === undefined) io.stdout(script);
     else {
       const sh = ex.cmdlineFormat !== "json";
-      await writeText(
-        resolve(io.cwd, ex.cmdline),
-        sh ? `#!/bin/sh\n${script}` : script,
-        inputs,
+      await writeOutput(
+        targets.get("--cmdline")!,
+        new Uint8Array(Buffer.from(sh ? `${scriptShebang(script)}${script}` : script, "utf8")),
+        io.stdoutBytes,
         sh ? 0o755 : 0o644,
       );
     }
@@ -225,10 +233,17 @@ export async function run(args: string[], io: Io): Promise<number> {
       // is bad input, found before anything is written).
       const profile = chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu).version;
       const firmwareSize = defaultFirmwareSize(layout.machine.arch);
-      const placement = placements(layout, {
-        qemu: profile,
-        ...(firmwareSize !== undefined && { firmwareSize }),
-      });
+      const opts = { qemu: profile, ...(firmwareSize !== undefined && { firmwareSize }) };
+      // An image of a layout QEMU refuses or mis-loads is not what QEMU would hold: say so first.
+      const errors = check(layout, opts).diagnostics.filter((d) => d.severity === "error");
+      if (errors.length > 0 && !ex.force) {
+        for (const d of errors) io.stderr(`guestmap export: error: ${d.message}\n`);
+        io.stderr(
+          `guestmap export: the image is not written: fix the ${errors.length} error(s) above (guestmap check), or give --force to write it anyway\n`,
+        );
+        return 1;
+      }
+      const placement = placements(layout, opts);
       const opened = new Map<string, FileBlobSource>();
       for (const r of placement.regions) {
         if (!r.file || opened.has(r.file.path)) continue;
@@ -265,18 +280,21 @@ export async function run(args: string[], io: Io): Promise<number> {
           );
       }
       const regions = image.regions;
-      const sink = await openAtomicSink(resolve(io.cwd, ex.image), inputs);
+      const sink = await openOutput(targets.get("--image")!, io.stdoutBytes);
       try {
         await writeImage(regions, sink, {
           format,
           arch: layout.machine.arch,
           range,
+          ...(ex.force && { maxBytes: null }),
         });
         await sink.commit();
       } catch (e) {
         await sink.abort();
         if (e instanceof ImageError) {
-          io.stderr(`guestmap export: error: ${e.message}\n`);
+          const how =
+            e.code === "too-large" ? " (narrow it with --image-range START:END, or give --force)" : "";
+          io.stderr(`guestmap export: error: ${e.message}${how}\n`);
           return 1;
         }
         throw e;

@@ -2,7 +2,6 @@
  * `guestmap import [-o LAYOUT.json] (-- QEMU-ARGV... | --from FILE.sh | --from-dtb FILE.dtb)`: a QEMU
  * command line (or the DTB QEMU built from one) → layout JSON. Blob paths in argv are relative to the cwd; in the written layout, to its folder.
  */
-import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import {
   type Blob,
@@ -11,11 +10,14 @@ import {
   importArgv,
   importShellCommand,
   type Layout,
+  layoutFiles,
   layoutFromDtb,
   serializeLayout,
 } from "@guestmap/core";
 import { type Io, UsageError } from "../io.js";
-import { openAtomicSink } from "../node-io.js";
+import { planOutputs, writeOutput } from "../output-file.js";
+import { readDtbFile } from "../read-dtb.js";
+import { checkArgvText, readTextFile } from "../read-text.js";
 
 /** Rewrites relative blob paths from `fromDir` to `toDir`. */
 export function rebaseLayout(layout: Layout, fromDir: string, toDir: string): Layout {
@@ -71,12 +73,7 @@ export async function run(args: string[], io: Io): Promise<number> {
 
   let r: ImportResult;
   if (fromDtb !== undefined) {
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(await readFile(resolve(io.cwd, fromDtb)));
-    } catch (e) {
-      throw new UsageError(`cannot read ${fromDtb}: ${(e as Error).message}`);
-    }
+    const bytes = await readDtbFile(resolve(io.cwd, fromDtb), fromDtb);
     let d: ReturnType<typeof layoutFromDtb>;
     try {
       d = layoutFromDtb(bytes, { path: fromDtb });
@@ -87,32 +84,29 @@ export async function run(args: string[], io: Io): Promise<number> {
     for (const n of d.notes) io.stderr(`guestmap import: note: ${n}\n`);
     r = { layout: d.layout, diagnostics: [] };
   } else if (from !== undefined) {
-    let text: string;
-    try {
-      text = await readFile(resolve(io.cwd, from), "utf8");
-    } catch (e) {
-      throw new UsageError(`cannot read ${from}: ${(e as Error).message}`);
-    }
+    const text = await readTextFile(resolve(io.cwd, from), from);
     // Scripts usually start with a shebang; it is a comment to the splitter.
     r = importShellCommand(text);
     const shell = r.diagnostics.find((d) => d.code === "shell-syntax");
     if (shell) throw new UsageError(`${from}: ${shell.message}`);
-  } else r = importArgv(argv!);
+  } else {
+    checkArgvText(argv!);
+    r = importArgv(argv!);
+  }
 
   for (const d of r.diagnostics) io.stderr(`guestmap import: ${d.severity}: ${d.message}\n`);
   if (out === undefined) io.stdout(serializeLayout(r.layout));
   else {
-    const target = resolve(io.cwd, out);
-    const inputs = [from, fromDtb].filter((x) => x !== undefined).map((x) => resolve(io.cwd, x));
-    const sink = await openAtomicSink(target, inputs);
-    try {
-      const text = serializeLayout(rebaseLayout(r.layout, io.cwd, dirname(target)));
-      await sink.write(new Uint8Array(Buffer.from(text, "utf8")));
-      await sink.commit();
-    } catch (e) {
-      await sink.abort();
-      throw e;
-    }
+    // The layout must not replace the script or DTB it came from, nor a file it names (`-o Image`
+    // with `-kernel Image` would destroy the kernel).
+    const inputs = [
+      ...[from, fromDtb].filter((x) => x !== undefined).map((x) => resolve(io.cwd, x)),
+      ...layoutFiles(r.layout).map((f) => resolve(io.cwd, f.blob.path)),
+    ];
+    const [target] = planOutputs([{ option: "-o", path: out }], inputs, io.cwd);
+    const toDir = target!.kind === "file" ? dirname(target!.path) : io.cwd;
+    const text = serializeLayout(rebaseLayout(r.layout, io.cwd, toDir));
+    await writeOutput(target!, new Uint8Array(Buffer.from(text, "utf8")), io.stdoutBytes);
   }
   return r.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
 }

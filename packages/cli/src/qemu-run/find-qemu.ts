@@ -10,9 +10,10 @@ import { delimiter, join, resolve } from "node:path";
 import {
   ARCHES,
   type Arch,
+  isSupportedVersion,
+  OLDEST_VERSION,
   parseQemuVersionOutput,
   type QemuVersion,
-  SUPPORTED_VERSIONS,
 } from "@guestmap/core";
 import { hmpCommand, parseInfoRoms, qmpRun } from "./qmp.js";
 
@@ -90,16 +91,7 @@ export async function findQemus(dirs: readonly string[]): Promise<QemuBinary[]> 
   return found;
 }
 
-function versionKey(v: string): number {
-  const [a = 0, b = 0] = v.split(".").map(Number);
-  return a * 1000 + b;
-}
-
-/** The guestmap profile for a QEMU version: its own, else the closest older one (else the oldest). */
+/** The profile to judge a QEMU with: its own version's behaviour (any from 7.2 up). */
 export function profileForQemu(version: string): QemuVersion {
-  const key = versionKey(version);
-  const older = SUPPORTED_VERSIONS.filter((v) => versionKey(v) <= key).sort(
-    (a, b) => versionKey(b) - versionKey(a),
-  );
-  return older[0] ?? SUPPORTED_VERSIONS[0]!;
+  return isSupportedVersion(version) ? (version as QemuVersion) : OLDEST_VERSION;
 }

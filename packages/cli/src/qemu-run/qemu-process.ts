@@ -19,7 +19,14 @@ const MAX_OUTPUT = 4 * 1024 * 1024;
 export function runQemuProcess(
   binary: string,
   args: readonly string[],
-  opts: { cwd: string; input?: string; timeoutMs: number; signal?: AbortSignal },
+  opts: {
+    cwd: string;
+    input?: string;
+    timeoutMs: number;
+    signal?: AbortSignal;
+    /** Each piece of stdout as it comes (a guest's serial console); it is then not kept. */
+    onStdout?: (text: string) => void;
+  },
 ): Promise<QemuProcessResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { cwd: opts.cwd, detached: true, stdio: ["pipe", "pipe", "pipe"] });
@@ -38,7 +45,8 @@ export function runQemuProcess(
     const onAbort = () => killGroup();
     opts.signal?.addEventListener("abort", onAbort, { once: true });
     child.stdout.setEncoding("utf8").on("data", (s: string) => {
-      if (stdout.length < MAX_OUTPUT) stdout += s;
+      if (opts.onStdout) opts.onStdout(s);
+      else if (stdout.length < MAX_OUTPUT) stdout += s;
     });
     child.stderr.setEncoding("utf8").on("data", (s: string) => {
       if (stderr.length < MAX_OUTPUT) stderr += s;

@@ -5,6 +5,8 @@
  *   POST /verify   multipart: `layout` (layout JSON), optional `qemu` (a version from /qemu), and
  *                  a `file` part per uploaded file (filename = the layout's path); files not
  *                  uploaded are read from the --files directories. Answers the verification.
+ *   POST /boot     the same form plus `seconds` (1…60): QEMU runs unpaused for that long, its
+ *                  serial console streamed back as Server-Sent Events, then it is killed
  *   GET  /…        the built app, so the printed URL opens it already connected
  *
  * Every API request needs the token; browser requests need an allowed Origin (CORS is answered
@@ -17,11 +19,23 @@ import { mkdtemp, readFile, realpath, rm, stat, symlink } from "node:fs/promises
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { extname, join, resolve, sep } from "node:path";
-import { LayoutFileError, layoutFilePaths, parseLayoutJson, verifyReportToJson } from "@guestmap/core";
+import {
+  type Layout,
+  LayoutFileError,
+  layoutFilePaths,
+  parseLayoutJson,
+  verifyReportToJson,
+} from "@guestmap/core";
 import { fillBlobs } from "../blobs.js";
 import { UsageError } from "../io.js";
+import { runBoot } from "../qemu-run/boot-run.js";
 import { findQemus, type QemuBinary } from "../qemu-run/find-qemu.js";
-import { QemuTimeoutError, runVerification, VerifyPlanError } from "../qemu-run/verify-run.js";
+import {
+  QemuTimeoutError,
+  runVerification,
+  VerifyPlanError,
+  type VerifyRunOptions,
+} from "../qemu-run/verify-run.js";
 import { FileAccessError, findOnDisk } from "./disk-files.js";
 import { allowedOrigin, checkHost, checkToken, type GuardConfig, type Refusal } from "./guard.js";
 import { parseUpload, UploadError } from "./uploads.js";
@@ -52,6 +66,8 @@ export interface Companion {
 }
 
 const JSON_TYPE = "application/json; charset=utf-8";
+/** The longest `POST /boot` run. */
+const MAX_BOOT_SECONDS = 60;
 
 const MIME: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -132,10 +148,24 @@ export async function startCompanion(opts: CompanionOptions): Promise<Companion>
     res.end(body);
   }
 
-  async function verify(
+  interface Prepared {
+    readonly layout: Layout;
+    readonly qemu: QemuBinary;
+    readonly fields: Readonly<Record<string, string>>;
+    readonly materialize: VerifyRunOptions["materialize"];
+    /** Aborted when the client goes away before the run ends: QEMU is then killed. */
+    readonly signal: AbortSignal;
+  }
+
+  /**
+   * One QEMU run for a request: size limit, one at a time, the upload in a folder of its own, the
+   * layout and its files found (uploaded, or under --files), a QEMU for its arch; errors answered.
+   */
+  async function withRun(
     req: IncomingMessage,
     res: ServerResponse,
     headers: Record<string, string>,
+    body: (p: Prepared) => Promise<void>,
   ): Promise<void> {
     const declared = Number(req.headers["content-length"] ?? "0");
     if (declared > opts.maxBody) {
@@ -153,12 +183,14 @@ export async function startCompanion(opts: CompanionOptions): Promise<Companion>
     if (busy) {
       refuse(
         res,
-        { status: 429, code: "busy", message: "a verification is already running; try again when it ends" },
+        { status: 429, code: "busy", message: "a QEMU run is already under way; try again when it ends" },
         { ...headers, Connection: "close" },
       );
       return;
     }
     busy = true;
+    const gone = new AbortController();
+    res.on("close", () => gone.abort());
     const dir = await mkdtemp(join(tmpdir(), "guestmap-serve-"));
     try {
       const up = await parseUpload(req, dir, opts.maxBody);
@@ -182,25 +214,15 @@ export async function startCompanion(opts: CompanionOptions): Promise<Companion>
             ? `no qemu-system-${arch} ${wanted} here; found: ${found.map((q) => q.version).join(", ") || "none"}`
             : `no qemu-system-${arch} found on PATH or in the --qemu-dir directories`,
         );
-      const run = await runVerification(layout, {
+      await body({
+        layout,
         qemu,
-        timeoutMs: opts.timeoutMs,
+        fields: up.fields,
+        signal: gone.signal,
         materialize: async (files, into) => {
           for (const f of files) await symlink(located.get(f.path)!, join(into, f.name));
         },
       });
-      send(
-        res,
-        200,
-        {
-          qemu: { arch: qemu.arch, version: qemu.version, from: qemu.from },
-          at: run.at,
-          added: run.added,
-          dropped: run.dropped,
-          report: verifyReportToJson(run.report),
-        },
-        headers,
-      );
     } catch (e) {
       if (e instanceof UploadError)
         refuse(
@@ -224,6 +246,65 @@ export async function startCompanion(opts: CompanionOptions): Promise<Companion>
     }
   }
 
+  const verify = (req: IncomingMessage, res: ServerResponse, headers: Record<string, string>) =>
+    withRun(req, res, headers, async (p) => {
+      const run = await runVerification(p.layout, {
+        qemu: p.qemu,
+        timeoutMs: opts.timeoutMs,
+        materialize: p.materialize,
+        signal: p.signal,
+      });
+      send(
+        res,
+        200,
+        {
+          qemu: { arch: p.qemu.arch, version: p.qemu.version, from: p.qemu.from },
+          at: run.at,
+          added: run.added,
+          dropped: run.dropped,
+          report: verifyReportToJson(run.report),
+        },
+        headers,
+      );
+    });
+
+  /** `POST /boot`: the layout booted for `seconds` (1…60, default 10), its serial console as Server-Sent Events. */
+  const boot = (req: IncomingMessage, res: ServerResponse, headers: Record<string, string>) =>
+    withRun(req, res, headers, async (p) => {
+      const seconds = Number(p.fields.seconds ?? "10");
+      if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_BOOT_SECONDS)
+        throw new UploadError(
+          400,
+          "bad-seconds",
+          `seconds must be a whole number from 1 to ${MAX_BOOT_SECONDS}`,
+        );
+      res.writeHead(200, {
+        ...headers,
+        "Content-Type": "text/event-stream; charset=utf-8",
+        "Cache-Control": "no-store",
+        "X-Accel-Buffering": "no",
+      });
+      const event = (name: string, data: unknown) => {
+        if (!res.writableEnded) res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+      };
+      event("start", { qemu: { arch: p.qemu.arch, version: p.qemu.version, from: p.qemu.from }, seconds });
+      const run = await runBoot(p.layout, {
+        qemu: p.qemu,
+        seconds,
+        materialize: p.materialize,
+        signal: p.signal,
+        onSerial: (text) => event("serial", { text }),
+      });
+      event("end", {
+        status: run.status,
+        reason: run.killed ? "time limit" : "QEMU exited",
+        stderr: run.stderr,
+        added: run.added,
+        dropped: run.dropped,
+      });
+      res.end();
+    });
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const host = checkHost(req, cfg);
     if (host) return refuse(res, host, { Connection: "close" });
@@ -231,7 +312,7 @@ export async function startCompanion(opts: CompanionOptions): Promise<Companion>
     if (origin !== null && typeof origin === "object") return refuse(res, origin, { Connection: "close" });
     const headers = cors(origin);
     const url = new URL(req.url ?? "/", `http://127.0.0.1:${cfg.port}`);
-    const api = url.pathname === "/qemu" || url.pathname === "/verify";
+    const api = url.pathname === "/qemu" || url.pathname === "/verify" || url.pathname === "/boot";
     if (req.method === "OPTIONS") {
       res.writeHead(api && origin ? 204 : 404, {
         ...headers,
@@ -276,6 +357,7 @@ export async function startCompanion(opts: CompanionOptions): Promise<Companion>
       );
     }
     if (url.pathname === "/verify" && req.method === "POST") return verify(req, res, headers);
+    if (url.pathname === "/boot" && req.method === "POST") return boot(req, res, headers);
     refuse(
       res,
       { status: 405, code: "method", message: `${req.method} ${url.pathname} is not served` },

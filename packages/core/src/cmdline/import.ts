@@ -17,6 +17,7 @@ import {
   type Layout,
   type LoaderDataWrite,
 } from "../model/types.js";
+import { jsonDuplicateKey } from "./json-duplicate-key.js";
 import { expectsIntegerMessage, parseQemuUint, parseRamSize } from "./numbers.js";
 import { parseQemuOpts, type QemuOptsProp } from "./qemuopts.js";
 import { ShellSplitError, shellSplit } from "./shell-split.js";
@@ -34,7 +35,8 @@ import { suggest } from "./suggest.js";
  * - `unknown-property`: a guest-loader/loader property QEMU does not have.
  * - `flag-property`: a `foo`/`nofoo` element (deprecated by QEMU, means foo=on/off).
  * - `property-dropped`: `id=` on a guest-loader (not modelled).
- * - `bad-json`: a JSON `-device` that is not a JSON object, or whose `addr` is not an integer.
+ * - `bad-json`: a JSON `-device` that is not a JSON object, repeats a key, or whose `addr` is not
+ *   an integer.
  * - `repeated-option`: a second -m/-kernel/-append/… (the last one wins, as in QEMU).
  * - `shell-syntax`: the pasted text could not be split (see `ShellSplitError`).
  * - `environment-dropped`: a leading `VAR=value` of the pasted command (not kept in the layout).
@@ -429,6 +431,16 @@ function parseDevice(value: string, at: number, issues: ImportIssue[]): DeviceVa
       return undefined;
     }
     if (!obj || typeof obj !== "object" || Array.isArray(obj)) return undefined;
+    const dup = jsonDuplicateKey(value);
+    if (dup !== undefined) {
+      issues.push({
+        code: "bad-json",
+        severity: "error",
+        argIndex: at,
+        message: `argument ${at}: QEMU says "JSON parse error, duplicate key": "${dup}" appears twice in one object of this -device JSON; keep one`,
+      });
+      return undefined;
+    }
     const props: QemuOptsProp[] = [];
     let driver: string | undefined;
     for (const [k, v] of Object.entries(obj)) {

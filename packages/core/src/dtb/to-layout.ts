@@ -5,6 +5,7 @@
  * noted, never invented.
  */
 import { decodeFdt } from "../fdt/decode.js";
+import { FdtError } from "../fdt/errors.js";
 import { type FdtNode, findNode, getProp } from "../fdt/tree.js";
 import { readCells, readStringList } from "../fdt/values.js";
 import { type Arch, emptyLayout, type GenericLoaderBlob, type Layout } from "../model/types.js";
@@ -26,7 +27,16 @@ function firstCpu(root: FdtNode): FdtNode | undefined {
 
 function cells(node: FdtNode | undefined, name: string, fallback: number): number {
   const p = node && getProp(node, name);
-  return p && p.value.length === 4 ? new DataView(p.value.buffer, p.value.byteOffset).getUint32(0) : fallback;
+  if (p?.value.length !== 4) return fallback;
+  const n = new DataView(p.value.buffer, p.value.byteOffset).getUint32(0);
+  // A root's cells are 1 or 2 on every machine guestmap models; <20000> is a corrupt tree, not
+  // a 640 KB-wide number to read /memory with.
+  if (n < 1 || n > 2)
+    throw new FdtError(
+      "BADVALUE",
+      `/ ${name} = <${n}>: guestmap reads /memory with 1 or 2 cells only; fix the DTB`,
+    );
+  return n;
 }
 
 /** /chosen properties QEMU itself writes (or the machine's): the rest is the user's. */

@@ -12,6 +12,7 @@ import { decodeFdt } from "../fdt/decode.js";
 import { printDts } from "../fdt/dts.js";
 import { FdtError } from "../fdt/errors.js";
 import { type Fdt, findNode } from "../fdt/tree.js";
+import { sniffHeader } from "../headers/sniff.js";
 import type { Layout } from "../model/types.js";
 import type { Region } from "../qemu/region.js";
 import type { CheckResult } from "../rules/check.js";
@@ -54,6 +55,8 @@ export interface RegionVerdict {
   readonly predicted?: { readonly addr: bigint; readonly size: bigint };
   readonly qemu?: { readonly addr: bigint; readonly size: bigint };
   readonly equal: boolean;
+  /** guestmap's size is an estimate (e.g. RISC-V's packed FDT from QEMU 8.0). */
+  readonly approximate?: boolean;
 }
 
 export interface BlobVerdict {
@@ -67,6 +70,8 @@ export interface BlobVerdict {
   /** Bytes of RAM that differ from the file. */
   readonly overwritten: bigint;
   readonly firstDiff?: bigint;
+  /** Offset of the last differing byte. */
+  readonly lastDiff?: bigint;
   /** QEMU's region lying under the first differing byte (who wrote over the blob). */
   readonly by?: { readonly name: string; readonly role?: Region["role"]; readonly label: string };
   /** guestmap reported an overlap for this blob that QEMU does not refuse (so it predicted this). */
@@ -159,6 +164,7 @@ function matchRegions(predicted: readonly Region[], roms: readonly QemuRom[]): R
       predicted: { addr: p.addr, size: p.size },
       ...(q && { qemu: { addr: q.addr, size: q.size } }),
       equal: false,
+      ...(p.approximate && { approximate: true }),
     });
   }
   for (const q of left) out.push({ name: q.name, qemu: { addr: q.addr, size: q.size }, equal: false });
@@ -189,19 +195,21 @@ export function compareWithQemu(
   names: Readonly<Record<string, string>> = {},
 ): VerifyReport {
   const display = (n: string) => names[n] ?? n;
+  // QEMU's messages and DTB name the plan's files (f1, f2…): give them back their names.
+  const renamed = (text: string) => text.replace(/\bf\d+\b/g, (n) => display(n));
   const differences: string[] = [];
   const refusing = predicted.diagnostics.filter((d) => d.qemu === "refuses");
   const refusal = {
     predicted: qemuRefuses(predicted.diagnostics),
     qemu: observed.refused !== undefined,
-    ...(observed.refused && { message: observed.refused.message }),
+    ...(observed.refused && { message: renamed(observed.refused.message) }),
     codes: refusing.map((d) => d.code),
     equal: qemuRefuses(predicted.diagnostics) === (observed.refused !== undefined),
   };
   if (!refusal.equal)
     differences.push(
       refusal.qemu
-        ? `QEMU refused to start (${observed.refused!.message.trim()}), guestmap predicted it would start`
+        ? `QEMU refused to start (${renamed(observed.refused!.message.trim())}), guestmap predicted it would start`
         : `guestmap predicted QEMU would refuse (${refusal.codes.join(", ")}), but QEMU started`,
     );
 
@@ -213,7 +221,10 @@ export function compareWithQemu(
     if (!r.qemu) differences.push(`${r.name}: predicted at ${range(r.predicted!)}, QEMU did not load it`);
     else if (!r.predicted)
       differences.push(`${r.name}: QEMU loaded it at ${range(r.qemu)}, guestmap did not predict it`);
-    else differences.push(`${r.name}: predicted at ${range(r.predicted)}, QEMU put it at ${range(r.qemu)}`);
+    else
+      differences.push(
+        `${r.name}: predicted at ${range(r.predicted)}, QEMU put it at ${range(r.qemu)}${r.approximate ? " (guestmap's size is an estimate)" : ""}`,
+      );
   }
 
   let chosen: VerifyReport["chosen"];
@@ -234,8 +245,7 @@ export function compareWithQemu(
       if (!(e instanceof DtbError || e instanceof FdtError)) throw e;
     }
     if (qemuDts !== undefined && ours !== undefined) {
-      const fix = (s: string) => s.replace(/\bf\d+\b/g, (n) => display(n));
-      chosen = { predicted: fix(ours), qemu: fix(qemuDts), equal: ours === qemuDts };
+      chosen = { predicted: renamed(ours), qemu: renamed(qemuDts), equal: ours === qemuDts };
       if (!chosen.equal) differences.push("/chosen differs from QEMU's");
     }
   }
@@ -281,6 +291,7 @@ export function compareWithQemu(
         intact,
         overwritten: o.diff.differing,
         ...(o.diff.firstDiff !== undefined && { firstDiff: o.diff.firstDiff }),
+        ...(o.diff.lastDiff !== undefined && { lastDiff: o.diff.lastDiff }),
         ...(by && { by }),
         predicted: predictedHit,
         summary,
@@ -311,12 +322,24 @@ export interface BlobRead {
   readonly inRam: boolean;
 }
 
-/** The guest-loader and `-device loader` blobs whose bytes a verification checks. */
+/**
+ * A `-device loader` region holds the file's bytes as they are only when QEMU loaded it raw: an
+ * ELF's segments, a uImage's payload and Intel HEX records are not the file from offset 0.
+ */
+function rawLoad(r: Region): boolean {
+  if (!r.file || r.size !== r.file.size) return false;
+  const head = r.file.head ?? new Uint8Array(0);
+  return !["elf", "uimage"].includes(sniffHeader(head).format) && head[0] !== 0x3a; // ':' = Intel HEX
+}
+
+/** The guest-loader blobs and raw `-device loader` blobs whose bytes a verification checks. */
 export function blobReads(predicted: CheckResult): BlobRead[] {
   const ram = predicted.placement.ram;
   return predicted.placement.regions
     .filter(
-      (r) => (r.role === "module-kernel" || r.role === "module-initrd" || r.role === "loader") && r.file,
+      (r) =>
+        (r.role === "module-kernel" || r.role === "module-initrd" || (r.role === "loader" && rawLoad(r))) &&
+        r.file,
     )
     .map((r) => ({
       id: r.id,

@@ -15,6 +15,7 @@
  *   by its rng-seed and kaslr-seed (40 random bytes), which /chosen comparisons leave out anyway.
  */
 import { exportArgv } from "../cmdline/export.js";
+import { layoutFiles } from "../model/layout-files.js";
 import type { Blob, Layout } from "../model/types.js";
 
 /**
@@ -179,14 +180,12 @@ export function planVerification(layout: Layout, opts: { program?: string } = {}
 
 /** Every file path a layout names (`-bios`, `-kernel`, `-initrd`, `-dtb`, modules, loaders), once each. */
 export function layoutFilePaths(layout: Layout): string[] {
-  const m = layout.machine;
-  const all = [
-    m.bios.kind === "file" ? m.bios.file : undefined,
-    layout.kernel,
-    layout.initrd,
-    layout.dtb,
-    ...layout.modules.flatMap((x) => [x.kernel, x.initrd]),
-    ...layout.loaders.map((l) => l.file),
-  ];
-  return [...new Set(all.flatMap((b) => (b ? [b.path] : [])))];
+  return uniqueLayoutFiles(layout).map((b) => b.path);
+}
+
+/** The blob behind each file path a layout names, the first one for each path. */
+export function uniqueLayoutFiles(layout: Layout): Blob[] {
+  const byPath = new Map<string, Blob>();
+  for (const { blob } of layoutFiles(layout)) if (!byPath.has(blob.path)) byPath.set(blob.path, blob);
+  return [...byPath.values()];
 }

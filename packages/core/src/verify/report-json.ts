@@ -60,6 +60,7 @@ export function verifyReportFromJson(json: unknown): VerifyReport {
       equal: r.equal === true,
       ...(r.id !== undefined && { id: String(r.id) }),
       ...(r.role !== undefined && { role: r.role }),
+      ...(r.approximate === true && { approximate: true }),
       ...(predicted && { predicted }),
       ...(qemu && { qemu }),
     };
@@ -73,6 +74,7 @@ export function verifyReportFromJson(json: unknown): VerifyReport {
     intact: b.intact === true,
     overwritten: big(b.overwritten, `blobs[${i}].overwritten`),
     ...(b.firstDiff !== undefined && { firstDiff: big(b.firstDiff, `blobs[${i}].firstDiff`) }),
+    ...(b.lastDiff !== undefined && { lastDiff: big(b.lastDiff, `blobs[${i}].lastDiff`) }),
     ...(b.by && { by: b.by }),
     predicted: b.predicted === true,
     summary: String(b.summary),

@@ -204,3 +204,28 @@ describe("compareWithQemu", () => {
     expect(() => verifyReportFromJson({ format: "x" })).toThrow(/not a guestmap-verify document/);
   });
 });
+
+describe("blobReads of -device loader blobs", () => {
+  const elf = new Uint8Array(64);
+  elf.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
+  const base: Layout = { ...xen, modules: [], extraArgs: [] };
+  it("reads a raw loader back, and not an ELF's segments or Intel HEX records", () => {
+    const layout: Layout = {
+      ...base,
+      loaders: [
+        { id: "l1", addr: 0x50000000n, file: { path: "raw.bin", size: 0x1000n, head: new Uint8Array(16) } },
+        {
+          id: "l2",
+          addr: 0x51000000n,
+          file: { path: "fw.hex", size: 0x40n, head: new TextEncoder().encode(":10000000") },
+        },
+      ],
+    };
+    expect(blobReads(check(layout, { qemu: "7.2" })).map((b) => b.id)).toEqual(["l1"]);
+    const withElf: Layout = {
+      ...base,
+      loaders: [{ id: "l1", addr: 0n, file: { path: "k.elf", size: 64n, head: elf } }],
+    };
+    expect(blobReads(check(withElf, { qemu: "7.2" })).filter((b) => b.file === "k.elf")).toEqual([]);
+  });
+});
