@@ -112,6 +112,8 @@ interface Case {
   code?: string;
   /** Bytes RAM must hold at 0x50000000 (written down from what QEMU does). */
   ram?: number[];
+  /** cpu 0's PC at reset (`info registers`), as QEMU showed it. */
+  pc?: bigint;
 }
 
 const ARM = ["-M", "virt", "-cpu", "cortex-a57", "-m", "1G", "-kernel", "k.bin"];
@@ -302,6 +304,27 @@ const CASES: Case[] = [
     label: "ARM loader ELF over -kernel",
     arch: "aarch64",
     args: [...ARM, ...dev("loader,file=seg.elf,addr=0x0"), "-initrd", "i.bin", "-m", "512M"],
+  },
+  // cpu-num= with a file also sets that cpu's PC: cpu 0 skips QEMU's boot code.
+  {
+    label: "ARM loader cpu-num=0 sets cpu 0's PC past the boot stub",
+    arch: "aarch64",
+    args: [...ARM, ...dev("loader,file=b.bin,addr=0x50000000,cpu-num=0")],
+    code: "loader-sets-pc",
+    pc: 0x50000000n,
+  },
+  {
+    label: "ARM loader without cpu-num leaves the PC at the boot stub",
+    arch: "aarch64",
+    args: [...ARM, ...dev("loader,file=b.bin,addr=0x50000000")],
+    pc: 0x40000000n,
+  },
+  {
+    label: "RISC-V loader cpu-num=0 sets cpu 0's PC past the MROM",
+    arch: "riscv64",
+    args: [...RV, ...dev("loader,file=b.bin,addr=0x90000000,cpu-num=0")],
+    code: "loader-sets-pc",
+    pc: 0x90000000n,
   },
   {
     label: "ARM loader cpu-num=1 without -smp",
@@ -501,6 +524,14 @@ for (const install of qemuInstalls()) {
           const got = pmemsave(bin, c.args, x.addr, 1n, dir);
           expect(got[0], "the guest reads the blob back from flash").toBe(fileByte(x, x.addr));
         }
+      }
+      if (c.pc !== undefined) {
+        const regs = qmpRun(bin, c.args, [hmp("info registers")], dir).returns[0];
+        const m = /(?:PC=| pc +)([0-9a-f]+)/.exec(String(regs));
+        expect(BigInt(`0x${m?.[1]}`), "cpu 0's PC at reset").toBe(c.pc);
+        expect(codes.includes("loader-sets-pc")).toBe(
+          c.pc !== (c.arch === "aarch64" ? 0x40000000n : 0x1000n),
+        );
       }
       if (c.ram) expect([...pmemsave(bin, c.args, 0x50000000n, BigInt(c.ram.length), dir)]).toEqual(c.ram);
     });
