@@ -24,9 +24,10 @@ Usage:
   guestmap export     [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json]
                       [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex]
                       [--image-range START:END] [--dtb OUT.dtb] [--base-dtb BASE.dtb]
-                      [--overlay OUT.dtbo] (LAYOUT.json | -- QEMU-ARGV...)
+                      [--overlay OUT.dtbo] [--force] (LAYOUT.json | -- QEMU-ARGV...)
       The QEMU command line (stdout without other outputs), the memory image, the DTB
       (standalone, or merged into BASE.dtb, e.g. from -machine dumpdtb=) and a DT overlay.
+      An output of - is stdout. --force writes an image despite check errors or above 4 GiB.
 
   guestmap verify     [--json] [--qemu-dir DIR]... (LAYOUT.json | -- QEMU-ARGV...)
       Runs the layout in every real QEMU found (PATH, each --qemu-dir), stopped at reset, and

@@ -24,7 +24,8 @@ export type Severity = "error" | "warning" | "info";
  * - `size-unknown`: a placeholder blob whose size is not known yet.
  * - `kernel-too-large`, `initrd-no-space`, `dtb-no-space`, `firmware-missing`: QEMU refuses to
  *   place its own blobs.
- * - `ram-too-large`: `-m` beyond what the machine accepts.
+ * - `ram-too-large`: `-m` beyond what the machine accepts (rv32: QEMU lowers it to 10 GiB).
+ * - `needs-kernel`: `-append` or `-initrd` without `-kernel`, which QEMU refuses.
  * - `dtb-drops-modules`: ARM with `-dtb`: QEMU loads guest-loader blobs but writes no /chosen nodes.
  * - `no-dtb`: ARM: an ELF/non-Linux kernel leaves QEMU's DTB out of RAM (or at 0x0).
  * - `initrd-ignored`: ARM: `-initrd` with a kernel QEMU does not boot as Linux is not loaded.
@@ -64,6 +65,7 @@ export type DiagnosticCode =
   | "dtb-no-space"
   | "firmware-missing"
   | "ram-too-large"
+  | "needs-kernel"
   | "dtb-drops-modules"
   | "no-dtb"
   | "initrd-ignored"

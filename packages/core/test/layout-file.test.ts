@@ -188,3 +188,12 @@ describe("hostile layout files", () => {
     expect(issues(doc().replace('"arch"', `"deep": ${deep}, "arch"`))).toHaveLength(1);
   });
 });
+
+it("a lone surrogate (JSON \\ud800) is refused: it has no UTF-8 bytes, a script would pass U+FFFD", () => {
+  expect(() => parseLayoutJson(doc().replace('"arch"', '"cpu": "a\\ud800", "arch"'))).toThrow(
+    /machine\.cpu: contains a lone UTF-16 surrogate/,
+  );
+  expect(parseLayoutJson(doc().replace('"arch"', '"cpu": "a\\ud83d\\udca1", "arch"')).machine.cpu).toBe(
+    "a💡",
+  );
+});

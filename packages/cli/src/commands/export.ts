@@ -22,6 +22,7 @@ import {
   formatSize,
   hex,
   IMAGE_FORMATS,
+  IMAGE_SIZE_LIMIT,
   ImageError,
   type ImageFormat,
   type Layout,
@@ -39,11 +40,11 @@ import { loadInput, parseCommon } from "../input.js";
 import { type Io, UsageError } from "../io.js";
 import { type FileBlobSource, openFileSource } from "../node-io.js";
 import { type OutputRequest, openOutput, planOutputs, writeOutput } from "../output-file.js";
-import { chooseProfile, defaultFirmwareSize } from "../qemu-env.js";
+import { chooseProfile, defaultFirmwareSize, qemuTargetOf } from "../qemu-env.js";
 import { rebaseLayout } from "./import.js";
 
 const USAGE =
-  "usage: guestmap export [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json] [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END] [--dtb OUT.dtb] [--base-dtb BASE.dtb] [--overlay OUT.dtbo] (LAYOUT.json | -- QEMU-ARGV...)";
+  "usage: guestmap export [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json] [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END] [--dtb OUT.dtb] [--base-dtb BASE.dtb] [--overlay OUT.dtbo] [--force] (LAYOUT.json | -- QEMU-ARGV...)";
 
 interface ExportArgs {
   cmdline?: string;
@@ -152,6 +153,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   const ex = parseArgs(common.rest);
   const input = await loadInput({ ...common, rest: ex.positional }, io);
   const layout = { ...input.layout, ...(common.qemu && { qemu: common.qemu }) };
+  const target = qemuTargetOf(common.argv, io.cwd);
   const inputs = [
     ...inputFiles(layout, input.baseDir),
     ...(input.layoutPath ? [input.layoutPath] : []),
@@ -174,7 +176,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (wantsDtb) {
     const r = await writeDtbOutputs({
       layout,
-      profile: profileFor(chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu).version),
+      profile: profileFor(chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu, target).version),
       ...(ex.dtb !== undefined && { dtbOut: ex.dtb }),
       ...(ex.baseDtb !== undefined && { baseDtb: ex.baseDtb }),
       ...(ex.overlay !== undefined && { overlayOut: ex.overlay }),
@@ -200,8 +202,8 @@ export async function run(args: string[], io: Io): Promise<number> {
     }
     if (ex.fixedDtb && ex.dtb !== undefined) {
       const size = BigInt((await stat(resolve(io.cwd, ex.dtb))).size);
-      const firmwareSize = defaultFirmwareSize(layout.machine.arch);
-      const qemu = chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu).version;
+      const firmwareSize = defaultFirmwareSize(layout.machine.arch, target);
+      const qemu = chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu, target).version;
       for (const d of fixedDtbDiagnostics(
         layout,
         { path: ex.dtb, size },
@@ -231,8 +233,8 @@ export async function run(args: string[], io: Io): Promise<number> {
     try {
       // Every file QEMU loads into RAM, in QEMU's reset order; open them all first (a missing file
       // is bad input, found before anything is written).
-      const profile = chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu).version;
-      const firmwareSize = defaultFirmwareSize(layout.machine.arch);
+      const profile = chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu, target).version;
+      const firmwareSize = defaultFirmwareSize(layout.machine.arch, target);
       const opts = { qemu: profile, ...(firmwareSize !== undefined && { firmwareSize }) };
       // An image of a layout QEMU refuses or mis-loads is not what QEMU would hold: say so first.
       const errors = check(layout, opts).diagnostics.filter((d) => d.severity === "error");
@@ -286,14 +288,18 @@ export async function run(args: string[], io: Io): Promise<number> {
           format,
           arch: layout.machine.arch,
           range,
-          ...(ex.force && { maxBytes: null }),
+          ...(ex.force && { maxBytes: IMAGE_SIZE_LIMIT }),
         });
         await sink.commit();
       } catch (e) {
         await sink.abort();
         if (e instanceof ImageError) {
           const how =
-            e.code === "too-large" ? " (narrow it with --image-range START:END, or give --force)" : "";
+            e.code !== "too-large"
+              ? ""
+              : ex.force
+                ? " with --image-range START:END (no file system holds that much)"
+                : " with --image-range START:END, or give --force";
           io.stderr(`guestmap export: error: ${e.message}${how}\n`);
           return 1;
         }

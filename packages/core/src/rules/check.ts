@@ -8,6 +8,7 @@ import { bssRule } from "./bss.js";
 import type { Rule } from "./context.js";
 import { dtbRule } from "./dtb.js";
 import { dtbModuleRule } from "./dtb-modules.js";
+import { kernelOptionsRule } from "./kernel-options.js";
 import { chosenLints } from "./lints.js";
 import { loaderDataRule } from "./loader-data.js";
 import { loaderOverflowRule } from "./loader-overflow.js";
@@ -20,6 +21,7 @@ import { unsafeOptionsRule } from "./unsafe-options.js";
 
 export const RULES: readonly Rule[] = [
   moduleRule,
+  kernelOptionsRule,
   loaderOverflowRule,
   overlapRule,
   ramRule,
