@@ -29,6 +29,7 @@ export type Severity = "error" | "warning" | "info";
  * - `dtb-drops-modules`: ARM with `-dtb`: QEMU loads guest-loader blobs but writes no /chosen nodes.
  * - `no-dtb`: ARM: an ELF/non-Linux kernel leaves QEMU's DTB out of RAM (or at 0x0).
  * - `initrd-ignored`: ARM: `-initrd` with a kernel QEMU does not boot as Linux is not loaded.
+ * - `loader-sets-pc`: a loader file with `cpu-num=` sets that cpu's PC (cpu 0: QEMU's boot code is skipped).
  * - `loader-cpu-missing`: a `-device loader` `cpu-num=` beyond `-smp` (QEMU refuses).
  * - `loader-data-len`: a `data=` stanza whose `data-len` is not 1…8 (QEMU refuses).
  * - `loader-data-be`: `data-be=on` with data-len < 8 writes the value's top bytes (QEMU's quirk).
@@ -71,6 +72,7 @@ export type DiagnosticCode =
   | "no-dtb"
   | "initrd-ignored"
   | "loader-cpu-missing"
+  | "loader-sets-pc"
   | "loader-data-len"
   | "loader-data-be"
   | "loader-data-lost"
