@@ -16,6 +16,7 @@ import { redo, undo, useGuestmap } from "./store/store";
 import { NoticeBar } from "./ui/NoticeBar";
 import { button } from "./ui/Panel";
 import { useGlobalKeys } from "./ui/useGlobalKeys";
+import { BootConsole } from "./verify/BootConsole";
 import { VerifyControls } from "./verify/VerifyControls";
 import { VerifyResults } from "./verify/VerifyResults";
 
@@ -78,6 +79,7 @@ export function App() {
         <div className="flex min-h-0 flex-col gap-2">
           <Inspector />
           <VerifyResults />
+          <BootConsole />
         </div>
       </main>
     </div>

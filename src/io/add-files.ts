@@ -62,6 +62,8 @@ export function useAddFiles() {
           baseName(layout.initrd.path) === ref.path
         )
           edits.push({ type: "setInitrd", initrd: { ...ref, path: layout.initrd.path } });
+        else if (layout.dtb && layout.dtb.size === undefined && layout.dtb.path.split("/").pop() === ref.path)
+          edits.push({ type: "setDtb", dtb: { ...ref, path: layout.dtb.path } });
         else fresh.push(ref);
       }
       const modules = placeNewBlobs(layout, fresh, at);

@@ -6,16 +6,18 @@ import {
   applyChosen,
   check,
   chosenOverlayDtb,
+  decodeShareLink,
   encodeFdt,
+  encodeShareLink,
   exportArgv,
   type Fdt,
+  type Blob as FileRef,
   formatCommand,
   hex,
   type ImageFormat,
   type Layout,
   layoutImageRegions,
   MAX_LAYOUT_BLOBS,
-  parseLayoutJson,
   regionsSpan,
   resolveProfile,
   scriptShebang,
@@ -24,6 +26,7 @@ import {
 } from "@guestmap/core";
 import { withoutModules } from "../dtb/base";
 import { loadFile } from "./file-store";
+import { mapBlobs } from "./heads";
 import { FileSource, imageBlob } from "./image-blob";
 
 /** The standalone DTB, or `base` (any DTB; module nodes it already has are replaced) with QEMU's /chosen merged in. */
@@ -110,28 +113,17 @@ export async function memoryImage(
   };
 }
 
-// Share links: the layout (names, sizes, digests; never file contents) in the URL hash.
+// Share links: the layout (names, sizes, digests; never file contents) in the URL hash, with the
+// core's codec (encodeShareLink/decodeShareLink).
 
 /** What a link or layout file may hold (the core's bound per list; here for both lists together). */
 export const MAX_BLOBS = MAX_LAYOUT_BLOBS;
-/** Longest share link hash accepted (characters). */
-export const MAX_LINK = 2_000_000;
-
-function toBase64Url(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function fromBase64Url(s: string): string {
-  const bin = atob(s.replace(/-/g, "+").replace(/_/g, "/"));
-  return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
-}
 
 export function shareUrl(layout: Layout, location: { origin: string; pathname: string }): string {
-  return `${location.origin}${location.pathname}#layout=${toBase64Url(JSON.stringify(JSON.parse(serializeLayout(layout))))}`;
+  return `${location.origin}${location.pathname}${encodeShareLink(mapBlobs(layout, withoutHead))}`;
 }
+
+const withoutHead = ({ head: _head, ...blob }: FileRef): FileRef => blob;
 
 /** Refuses a layout bigger than any boot layout, before it reaches the store. */
 export function checkBounds(layout: Layout, source: string): void {
@@ -140,23 +132,11 @@ export function checkBounds(layout: Layout, source: string): void {
     throw new Error(
       `${source} holds ${n} blobs; guestmap opens at most ${MAX_BLOBS} (Xen itself takes 32 modules). Nothing was changed.`,
     );
-  const ids = new Set<string>();
-  for (const b of [...layout.modules, ...layout.loaders]) {
-    if (ids.has(b.id))
-      throw new Error(`${source} names blob id "${b.id}" twice; edits would hit both. Nothing was changed.`);
-    ids.add(b.id);
-  }
 }
 
-/** The layout in a share link's hash; throws the core's LayoutFileError (or a decoding error) when it is bad. */
+/** The layout in a share link's hash; throws the core's LayoutFileError when it is bad. */
 export function layoutFromHash(hash: string): Layout | undefined {
-  if (hash.length > MAX_LINK)
-    throw new Error(
-      `the link is ${hash.length} characters long; guestmap opens links of at most ${MAX_LINK}. Nothing was changed.`,
-    );
-  const m = /^#layout=([A-Za-z0-9_-]+)$/.exec(hash);
-  if (!m) return undefined;
-  const layout = parseLayoutJson(fromBase64Url(m[1]!), "the shared layout");
-  checkBounds(layout, "the shared layout");
+  const layout = decodeShareLink(hash);
+  if (layout) checkBounds(layout, "the shared layout");
   return layout;
 }

@@ -8,6 +8,7 @@ import {
   type Arch,
   type BlobSource,
   CHUNK,
+  checkImageSize,
   type ImageFormat,
   type ImageRegion,
   planElf,
@@ -79,6 +80,8 @@ export async function imageBlob(
   range: AddressRange | undefined,
   control: { signal?: AbortSignal; progress?(done: number): void } = {},
 ): Promise<Blob> {
+  // A 16 EiB span must fail now with the reason, not after a minute with "Invalid array length".
+  checkImageSize(regions, { format, arch, ...(range && { range }) });
   if (format === "raw") return planToBlob(planRaw(regions, range));
   if (format === "elf") return planToBlob(planElf(regions, { arch }, range));
   const chunks: Blob[] = [];

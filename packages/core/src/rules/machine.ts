@@ -1,7 +1,7 @@
 /**
- * The machine itself: `-M` properties QEMU does not know (it refuses to start), `-append` or
- * `-initrd` without `-kernel` (it refuses), and a 64-bit arm64 Image booted by a 32-bit cpu (QEMU
- * starts; the kernel never runs).
+ * The machine itself: `-M` properties QEMU does not know (it refuses to start), and a 64-bit
+ * arm64 Image booted by a 32-bit cpu (QEMU starts; the kernel never runs). (`-append`/`-initrd`
+ * without `-kernel`: kernel-options.ts.)
  */
 import type { Diagnostic } from "../diagnostics.js";
 import { sniffHeader } from "../headers/sniff.js";
@@ -28,19 +28,6 @@ export function machineRule({ layout, placement }: RuleContext): Diagnostic[] {
       });
     }
   }
-  // QEMU's own words (vl.c), verified on 7.2 and 10.0: it exits before loading anything.
-  for (const [given, what] of [
-    [(layout.append ?? "") !== "", "-append"],
-    [layout.initrd !== undefined, "-initrd"],
-  ] as const)
-    if (given && !layout.kernel)
-      out.push({
-        severity: "error",
-        code: "needs-kernel",
-        qemu: "refuses",
-        message: `QEMU refuses to start: "${what} only allowed with -kernel option". Add a -kernel, or drop ${what}.`,
-        regions: what === "-initrd" ? ["initrd"] : [],
-      });
   if (arch === "aarch64" || arch === "arm") {
     const cpu = (layout.machine.cpu ?? defaultCpu(arch)).split(",")[0]!;
     if (arch === "arm" || !AARCH64_CPUS.has(cpu)) {
