@@ -429,11 +429,11 @@ test("hostile names stay text: an HTML file name renders as text, a U+202E in a 
   expect(after).toBe(true);
 });
 
-test("a file above 64 MiB is hashed off the main thread, and its digest is the one sha256sum prints", async ({
+test("a file above 128 MiB is hashed off the main thread, and its digest is the one sha256sum prints", async ({
   page,
 }, info) => {
   await fresh(page);
-  const big = Buffer.alloc(80 << 20);
+  const big = Buffer.alloc(136 << 20);
   newcCpio(4096).copy(big);
   big.fill(0xa5, big.length - 4096);
   const path = info.outputPath("big.cpio");

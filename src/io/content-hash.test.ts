@@ -6,7 +6,7 @@ const sha256sum = (bytes: Uint8Array) => execFileSync("sha256sum", { input: byte
 
 describe("content hash", () => {
   const bytes = Uint8Array.from({ length: 1000 }, (_, i) => (i * 7) & 0xff);
-  it("is the SHA-256 sha256sum prints, in one piece and chunk by chunk", async () => {
+  it("is the SHA-256 sha256sum prints, in one piece and chunk by chunk (@noble/hashes in Node)", async () => {
     expect(await contentHash(new Blob([bytes]))).toBe(sha256sum(bytes));
     expect(await contentHash(new Blob([bytes]), 64)).toBe(sha256sum(bytes));
   });

@@ -7,7 +7,11 @@
  */
 import { sha256 } from "@noble/hashes/sha2.js";
 
-export const HASH_CHUNK = 64 * 1024 * 1024;
+/**
+ * Up to this size the file is hashed in one crypto.subtle call (native, about 4× @noble/hashes,
+ * and asynchronous: the page keeps painting); its bytes are in memory once for that call.
+ */
+export const HASH_CHUNK = 128 * 1024 * 1024;
 
 function toHex(bytes: Uint8Array): string {
   let out = "";
