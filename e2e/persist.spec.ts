@@ -80,3 +80,37 @@ test("share link carries the layout, opens beside the saved one; a pasted comman
   await expect(counts(page)).toContainText("1 errors · 0 warnings");
   await expect(page.getByText("error overlap").first()).toBeVisible();
 });
+
+test("undo steps dropped in an earlier session are swept from storage; the ones the history names stay", async ({
+  page,
+}) => {
+  await fresh(page);
+  const m2 = page.locator("[data-blob-id=m2]");
+  for (let i = 0; i < 3; i++) {
+    await m2.focus();
+    await page.keyboard.press("ArrowRight");
+  }
+  await expect(page.getByTestId("command-line")).toContainText("addr=0x47003000");
+  await page.waitForTimeout(500);
+  await page.reload();
+  await page.getByRole("button", { name: "↶ Undo" }).click();
+  await page.getByRole("button", { name: "↶ Undo" }).click();
+  await m2.focus();
+  await page.keyboard.press("Shift+ArrowRight");
+  await expect(page.getByTestId("command-line")).toContainText("addr=0x47011000");
+  await page.waitForTimeout(500);
+  await page.reload();
+  await expect(page.getByTestId("command-line")).toContainText("addr=0x47011000");
+  await page.waitForTimeout(500);
+  const keys = await idbKeys(page);
+  const record = (await idbGet(page, keys.find((k) => k.startsWith("state:layout:"))!)) as {
+    past: string[];
+    present: string;
+    future: string[];
+  };
+  const named = new Set([...record.past, record.present, ...record.future]);
+  expect(keys.filter((k) => k.startsWith("state:snap:")).sort()).toEqual([...named].sort());
+  // The history still undoes to the start.
+  for (let i = 0; i < 2; i++) await page.getByRole("button", { name: "↶ Undo" }).click();
+  await expect(page.getByTestId("command-line")).toContainText("addr=0x47000000");
+});

@@ -5,7 +5,7 @@
  * snapshot, written once, so an edit writes one snapshot and one small record, never the whole
  * history. Nothing here decides anything about a layout: it reads and writes.
  */
-import { delMany, get, getMany, set, setMany } from "idb-keyval";
+import { delMany, get, getMany, keys, set, setMany } from "idb-keyval";
 import type { LayoutEntry, ScaleMode, UntrustedArgs } from "../store/ui-slice";
 
 /** The shape of the records below; a record of another version is kept, never overwritten. */
@@ -37,7 +37,9 @@ export interface LayoutRecord {
 
 export const readIndex = () => get<unknown>(INDEX_KEY);
 export const readLayoutRecord = (id: string) => get<unknown>(layoutKey(id));
-export const readSnapshots = (keys: readonly string[]) => getMany<unknown>([...keys]);
+export const readSnapshots = (names: readonly string[]) => getMany<unknown>([...names]);
+export const allKeys = async () => (await keys()).map(String);
+export const dropKeys = (names: readonly string[]) => delMany([...names]);
 
 /** Writes new snapshots and the records in one transaction (all or nothing), then drops unused snapshots. */
 export async function writeState(

@@ -10,7 +10,9 @@ import { type Layout, parseLayoutJson, serializeLayout } from "@guestmap/core";
 import { storageError } from "../io/file-store";
 import { withHeads } from "../io/heads";
 import {
+  allKeys,
   backUp,
+  dropKeys,
   type IndexRecord,
   isRecord,
   type LayoutRecord,
@@ -297,6 +299,7 @@ export async function restoreState(): Promise<void> {
     const latest = await withUnsaved(loaded, loaded.savedAt ?? 0);
     install(latest, layouts);
     if (latest !== loaded) scheduleSave();
+    void sweepSnapshots(loaded.id);
   } catch (e) {
     const raw = await readLayoutRecord(current).catch(() => undefined);
     const key = await backUp(`layout-${current}`, raw, oneLine(e)).catch(() => "(none)");
@@ -305,6 +308,32 @@ export async function restoreState(): Promise<void> {
       text: `Could not restore the saved layout (${oneLine(e)}). It is kept untouched (backup under the IndexedDB key "${key}"); a new layout was started from the example.`,
     });
   }
+}
+
+/**
+ * Drops snapshots of layout `id` that its record no longer names (undo steps that fell out of the
+ * history in earlier sessions). Only when this is the only tab (a Web Lock held for the page's
+ * life): another tab could be between writing a snapshot and the record that names it.
+ */
+async function sweepSnapshots(id: string): Promise<void> {
+  const locks = (navigator as Navigator & { locks?: LockManager }).locks;
+  if (!locks) return;
+  await locks.request("guestmap-first-tab", { ifAvailable: true }, async (lock) => {
+    if (!lock) return;
+    try {
+      const rec = (await readLayoutRecord(id)) as LayoutRecord | undefined;
+      if (!rec || !Array.isArray(rec.past)) return;
+      const named = new Set([...rec.past, rec.present, ...rec.future]);
+      const orphans = (await allKeys()).filter(
+        (k) => k.startsWith(`state:snap:${id}:`) && !named.has(k) && !k.includes(`:${TAB}:`),
+      );
+      if (orphans.length) await dropKeys(orphans);
+    } catch {
+      // Sweeping is housekeeping: a failure leaves a few unused snapshots, nothing else.
+    }
+    // Held until the page goes: a tab opened later is not the only one.
+    await new Promise(() => {});
+  });
 }
 
 let timer: ReturnType<typeof setTimeout> | undefined;
@@ -348,7 +377,8 @@ async function save(): Promise<void> {
       id,
       record,
       index,
-      [...written].filter((k) => !keys.has(k)),
+      // Only snapshots this tab made: another tab's record may still name the ones it read.
+      [...written].filter((k) => !keys.has(k) && k.includes(`:${TAB}:`)),
     );
     written = keys;
     // What was saved is the new base; edits made while it was written stay in the log.
