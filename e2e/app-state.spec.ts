@@ -3,7 +3,7 @@
  * identity by SHA-256, replacing a blob's file, IndexedDB state (300 blobs, quota, corrupt and
  * foreign saves, no IndexedDB), two tabs, share links, wrong state, exports, hostile strings.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { rm, writeFile } from "node:fs/promises";
 import { expect, type Page, test } from "@playwright/test";
@@ -448,4 +448,25 @@ test("a file above 128 MiB is hashed off the main thread, and its digest is the 
   const sum = execFileSync("sha256sum", [path]).toString().split(" ")[0];
   expect(shared.modules[2].initrd.sha256).toBe(sum);
   await rm(path);
+});
+
+test("opening a base DTB without /chosen modules (QEMU's own dumpdtb) keeps the layout's modules", async ({
+  page,
+}, info) => {
+  await fresh(page);
+  const dtb = info.outputPath("virt.dtb");
+  // QEMU's own DTB for the machine, with no guest-loader: what `-machine dumpdtb=` gives.
+  const r = spawnSync(
+    "qemu-system-aarch64",
+    ["-M", `virt,virtualization=on,dumpdtb=${dtb}`, "-cpu", "cortex-a57", "-m", "2G", "-display", "none"],
+    { encoding: "utf8" },
+  );
+  expect(r.status, r.stderr).toBe(0);
+  await page.locator("summary", { hasText: "Import" }).click();
+  await page.getByLabel("Open DTB…").setInputFiles(dtb);
+  await expect(page.getByRole("status")).toContainText("the layout's 2 module(s) stay");
+  await expect(page.locator("[data-blob-id=m1]")).toBeVisible();
+  await expect(page.locator("[data-blob-id=m2]")).toBeVisible();
+  await page.locator("summary", { hasText: "Export" }).click();
+  await expect(page.getByRole("button", { name: /^DTB merged into base/ })).toBeEnabled();
 });

@@ -43,6 +43,15 @@ export function ImportMenu() {
       setBaseDtb(client, { name: base.name, fdt: base.fdt });
       const { modules, bootargs } = base.chosen;
       const layout = useGuestmap.getState().layout;
+      // A base DTB without modules (QEMU's own -machine dumpdtb=, a board's DTB) is only a base:
+      // the layout's modules stay.
+      if (modules.length === 0) {
+        useGuestmap.getState().noticed({
+          kind: "info",
+          text: `Opened ${base.name} as the base for merged DTB exports. Its /chosen has no modules, so the layout's ${layout.modules.length} module(s) stay as they are.`,
+        });
+        return;
+      }
       apply(
         {
           type: "replaceLayout",
