@@ -303,6 +303,12 @@ test("wrong state: the arch round trip keeps each cpu and warns on a 32-bit cpu;
   await arch.selectOption("aarch64");
   await expect(cmd(page)).toContainText("-cpu cortex-a57");
   await expect(page.getByText("warning cpu-mismatch")).toHaveCount(0);
+  // Across a reload too.
+  await arch.selectOption("riscv64");
+  await page.waitForTimeout(500);
+  await page.reload();
+  await page.getByLabel("Arch (virt)").selectOption("aarch64");
+  await expect(cmd(page)).toContainText("-cpu cortex-a57");
   const props = page.getByLabel("-M properties");
   await props.fill("virtualization=on,dumpdtb=a,,b.dtb");
   await props.press("Enter");

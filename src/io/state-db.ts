@@ -31,6 +31,8 @@ export interface LayoutRecord {
   readonly present: string;
   readonly future: readonly string[];
   readonly untrusted?: UntrustedArgs;
+  /** The -cpu each arch had when the user switched away from it. */
+  readonly cpuByArch?: Readonly<Record<string, string | undefined>>;
   /** When the saved state was made (ms): a journalled change newer than this was never saved. */
   readonly changedAt?: number;
 }

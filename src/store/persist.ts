@@ -27,7 +27,7 @@ import { FIT } from "../map/scale";
 import { applyEdits } from "../model/edits";
 import { DEFAULT_SAMPLE } from "../samples/samples";
 import { pendingEdits, takeEdits } from "./edit-log";
-import { useGuestmap } from "./store";
+import { type GuestmapState, useGuestmap } from "./store";
 import type { LayoutEntry, Notice, ScaleMode, UntrustedArgs } from "./ui-slice";
 
 /** This tab: its snapshots are named after it, so two tabs never write the same key. */
@@ -105,6 +105,7 @@ interface Loaded {
   readonly future?: readonly Layout[];
   readonly scaleMode?: ScaleMode;
   readonly untrusted?: UntrustedArgs;
+  readonly cpuByArch?: GuestmapState["cpuByArch"];
   /** The `changedAt` of the saved record. */
   readonly savedAt?: number;
 }
@@ -122,6 +123,7 @@ function install(l: Loaded, layouts: readonly LayoutEntry[], notice?: Notice): v
     layouts: withEntry(layouts, { id: l.id, name: l.name }),
     scaleMode: l.scaleMode ?? "collapsed",
     untrusted: l.untrusted,
+    cpuByArch: l.cpuByArch ?? {},
     selection: undefined,
     drag: undefined,
     view: FIT,
@@ -191,6 +193,7 @@ async function readLayout(id: string, entry: LayoutEntry | undefined): Promise<L
     future: future.map((l, i) => rehead(l, past.length + i)),
     scaleMode: r.scaleMode === "linear" ? "linear" : "collapsed",
     ...(r.untrusted && { untrusted: r.untrusted }),
+    ...(isRecord(r.cpuByArch) && { cpuByArch: r.cpuByArch as GuestmapState["cpuByArch"] }),
     ...(typeof r.changedAt === "number" && { savedAt: r.changedAt }),
   };
 }
@@ -366,6 +369,7 @@ async function save(): Promise<void> {
     present: key(s.layout),
     future: t.futureStates.map((p) => key(p.layout!)),
     ...(s.untrusted && { untrusted: s.untrusted }),
+    cpuByArch: s.cpuByArch,
     changedAt,
   };
   const keys = new Set([...record.past, record.present, ...record.future]);
@@ -477,7 +481,8 @@ export function startSaving(): void {
       s.layout !== prev.layout ||
       s.layoutName !== prev.layoutName ||
       s.scaleMode !== prev.scaleMode ||
-      s.untrusted !== prev.untrusted
+      s.untrusted !== prev.untrusted ||
+      s.cpuByArch !== prev.cpuByArch
     )
       scheduleSave();
   });
