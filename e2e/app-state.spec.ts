@@ -475,3 +475,28 @@ test("opening a base DTB without /chosen modules (QEMU's own dumpdtb) keeps the 
   await page.locator("summary", { hasText: "Export" }).click();
   await expect(page.getByRole("button", { name: /^DTB merged into base/ })).toBeEnabled();
 });
+
+test("an opened layout JSON's extra QEMU arguments are held back as untrusted too", async ({ page }) => {
+  await fresh(page);
+  await page.locator("summary", { hasText: "Import" }).click();
+  await page.getByLabel("Open layout JSON…").setInputFiles({
+    name: "from-a-stranger.json",
+    mimeType: "application/json",
+    buffer: Buffer.from(
+      JSON.stringify({
+        format: "guestmap-layout",
+        version: 1,
+        machine: xenMachine,
+        modules: [{ id: "m1", addr: "0x48000000", initrd: { path: "r.cpio", size: "0x1000" } }],
+        extraArgs: [["-netdev", "tap,id=n0,script=/tmp/evil.sh"]],
+      }),
+    ),
+  });
+  const banner = page.getByRole("region", { name: "Untrusted QEMU arguments" });
+  await expect(banner).toContainText("from-a-stranger.json");
+  await expect(banner).toContainText("script=/tmp/evil.sh");
+  await expect(cmd(page)).not.toContainText("-netdev");
+  await page.getByRole("button", { name: "Discard them" }).click();
+  await expect(banner).toHaveCount(0);
+  await expect(cmd(page)).not.toContainText("-netdev");
+});

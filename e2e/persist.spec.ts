@@ -114,3 +114,33 @@ test("undo steps dropped in an earlier session are swept from storage; the ones 
   for (let i = 0; i < 2; i++) await page.getByRole("button", { name: "↶ Undo" }).click();
   await expect(page.getByTestId("command-line")).toContainText("addr=0x47000000");
 });
+
+test("a layout saved by the localStorage version is moved to IndexedDB, and the old copy kept", async ({
+  page,
+}) => {
+  await page.goto("/");
+  const layoutJson = JSON.stringify({
+    format: "guestmap-layout",
+    version: 1,
+    machine: { arch: "aarch64", ram: "1G", cpu: "max" },
+    modules: [{ id: "m1", addr: "0x48000000", initrd: { path: "old.cpio", size: "0x2000" } }],
+  });
+  await page.evaluate(async (layoutJson) => {
+    localStorage.clear();
+    localStorage.setItem(
+      "guestmap",
+      JSON.stringify({ state: { layoutJson, scaleMode: "linear" }, version: 1 }),
+    );
+    await new Promise<void>((resolve) => {
+      const r = indexedDB.deleteDatabase("keyval-store");
+      r.onsuccess = r.onerror = r.onblocked = () => resolve();
+    });
+  }, layoutJson);
+  await page.reload();
+  await expect(page.getByRole("status")).toContainText("Moved your saved layout to this browser's IndexedDB");
+  await expect(page.getByTestId("command-line")).toContainText("addr=0x48000000,initrd=old.cpio");
+  expect(await page.evaluate(() => localStorage.getItem("guestmap.v1-backup"))).toContain("old.cpio");
+  await page.waitForTimeout(500);
+  await page.reload();
+  await expect(page.getByTestId("command-line")).toContainText("addr=0x48000000,initrd=old.cpio");
+});
