@@ -304,6 +304,19 @@ const CASES: Case[] = [
     pc: 0x50000000n,
   },
   {
+    label: "ARM loader addr=,cpu-num=0 alone sets cpu 0's PC past the boot stub",
+    arch: "aarch64",
+    args: [...ARM, ...dev("loader,addr=0x50000000,cpu-num=0")],
+    code: "loader-sets-pc",
+    pc: 0x50000000n,
+  },
+  {
+    label: "ARM loader addr=,cpu-num=2 with -smp 2",
+    arch: "aarch64",
+    args: [...ARM, "-smp", "2", ...dev("loader,addr=0x50000000,cpu-num=2")],
+    code: "loader-cpu-missing",
+  },
+  {
     label: "ARM loader without cpu-num leaves the PC at the boot stub",
     arch: "aarch64",
     args: [...ARM, ...dev("loader,file=b.bin,addr=0x50000000")],

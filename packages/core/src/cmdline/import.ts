@@ -16,6 +16,7 @@ import {
   type GuestLoaderModule,
   type Layout,
   type LoaderDataWrite,
+  type LoaderPc,
 } from "../model/types.js";
 import { jsonDuplicateKey } from "./json-duplicate-key.js";
 import { expectsIntegerMessage, parseQemuUint, parseRamSize } from "./numbers.js";
@@ -207,6 +208,7 @@ export function importArgv(argv: readonly string[]): ImportResult {
   const modules: GuestLoaderModule[] = [];
   const loaders: GenericLoaderBlob[] = [];
   const loaderData: LoaderDataWrite[] = [];
+  const loaderPcs: LoaderPc[] = [];
   const extraArgs: string[][] = [];
   const seen = new Set<string>();
 
@@ -347,13 +349,18 @@ export function importArgv(argv: readonly string[]): ImportResult {
           const l = genericLoader(dev, at + 1, issues, {
             blob: `l${loaders.length + 1}`,
             data: `d${loaderData.length + 1}`,
+            pc: `p${loaderPcs.length + 1}`,
           });
           if (l && "blob" in l) {
             loaders.push(l.blob);
             break;
           }
-          if (l) {
+          if (l && "data" in l) {
             loaderData.push(l.data);
+            break;
+          }
+          if (l) {
+            loaderPcs.push(l.pc);
             break;
           }
         }
@@ -394,6 +401,7 @@ export function importArgv(argv: readonly string[]): ImportResult {
     modules,
     loaders,
     ...(loaderData.length > 0 && { loaderData }),
+    ...(loaderPcs.length > 0 && { loaderPcs }),
     extraArgs,
   };
   return { layout, diagnostics: issues };
@@ -561,15 +569,15 @@ function guestLoader(
 /**
  * `-device loader` in the forms of QEMU's docs/system/generic-loader.rst: a file (`file=`, with or
  * without `addr=`, `force-raw=`, `cpu-num=`) or a value (`data=`, `data-len=`, `data-be=`, `addr=`,
- * `cpu-num=`). A PC-only stanza (`addr=` + `cpu-num=`), a combination QEMU refuses and duplicated
+ * `cpu-num=`), or a PC (`addr=` + `cpu-num=` alone). A combination QEMU refuses and duplicated
  * keys stay verbatim (undefined), the refusal reported here.
  */
 function genericLoader(
   dev: DeviceValue,
   at: number,
   issues: ImportIssue[],
-  ids: { blob: string; data: string },
-): { blob: GenericLoaderBlob } | { data: LoaderDataWrite } | undefined {
+  ids: { blob: string; data: string; pc: string },
+): { blob: GenericLoaderBlob } | { data: LoaderDataWrite } | { pc: LoaderPc } | undefined {
   const keys = dev.props.filter((p) => p.key !== "driver");
   for (const p of keys)
     if (!LOADER_PROPS.includes(p.key) && p.key !== "id") unknownProp(issues, at, "loader", p, LOADER_PROPS);
@@ -626,7 +634,8 @@ function genericLoader(
     };
   }
   if (!file) {
-    if (forceRaw === undefined && addr !== 0n && cpuNum !== undefined) return undefined;
+    if (forceRaw === undefined && addr !== 0n && cpuNum !== undefined)
+      return { pc: { id: ids.pc, addr, cpuNum } };
     if (addr !== 0n) return refuse("cpu_num must be specified when setting a program counter");
     return refuse("please include valid arguments");
   }
