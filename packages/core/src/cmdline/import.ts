@@ -303,7 +303,8 @@ export function importArgv(argv: readonly string[]): ImportResult {
   // -M none with guest-loader is modelled as far as it goes: QEMU refuses it (the no-fdt-machine rule).
   const unmodelled =
     machineType === "none" && modules.length > 0 ? undefined : unmodelledMachine(arch, machineType);
-  if (unmodelled && seenMachine)
+  // A binary guestmap does not model already says so (x86 gets its own message).
+  if (unmodelled && seenMachine && pm)
     issues.push({ code: "machine-not-modelled", severity: "error", message: unmodelled });
 
   const layout: Layout = {
