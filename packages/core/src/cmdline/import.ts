@@ -300,9 +300,7 @@ export function importArgv(argv: readonly string[]): ImportResult {
     });
     machineType = riscv ? "spike" : "virt";
   }
-  // -M none with guest-loader is modelled as far as it goes: QEMU refuses it (the no-fdt-machine rule).
-  const unmodelled =
-    machineType === "none" && modules.length > 0 ? undefined : unmodelledMachine(arch, machineType);
+  const unmodelled = unmodelledMachine(arch, machineType, modules.length > 0);
   // A binary guestmap does not model already says so (x86 gets its own message).
   if (unmodelled && seenMachine && pm)
     issues.push({ code: "machine-not-modelled", severity: "error", message: unmodelled });
