@@ -68,7 +68,7 @@ describe("guestmap pack", () => {
     );
     const r = await runCli(["pack", "small.json"], dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/error: Image not placed: no free 2 MiB-aligned place .* -m/);
+    expect(r.stderr).toMatch(/error: Image not placed: no free 2 MiB-aligned place .* in RAM: .* -m/);
   });
 });
 

@@ -280,6 +280,25 @@ describe("pack", () => {
     expect(userProblems(r.layout)).toEqual([]);
   });
 
+  it("a blob with no room after the previous one takes a gap lower down, and says so", () => {
+    // 64 MiB at 0x40000000: xen at 0x40080000, QEMU's DTB at 0x42000000. 20 MiB then 25 MiB (past
+    // the DTB) leave 6 MiB at the top: the 8 MiB one goes back into the gap below the DTB.
+    const l: Layout = {
+      ...xen(1n * MiB),
+      machine: { ...xen().machine, ram: 64n * MiB },
+      modules: [
+        { id: "b", addr: 0x40400000n, initrd: blob("b.cpio", cpioBlob(64), 20n * MiB) },
+        { id: "c", addr: 0x40600000n, initrd: blob("c.cpio", cpioBlob(64), 25n * MiB) },
+        { id: "d", addr: 0x40800000n, initrd: blob("d.cpio", cpioBlob(64), 8n * MiB) },
+      ],
+    };
+    const r = pack(l);
+    expect(r.unplaced).toEqual([]);
+    expect(r.layout.modules.map((m) => m.addr)).toEqual([0x40180000n, 0x42100000n, 0x40180000n + 20n * MiB]);
+    expect(r.moves.find((m) => m.id === "d")!.reason).toMatch(/^out of order: no room after c\.cpio/);
+    expect(userProblems(r.layout)).toEqual([]);
+  });
+
   it("a user minimum alignment is kept", () => {
     const r = pack(xen(1n * MiB), { minAlign: 2n * MiB });
     for (const m of r.layout.modules) expect(m.addr % (2n * MiB)).toBe(0n);
