@@ -86,6 +86,15 @@ describe("guestmap pack", () => {
   });
 });
 
+describe("guestmap check names the quick fix", () => {
+  it("under each fixable diagnostic, by file name", async () => {
+    const r = await runCli(["check", "l.json"], dir);
+    expect(r.stdout).toContain(
+      "  quick fix: Move rootfs.cpio to 0x48100000 (4 KiB-aligned, clear of every other region) (guestmap fix applies every quick fix)\n",
+    );
+  });
+});
+
 describe("guestmap fix", () => {
   it("applies every quick fix and explains it", async () => {
     const r = await runCli(["fix", "-o", "fixed.json", "l.json"], dir);
