@@ -20,6 +20,7 @@ import {
   fixedDtbDiagnostics,
   formatCommand,
   IMAGE_FORMATS,
+  IMAGE_SIZE_LIMIT,
   ImageError,
   type ImageFormat,
   type Layout,
@@ -36,11 +37,11 @@ import { loadInput, parseCommon } from "../input.js";
 import { type Io, UsageError } from "../io.js";
 import { type FileBlobSource, openFileSource } from "../node-io.js";
 import { type OutputRequest, openOutput, planOutputs, writeOutput } from "../output-file.js";
-import { qemuEnvironment } from "../qemu-env.js";
+import { qemuEnvironment, qemuTargetOf } from "../qemu-env.js";
 import { rebaseLayout } from "./import.js";
 
 const USAGE =
-  "usage: guestmap export [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json] [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END] [--dtb OUT.dtb] [--base-dtb BASE.dtb] [--overlay OUT.dtbo] (LAYOUT.json | -- QEMU-ARGV...)";
+  "usage: guestmap export [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json] [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END] [--dtb OUT.dtb] [--base-dtb BASE.dtb] [--overlay OUT.dtbo] [--force] (LAYOUT.json | -- QEMU-ARGV...)";
 
 interface ExportArgs {
   cmdline?: string;
@@ -149,6 +150,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   const ex = parseArgs(common.rest);
   const input = await loadInput({ ...common, rest: ex.positional }, io);
   const layout = { ...input.layout, ...(common.qemu && { qemu: common.qemu }) };
+  const target = qemuTargetOf(common.argv, io.cwd);
   const inputs = [
     ...inputFiles(layout, input.baseDir),
     ...(input.layoutPath ? [input.layoutPath] : []),
@@ -163,7 +165,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (ex.overlay !== undefined) requests.push({ option: "--overlay", path: ex.overlay });
   const targets = new Map(planOutputs(requests, inputs, io.cwd).map((t, i) => [requests[i]!.option, t]));
   // The QEMU this run models, chosen once for the DTB, the command line's checks and the image.
-  const env = qemuEnvironment(layout.machine.arch, common.qemu, input.layout.qemu);
+  const env = qemuEnvironment(layout.machine.arch, common.qemu, input.layout.qemu, target);
 
   if (ex.fixedDtb && (ex.dtb === undefined || ex.baseDtb === undefined))
     throw new UsageError(
@@ -262,14 +264,18 @@ export async function run(args: string[], io: Io): Promise<number> {
           format,
           arch: layout.machine.arch,
           range,
-          ...(ex.force && { maxBytes: null }),
+          ...(ex.force && { maxBytes: IMAGE_SIZE_LIMIT }),
         });
         await sink.commit();
       } catch (e) {
         await sink.abort();
         if (e instanceof ImageError) {
           const how =
-            e.code === "too-large" ? " (narrow it with --image-range START:END, or give --force)" : "";
+            e.code !== "too-large"
+              ? ""
+              : ex.force
+                ? " with --image-range START:END (no file system holds that much)"
+                : " with --image-range START:END, or give --force";
           io.stderr(`guestmap export: error: ${e.message}${how}\n`);
           return 1;
         }

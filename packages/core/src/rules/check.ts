@@ -9,6 +9,7 @@ import { bssRule } from "./bss.js";
 import type { Rule } from "./context.js";
 import { dtbRule } from "./dtb.js";
 import { dtbModuleRule } from "./dtb-modules.js";
+import { kernelOptionsRule } from "./kernel-options.js";
 import { chosenLints } from "./lints.js";
 import { loaderDataRule } from "./loader-data.js";
 import { loaderOverflowRule } from "./loader-overflow.js";
@@ -17,10 +18,12 @@ import { moduleRule } from "./modules.js";
 import { overlapRule } from "./overlap.js";
 import { placeholderRule } from "./placeholders.js";
 import { ramRule } from "./ram.js";
+import { uncheckedRule } from "./unchecked.js";
 import { unsafeOptionsRule } from "./unsafe-options.js";
 
 export const RULES: readonly Rule[] = [
   moduleRule,
+  kernelOptionsRule,
   loaderOverflowRule,
   overlapRule,
   ramRule,
@@ -31,6 +34,7 @@ export const RULES: readonly Rule[] = [
   loaderDataRule,
   placeholderRule,
   chosenLints,
+  uncheckedRule,
   unsafeOptionsRule,
   argumentLengthRule,
 ];
