@@ -34,7 +34,7 @@ import {
   stringValue,
   withLayoutFiles,
 } from "../src/index.js";
-import { arm64Image, cpioBlob, rawBlob } from "./fixtures/kernels.js";
+import { arm64Image, cpioBlob, elfKernel, rawBlob } from "./fixtures/kernels.js";
 import { arbLayoutSpec, buildLayout } from "./fixtures/layouts.js";
 
 const MiB = 1n << 20n;
@@ -296,6 +296,22 @@ describe("pack", () => {
     expect(r.unplaced).toEqual([]);
     expect(r.layout.modules.map((m) => m.addr)).toEqual([0x40180000n, 0x42100000n, 0x40180000n + 20n * MiB]);
     expect(r.moves.find((m) => m.id === "d")!.reason).toMatch(/^out of order: no room after c\.cpio/);
+    expect(userProblems(r.layout)).toEqual([]);
+  });
+
+  it("an ELF or uImage loader stays: QEMU loads it at its header's addresses, whatever addr= says", () => {
+    const elf = elfKernel(183, 64, [{ paddr: 0x41000000n, filesz: 0x1000, memsz: 0x1000 }]);
+    const l = { ...xen(1n * MiB), loaders: [{ id: "l1", addr: 0x50000000n, file: blob("fw.elf", elf) }] };
+    const r = pack(l);
+    expect(r.layout.loaders[0]!.addr).toBe(0x50000000n);
+    expect(r.unplaced).toEqual([
+      {
+        id: "l1",
+        name: "fw.elf",
+        reason: expect.stringMatching(/^QEMU loads this ELF at the addresses in its own header/),
+      },
+    ]);
+    // Its segment is a region the others pack around.
     expect(userProblems(r.layout)).toEqual([]);
   });
 
