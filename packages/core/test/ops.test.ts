@@ -313,6 +313,12 @@ describe("pack", () => {
     ]);
     // Its segment is a region the others pack around.
     expect(userProblems(r.layout)).toEqual([]);
+    // And no quick fix offers to move it: addr= does not move an ELF.
+    const stub = elfKernel(183, 64, [{ paddr: 0x40000000n, filesz: 0x1000, memsz: 0x1000 }]);
+    const over = { ...l, loaders: [{ id: "l1", addr: 0x50000000n, file: blob("stub.elf", stub) }] };
+    const d = check(over).diagnostics.find((x) => x.code === "overlap" && x.regions[0]!.startsWith("l1"))!;
+    expect(d.regions).toEqual(["l1#0", "bootloader"]);
+    expect(d.fix).toBeUndefined();
   });
 
   it("a user minimum alignment is kept", () => {
