@@ -384,6 +384,26 @@ describe("changeArch: move the layout with the RAM base", () => {
     expect(userProblems(r.layout)).toEqual([]);
   });
 
+  it("random layouts moved between ARM and RISC-V: nothing a move cures is left", () => {
+    const pairs = [
+      ["aarch64", "riscv64"],
+      ["riscv64", "aarch64"],
+      ["arm", "riscv32"],
+    ] as const;
+    for (const [from, to] of pairs)
+      fc.assert(
+        fc.property(arbLayoutSpec({ archs: [from], min: 5, max: 30 }), (spec) => {
+          // The kernel of one arch does not boot on the other: the blobs alone move.
+          const { kernel: _k, initrd: _i, ...blobsOnly } = spec;
+          const r = changeArch(buildLayout(blobsOnly), to);
+          expect(r.layout.machine.arch).toBe(to);
+          const unfixed = new Set(r.unfixed.map((u) => u.id));
+          expect(userProblems(r.layout).filter((d) => d.fix && !unfixed.has(d.fix.region))).toEqual([]);
+        }),
+        { numRuns: 20 },
+      );
+  });
+
   it("repacks what collides on the new arch (RISC-V's OpenSBI at RAM's base)", () => {
     const l = xen(1n * MiB);
     const low = { ...l, modules: [l.modules[0]!, { ...l.modules[1]!, addr: 0x40000000n }] };
