@@ -144,8 +144,14 @@ describe("importArgv", () => {
     expect(importArgv([]).diagnostics[0]!.code).toBe("unknown-program");
   });
 
+  it("refuses a command substitution in the QEMU command, and returns no layout", () => {
+    const r = importShellCommand("qemu-system-aarch64 -M virt -append $(touch /tmp/pwned)");
+    expect(r.diagnostics[0]).toMatchObject({ code: "command-substitution", severity: "error", offset: 36 });
+    expect(r.layout.append).toBeUndefined();
+  });
+
   it("turns shell syntax errors into an issue", () => {
-    const r = importShellCommand("qemu-system-aarch64 -append $(touch /tmp/pwned)");
+    const r = importShellCommand("qemu-system-aarch64 -append 'never closed");
     expect(r.diagnostics[0]).toMatchObject({ code: "shell-syntax", severity: "error", offset: 28 });
   });
 
