@@ -12,15 +12,20 @@ const mib = (n: number) => (n / 2 ** 20).toFixed(0);
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
-function timeOf(run: () => void): number {
-  run(); // warm up the JIT on this input's shape
-  gc?.();
-  // Best of a few: the machine is shared; the minimum is the code's own cost.
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < 7; i++) {
-    const t0 = performance.now();
-    run();
-    best = Math.min(best, performance.now() - t0);
+/**
+ * The best time of each run, rounds interleaved: the machine is shared, and a load spike during
+ * one size must not make the sizes look super-linear. The minimum is the code's own cost.
+ */
+function timesOf(runs: (() => void)[]): number[] {
+  for (const run of runs) run(); // warm up the JIT on each input's shape
+  const best = runs.map(() => Number.POSITIVE_INFINITY);
+  for (let round = 0; round < 9; round++) {
+    runs.forEach((run, i) => {
+      gc?.();
+      const t0 = performance.now();
+      run();
+      best[i] = Math.min(best[i]!, performance.now() - t0);
+    });
   }
   return best;
 }
@@ -44,16 +49,18 @@ for (const target of TARGETS) {
     console.log(`${target.name}: FAILED after ${r.numRuns} cases\n${fc.defaultReportMessage(r)}`);
     continue;
   }
-  const sizes = [1_000, 10_000, 100_000].map((size) => {
-    const input = target.sized(size);
-    return timeOf(() => {
-      try {
-        target.run(input);
-      } catch (e) {
-        if (!target.typed(e)) throw e;
-      }
-    });
-  });
+  const sizes = timesOf(
+    [1_000, 10_000, 100_000].map((size) => {
+      const input = target.sized(size);
+      return () => {
+        try {
+          target.run(input);
+        } catch (e) {
+          if (!target.typed(e)) throw e;
+        }
+      };
+    }),
+  );
   const ratio = sizes[2]! / Math.max(sizes[1]!, 0.001);
   if (ratio > 50) failed = true;
   console.log(
