@@ -161,7 +161,7 @@ describe("the real process", () => {
     );
     expect(r.stderr).toBe("");
     expect(r.stdout).toMatch(/^#!\/bin\/sh\nqemu-system-aarch64 -M virt /);
-  });
+  }, 30_000);
 
   it("Ctrl-C during an image export leaves no temp file", async () => {
     // A 1 GiB Intel HEX image encodes every zero byte (≈ 2.8 GB of text): long enough to interrupt.
