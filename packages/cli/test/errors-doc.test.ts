@@ -402,9 +402,10 @@ async function render(): Promise<string> {
     const args = row.setup();
     const r = await runCli(args, dir);
     const out = row.stream === "stdout" ? r.stdout : r.stderr;
-    const text = row.line
-      ? (out.split("\n").find((l) => l.startsWith(row.line!)) ?? `(no line starting ${row.line})`)
-      : out.trimEnd();
+    // A finding is one line of check's report; if the input is refused outright instead (exit
+    // 2), the row shows that refusal.
+    const found = row.line ? out.split("\n").find((l) => l.startsWith(row.line!)) : undefined;
+    const text = found ?? (row.line && r.code === 2 ? r.stderr : out).trimEnd();
     // Bad input (exit 2) is one line, as promised; findings (exit 1) may list several.
     if (r.code === 2) expect(!text.includes("\n"), `${row.input}: more than one line:\n${text}`).toBe(true);
     const shown = (s: string) =>
