@@ -6,7 +6,7 @@
  * QEMU's edits on it.
  */
 import { resolve } from "node:path";
-import { DtbError, FdtError, printDts, profileFor, resultingChosenFdt, standaloneFdt } from "@guestmap/core";
+import { chosenFdt, DtbError, FdtError, printDts, profileFor } from "@guestmap/core";
 import { evaluate } from "../evaluate.js";
 import { parseCommon } from "../input.js";
 import { EXIT_FINDINGS, EXIT_OK, type Io } from "../io.js";
@@ -18,11 +18,8 @@ export async function run(args: string[], io: Io): Promise<number> {
   try {
     const layout = ev.input.layout;
     const profile = profileFor(ev.profile.version);
-    const fdt = layout.dtb
-      ? resultingChosenFdt(layout, profile, await readDtb(resolve(ev.input.baseDir, layout.dtb.path)), {
-          placement: ev.placement,
-        })
-      : standaloneFdt(layout, profile, { placement: ev.placement });
+    const dtb = layout.dtb ? await readDtb(resolve(ev.input.baseDir, layout.dtb.path)) : undefined;
+    const fdt = chosenFdt(layout, profile, { placement: ev.placement, ...(dtb && { dtb }) });
     io.stdout(printDts(fdt));
     return EXIT_OK;
   } catch (e) {
