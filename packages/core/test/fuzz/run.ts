@@ -11,39 +11,47 @@ const CASE_MS = 2_000;
 const mib = (n: number) => (n / 2 ** 20).toFixed(0);
 
 /**
- * The best time of each run, rounds interleaved: the machine is shared, and a load spike during
- * one size must not make the sizes look super-linear. The minimum is the code's own cost.
+ * The best time of each run over 9 rounds, one size after the other. (Interleaving the sizes
+ * made the 100k inputs look slower than they are: the smaller runs in between keep shrinking the
+ * young generation the big one then regrows.) The minimum is the code's own cost on a shared
+ * machine.
  */
 function timesOf(runs: (() => void)[]): number[] {
-  for (const run of runs) run(); // warm up the JIT on each input's shape
-  const best = runs.map(() => Number.POSITIVE_INFINITY);
-  for (let round = 0; round < 9; round++) {
-    runs.forEach((run, i) => {
-      // No gc() here: a run right after a full collection pays for regrowing the young
-      // generation (measured: 100k inputs 3× slower), which is not the code's cost.
+  return runs.map((run) => {
+    run(); // warm up the JIT on this input's shape
+    let best = Number.POSITIVE_INFINITY;
+    for (let round = 0; round < 9; round++) {
       const t0 = performance.now();
       run();
-      best[i] = Math.min(best[i]!, performance.now() - t0);
-    });
-  }
-  return best;
+      best = Math.min(best, performance.now() - t0);
+    }
+    return best;
+  });
 }
+
+// Sizes first, for every target, on a fresh heap: measured after a million cases (of this or
+// another target) GC pauses blur them several-fold.
+const SIZES = new Map(
+  TARGETS.map((target) => [
+    target,
+    timesOf(
+      [1_000, 10_000, 100_000].map((size) => {
+        const input = target.sized(size);
+        return () => {
+          try {
+            target.run(input);
+          } catch (e) {
+            if (!target.typed(e)) throw e;
+          }
+        };
+      }),
+    ),
+  ]),
+);
 
 let failed = false;
 for (const target of TARGETS) {
-  // Sizes first, on a fresh heap: after a million cases GC pauses would blur them.
-  const sizes = timesOf(
-    [1_000, 10_000, 100_000].map((size) => {
-      const input = target.sized(size);
-      return () => {
-        try {
-          target.run(input);
-        } catch (e) {
-          if (!target.typed(e)) throw e;
-        }
-      };
-    }),
-  );
+  const sizes = SIZES.get(target)!;
   let peak = process.memoryUsage().rss;
   let typed = 0;
   let n = 0;
