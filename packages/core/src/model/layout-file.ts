@@ -14,6 +14,7 @@ import {
   type GuestLoaderModule,
   type Layout,
   type LoaderDataWrite,
+  type LoaderPc,
   MiB,
   type QemuVersion,
 } from "./types.js";
@@ -107,6 +108,12 @@ const loaderSchema = z.strictObject({
   addrGiven: z.literal(false).optional(),
 });
 
+const loaderPcSchema = z.strictObject({
+  id: z.string().min(1).optional(),
+  addr: bigintText("an address"),
+  cpuNum: z.number().int().min(0).max(0xfffffffe),
+});
+
 const loaderDataSchema = z.strictObject({
   id: z.string().min(1).optional(),
   addr: bigintText("an address"),
@@ -133,6 +140,7 @@ const layoutSchema = z.strictObject({
   modules: z.array(moduleSchema).default([]),
   loaders: z.array(loaderSchema).default([]),
   loaderData: z.array(loaderDataSchema).optional(),
+  loaderPcs: z.array(loaderPcSchema).optional(),
   extraArgs: z.array(z.array(z.string()).min(1)).default([]),
 });
 
@@ -246,6 +254,11 @@ export function parseLayoutJson(text: string, source = "layout"): Layout {
     ...(w.bigEndian !== undefined && { bigEndian: w.bigEndian }),
     ...(w.cpuNum !== undefined && { cpuNum: w.cpuNum }),
   }));
+  const loaderPcs: LoaderPc[] | undefined = d.loaderPcs?.map((p, i) => ({
+    id: p.id ?? `p${i + 1}`,
+    addr: p.addr,
+    cpuNum: p.cpuNum,
+  }));
   return {
     machine: {
       arch: d.machine.arch as Layout["machine"]["arch"],
@@ -264,6 +277,7 @@ export function parseLayoutJson(text: string, source = "layout"): Layout {
     modules,
     loaders,
     ...(loaderData && loaderData.length > 0 && { loaderData }),
+    ...(loaderPcs && loaderPcs.length > 0 && { loaderPcs }),
     extraArgs: d.extraArgs,
   };
 }
@@ -442,6 +456,10 @@ export function serializeLayout(layout: Layout, opts: { withHeads?: boolean } = 
           ...(w.bigEndian !== undefined && { bigEndian: w.bigEndian }),
           ...(w.cpuNum !== undefined && { cpuNum: w.cpuNum }),
         })),
+      }),
+    ...(layout.loaderPcs &&
+      layout.loaderPcs.length > 0 && {
+        loaderPcs: layout.loaderPcs.map((p) => ({ id: p.id, addr: hex(p.addr), cpuNum: p.cpuNum })),
       }),
     extraArgs: layout.extraArgs,
   };
