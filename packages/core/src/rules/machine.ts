@@ -17,13 +17,14 @@ export function machineRule({ layout, placement }: RuleContext): Diagnostic[] {
   if (type === "virt") {
     const known = virtMachineProps(arch, release);
     for (const [key] of layout.machine.props) {
-      if (known.has(key)) continue;
+      // QEMU finds machine properties with `_` and `-` alike (gic_version=3 is gic-version=3).
+      if (known.has(key) || known.has(key.replace(/_/g, "-"))) continue;
       const riscvOnly = arch.startsWith("arm") || arch === "aarch64" ? false : key === "virtualization";
       out.push({
         severity: "error",
         code: "machine-prop",
         qemu: "refuses",
-        message: `-M virt,${key}=…: QEMU ${release} on ${arch} has no such machine property and refuses to start ("Property '${virtTypeName(arch, release)}.${key}' not found"). ${riscvOnly ? "virtualization= is an ARM virt property (EL2 for Xen); on RISC-V the hypervisor extension is a cpu property (-cpu rv64,h=true): remove it from -M." : `Remove it, or check the spelling against \`qemu-system-${arch} -M virt,help\`.`}`,
+        message: `-M virt,${key}=…: QEMU ${release} on ${arch} has no such machine property and refuses to start ("Property '${virtTypeName(arch, release)}.${key.replace(/_/g, "-")}' not found"). ${riscvOnly ? "virtualization= is an ARM virt property (EL2 for Xen); on RISC-V the hypervisor extension is a cpu property (-cpu rv64,h=true): remove it from -M." : `Remove it, or check the spelling against \`qemu-system-${arch} -M virt,help\`.`}`,
         regions: [],
       });
     }
