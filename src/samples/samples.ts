@@ -25,14 +25,16 @@ function xenAarch64(opts: { rootfsSize: bigint; image?: DemoBlob; rootfsAt?: big
   layout: Layout;
   blobs: DemoBlob[];
 } {
-  const xen = xenImage({ path: "xen", size: 0x118a08n, imageSize: 0x1ee000n });
+  // Sizes and header fields of Debian 12's xen-hypervisor-4.17-arm64 and linux-image-6.1.0-57-arm64,
+  // the files the boot tests boot (scripts/fetch-xen-boot.sh, packages/cli/boot/).
+  const xen = xenImage({ path: "xen", size: 0xf0008n, imageSize: 0x1360c8n });
   const image =
     opts.image ??
     arm64Image({
       path: "Image",
-      size: 0x1d8a200n,
-      imageSize: 0x1f90000n,
-      banner: "Linux version 6.6.15 (aarch64) #1 SMP PREEMPT",
+      size: 0x1f6dfc0n,
+      imageSize: 0x2010000n,
+      banner: "Linux version 6.1.0-57-arm64 (debian-kernel@lists.debian.org) #1 SMP Debian 6.1.192-3",
     });
   const rootfs = newcCpio({ path: "rootfs.cpio", size: opts.rootfsSize });
   const layout: Layout = {
@@ -84,7 +86,8 @@ export const SAMPLES: readonly Sample[] = [
     id: "xen-aarch64",
     title: "Xen on aarch64 virt",
     story: "Xen as -kernel, a dom0 Image and its rootfs as guest-loader modules; no problems.",
-    ...xenAarch64({ rootfsSize: 0x5c3a00n }),
+    // The busybox-static initramfs the boot tests build.
+    ...xenAarch64({ rootfsSize: 0x1c3200n }),
   },
   {
     id: "xen-aarch64-big-rootfs",
@@ -103,7 +106,7 @@ export const SAMPLES: readonly Sample[] = [
     title: "Kernel BSS into the next module",
     story: "An 18 MiB Image whose image_size (44 MiB) runs into the rootfs at 0x44000000.",
     ...xenAarch64({
-      rootfsSize: 0x5c3a00n,
+      rootfsSize: 0x1c3200n,
       rootfsAt: 0x44000000n,
       image: arm64Image({
         path: "Image",
