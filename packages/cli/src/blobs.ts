@@ -6,7 +6,7 @@ import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
 import { createGunzip } from "node:zlib";
-import type { Blob, Layout } from "@guestmap/core";
+import { type Blob, domainModules, type Layout, mapDomainModules } from "@guestmap/core";
 import { UsageError } from "./io.js";
 
 /** Enough for every header we read, including an ELF's program headers. */
@@ -93,5 +93,13 @@ export async function fillBlobs(layout: Layout, baseDir: string): Promise<Layout
         file: await fill(l.file, baseDir, `loader #${i + 1} file=`),
       })),
     ),
+    ...(layout.domains && { domains: await fillDomains(layout, baseDir) }),
   };
+}
+
+async function fillDomains(layout: Layout, baseDir: string) {
+  const filled = new Map<string, Blob>();
+  for (const d of domainModules(layout))
+    filled.set(d.module.id, await fill(d.module.file, baseDir, `${d.domain.name} ${d.kind}`));
+  return mapDomainModules(layout.domains ?? [], (m) => ({ ...m, file: filled.get(m.id) ?? m.file }));
 }

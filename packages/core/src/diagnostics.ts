@@ -29,6 +29,8 @@ export type Severity = "error" | "warning" | "info";
  * - `no-dtb`: ARM: an ELF/non-Linux kernel leaves QEMU's DTB out of RAM (or at 0x0).
  * - `initrd-ignored`: ARM: `-initrd` with a kernel QEMU does not boot as Linux is not loaded.
  * - `chosen-cells`, `unit-address-format`: lints about the DTB QEMU writes (info).
+ * - `domain-config`: a Xen dom0less domain Xen refuses to build (no memory or vcpus, memory not
+ *   in whole KiB, a clashing node name) or that needs more RAM than the machine has.
  */
 export type DiagnosticCode =
   | "overlap"
@@ -55,7 +57,8 @@ export type DiagnosticCode =
   | "no-dtb"
   | "initrd-ignored"
   | "chosen-cells"
-  | "unit-address-format";
+  | "unit-address-format"
+  | "domain-config";
 
 export interface Diagnostic {
   readonly severity: Severity;

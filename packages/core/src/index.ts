@@ -37,3 +37,4 @@ export * from "./rules/check.js";
 export * from "./rules/free-slot.js";
 export * from "./rules/intervals.js";
 export * from "./util/bigint.js";
+export * from "./xen/domains.js";

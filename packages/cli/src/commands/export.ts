@@ -13,6 +13,7 @@ import { isAbsolute, resolve } from "node:path";
 import {
   COMMAND_FORMATS,
   type CommandFormat,
+  domainModules,
   exportArgv,
   exportFixedDtbArgv,
   formatCommand,
@@ -136,6 +137,7 @@ function inputFiles(layout: Layout, baseDir: string): string[] {
   add(layout.dtb?.path);
   for (const m of layout.modules) add((m.kernel ?? m.initrd)?.path);
   for (const l of layout.loaders) add(l.file.path);
+  for (const d of domainModules(layout)) add(d.module.file.path);
   return files;
 }
 

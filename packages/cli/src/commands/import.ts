@@ -12,6 +12,7 @@ import {
   importShellCommand,
   type Layout,
   layoutFromDtb,
+  mapDomainModules,
   serializeLayout,
 } from "@guestmap/core";
 import { type Io, UsageError } from "../io.js";
@@ -35,6 +36,7 @@ export function rebaseLayout(layout: Layout, fromDir: string, toDir: string): La
       ...(x.initrd && { initrd: b(x.initrd) }),
     })),
     loaders: layout.loaders.map((l) => ({ ...l, file: b(l.file) })),
+    ...(layout.domains && { domains: mapDomainModules(layout.domains, (m) => ({ ...m, file: b(m.file) })) }),
   };
 }
 

@@ -9,6 +9,7 @@ import {
   ARCHES,
   type Bios,
   type Blob,
+  type DomainModule,
   type GenericLoaderBlob,
   type GuestLoaderModule,
   type Layout,
@@ -90,6 +91,24 @@ const loaderSchema = z.strictObject({
   forceRaw: z.boolean().optional(),
 });
 
+const domainModuleSchema = z.strictObject({
+  id: z.string().min(1).optional(),
+  addr: bigintText("an address"),
+  file: blobSchema,
+});
+
+/** A Xen dom0less domain (see XenDomain); `memory` in bytes like every size here, e.g. "128M". */
+const domainSchema = z.strictObject({
+  name: z.string().min(1),
+  memory: bigintText("a memory size"),
+  cpus: z.number().int().min(1).default(1),
+  vpl011: z.boolean().default(false),
+  bootargs: z.string().optional(),
+  kernel: domainModuleSchema,
+  ramdisk: domainModuleSchema.optional(),
+  dtb: domainModuleSchema.optional(),
+});
+
 const layoutSchema = z.strictObject({
   format: z.literal(LAYOUT_FORMAT),
   version: z.literal(LAYOUT_VERSION),
@@ -102,6 +121,7 @@ const layoutSchema = z.strictObject({
   modules: z.array(moduleSchema).default([]),
   loaders: z.array(loaderSchema).default([]),
   extraArgs: z.array(z.array(z.string()).min(1)).default([]),
+  domains: z.array(domainSchema).optional(),
 });
 
 /** One problem in a layout file: where (a field path like `modules[1].addr`) and what. */
@@ -214,6 +234,25 @@ export function parseLayoutJson(text: string, source = "layout"): Layout {
     modules,
     loaders,
     extraArgs: d.extraArgs,
+    ...(d.domains && {
+      domains: d.domains.map((dom) => {
+        const mod = (m: z.infer<typeof domainModuleSchema>, kind: string) => ({
+          id: m.id ?? `${dom.name}.${kind}`,
+          addr: m.addr,
+          file: toBlob(m.file),
+        });
+        return {
+          name: dom.name,
+          memory: dom.memory,
+          cpus: dom.cpus,
+          vpl011: dom.vpl011,
+          ...(dom.bootargs !== undefined && { bootargs: dom.bootargs }),
+          kernel: mod(dom.kernel, "kernel"),
+          ...(dom.ramdisk && { ramdisk: mod(dom.ramdisk, "ramdisk") }),
+          ...(dom.dtb && { dtb: mod(dom.dtb, "dtb") }),
+        };
+      }),
+    }),
   };
 }
 
@@ -264,6 +303,21 @@ export function serializeLayout(layout: Layout, opts: { withHeads?: boolean } = 
       ...(l.forceRaw !== undefined && { forceRaw: l.forceRaw }),
     })),
     extraArgs: layout.extraArgs,
+    ...(layout.domains && {
+      domains: layout.domains.map((d) => {
+        const mod = (m: DomainModule) => ({ id: m.id, addr: hex(m.addr), file: blobJson(m.file, h) });
+        return {
+          name: d.name,
+          memory: hex(d.memory),
+          cpus: d.cpus,
+          vpl011: d.vpl011,
+          ...(d.bootargs !== undefined && { bootargs: d.bootargs }),
+          kernel: mod(d.kernel),
+          ...(d.ramdisk && { ramdisk: mod(d.ramdisk) }),
+          ...(d.dtb && { dtb: mod(d.dtb) }),
+        };
+      }),
+    }),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -5,6 +5,7 @@
 import { sniffHeader } from "../headers/sniff.js";
 import type { Layout, QemuVersion } from "../model/types.js";
 import { moduleFile, moduleKind } from "../model/types.js";
+import { domainModules } from "../xen/domains.js";
 import { isAArch64Cpu, ramRanges } from "./machine.js";
 import { placeArm } from "./placement-arm.js";
 import { placeRiscv } from "./placement-riscv.js";
@@ -59,6 +60,23 @@ export function placements(layout: Layout, opts: PlacementOptions = {}): Placeme
       space: "system",
       mem: "ram",
       file: l.file,
+    });
+  }
+  // Dom0less domain blobs are loaded as the fixed-DTB form loads every blob: -device loader.
+  for (const { kind, module: m } of domainModules(layout)) {
+    if (m.file.size === undefined) continue;
+    const hdr = kind === "kernel" ? sniffHeader(m.file.head) : undefined;
+    const footprint = hdr?.imageSize && hdr.imageSize > m.file.size ? hdr.imageSize : m.file.size;
+    regions.push({
+      id: m.id,
+      name: m.file.path,
+      role: kind === "kernel" ? "module-kernel" : kind === "ramdisk" ? "module-initrd" : "loader",
+      addr: m.addr,
+      size: m.file.size,
+      footprint,
+      space: "system",
+      mem: "ram",
+      file: m.file,
     });
   }
   regions.sort(compareRegions);

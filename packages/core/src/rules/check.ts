@@ -5,6 +5,7 @@ import { type PlacementOptions, placements } from "../qemu/placement.js";
 import type { Placement } from "../qemu/region.js";
 import { bssRule } from "./bss.js";
 import type { Rule } from "./context.js";
+import { domainRule } from "./domains.js";
 import { dtbRule } from "./dtb.js";
 import { chosenLints } from "./lints.js";
 import { misalignedRule } from "./misaligned.js";
@@ -22,6 +23,7 @@ export const RULES: readonly Rule[] = [
   dtbRule,
   placeholderRule,
   chosenLints,
+  domainRule,
 ];
 
 export interface CheckResult {
