@@ -38,3 +38,4 @@ export * from "./rules/free-slot.js";
 export * from "./rules/intervals.js";
 export * from "./util/bigint.js";
 export * from "./xen/domains.js";
+export * from "./xen/from-dtb.js";

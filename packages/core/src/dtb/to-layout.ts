@@ -12,6 +12,7 @@ import { type Arch, emptyLayout, type Layout } from "../model/types.js";
 import { AARCH64_CPUS } from "../qemu/machine.js";
 import { hex } from "../util/bigint.js";
 import { decodeLatin1 } from "../util/text.js";
+import { domainsFromChosen } from "../xen/from-dtb.js";
 import { importDtb } from "./import.js";
 
 export interface DtbLayout {
@@ -76,15 +77,43 @@ export function layoutFromDtb(bytes: Uint8Array): DtbLayout {
       "module files are placeholders named after their nodes, with the sizes from reg: open or drop the real files",
     );
   const base = emptyLayout(arch);
+  const chosen = fdt.root.children.find((c) => c.name === "chosen")!;
+  const dom0less = domainsFromChosen(chosen);
+  notes.push(...dom0less.warnings);
+  // Xen's own command lines (booting.txt, "Command lines"): xen,xen-bootargs is Xen's (-append),
+  // xen,dom0-bootargs dom0's when its kernel module has none.
+  const xenArgs = getProp(chosen, "xen,xen-bootargs");
+  const dom0Args = getProp(chosen, "xen,dom0-bootargs");
+  const append = xenArgs ? decodeLatin1(xenArgs.value).replace(/\0$/, "") : imported.bootargs;
+  let modules = imported.modules;
+  if (dom0Args) {
+    const text = decodeLatin1(dom0Args.value).replace(/\0$/, "");
+    const k = modules.findIndex((m) => m.kernel);
+    if (k >= 0 && modules[k]!.bootargs === undefined)
+      modules = modules.map((m, i) => (i === k ? { ...m, bootargs: text } : m));
+    else
+      notes.push(
+        `/chosen xen,dom0-bootargs "${text}" not used: ${k < 0 ? "there is no dom0 kernel module" : "the dom0 kernel module has its own bootargs, which Xen prefers"}`,
+      );
+  }
+  if (xenArgs && imported.bootargs !== undefined)
+    notes.push(
+      `/chosen has xen,xen-bootargs (Xen's command line, now -append) and bootargs "${imported.bootargs}", which Xen then gives dom0: dropped`,
+    );
   const layout: Layout = {
     ...base,
     machine: { ...base.machine, ram, ...(cpuModel && { cpu: cpuModel }) },
-    ...(imported.bootargs !== undefined && { append: imported.bootargs }),
-    modules: imported.modules,
+    ...(append !== undefined && { append }),
+    modules,
+    ...(dom0less.domains.length > 0 && { domains: dom0less.domains }),
   };
-  if (imported.bootargs !== undefined)
+  if (append !== undefined)
     notes.push(
-      "/chosen/bootargs became -append, which QEMU takes only with -kernel: add the -kernel that ran",
+      `/chosen/${xenArgs ? "xen,xen-bootargs" : "bootargs"} became -append, which QEMU takes only with -kernel: add the -kernel that ran`,
+    );
+  if (dom0less.domains.length > 0)
+    notes.push(
+      "dom0less domain files are placeholders named after their domain and address, with the sizes from reg: open or drop the real files",
     );
   return { layout, notes };
 }
