@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fetches the real things the Xen boot tests run: Debian 12's arm64 Xen hypervisor, Linux kernel
-# and static busybox, and U-Boot for QEMU's arm64 virt machine, then builds two newc initramfs
+# and static busybox, U-Boot for QEMU's arm64 virt machine and its mkimage, then builds two newc initramfs
 # images whose /init prints a marker (one for dom0, one for a dom0less domU).
 #
 # How: a private apt configuration (its own sources list, lists and cache; arm64 lists added with
@@ -20,7 +20,7 @@ CACHE="${GUESTMAP_CACHE:-$HOME/.cache/guestmap}/xen-boot"
 APT="$CACHE/apt"
 OUT="$CACHE/out"
 
-if [ -s "$OUT/xen" ] && [ -s "$OUT/Image" ] && [ -s "$OUT/dom0.cpio" ] && [ -s "$OUT/domu.cpio" ] && [ -s "$OUT/u-boot.bin" ]; then
+if [ -s "$OUT/xen" ] && [ -s "$OUT/Image" ] && [ -s "$OUT/dom0.cpio" ] && [ -s "$OUT/domu.cpio" ] && [ -s "$OUT/u-boot.bin" ] && [ -x "$OUT/mkimage" ]; then
   echo "fetch-xen-boot: already in $OUT"
   exit 0
 fi
@@ -36,7 +36,8 @@ opts=(-o "APT::Architectures::=arm64" -o "Dir::Etc::SourceList=$APT/sources.list
   -o "APT::Sandbox::User=root")
 
 # package spec -> the file name prefix apt-get download gives it
-pkgs=("$XEN_PKG:arm64" "$LINUX_PKG:arm64" "busybox-static:arm64" "u-boot-qemu:all" "cpio:amd64")
+pkgs=("$XEN_PKG:arm64" "$LINUX_PKG:arm64" "busybox-static:arm64" "u-boot-qemu:all" "cpio:amd64"
+  "u-boot-tools:amd64" "libssl3:amd64")
 need=0
 for p in "${pkgs[@]}"; do
   ls "$CACHE/debs/${p%%:*}_"*.deb >/dev/null 2>&1 || need=1
@@ -55,10 +56,19 @@ dpkg-deb --fsys-tarfile "$CACHE/debs/${LINUX_PKG}_"*.deb | tar -x -C "$root" --w
 dpkg-deb --fsys-tarfile "$CACHE/debs/busybox-static_"*.deb | tar -x -C "$root" ./bin/busybox
 dpkg-deb --fsys-tarfile "$CACHE/debs/u-boot-qemu_"*.deb | tar -x -C "$root" ./usr/lib/u-boot/qemu_arm64/u-boot.bin
 dpkg-deb -x "$CACHE/debs/cpio_"*.deb "$root/cpio"
+# mkimage: the judge of `export --uboot-image`; libssl3 beside it in case the host lacks it.
+dpkg-deb -x "$CACHE/debs/u-boot-tools_"*.deb "$root/tools"
+dpkg-deb -x "$CACHE/debs/libssl3_"*.deb "$root/tools"
 
 cp "$root"/boot/xen-*-arm64 "$OUT.tmp/xen"
 cp "$root"/boot/vmlinuz-* "$OUT.tmp/Image"
 cp "$root/usr/lib/u-boot/qemu_arm64/u-boot.bin" "$OUT.tmp/u-boot.bin"
+cat >"$OUT.tmp/mkimage" <<WRAP
+#!/bin/sh
+# Debian's mkimage (u-boot-tools), unpacked by scripts/fetch-xen-boot.sh.
+LD_LIBRARY_PATH='$root/tools/usr/lib/x86_64-linux-gnu' exec '$root/tools/usr/bin/mkimage' "\$@"
+WRAP
+chmod +x "$OUT.tmp/mkimage"
 
 # initramfs: /init (busybox sh) prints the marker. dom0's powers the machine off (Xen then exits
 # QEMU); when a dom0less domU must print too, dom0 waits instead (GUESTMAP_DOM0_WAIT on its

@@ -25,6 +25,8 @@ export interface BootOptions {
   /** Also stop at the first of these (a Xen panic prints more than a screen, then reboots). */
   readonly failOn?: readonly string[];
   readonly timeoutMs: number;
+  /** Console input: once the output contains `when`, `send` is typed (each answer once, in order). */
+  readonly answers?: readonly { readonly when: string; readonly send: string }[];
 }
 
 /** Boots at once: each TCG guest keeps about one core busy, and CI has two. */
@@ -51,8 +53,9 @@ function bootNow(command: string, args: readonly string[], o: BootOptions): Prom
       cwd: o.cwd,
       env: o.env ?? process.env,
       detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [o.answers ? "pipe" : "ignore", "pipe", "pipe"],
     });
+    let answered = 0;
     let output = "";
     let marker: string | undefined;
     let timedOut = false;
@@ -72,13 +75,18 @@ function bootNow(command: string, args: readonly string[], o: BootOptions): Prom
     }, o.timeoutMs);
     const onData = (d: Buffer) => {
       output += d.toString("latin1");
+      const next = o.answers?.[answered];
+      if (next && output.includes(next.when)) {
+        answered++;
+        child.stdin?.write(next.send);
+      }
       if (marker !== undefined) return;
       if (o.until.every((m) => output.includes(m))) marker = o.until.at(-1);
       else marker = o.failOn?.find((m) => output.includes(m));
       if (marker !== undefined) stop();
     };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);

@@ -18,6 +18,8 @@ export interface XenBootFiles {
   readonly dom0Cpio: string;
   readonly domuCpio: string;
   readonly ubootBin: string;
+  /** Debian's mkimage (u-boot-tools), wrapped to find its libraries. */
+  readonly mkimage: string;
 }
 
 let found: XenBootFiles | null | undefined;
@@ -32,6 +34,7 @@ export function xenBootFiles(): XenBootFiles | undefined {
     dom0Cpio: join(dir, "dom0.cpio"),
     domuCpio: join(dir, "domu.cpio"),
     ubootBin: join(dir, "u-boot.bin"),
+    mkimage: join(dir, "mkimage"),
   };
   const missing = Object.entries(files).filter(([k, p]) => k !== "dir" && !existsSync(p));
   if (missing.length === 0) {

@@ -39,3 +39,5 @@ export * from "./rules/intervals.js";
 export * from "./util/bigint.js";
 export * from "./xen/domains.js";
 export * from "./xen/from-dtb.js";
+export * from "./xen/uboot-image.js";
+export * from "./xen/uboot-script.js";

@@ -9,6 +9,7 @@
  * rewritten relative to the cwd, where the user will run it. Outputs are written atomically and
  * never over an input file.
  */
+import { readFile } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import {
   COMMAND_FORMATS,
@@ -28,6 +29,8 @@ import {
   parseSize,
   placements,
   regionsSpan,
+  scriptImage,
+  ubootScript,
   writeImage,
 } from "@guestmap/core";
 import { writeDtbOutputs } from "../dtb-outputs.js";
@@ -38,7 +41,7 @@ import { chooseProfile, defaultFirmwareSize } from "../qemu-env.js";
 import { rebaseLayout } from "./import.js";
 
 const USAGE =
-  "usage: guestmap export [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json] [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END] [--dtb OUT.dtb] [--base-dtb BASE.dtb] [--overlay OUT.dtbo] (LAYOUT.json | -- QEMU-ARGV...)";
+  "usage: guestmap export [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json] [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END] [--dtb OUT.dtb] [--base-dtb BASE.dtb] [--overlay OUT.dtbo] [--uboot-script OUT.source] [--uboot-image OUT.scr] [--uboot-load CMD] (LAYOUT.json | -- QEMU-ARGV...)";
 
 interface ExportArgs {
   cmdline?: string;
@@ -51,6 +54,10 @@ interface ExportArgs {
   overlay?: string;
   /** Emit the `-dtb OUT.dtb` + generic-loader form of the command line instead of guest-loader. */
   fixedDtb: boolean;
+  /** U-Boot script (text) and its mkimage form; the DTB it loads is --base-dtb. */
+  ubootScript?: string;
+  ubootImage?: string;
+  ubootLoad?: string;
   /** Non-option arguments (the layout file). */
   positional: string[];
 }
@@ -113,6 +120,15 @@ function parseArgs(rest: string[]): ExportArgs {
       case "--fixed-dtb":
         out.fixedDtb = true;
         break;
+      case "--uboot-script":
+        out.ubootScript = value();
+        break;
+      case "--uboot-image":
+        out.ubootImage = value();
+        break;
+      case "--uboot-load":
+        out.ubootLoad = value();
+        break;
       default:
         if (name.startsWith("-")) throw new UsageError(`unknown option '${a}'; ${USAGE}`);
         out.positional.push(a);
@@ -163,7 +179,9 @@ export async function run(args: string[], io: Io): Promise<number> {
     throw new UsageError(
       "--fixed-dtb boots QEMU with the exported DTB instead of its own, so that DTB must be the whole machine's: give --dtb OUT.dtb and --base-dtb BASE.dtb, with BASE.dtb from the same machine without guest-loader, -append and -initrd (qemu-system-… -M virt … -machine dumpdtb=BASE.dtb)",
     );
-  const wantsDtb = ex.dtb !== undefined || ex.overlay !== undefined || ex.baseDtb !== undefined;
+  const wantsUboot = ex.ubootScript !== undefined || ex.ubootImage !== undefined;
+  const wantsDtb =
+    ex.dtb !== undefined || ex.overlay !== undefined || (ex.baseDtb !== undefined && !wantsUboot);
   if (wantsDtb) {
     const r = await writeDtbOutputs({
       layout,
@@ -181,7 +199,12 @@ export async function run(args: string[], io: Io): Promise<number> {
     }
   }
 
-  if (ex.cmdline !== undefined || (ex.image === undefined && !wantsDtb) || ex.fixedDtb) {
+  if (wantsUboot) {
+    const code = await writeUboot(layout, input.layout.qemu, common.qemu, ex, io, inputs);
+    if (code !== 0) return code;
+  }
+
+  if (ex.cmdline !== undefined || (ex.image === undefined && !wantsDtb && !wantsUboot) || ex.fixedDtb) {
     const rebased = rebaseLayout(layout, input.baseDir, io.cwd);
     // On ARM QEMU drops guest-loader nodes when given -dtb: the fixed-DTB form loads the blobs
     // with the generic loader and boots the merged DTB that carries their /chosen nodes.
@@ -271,5 +294,65 @@ export async function run(args: string[], io: Io): Promise<number> {
       await Promise.all(sources.map((s) => s.close()));
     }
   }
+  return 0;
+}
+
+/** Free bytes at the end of a DTB: totalsize minus the end of its struct and strings blocks. */
+function dtbSlack(bytes: Uint8Array): bigint {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 40 || v.getUint32(0, false) !== 0xd00dfeed) return 0n;
+  const total = v.getUint32(4, false);
+  const used = Math.max(
+    v.getUint32(8, false) + v.getUint32(36, false),
+    v.getUint32(12, false) + v.getUint32(32, false),
+  );
+  return total > used ? BigInt(total - used) : 0n;
+}
+
+async function writeUboot(
+  layout: Layout,
+  layoutQemu: Layout["qemu"],
+  optQemu: Layout["qemu"],
+  ex: ExportArgs,
+  io: Io,
+  inputs: string[],
+): Promise<number> {
+  if (ex.baseDtb === undefined)
+    throw new UsageError(
+      "--uboot-script/--uboot-image load the machine's own DTB and edit it: give --base-dtb BASE.dtb (qemu-system-aarch64 -M virt … -machine dumpdtb=BASE.dtb, without guest-loader, -append and -initrd)",
+    );
+  const base = await readFile(resolve(io.cwd, ex.baseDtb)).catch((e: Error) => {
+    throw new UsageError(`--base-dtb ${ex.baseDtb}: cannot read it (${e.message})`);
+  });
+  const profile = chooseProfile(layout.machine.arch, optQemu, layoutQemu).version;
+  const firmwareSize = defaultFirmwareSize(layout.machine.arch);
+  const placement = placements(layout, {
+    qemu: profile,
+    ...(firmwareSize !== undefined && { firmwareSize }),
+  });
+  const r = ubootScript(layout, placement, {
+    dtbFile: ex.baseDtb,
+    dtbSlack: dtbSlack(new Uint8Array(base)),
+    ...(ex.ubootLoad !== undefined && { loadCmd: ex.ubootLoad }),
+  });
+  if (!r.ok) {
+    for (const i of r.issues) io.stderr(`guestmap export: error: ${i.message}\n`);
+    return 1;
+  }
+  if (ex.ubootScript !== undefined) await writeText(resolve(io.cwd, ex.ubootScript), r.text, inputs, 0o644);
+  if (ex.ubootImage !== undefined) {
+    const sink = await openAtomicSink(resolve(io.cwd, ex.ubootImage), inputs);
+    try {
+      await sink.write(scriptImage(r.text, { loadAddr: r.scriptAddr, name: "guestmap" }));
+      await sink.commit();
+    } catch (e) {
+      await sink.abort();
+      throw e;
+    }
+  }
+  const name = ex.ubootImage ?? "the mkimage form of the script (--uboot-image)";
+  io.stderr(
+    `guestmap export: in U-Boot, load ${name} at ${hex(r.scriptAddr)} and run it: ${ex.ubootLoad ?? "tftpb"} ${hex(r.scriptAddr)} ${ex.ubootImage ?? "boot.scr"}; source ${hex(r.scriptAddr)}\n`,
+  );
   return 0;
 }
