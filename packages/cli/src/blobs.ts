@@ -37,7 +37,8 @@ async function gunzipInfo(path: string): Promise<{ size: bigint; head: Uint8Arra
   return { size: BigInt(size), head: head.subarray(0, got) };
 }
 
-async function fill(blob: Blob, baseDir: string, what: string): Promise<Blob> {
+/** One file's size and first bytes (a placeholder with a typed size stays one if the file is absent). */
+export async function fill(blob: Blob, baseDir: string, what: string): Promise<Blob> {
   const path = resolve(baseDir, blob.path);
   let fh: Awaited<ReturnType<typeof open>> | undefined;
   try {

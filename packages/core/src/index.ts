@@ -39,5 +39,6 @@ export * from "./rules/intervals.js";
 export * from "./util/bigint.js";
 export * from "./xen/domains.js";
 export * from "./xen/from-dtb.js";
+export * from "./xen/imagebuilder.js";
 export * from "./xen/uboot-image.js";
 export * from "./xen/uboot-script.js";

@@ -23,6 +23,7 @@ import {
   IMAGE_FORMATS,
   ImageError,
   type ImageFormat,
+  imageBuilderConfig,
   type Layout,
   layoutImageRegions,
   PROFILES,
@@ -41,7 +42,7 @@ import { chooseProfile, defaultFirmwareSize } from "../qemu-env.js";
 import { rebaseLayout } from "./import.js";
 
 const USAGE =
-  "usage: guestmap export [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json] [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END] [--dtb OUT.dtb] [--base-dtb BASE.dtb] [--overlay OUT.dtbo] [--uboot-script OUT.source] [--uboot-image OUT.scr] [--uboot-load CMD] (LAYOUT.json | -- QEMU-ARGV...)";
+  "usage: guestmap export [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json] [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END] [--dtb OUT.dtb] [--base-dtb BASE.dtb] [--overlay OUT.dtbo] [--uboot-script OUT.source] [--uboot-image OUT.scr] [--uboot-load CMD] [--imagebuilder OUT.cfg] [--imagebuilder-dtb NAME] (LAYOUT.json | -- QEMU-ARGV...)";
 
 interface ExportArgs {
   cmdline?: string;
@@ -58,6 +59,9 @@ interface ExportArgs {
   ubootScript?: string;
   ubootImage?: string;
   ubootLoad?: string;
+  /** An ImageBuilder config, naming this DTB file as DEVICE_TREE. */
+  imagebuilder?: string;
+  imagebuilderDtb?: string;
   /** Non-option arguments (the layout file). */
   positional: string[];
 }
@@ -129,6 +133,12 @@ function parseArgs(rest: string[]): ExportArgs {
       case "--uboot-load":
         out.ubootLoad = value();
         break;
+      case "--imagebuilder":
+        out.imagebuilder = value();
+        break;
+      case "--imagebuilder-dtb":
+        out.imagebuilderDtb = value();
+        break;
       default:
         if (name.startsWith("-")) throw new UsageError(`unknown option '${a}'; ${USAGE}`);
         out.positional.push(a);
@@ -179,7 +189,8 @@ export async function run(args: string[], io: Io): Promise<number> {
     throw new UsageError(
       "--fixed-dtb boots QEMU with the exported DTB instead of its own, so that DTB must be the whole machine's: give --dtb OUT.dtb and --base-dtb BASE.dtb, with BASE.dtb from the same machine without guest-loader, -append and -initrd (qemu-system-… -M virt … -machine dumpdtb=BASE.dtb)",
     );
-  const wantsUboot = ex.ubootScript !== undefined || ex.ubootImage !== undefined;
+  const wantsUboot =
+    ex.ubootScript !== undefined || ex.ubootImage !== undefined || ex.imagebuilder !== undefined;
   const wantsDtb =
     ex.dtb !== undefined || ex.overlay !== undefined || (ex.baseDtb !== undefined && !wantsUboot);
   if (wantsDtb) {
@@ -199,9 +210,15 @@ export async function run(args: string[], io: Io): Promise<number> {
     }
   }
 
-  if (wantsUboot) {
+  if (ex.ubootScript !== undefined || ex.ubootImage !== undefined) {
     const code = await writeUboot(layout, input.layout.qemu, common.qemu, ex, io, inputs);
     if (code !== 0) return code;
+  }
+  if (ex.imagebuilder !== undefined) {
+    const ib = imageBuilderConfig(layout, { deviceTree: ex.imagebuilderDtb ?? "virt.dtb" });
+    for (const i of ib.issues) io.stderr(`guestmap export: warning: --imagebuilder: ${i.message}\n`);
+    if (ib.text === undefined) return 1;
+    await writeText(resolve(io.cwd, ex.imagebuilder), ib.text, inputs, 0o644);
   }
 
   if (ex.cmdline !== undefined || (ex.image === undefined && !wantsDtb && !wantsUboot) || ex.fixedDtb) {

@@ -1,20 +1,27 @@
 /**
- * `guestmap import [-o LAYOUT.json] (-- QEMU-ARGV... | --from FILE.sh | --from-dtb FILE.dtb)`: a QEMU
- * command line (or the DTB QEMU built from one) → layout JSON. Blob paths in argv are relative to the cwd; in the written layout, to its folder.
+ * `guestmap import [-o LAYOUT.json] (-- QEMU-ARGV... | --from FILE.sh | --from-dtb FILE.dtb |
+ * --from-imagebuilder CONFIG)`: a QEMU command line (or the DTB QEMU built from one, or a Xen
+ * ImageBuilder config) → layout JSON. Blob paths in argv are relative to the cwd; in the written layout, to its folder.
  */
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import {
   type Blob,
+  check,
   FdtError,
+  hex,
   type ImportResult,
+  imageBuilderFiles,
   importArgv,
   importShellCommand,
   type Layout,
   layoutFromDtb,
+  layoutFromImageBuilder,
   mapDomainModules,
+  parseImageBuilderConfig,
   serializeLayout,
 } from "@guestmap/core";
+import { fill } from "../blobs.js";
 import { type Io, UsageError } from "../io.js";
 import { openAtomicSink } from "../node-io.js";
 
@@ -44,6 +51,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   let out: string | undefined;
   let from: string | undefined;
   let fromDtb: string | undefined;
+  let fromIb: string | undefined;
   let argv: string[] | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -57,22 +65,35 @@ export async function run(args: string[], io: Io): Promise<number> {
       fromDtb = args[++i];
       if (fromDtb === undefined)
         throw new UsageError("--from-dtb needs a DTB file, e.g. one from -machine dumpdtb=");
+    } else if (a === "--from-imagebuilder") {
+      fromIb = args[++i];
+      if (fromIb === undefined)
+        throw new UsageError(
+          "--from-imagebuilder needs an ImageBuilder config file (the one uboot-script-gen -c reads)",
+        );
     } else if (a === "--from") {
       from = args[++i];
       if (from === undefined)
         throw new UsageError("--from needs a shell script file holding the QEMU command");
     } else
       throw new UsageError(
-        `unknown argument '${a}'; usage: guestmap import [-o LAYOUT.json] (-- QEMU-ARGV... | --from FILE.sh | --from-dtb FILE.dtb)`,
+        `unknown argument '${a}'; usage: guestmap import [-o LAYOUT.json] (-- QEMU-ARGV... | --from FILE.sh | --from-dtb FILE.dtb | --from-imagebuilder CONFIG)`,
       );
   }
-  if ([argv, from, fromDtb].filter((x) => x !== undefined).length !== 1)
-    throw new UsageError("give exactly one of -- QEMU-ARGV..., --from FILE.sh or --from-dtb FILE.dtb");
+  if ([argv, from, fromDtb, fromIb].filter((x) => x !== undefined).length !== 1)
+    throw new UsageError(
+      "give exactly one of -- QEMU-ARGV..., --from FILE.sh, --from-dtb FILE.dtb or --from-imagebuilder CONFIG",
+    );
   if (argv !== undefined && argv.length === 0)
     throw new UsageError("nothing after --: give a QEMU command line, program first");
 
   let r: ImportResult;
-  if (fromDtb !== undefined) {
+  let checkErrors = false;
+  if (fromIb !== undefined) {
+    const ib = await importImageBuilder(fromIb, io);
+    r = ib.result;
+    checkErrors = ib.errors;
+  } else if (fromDtb !== undefined) {
     let bytes: Uint8Array;
     try {
       bytes = new Uint8Array(await readFile(resolve(io.cwd, fromDtb)));
@@ -105,7 +126,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (out === undefined) io.stdout(serializeLayout(r.layout));
   else {
     const target = resolve(io.cwd, out);
-    const inputs = [from, fromDtb].filter((x) => x !== undefined).map((x) => resolve(io.cwd, x));
+    const inputs = [from, fromDtb, fromIb].filter((x) => x !== undefined).map((x) => resolve(io.cwd, x));
     const sink = await openAtomicSink(target, inputs);
     try {
       const text = serializeLayout(rebaseLayout(r.layout, io.cwd, dirname(target)));
@@ -116,5 +137,44 @@ export async function run(args: string[], io: Io): Promise<number> {
       throw e;
     }
   }
-  return r.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
+  return checkErrors || r.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
+}
+
+/**
+ * An ImageBuilder config as a layout, files where uboot-script-gen puts them (paths relative to
+ * the config's folder, as uboot-script-gen's -d DIRECTORY usually is), then every check guestmap
+ * makes that ImageBuilder does not: its diagnostics are the import's.
+ */
+async function importImageBuilder(
+  config: string,
+  io: Io,
+): Promise<{ result: ImportResult; errors: boolean }> {
+  const path = resolve(io.cwd, config);
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    throw new UsageError(`cannot read ${config}: ${(e as Error).message}`);
+  }
+  const dir = dirname(path);
+  const parsed = parseImageBuilderConfig(text);
+  for (const i of parsed.issues) io.stderr(`guestmap import: warning: ${config}: ${i.message}\n`);
+  const blobs = new Map<string, Blob>();
+  for (const p of imageBuilderFiles(parsed.config)) {
+    if (!blobs.has(p)) blobs.set(p, await fill({ path: p }, dir, `${config}:`));
+  }
+  const { result, issues } = layoutFromImageBuilder(parsed.config, (p) => blobs.get(p));
+  if (!result) throw new UsageError(`${config}: ${issues.map((i) => i.message).join("; ")}`);
+  for (const i of issues) io.stderr(`guestmap import: error: ${config}: ${i.message}\n`);
+  io.stderr(
+    `guestmap import: note: uboot-script-gen's placement (script at ${hex(result.plan.scriptAddr)}):\n`,
+  );
+  for (const e of result.plan.entries)
+    io.stderr(`  ${e.name.padEnd(24)} ${hex(e.addr).padEnd(12)} ${hex(e.size).padEnd(10)} ${e.path}\n`);
+  for (const n of result.notes) io.stderr(`guestmap import: note: ${n}\n`);
+  const layout = rebaseLayout(result.layout, dir, io.cwd);
+  const found = check(layout).diagnostics.filter((d) => d.severity !== "info");
+  if (found.length > 0) io.stderr("guestmap import: what ImageBuilder does not check, on QEMU virt:\n");
+  for (const d of found) io.stderr(`guestmap import: ${d.severity}: ${d.code}: ${d.message}\n`);
+  return { result: { layout, diagnostics: [] }, errors: found.some((d) => d.severity === "error") };
 }
