@@ -29,7 +29,7 @@ const LAYOUT = [
 
 describe.skipIf(!files)("U-Boot script from guestmap boots Xen under Debian's U-Boot", () => {
   for (const q of qemuInstalls()) {
-    it(`QEMU ${q.version}: tftpb + source boot.scr reaches dom0's /init`, async () => {
+    it.concurrent(`QEMU ${q.version}: tftpb + source boot.scr reaches dom0's /init`, async () => {
       const d = join(work, q.version);
       mkdirSync(d);
       symlinkSync(files!.xen, join(d, "xen"));

@@ -336,7 +336,7 @@ async function writeUboot(
 ): Promise<number> {
   if (ex.baseDtb === undefined)
     throw new UsageError(
-      "--uboot-script/--uboot-image load the machine's own DTB and edit it: give --base-dtb BASE.dtb (qemu-system-aarch64 -M virt … -machine dumpdtb=BASE.dtb, without guest-loader, -append and -initrd)",
+      "--uboot-script/--uboot-image load the machine's own DTB and edit it: give --base-dtb BASE.dtb, dumped with the firmware that will run the script (qemu-system-aarch64 -M virt … -bios u-boot.bin -machine dumpdtb=BASE.dtb, without guest-loader, -append and -initrd: under -bios QEMU leaves out the pl061 GPIO, which dom0 dies probing)",
     );
   const base = await readFile(resolve(io.cwd, ex.baseDtb)).catch((e: Error) => {
     throw new UsageError(`--base-dtb ${ex.baseDtb}: cannot read it (${e.message})`);
