@@ -58,7 +58,7 @@ describe.skipIf(!files || !haveTool("sh"))(
   "Xen dom0less: dom0 + domU1 from guestmap's fixed-DTB export",
   () => {
     for (const q of qemuInstalls()) {
-      it(`QEMU ${q.version}: domU1's /init prints on its vpl011`, async () => {
+      it.concurrent(`QEMU ${q.version}: domU1's /init prints on its vpl011`, async () => {
         const d = join(work, q.version);
         mkdirSync(d);
         symlinkSync(files!.xen, join(d, "xen"));
