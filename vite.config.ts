@@ -1,9 +1,23 @@
 import tailwindcss from "@tailwindcss/vite";
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
+
+/**
+ * index.html's Content-Security-Policy holds for the built app (`npm run build`, what users and
+ * the e2e tests load). Vite's dev server injects inline scripts for hot reload, so `npm start`
+ * serves the page without it.
+ */
+function cspOnlyInBuild(): Plugin {
+  return {
+    name: "guestmap-csp-only-in-build",
+    apply: "serve",
+    transformIndexHtml: (html) =>
+      html.replace(/\s*<meta\s+http-equiv="Content-Security-Policy"[^>]*\/>/s, ""),
+  };
+}
 
 export default defineConfig({
-  plugins: [react(), tailwindcss()],
+  plugins: [react(), tailwindcss(), cspOnlyInBuild()],
   // Resolve @guestmap/core to its TypeScript source so the app needs no separate core build.
   resolve: { conditions: ["source", "module", "browser", "development|production"] },
   server: { port: 5173 },

@@ -11,7 +11,8 @@ import { mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ByteSink, writeImage } from "@guestmap/core";
-import { openAtomicSink, openFileSource } from "../packages/cli/src/node-io.js";
+import { openFileSource } from "../packages/cli/src/node-io.js";
+import { openOutput, planOutputs } from "../packages/cli/src/output-file.js";
 
 const MiB = 1n << 20n;
 const dir = mkdtempSync(join(tmpdir(), "guestmap-bench-"));
@@ -38,7 +39,12 @@ try {
     },
   };
   const out = process.argv[2];
-  const fileSink = out ? await openAtomicSink(out, files) : undefined;
+  const fileSink = out
+    ? await openOutput(
+        planOutputs([{ option: "image", path: out }], files, process.cwd())[0]!,
+        async () => {},
+      )
+    : undefined;
   const sink: ByteSink = fileSink
     ? {
         async write(c) {

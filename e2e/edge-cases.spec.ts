@@ -345,9 +345,10 @@ test("a blob named by an error (outside RAM) or a warning (BSS overlap) is flagg
   await expect(image).toHaveCSS("border-color", "rgb(240, 72, 72)");
   await page.getByRole("button", { name: /^Quick fix: move m1/ }).click();
   await expect(image).not.toHaveAccessibleName(/Has errors/);
-  await loadSample(page, /BSS into the next module/);
-  await expect(image).toHaveAccessibleName(/Has warnings, see Diagnostics/);
-  await expect(image).toHaveCSS("border-color", "rgb(242, 169, 59)");
+  await loadSample(page, /BSS over the rootfs/);
+  const rootfs = page.locator("[data-blob-id=m2]");
+  await expect(rootfs).toHaveAccessibleName(/Has warnings, see Diagnostics/);
+  await expect(rootfs).toHaveCSS("border-color", "rgb(242, 169, 59)");
 });
 
 test("a big file says it is being read (hashed and kept) until its blob appears", async ({ page }, info) => {

@@ -52,7 +52,7 @@ test("samples: each story loads; the 24 MiB rootfs visibly collides with QEMU's 
   await expect(page.getByRole("button", { name: /QEMU firmware/ })).toBeVisible();
   await expect(page.getByTestId("command-line")).toContainText("qemu-system-riscv64");
   await expect(counts(page)).toContainText("0 errors · 0 warnings");
-  await loadSample(page, /BSS into the next module/);
+  await loadSample(page, /BSS over the rootfs/);
   await expect(page.getByText("warning bss-overlap")).toBeVisible();
   await expect(page.getByTestId("collision").first()).toContainText("bss-overlap");
   const axe = await new AxeBuilder({ page }).analyze();

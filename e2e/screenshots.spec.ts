@@ -32,7 +32,7 @@ test("screenshots", async ({ page }) => {
   await page.keyboard.press("Escape");
   await page.mouse.up();
 
-  await loadSample(page, /BSS into the next module/);
+  await loadSample(page, /BSS over the rootfs/);
   await page.locator("[data-blob-id=m1]").click();
   await page.mouse.move(0, 0);
   await page.screenshot({ path: "docs/bss-overlap.png" });

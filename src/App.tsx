@@ -13,6 +13,8 @@ import { SamplesMenu } from "./panels/SamplesMenu";
 import { redo, undo, useGuestmap } from "./store/store";
 import { button } from "./ui/Panel";
 import { useGlobalKeys } from "./ui/useGlobalKeys";
+import { VerifyControls } from "./verify/VerifyControls";
+import { VerifyResults } from "./verify/VerifyResults";
 
 export function App() {
   useGlobalKeys();
@@ -26,12 +28,13 @@ export function App() {
         <h1 className="mr-3 font-mono text-[15px] font-bold tracking-tight">
           guest<span className="text-kernel">map</span>
         </h1>
-        <span className="mr-2 hidden text-[11px] text-muted lg:inline">
-          QEMU guest-loader boot configurator · nothing leaves this browser
+        <span className="mr-2 hidden text-[11px] text-muted 2xl:inline">
+          QEMU guest-loader boot configurator · nothing leaves this machine
         </span>
         <SamplesMenu />
         <ImportMenu />
         <ExportMenu />
+        <VerifyControls />
         <div className="ml-auto flex gap-1.5">
           <ShareButton className={button} />
           <button
@@ -80,6 +83,7 @@ export function App() {
         </div>
         <div className="flex min-h-0 flex-col gap-2">
           <Inspector />
+          <VerifyResults />
         </div>
       </main>
     </div>

@@ -5,6 +5,7 @@ import { useCheck, useCommittedCheck } from "../store/derived";
 import { useGuestmap } from "../store/store";
 import { addr, human } from "../ui/format";
 import { useElementWidth } from "../ui/useElementWidth";
+import { VerifyOverlay } from "../verify/VerifyOverlay";
 import { Axis, Grid } from "./Axis";
 import { type Hover, QemuBlock, RamLane, UserBlock } from "./Blocks";
 import { DomainLanes } from "./DomainLanes";
@@ -166,6 +167,7 @@ export function MemoryMap() {
             />
           ))}
           <CollisionBands model={model} scale={scale} view={view} width={width} />
+          <VerifyOverlay scale={scale} view={view} />
           {model.placeholders.map((p) => {
             const { left: x0, width: w } = screenSpan(scale, view, p.addr, p.addr + PLACEHOLDER_SPAN, 12);
             const x1 = x0 + w;

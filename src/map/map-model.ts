@@ -123,5 +123,7 @@ export function roleLabel(r: Region): string {
       return "initrd";
     case "loader":
       return "loader";
+    case "loader-data":
+      return "loader data";
   }
 }

@@ -3,14 +3,15 @@
  * `applyEdit`; undo, persistence and tests share this vocabulary. A drag's intermediate frames are
  * not edits (see store/drag-slice.ts): pointer-up dispatches one `moveBlob`.
  */
-import type {
-  Address,
-  Bios,
-  Blob as FileRef,
-  GuestLoaderModule,
-  Layout,
-  Machine,
-  QemuVersion,
+import {
+  type Address,
+  type Bios,
+  type Blob as FileRef,
+  type GuestLoaderModule,
+  type Layout,
+  type Machine,
+  NEWEST_VERIFIED_VERSION,
+  type QemuVersion,
 } from "@guestmap/core";
 
 export type BlobKind = "kernel" | "initrd";
@@ -115,7 +116,11 @@ export function applyEdit(layout: Layout, edit: Edit): Layout {
     case "setMachine":
       return { ...layout, machine: { ...layout.machine, ...edit.machine } };
     case "setQemu":
-      return without({ ...layout, qemu: edit.qemu ?? "10.2" }, "qemu", edit.qemu !== undefined);
+      return without(
+        { ...layout, qemu: edit.qemu ?? NEWEST_VERIFIED_VERSION },
+        "qemu",
+        edit.qemu !== undefined,
+      );
     case "setKernel":
       return without({ ...layout, kernel: edit.kernel ?? { path: "" } }, "kernel", edit.kernel !== undefined);
     case "setAppend":

@@ -4,7 +4,9 @@ import {
   type Arch,
   defaultCpu,
   type Blob as FileRef,
-  QEMU_VERSIONS,
+  NEWEST_VERIFIED_VERSION,
+  QEMU_RELEASES,
+  type QemuRelease,
   type QemuVersion,
 } from "@guestmap/core";
 import { useId } from "react";
@@ -15,6 +17,12 @@ import { human } from "../ui/format";
 import { button, input, label, Panel } from "../ui/Panel";
 import { SizeInput, TextInput } from "../ui/SizeInput";
 import { machineProps, validFileSize, validRam } from "../ui/validate";
+
+/** "10.0 — Debian 13, verified (10.0.2)": what the release is and whether CI runs a binary of it. */
+function releaseLabel(r: QemuRelease): string {
+  const who = r.shippedBy ? ` — ${r.shippedBy}` : "";
+  return `${r.release}${who}, ${r.verifiedWith ? `verified in CI (${r.verifiedWith})` : "from source"}`;
+}
 
 export function MachinePanel() {
   const layout = useGuestmap((s) => s.layout);
@@ -74,10 +82,13 @@ export function MachinePanel() {
                 dispatch({ type: "setQemu", qemu: (e.target.value || undefined) as QemuVersion | undefined })
               }
             >
-              <option value="">newest (10.2)</option>
-              {QEMU_VERSIONS.map((v) => (
-                <option key={v} value={v}>
-                  {v}
+              <option value="">newest verified ({NEWEST_VERIFIED_VERSION})</option>
+              {layout.qemu && !QEMU_RELEASES.some((r) => r.release === layout.qemu) && (
+                <option value={layout.qemu}>{layout.qemu}</option>
+              )}
+              {QEMU_RELEASES.map((r) => (
+                <option key={r.release} value={r.release}>
+                  {releaseLabel(r)}
                 </option>
               ))}
             </select>

@@ -19,6 +19,7 @@ import { run as chosenRun } from "../src/commands/chosen.js";
 import { run as dtsRun } from "../src/commands/dts.js";
 import { writeDtbOutputs } from "../src/dtb-outputs.js";
 import { loadInput, parseCommon } from "../src/input.js";
+import { captureIo } from "../test/run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "guestmap-dtbcli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,17 +38,7 @@ const DEVICES = [
 const ARGV = ["qemu-system-aarch64", ...MACHINE, ...BOOT, ...DEVICES];
 
 function capture() {
-  const o = { out: "", err: "" };
-  const io = {
-    stdout: (s: string) => {
-      o.out += s;
-    },
-    stderr: (s: string) => {
-      o.err += s;
-    },
-    cwd: dir,
-  };
-  return { o, io };
+  return captureIo(dir);
 }
 
 const dtcText = (dtb: Uint8Array) => dtcToDts(dtb).stdout.toString("latin1");

@@ -50,7 +50,7 @@ const CHOSEN = `
         #size-cells = <0x1>;
         memory = <0 65536>;
         cpus = <1>;
-        xen,enhanced = "enabled";
+        XEN_ENHANCED
 
         module@0x4c000000 {
             compatible = "multiboot,kernel", "multiboot,module";
@@ -66,7 +66,36 @@ const CHOSEN = `
 };
 `;
 
+function compile(name: string, chosen: string): void {
+  writeFileSync(
+    join(dir, "qemu.dtb"),
+    dumpDtb("qemu-system-aarch64", ["-M", "virt,virtualization=on", "-cpu", "cortex-a57", "-m", "2G"]),
+  );
+  const dts = spawnSync("dtc", ["-q", "-I", "dtb", "-O", "dts", join(dir, "qemu.dtb")], { encoding: "utf8" });
+  writeFileSync(join(dir, `${name}.dts`), `${dts.stdout}\n${chosen}`);
+  const c = spawnSync(
+    "dtc",
+    ["-q", "-I", "dts", "-O", "dtb", "-o", join(dir, `${name}.dtb`), join(dir, `${name}.dts`)],
+    { encoding: "utf8" },
+  );
+  expect(c.status, c.stderr).toBe(0);
+}
+
 describe.skipIf(!haveTool("qemu-system-aarch64") || !haveTool("dtc"))("import --from-dtb: dom0less", () => {
+  it("keeps the DTB whole (-dtb, modules as loaders) when a domain has properties the layout cannot hold", async () => {
+    compile("enh", CHOSEN.replace("XEN_ENHANCED", 'xen,enhanced = "enabled";'));
+    const r = await runCli(["import", "--from-dtb", "enh.dtb", "--edit-domains"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/kept enh\.dtb as -dtb: its \/chosen has domU2 \{ … \}/);
+    const l = JSON.parse(r.stdout);
+    expect(l.dtb).toEqual({ path: "enh.dtb" });
+    expect(l.domains).toBeUndefined();
+    // dom0's kernel and both domains' kernels and ramdisks, each loaded raw at its reg.
+    expect(l.loaders.map((x: { addr: string }) => x.addr).sort()).toEqual(
+      ["0x42000000", "0x4a000000", "0x4b000000", "0x4c000000", "0x4d000000"].sort(),
+    );
+  });
+
   it("reads booting.txt's domains, Xen's command line and dom0's bootargs", async () => {
     writeFileSync(
       join(dir, "qemu.dtb"),
@@ -75,7 +104,7 @@ describe.skipIf(!haveTool("qemu-system-aarch64") || !haveTool("dtc"))("import --
     const dts = spawnSync("dtc", ["-q", "-I", "dtb", "-O", "dts", join(dir, "qemu.dtb")], {
       encoding: "utf8",
     });
-    writeFileSync(join(dir, "x.dts"), `${dts.stdout}\n${CHOSEN}`);
+    writeFileSync(join(dir, "x.dts"), `${dts.stdout}\n${CHOSEN.replace("XEN_ENHANCED", "")}`);
     const c = spawnSync(
       "dtc",
       ["-q", "-I", "dts", "-O", "dtb", "-o", join(dir, "x.dtb"), join(dir, "x.dts")],
@@ -85,9 +114,8 @@ describe.skipIf(!haveTool("qemu-system-aarch64") || !haveTool("dtc"))("import --
     );
     expect(c.status, c.stderr).toBe(0);
 
-    const r = await runCli(["import", "-o", "layout.json", "--from-dtb", "x.dtb"], dir);
+    const r = await runCli(["import", "-o", "layout.json", "--from-dtb", "x.dtb", "--edit-domains"], dir);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/domU2: xen,enhanced not modelled/);
     const l = JSON.parse(readFileSync(join(dir, "layout.json"), "utf8"));
     expect(l.append).toBe("console=dtuart dtuart=serial0 bootscrub=0");
     expect(l.modules).toEqual([

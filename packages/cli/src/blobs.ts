@@ -2,6 +2,7 @@
  * Fills a layout's blobs from the file system: their sizes and first bytes. Paths resolve against
  * `baseDir` (the layout file's folder, or the shell's cwd for a command line), as QEMU would.
  */
+import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
@@ -37,17 +38,59 @@ async function gunzipInfo(path: string): Promise<{ size: bigint; head: Uint8Arra
   return { size: BigInt(size), head: head.subarray(0, got) };
 }
 
+async function sha256(path: string): Promise<string> {
+  const h = createHash("sha256");
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest("hex");
+}
+
+/** Files open at once while filling: 20,000 blobs must not hit the process's EMFILE limit. */
+const OPEN_AT_ONCE = 32;
+
+/** `Promise.all(items.map(f))` with at most `OPEN_AT_ONCE` calls in flight; results in order. */
+async function mapLimited<T, R>(items: readonly T[], f: (x: T, i: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await f(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(OPEN_AT_ONCE, items.length) }, worker));
+  return out;
+}
+
+/** Where a blob's file is: by default its path resolved against the base folder. */
+export type Locate = (path: string) => string;
+
 /** One file's size and first bytes (a placeholder with a typed size stays one if the file is absent). */
-export async function fill(blob: Blob, baseDir: string, what: string): Promise<Blob> {
-  const path = resolve(baseDir, blob.path);
+export async function fill(blob: Blob, locate: Locate, baseDir: string, what: string): Promise<Blob> {
+  const path = locate(blob.path);
   let fh: Awaited<ReturnType<typeof open>> | undefined;
   try {
     fh = await open(path, "r");
     const st = await fh.stat();
     if (!st.isFile()) throw new UsageError(`${what} ${blob.path}: ${path} is not a regular file`);
+    if (blob.size !== undefined && blob.size !== BigInt(st.size))
+      throw new UsageError(
+        `${what} ${blob.path}: the layout says ${blob.size} bytes but ${path} has ${st.size}; it is not the file the layout was made with — fix the path, or remove "size" from the layout to take the file as it is`,
+      );
+    if (blob.sha256 !== undefined) {
+      const sum = await sha256(path);
+      if (sum !== blob.sha256)
+        throw new UsageError(
+          `${what} ${blob.path}: the layout says SHA-256 ${blob.sha256} but ${path} has ${sum}; it is not the file the layout was made with — fix the path, or remove "sha256" from the layout to take the file as it is`,
+        );
+    }
     const head = new Uint8Array(Math.min(HEAD_BYTES, st.size));
     await fh.read(head, 0, head.length, 0);
-    const filled: Blob = { path: blob.path, size: BigInt(st.size), head };
+    const filled: Blob = {
+      path: blob.path,
+      size: BigInt(st.size),
+      head,
+      ...(blob.sha256 !== undefined && { sha256: blob.sha256 }),
+    };
     if (what === "-kernel" && head[0] === 0x1f && head[1] === 0x8b) {
       const unpacked = await gunzipInfo(path);
       if (unpacked) return { ...filled, unpacked };
@@ -69,38 +112,44 @@ export async function fill(blob: Blob, baseDir: string, what: string): Promise<B
 }
 
 /** The layout with every referenced file's size and head read from disk. */
-export async function fillBlobs(layout: Layout, baseDir: string): Promise<Layout> {
+export async function fillBlobs(
+  layout: Layout,
+  baseDir: string,
+  locate: Locate = (p) => resolve(baseDir, p),
+): Promise<Layout> {
   const m = layout.machine;
   const bios =
     m.bios.kind === "file"
-      ? { kind: "file" as const, file: await fill(m.bios.file, baseDir, "-bios") }
+      ? { kind: "file" as const, file: await fill(m.bios.file, locate, baseDir, "-bios") }
       : m.bios;
   return {
     ...layout,
     machine: { ...m, bios },
-    ...(layout.kernel && { kernel: await fill(layout.kernel, baseDir, "-kernel") }),
-    ...(layout.initrd && { initrd: await fill(layout.initrd, baseDir, "-initrd") }),
-    ...(layout.dtb && { dtb: await fill(layout.dtb, baseDir, "-dtb") }),
-    modules: await Promise.all(
-      layout.modules.map(async (mod, i) => ({
-        ...mod,
-        ...(mod.kernel && { kernel: await fill(mod.kernel, baseDir, `guest-loader #${i + 1} kernel=`) }),
-        ...(mod.initrd && { initrd: await fill(mod.initrd, baseDir, `guest-loader #${i + 1} initrd=`) }),
-      })),
-    ),
-    loaders: await Promise.all(
-      layout.loaders.map(async (l, i) => ({
-        ...l,
-        file: await fill(l.file, baseDir, `loader #${i + 1} file=`),
-      })),
-    ),
-    ...(layout.domains && { domains: await fillDomains(layout, baseDir) }),
+    ...(layout.kernel && { kernel: await fill(layout.kernel, locate, baseDir, "-kernel") }),
+    ...(layout.initrd && { initrd: await fill(layout.initrd, locate, baseDir, "-initrd") }),
+    ...(layout.dtb && { dtb: await fill(layout.dtb, locate, baseDir, "-dtb") }),
+    modules: await mapLimited(layout.modules, async (mod, i) => ({
+      ...mod,
+      ...(mod.kernel && {
+        kernel: await fill(mod.kernel, locate, baseDir, `guest-loader #${i + 1} kernel=`),
+      }),
+      ...(mod.initrd && {
+        initrd: await fill(mod.initrd, locate, baseDir, `guest-loader #${i + 1} initrd=`),
+      }),
+    })),
+    loaders: await mapLimited(layout.loaders, async (l, i) => ({
+      ...l,
+      file: await fill(l.file, locate, baseDir, `loader #${i + 1} file=`),
+    })),
+    ...(layout.domains && { domains: await fillDomains(layout, locate, baseDir) }),
   };
 }
 
-async function fillDomains(layout: Layout, baseDir: string) {
-  const filled = new Map<string, Blob>();
-  for (const d of domainModules(layout))
-    filled.set(d.module.id, await fill(d.module.file, baseDir, `${d.domain.name} ${d.kind}`));
-  return mapDomainModules(layout.domains ?? [], (m) => ({ ...m, file: filled.get(m.id) ?? m.file }));
+async function fillDomains(layout: Layout, locate: Locate, baseDir: string) {
+  const refs = domainModules(layout);
+  const filled = await mapLimited(refs, (d) =>
+    fill(d.module.file, locate, baseDir, `${d.domain.name} ${d.kind}`),
+  );
+  const byId = new Map(refs.map((d, i) => [d.module.id, filled[i]!]));
+  return mapDomainModules(layout.domains ?? [], (m) => ({ ...m, file: byId.get(m.id) ?? m.file }));
 }

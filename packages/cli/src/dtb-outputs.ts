@@ -3,7 +3,6 @@
  * `--base-dtb BASE.dtb`) and `--overlay OUT.dtbo`. Each is written atomically (temp file in the
  * target's folder, renamed into place) and never over an input file.
  */
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import {
   chosenOverlayDtb,
@@ -17,8 +16,9 @@ import {
   standaloneDtb,
 } from "@guestmap/core";
 import { UsageError } from "./io.js";
-import { openAtomicSink } from "./node-io.js";
+import { type OutputRequest, planOutputs, type StdoutWriter, writeOutput } from "./output-file.js";
 import { defaultFirmwareSize } from "./qemu-env.js";
+import { readDtbFile } from "./read-dtb.js";
 
 export interface DtbOutputRequest {
   /** The layout, blobs measured (loadInput's). */
@@ -40,6 +40,8 @@ export interface DtbOutputRequest {
   readonly inputs: readonly string[];
   /** The layout's placement if the caller has it (gives the -initrd address); else computed. */
   readonly placement?: Placement;
+  /** Where an output named `-` or `/dev/stdout` goes; default the process's stdout. */
+  readonly stdout?: StdoutWriter;
 }
 
 export type DtbOutputResult =
@@ -62,14 +64,7 @@ export async function writeDtbOutputs(req: DtbOutputRequest): Promise<DtbOutputR
   if (req.baseDtb !== undefined) {
     const path = resolve(req.cwd, req.baseDtb);
     inputs.push(path);
-    try {
-      base = new Uint8Array(await readFile(path));
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new UsageError(
-        `cannot read --base-dtb ${req.baseDtb}: ${code === "ENOENT" ? "no such file" : (e as Error).message}`,
-      );
-    }
+    base = await readDtbFile(path, `--base-dtb ${req.baseDtb}`);
     try {
       decodeFdt(base);
     } catch (e) {
@@ -83,6 +78,11 @@ export async function writeDtbOutputs(req: DtbOutputRequest): Promise<DtbOutputR
     ...(req.placement && { placement: req.placement }),
     ...(firmwareSize !== undefined && { env: { firmwareSize } }),
   };
+
+  const requests: OutputRequest[] = [];
+  if (req.dtbOut !== undefined) requests.push({ option: "--dtb", path: req.dtbOut });
+  if (req.overlayOut !== undefined) requests.push({ option: "--overlay", path: req.overlayOut });
+  const targets = planOutputs(requests, inputs, req.cwd);
 
   const outputs: [string, () => Uint8Array][] = [];
   if (req.dtbOut !== undefined) {
@@ -107,7 +107,7 @@ export async function writeDtbOutputs(req: DtbOutputRequest): Promise<DtbOutputR
   const built: [string, Uint8Array][] = [];
   for (const [out, build] of outputs) {
     try {
-      built.push([resolve(req.cwd, out), build()]);
+      built.push([out, build()]);
     } catch (e) {
       // The base decoded above, so an FdtError here is the layout's (two modules at one address).
       if (e instanceof DtbError || e instanceof FdtError) return { ok: false, errors: [e.message] };
@@ -115,16 +115,13 @@ export async function writeDtbOutputs(req: DtbOutputRequest): Promise<DtbOutputR
     }
   }
   const written: string[] = [];
-  for (const [path, bytes] of built) {
-    const sink = await openAtomicSink(path, inputs);
-    try {
-      await sink.write(bytes);
-      await sink.commit();
-    } catch (e) {
-      await sink.abort();
-      throw e;
-    }
-    written.push(path);
+  const stdout = req.stdout ?? defaultStdout;
+  for (const [i, [out, bytes]] of built.entries()) {
+    await writeOutput(targets[i]!, bytes, stdout);
+    written.push(resolve(req.cwd, out));
   }
   return { ok: true, written };
 }
+
+const defaultStdout: StdoutWriter = (b) =>
+  new Promise((ok, fail) => process.stdout.write(b, (e) => (e ? fail(e) : ok())));

@@ -2,7 +2,6 @@
  * The input every command takes: a layout file, or `-- QEMU-ARGV...` (a whole QEMU command line as
  * argv, program first). Both become a layout with its files measured.
  */
-import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import {
   importArgv,
@@ -14,6 +13,7 @@ import {
 } from "@guestmap/core";
 import { fillBlobs } from "./blobs.js";
 import { type Io, UsageError } from "./io.js";
+import { checkArgvText, readTextFile } from "./read-text.js";
 
 export interface CommonOptions {
   json: boolean;
@@ -66,6 +66,7 @@ export async function loadInput(opts: CommonOptions, io: Io): Promise<LoadedInpu
       throw new UsageError(
         `unexpected argument '${opts.rest[0]}' before --; give a layout file or -- QEMU-ARGV, not both`,
       );
+    checkArgvText(opts.argv);
     const r = importArgv(opts.argv);
     const errors = r.diagnostics.filter((d) => d.severity === "error");
     if (errors.length > 0) throw new UsageError(`cannot read the QEMU command line: ${errors[0]!.message}`);
@@ -79,14 +80,7 @@ export async function loadInput(opts: CommonOptions, io: Io): Promise<LoadedInpu
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
   if (file.startsWith("-")) throw new UsageError(`unknown option '${file}'; see guestmap --help`);
   const path = resolve(io.cwd, file);
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    throw new UsageError(
-      `cannot read layout ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`,
-    );
-  }
+  const text = await readTextFile(path, `layout ${file}`);
   let layout: Layout;
   try {
     layout = parseLayoutJson(text, file);

@@ -2,6 +2,8 @@
 export interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Binary output to stdout (`-` as an output file); resolves once written. */
+  stdoutBytes(bytes: Uint8Array): Promise<void>;
   /** Where relative paths on the command line resolve. */
   readonly cwd: string;
 }

@@ -4,8 +4,9 @@
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { VERSION } from "@guestmap/core";
+import { escapeTerminal, VERSION } from "@guestmap/core";
 import { EXIT_BAD_INPUT, type Io, UsageError } from "./io.js";
+import { removeTempFilesOnSignals } from "./output-file.js";
 
 const HELP = `guestmap ${VERSION} — lay out QEMU guest-loader blobs and check them before QEMU runs
 
@@ -27,6 +28,14 @@ Usage:
       The QEMU command line (stdout without other outputs), the memory image, the DTB
       (standalone, or merged into BASE.dtb, e.g. from -machine dumpdtb=) and a DT overlay.
 
+  guestmap verify     [--json] [--qemu-dir DIR]... (LAYOUT.json | -- QEMU-ARGV...)
+      Runs the layout in every real QEMU found (PATH, each --qemu-dir), stopped at reset, and
+      compares QEMU's regions, refusal, /chosen and each blob's bytes with the prediction.
+      Exit 1 when they differ or QEMU overwrote a blob.
+  guestmap serve      [--port N] [--qemu-dir DIR]... [--files DIR]... [--allow-origin ORIGIN]...
+                      [--max-body SIZE] [--timeout SECONDS]
+      The local companion for the app's "Verify in QEMU": HTTP on 127.0.0.1 only, with a token.
+
 QEMU-ARGV is a whole QEMU command line as argv, program first, e.g.
   guestmap check -- qemu-system-aarch64 -M virt -cpu cortex-a57 -m 2G -kernel xen \\
       -device guest-loader,addr=0x42000000,kernel=Image
@@ -44,9 +53,18 @@ const COMMANDS: Record<string, () => Promise<{ run: Runner }>> = {
   export: () => import("./commands/export.js"),
   chosen: () => import("./commands/chosen.js"),
   dts: () => import("./commands/dts.js"),
+  verify: () => import("./commands/verify.js"),
+  serve: () => import("./commands/serve.js"),
 };
 
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(argv: string[], rawIo: Io): Promise<number> {
+  // Names from DTBs, layouts and command lines reach the terminal: never let one hold an escape
+  // sequence or a bidi override. (Binary outputs to `-` go through stdoutBytes untouched.)
+  const io: Io = {
+    ...rawIo,
+    stdout: (s) => rawIo.stdout(escapeTerminal(s)),
+    stderr: (s) => rawIo.stderr(escapeTerminal(s)),
+  };
   const [cmd, ...args] = argv;
   if (cmd === undefined || cmd === "--help" || cmd === "-h" || cmd === "help") {
     io.stdout(HELP);
@@ -88,9 +106,18 @@ const isEntry = (() => {
 })();
 
 if (isEntry || process.argv[1]?.endsWith("/bin/guestmap.js") || process.argv[1]?.endsWith("/.bin/guestmap")) {
+  // Ctrl-C during an image export must not leave a multi-GiB hidden temp file behind.
+  removeTempFilesOnSignals();
+  // `guestmap dts x.dtb | head`: the reader leaving is not an error worth a stack trace.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    process.stderr.write(`guestmap: cannot write to stdout: ${e.message}\n`);
+    process.exit(2);
+  });
   const io: Io = {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
+    stdoutBytes: (b) => new Promise((ok, fail) => process.stdout.write(b, (e) => (e ? fail(e) : ok()))),
     cwd: process.cwd(),
   };
   main(process.argv.slice(2), io).then(

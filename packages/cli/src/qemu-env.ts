@@ -8,11 +8,11 @@ import { dirname, join } from "node:path";
 import {
   type Arch,
   firmwareFileName,
-  NEWEST_VERSION,
-  PROFILES,
+  isSupportedVersion,
+  NEWEST_VERIFIED_VERSION,
+  OLDEST_VERSION,
   parseQemuVersionOutput,
   type QemuVersion,
-  SUPPORTED_VERSIONS,
 } from "@guestmap/core";
 
 export function qemuBinaryName(arch: Arch): string {
@@ -36,11 +36,6 @@ export function installedQemuVersion(arch: Arch): string | undefined {
   return r.status === 0 ? parseQemuVersionOutput(r.stdout) : undefined;
 }
 
-function versionKey(v: string): number {
-  const [a = 0, b = 0] = v.split(".").map(Number);
-  return a * 1000 + b;
-}
-
 export interface ProfileChoice {
   readonly version: QemuVersion;
   /** How it was chosen, for the human output. */
@@ -48,8 +43,8 @@ export interface ProfileChoice {
 }
 
 /**
- * Picks the profile: --qemu, else the layout's own, else the installed QEMU's (the closest older
- * profile when there is no exact one), else the newest.
+ * Picks the QEMU version whose behaviour to model: --qemu, else the layout's own, else the
+ * installed QEMU's own version (any from 7.2 up), else the newest release CI verifies.
  */
 export function chooseProfile(
   arch: Arch,
@@ -59,17 +54,17 @@ export function chooseProfile(
   if (flag) return { version: flag, why: "from --qemu" };
   if (fromLayout) return { version: fromLayout, why: "from the layout" };
   const installed = installedQemuVersion(arch);
-  if (installed) {
-    const key = versionKey(installed);
-    const candidates = SUPPORTED_VERSIONS.filter((v) => versionKey(v) <= key).sort(
-      (a, b) => versionKey(b) - versionKey(a),
-    );
-    const exact = candidates.find((v) => versionKey(v) === key);
-    if (exact) return { version: exact, why: `from ${qemuBinaryName(arch)} ${installed} on PATH` };
-    const closest = candidates[0] ?? SUPPORTED_VERSIONS[0]!;
-    return { version: closest, why: `closest profile to ${qemuBinaryName(arch)} ${installed} on PATH` };
-  }
-  return { version: NEWEST_VERSION, why: `newest profile; no ${qemuBinaryName(arch)} on PATH` };
+  if (installed && isSupportedVersion(installed))
+    return { version: installed as QemuVersion, why: `from ${qemuBinaryName(arch)} ${installed} on PATH` };
+  if (installed)
+    return {
+      version: OLDEST_VERSION,
+      why: `${qemuBinaryName(arch)} ${installed} on PATH is older than ${OLDEST_VERSION}, the oldest guestmap models; modelling ${OLDEST_VERSION}`,
+    };
+  return {
+    version: NEWEST_VERIFIED_VERSION,
+    why: `newest verified profile; no ${qemuBinaryName(arch)} on PATH`,
+  };
 }
 
 /**
@@ -92,5 +87,3 @@ export function defaultFirmwareSize(arch: Arch): bigint | null | undefined {
   }
   return null;
 }
-
-export { PROFILES };

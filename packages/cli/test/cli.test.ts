@@ -37,11 +37,23 @@ describe("guestmap CLI", () => {
     expect(r.stderr).toMatch(/unknown command 'plaements'/);
   });
 
-  it("an unknown --qemu version lists the supported ones", async () => {
+  it("a --qemu version older than 7.2 is refused, naming the oldest modelled", async () => {
     writeFileSync(join(dir, "ok.json"), layout());
     const r = await runCli(["placements", "--qemu", "6.1", "ok.json"], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/'6\.1'.*supported: 7\.2, 8\.2, 9\.2, 10\.2/);
+    expect(r.stderr).toMatch(/QEMU 6\.1 is older than 7\.2/);
+    const bad = await runCli(["placements", "--qemu", "ten", "ok.json"], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/'ten' is not a QEMU version/);
+  });
+
+  it("--qemu takes any version from 7.2 up and says which it models", async () => {
+    writeFileSync(join(dir, "ok.json"), layout());
+    for (const v of ["7.2", "8.1.3", "10.0.2", "10.1", "11.0"]) {
+      const r = await runCli(["placements", "--qemu", v, "ok.json"], dir);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`QEMU profile ${v} (from --qemu)`);
+    }
   });
 
   it("reads a layout file, resolving blobs against its folder, and prints JSON regions", async () => {
@@ -113,9 +125,9 @@ describe("guestmap export: unwritable outputs are bad input, not crashes", () =>
     [
       "a missing folder",
       ["--dtb", "/nonexistent-guestmap-dir/x.dtb"],
-      /cannot write \/nonexistent-guestmap-dir\/x\.dtb: its folder does not exist/,
+      /cannot write --dtb \/nonexistent-guestmap-dir\/x\.dtb: its folder does not exist/,
     ],
-    ["a folder", ["--dtb", "."], /cannot write \/\S+: it is a folder; give a file name/],
+    ["a folder", ["--dtb", "."], /cannot write \.: it is a folder; give a file name/],
     [
       "a missing folder for the script",
       ["--cmdline", "/nonexistent-guestmap-dir/run.sh"],

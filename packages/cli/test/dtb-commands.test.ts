@@ -2,7 +2,15 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decodeFdt, emptyLayout, importDtb, PROFILES } from "@guestmap/core";
+import {
+  decodeFdt,
+  emptyLayout,
+  encodeFdt,
+  importDtb,
+  PROFILES,
+  stringValue,
+  u32Value,
+} from "@guestmap/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { run as chosenRun } from "../src/commands/chosen.js";
 import { run as dtsRun } from "../src/commands/dts.js";
@@ -54,6 +62,57 @@ describe("guestmap chosen", () => {
 	};
 };
 `);
+  });
+
+  it("with -dtb, prints that DTB's whole /chosen with QEMU's additions first; a missing -dtb is exit 2", async () => {
+    const user = encodeFdt({
+      version: 17,
+      bootCpuId: 0,
+      memReserve: [],
+      root: {
+        name: "",
+        props: [
+          { name: "#address-cells", value: u32Value(2) },
+          { name: "#size-cells", value: u32Value(2) },
+        ],
+        children: [
+          {
+            name: "chosen",
+            props: [{ name: "xen,xen-bootargs", value: stringValue("dom0_mem=512M") }],
+            children: [
+              {
+                name: "domU1",
+                props: [{ name: "compatible", value: stringValue("xen,domain") }],
+                children: [],
+              },
+            ],
+          },
+        ],
+      },
+    });
+    writeFileSync(join(dir, "user.dtb"), user);
+    const layout = (dtb: string) =>
+      JSON.stringify({
+        format: "guestmap-layout",
+        version: 1,
+        machine: { arch: "aarch64", ram: "1G", cpu: "max" },
+        kernel: { path: "Image" },
+        append: "console=hvc0",
+        dtb: { path: dtb },
+      });
+    writeFileSync(join(dir, "d.json"), layout("user.dtb"));
+    const c = capture();
+    expect(await chosenRun(["--qemu", "7.2", "d.json"], c.io)).toBe(0);
+    expect(c.o.out).toContain(`	chosen {
+		bootargs = "console=hvc0";
+		xen,xen-bootargs = "dom0_mem=512M";
+
+		domU1 {
+			compatible = "xen,domain";
+		};
+	};`);
+    writeFileSync(join(dir, "d2.json"), layout("missing.dtb"));
+    await expect(chosenRun(["--qemu", "7.2", "d2.json"], capture().io)).rejects.toThrow(/missing\.dtb/);
   });
 
   it("a stanza QEMU refuses is exit 1 with QEMU's message", async () => {

@@ -9,8 +9,8 @@ export interface CliResult {
 }
 
 /** An `Io` whose output accumulates in `o`, for calling a command's `run` directly. */
-export function captureIo(cwd: string): { o: { out: string; err: string }; io: Io } {
-  const o = { out: "", err: "" };
+export function captureIo(cwd: string): { o: { out: string; err: string; bytes: Uint8Array[] }; io: Io } {
+  const o = { out: "", err: "", bytes: [] as Uint8Array[] };
   return {
     o,
     io: {
@@ -19,6 +19,10 @@ export function captureIo(cwd: string): { o: { out: string; err: string }; io: I
       },
       stderr: (s) => {
         o.err += s;
+      },
+      stdoutBytes: async (b) => {
+        o.bytes.push(b.slice());
+        o.out += Buffer.from(b).toString("utf8");
       },
       cwd,
     },

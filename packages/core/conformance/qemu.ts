@@ -135,9 +135,18 @@ export function infoRoms(binary: string, args: readonly string[], cwd?: string):
   for (const line of text.split(/\r?\n/)) {
     const m = /^addr=([0-9a-f]+) size=0x([0-9a-f]+) mem=(\w+) name="(.*)"$/.exec(line);
     if (m) roms.push({ addr: BigInt(`0x${m[1]}`), size: BigInt(`0x${m[2]}`), mem: m[3]!, name: m[4]! });
+    // A ROM loaded into a memory region rather than at an address (ARM virt's -bios goes into
+    // flash0 itself) is listed by region name: place it at that region's base.
+    const f = /^(\S+) size=0x([0-9a-f]+) name="(.*)"$/.exec(line);
+    const base = f ? FLASH_BASES[f[1]!] : undefined;
+    if (f && base !== undefined)
+      roms.push({ addr: base, size: BigInt(`0x${f[2]}`), mem: "flash", name: f[3]! });
   }
   return roms;
 }
+
+/** ARM virt's flash banks (hw/arm/virt.c: VIRT_FLASH, two 64 MiB banks from 0x0). */
+const FLASH_BASES: Record<string, bigint> = { "virt.flash0": 0n, "virt.flash1": 0x4000000n };
 
 /** QEMU exited without answering: its stderr says why (e.g. a guest-loader error). */
 export class QemuRefused extends Error {

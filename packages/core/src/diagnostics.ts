@@ -28,9 +28,21 @@ export type Severity = "error" | "warning" | "info";
  * - `dtb-drops-modules`: ARM with `-dtb`: QEMU loads guest-loader blobs but writes no /chosen nodes.
  * - `no-dtb`: ARM: an ELF/non-Linux kernel leaves QEMU's DTB out of RAM (or at 0x0).
  * - `initrd-ignored`: ARM: `-initrd` with a kernel QEMU does not boot as Linux is not loaded.
+ * - `loader-cpu-missing`: a `-device loader` `cpu-num=` beyond `-smp` (QEMU refuses).
+ * - `loader-data-len`: a `data=` stanza whose `data-len` is not 1…8 (QEMU refuses).
+ * - `loader-data-be`: `data-be=on` with data-len < 8 writes the value's top bytes (QEMU's quirk).
+ * - `loader-data-lost`: `data=` bytes that never reach the guest (under a ROM blob, or in flash).
+ * - `in-flash`: a blob in ARM virt's flash (0x0–0x8000000): loaded and readable, but not RAM.
+ * - `loader-mrom`: a blob over RISC-V's MROM, which QEMU writes without a check.
+ * - `dtb-module-stale`: a `-dtb`'s /chosen module whose reg does not match what is loaded there.
+ * - `fixed-dtb-refused`: the fixed-DTB export turns a silent overlap into one QEMU refuses.
  * - `chosen-cells`, `unit-address-format`: lints about the DTB QEMU writes (info).
  * - `domain-config`: a Xen dom0less domain Xen refuses to build (no memory or vcpus, memory not
  *   in whole KiB, a clashing node name) or that needs more RAM than the machine has.
+ * - `unsafe-option`: an extra argument that makes QEMU run a program, touch host files, listen
+ *   on the network or change its privileges (`-incoming exec:`, `-netdev …,script=`, `-plugin`,
+ *   `-drive file=`, `-qmp unix:…`, …): harmless only if the user wrote it.
+ * - `argument-too-long`: an argument longer than Linux passes to a program (MAX_ARG_STRLEN).
  */
 export type DiagnosticCode =
   | "overlap"
@@ -56,9 +68,19 @@ export type DiagnosticCode =
   | "dtb-drops-modules"
   | "no-dtb"
   | "initrd-ignored"
+  | "loader-cpu-missing"
+  | "loader-data-len"
+  | "loader-data-be"
+  | "loader-data-lost"
+  | "in-flash"
+  | "loader-mrom"
+  | "dtb-module-stale"
+  | "fixed-dtb-refused"
   | "chosen-cells"
   | "unit-address-format"
-  | "domain-config";
+  | "domain-config"
+  | "unsafe-option"
+  | "argument-too-long";
 
 export interface Diagnostic {
   readonly severity: Severity;

@@ -5,6 +5,7 @@
 export const VERSION = "0.1.0";
 
 export * from "./cmdline/export.js";
+export * from "./cmdline/fixed-dtb-check.js";
 export * from "./cmdline/import.js";
 export * from "./cmdline/numbers.js";
 export * from "./cmdline/qemuopts.js";
@@ -24,6 +25,7 @@ export * from "./image/plan.js";
 export * from "./image/source.js";
 export * from "./image/write.js";
 export * from "./model/layout-file.js";
+export * from "./model/layout-files.js";
 export * from "./model/types.js";
 export * from "./qemu/guest-loader.js";
 export * from "./qemu/machine.js";
@@ -36,7 +38,10 @@ export * from "./rules/alignment.js";
 export * from "./rules/check.js";
 export * from "./rules/free-slot.js";
 export * from "./rules/intervals.js";
+export { findUnsafeOptions, type UnsafeOption, type UnsafeRisk } from "./rules/unsafe-options.js";
 export * from "./util/bigint.js";
+export { escapeTerminal, TERMINAL_UNSAFE } from "./util/text.js";
+export * from "./verify/index.js";
 export * from "./xen/domains.js";
 export * from "./xen/from-dtb.js";
 export * from "./xen/imagebuilder.js";

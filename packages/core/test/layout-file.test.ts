@@ -86,7 +86,8 @@ describe("layout file", () => {
         ram: fc.bigInt({ min: 1n, max: 1n << 40n }),
         bios: fc.constantFrom({ kind: "default" as const }, { kind: "none" as const }),
       }),
-      modules: fc.array(
+      // Ids are identities: a layout with two blobs of one id is refused (tested below).
+      modules: fc.uniqueArray(
         fc.record(
           {
             id: fc.stringMatching(/^m[0-9]{1,3}$/),
@@ -97,7 +98,7 @@ describe("layout file", () => {
           },
           { requiredKeys: ["id", "addr"] },
         ),
-        { maxLength: 5 },
+        { maxLength: 5, selector: (m) => m.id },
       ),
       loaders: fc.constant([]),
       extraArgs: fc.array(fc.array(fc.string(), { minLength: 1, maxLength: 2 }), { maxLength: 3 }),
@@ -113,5 +114,55 @@ describe("layout file", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("hostile layout files", () => {
+  const issues = (text: string) => {
+    try {
+      parseLayoutJson(text);
+    } catch (e) {
+      if (e instanceof LayoutFileError) return e.issues.map((i) => `${i.path}: ${i.message}`);
+      throw e;
+    }
+    return [];
+  };
+
+  it("a UTF-8 byte-order mark is accepted", () => {
+    expect(parseLayoutJson(`\uFEFF${doc()}`).machine.arch).toBe("aarch64");
+  });
+
+  it("__proto__ keys are refused wherever they are; constructor is an ordinary -M property", () => {
+    const text = doc().replace('"arch"', '"props": {"__proto__": "x", "constructor": "y"}, "arch"');
+    expect(issues(text)).toEqual([
+      'machine.props.__proto__: a key named "__proto__" is not allowed (it would replace an object\'s prototype); remove it',
+    ]);
+    const ok = parseLayoutJson(doc().replace('"arch"', '"props": {"constructor": "y"}, "arch"'));
+    expect(ok.machine.props).toEqual([["constructor", "y"]]);
+  });
+
+  it("duplicate ids are refused; assigned ids skip the ones taken", () => {
+    const mod = (id?: string) => ({ ...(id && { id }), addr: "0x48000000", initrd: { path: "r" } });
+    expect(issues(doc({ modules: [mod("a"), mod("a")] }))).toEqual([
+      'modules[1].id: "a" is already the id of modules[0]; give every module and loader its own id (or none, to have one assigned)',
+    ]);
+    expect(
+      issues(doc({ modules: [mod("x")], loaders: [{ id: "x", addr: "0x1000", file: { path: "f" } }] })),
+    ).toEqual([
+      'loaders[0].id: "x" is already the id of modules[0]; give every module and loader its own id (or none, to have one assigned)',
+    ]);
+    expect(parseLayoutJson(doc({ modules: [mod(), mod("m1")] })).modules.map((m) => m.id)).toEqual([
+      "m2",
+      "m1",
+    ]);
+  });
+
+  it("100k modules and 100k-deep nesting fail fast with one issue", () => {
+    const many = Array.from({ length: 100_000 }, () => ({ addr: "0x48000000", initrd: { path: "r" } }));
+    expect(issues(doc({ modules: many }))).toEqual([
+      "modules: 100000 entries, more than the 1024 guestmap accepts (Xen reads at most 30 modules); split the layout",
+    ]);
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    expect(issues(doc().replace('"arch"', `"deep": ${deep}, "arch"`))).toHaveLength(1);
   });
 });

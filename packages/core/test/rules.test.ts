@@ -152,7 +152,7 @@ describe("check: stanza errors", () => {
 });
 
 describe("check: BSS", () => {
-  it("a module kernel whose image_size reaches the next module warns bss-overlap with the exact range", () => {
+  it("a module kernel whose image_size reaches the next module notes bss-overlap with the exact range, as likely harmless (Xen copies modules)", () => {
     const l: Layout = {
       ...seedLayout(MiB),
       modules: [
@@ -162,12 +162,49 @@ describe("check: BSS", () => {
     };
     const d = check(l).diagnostics.find((x) => x.code === "bss-overlap");
     expect(d).toMatchObject({
-      severity: "warning",
+      severity: "info",
       regions: ["r", "k"],
       start: 0x42200000n,
       end: 0x42202000n,
     });
+    expect(d?.message).toMatch(/Xen copies it/);
+    expect(d?.message).toMatch(/Move rootfs \(r\) to 0x42300000 or above/);
     expect(codes(l)).not.toContain("overlap");
+  });
+
+  it("the -kernel's BSS over a module is a warning: that kernel runs in place", () => {
+    const l: Layout = {
+      ...seedLayout(MiB),
+      kernel: blob("xen", arm64Image(0x1000, 0x200000n, 0x300000n)),
+      modules: [{ id: "r", addr: 0x40280000n, initrd: blob("rootfs", cpioBlob(0x2000)) }],
+    };
+    const d = check(l).diagnostics.find((x) => x.code === "bss-overlap");
+    expect(d).toMatchObject({ severity: "warning", regions: ["r", "kernel"] });
+    expect(d?.message).toMatch(/^-kernel xen at \[0x40200000, 0x40201000\)/);
+    expect(d?.message).toMatch(/QEMU starts the -kernel where it loaded it/);
+  });
+
+  it("never tells the user to move QEMU's own initrd or FDT: RISC-V -kernel BSS into the initrd", () => {
+    const l: Layout = {
+      machine: { arch: "riscv64", type: "virt", props: [], ram: 128n * MiB, bios: { kind: "none" } },
+      qemu: "7.2",
+      kernel: sized("Image", 0x100000n),
+      initrd: sized("rootfs", 0x1000n),
+      modules: [],
+      loaders: [],
+      extraArgs: [],
+    };
+    // A RISC-V Image whose image_size (65 MiB) passes QEMU's initrd at +64 MiB.
+    const head = new Uint8Array(64);
+    new DataView(head.buffer).setBigUint64(16, 65n * MiB, true);
+    head.set([0x52, 0x49, 0x53, 0x43, 0x56, 0x00, 0x00, 0x00], 48);
+    head.set([0x52, 0x53, 0x43, 0x05], 56);
+    const d = check({ ...l, kernel: { path: "Image", size: 0x100000n, head } }).diagnostics.find(
+      (x) => x.code === "bss-overlap",
+    );
+    expect(d?.regions).toEqual(["initrd", "kernel"]);
+    expect(d?.message).not.toMatch(/Move (the )?(DTB|fdt|rootfs|initrd)/i);
+    expect(d?.message).toMatch(/cannot be moved: give the machine more memory with -m/);
   });
 });
 

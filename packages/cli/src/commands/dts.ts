@@ -1,8 +1,8 @@
 /** `guestmap dts FILE.dtb`: a DTB as DTS text, exactly as `dtc -I dtb -O dts` prints it. */
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { decodeFdt, FdtError, printDts } from "@guestmap/core";
 import { EXIT_OK, type Io, UsageError } from "../io.js";
+import { readDtbFile } from "../read-dtb.js";
 
 const USAGE = "usage: guestmap dts FILE.dtb";
 
@@ -11,13 +11,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (file === undefined) throw new UsageError(`give a DTB file; ${USAGE}`);
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'; ${USAGE}`);
   if (file.startsWith("-") && file !== "-") throw new UsageError(`unknown option '${file}'; ${USAGE}`);
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(file === "-" ? "/dev/stdin" : resolve(io.cwd, file)));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read ${file}: ${code === "ENOENT" ? "no such file" : (e as Error).message}`);
-  }
+  const bytes = await readDtbFile(file === "-" ? "/dev/stdin" : resolve(io.cwd, file), file);
   try {
     io.stdout(printDts(decodeFdt(bytes)));
   } catch (e) {

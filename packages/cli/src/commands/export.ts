@@ -9,14 +9,15 @@
  * rewritten relative to the cwd, where the user will run it. Outputs are written atomically and
  * never over an input file.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import {
   COMMAND_FORMATS,
   type CommandFormat,
-  domainModules,
+  check,
   exportArgv,
   exportFixedDtbArgv,
+  fixedDtbDiagnostics,
   formatCommand,
   formatSize,
   hex,
@@ -25,19 +26,28 @@ import {
   type ImageFormat,
   imageBuilderConfig,
   type Layout,
+  layoutFiles,
   layoutImageRegions,
-  PROFILES,
   parseSize,
   placements,
+  profileFor,
   regionsSpan,
   scriptImage,
+  scriptShebang,
   ubootScript,
   writeImage,
 } from "@guestmap/core";
 import { writeDtbOutputs } from "../dtb-outputs.js";
 import { loadInput, parseCommon } from "../input.js";
 import { type Io, UsageError } from "../io.js";
-import { type FileBlobSource, openAtomicSink, openFileSource } from "../node-io.js";
+import { type FileBlobSource, openFileSource } from "../node-io.js";
+import {
+  type OutputRequest,
+  type OutputTarget,
+  openOutput,
+  planOutputs,
+  writeOutput,
+} from "../output-file.js";
 import { chooseProfile, defaultFirmwareSize } from "../qemu-env.js";
 import { rebaseLayout } from "./import.js";
 
@@ -55,6 +65,8 @@ interface ExportArgs {
   overlay?: string;
   /** Emit the `-dtb OUT.dtb` + generic-loader form of the command line instead of guest-loader. */
   fixedDtb: boolean;
+  /** Write the image despite `check` errors and above the size cap. */
+  force: boolean;
   /** U-Boot script (text) and its mkimage form; the DTB it loads is --base-dtb. */
   ubootScript?: string;
   ubootImage?: string;
@@ -70,15 +82,20 @@ function parseRange(text: string): { start: bigint; end: bigint } {
   const [a, b, ...more] = text.split(":");
   const start = a === undefined ? undefined : parseSize(a);
   const end = b === undefined ? undefined : parseSize(b);
-  if (more.length > 0 || start === undefined || end === undefined || end <= start)
+  if (more.length > 0 || start === undefined || end === undefined)
     throw new UsageError(
-      `--image-range ${text}: expected START:END with END > START, e.g. 0x40000000:0x48000000 (END exclusive)`,
+      `--image-range ${text}: expected START:END, e.g. 0x40000000:0x48000000 (END exclusive)`,
+    );
+  if (end <= start) throw new UsageError(`--image-range ${text}: END must be above START (END is exclusive)`);
+  if (end > 1n << 64n)
+    throw new UsageError(
+      `--image-range ${text}: END is past 2^64, which no guest address reaches; END may be 0x10000000000000000 at most`,
     );
   return { start, end };
 }
 
 function parseArgs(rest: string[]): ExportArgs {
-  const out: ExportArgs = { cmdlineFormat: "line", fixedDtb: false, positional: [] };
+  const out: ExportArgs = { cmdlineFormat: "line", fixedDtb: false, force: false, positional: [] };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
     const eq = a.indexOf("=");
@@ -139,6 +156,9 @@ function parseArgs(rest: string[]): ExportArgs {
       case "--imagebuilder-dtb":
         out.imagebuilderDtb = value();
         break;
+      case "--force":
+        out.force = true;
+        break;
       default:
         if (name.startsWith("-")) throw new UsageError(`unknown option '${a}'; ${USAGE}`);
         out.positional.push(a);
@@ -155,27 +175,7 @@ function formatFromName(path: string): ImageFormat {
 
 /** Every file a layout names, resolved: outputs must not replace any of them. */
 function inputFiles(layout: Layout, baseDir: string): string[] {
-  const files: string[] = [];
-  const add = (p?: string) => p !== undefined && files.push(resolve(baseDir, p));
-  if (layout.machine.bios.kind === "file") add(layout.machine.bios.file.path);
-  add(layout.kernel?.path);
-  add(layout.initrd?.path);
-  add(layout.dtb?.path);
-  for (const m of layout.modules) add((m.kernel ?? m.initrd)?.path);
-  for (const l of layout.loaders) add(l.file.path);
-  for (const d of domainModules(layout)) add(d.module.file.path);
-  return files;
-}
-
-async function writeText(path: string, text: string, inputs: string[], mode: number): Promise<void> {
-  const sink = await openAtomicSink(path, inputs, mode);
-  try {
-    await sink.write(new Uint8Array(Buffer.from(text, "utf8")));
-    await sink.commit();
-  } catch (e) {
-    await sink.abort();
-    throw e;
-  }
+  return layoutFiles(layout).map((f) => resolve(baseDir, f.blob.path));
 }
 
 export async function run(args: string[], io: Io): Promise<number> {
@@ -183,26 +183,43 @@ export async function run(args: string[], io: Io): Promise<number> {
   const ex = parseArgs(common.rest);
   const input = await loadInput({ ...common, rest: ex.positional }, io);
   const layout = { ...input.layout, ...(common.qemu && { qemu: common.qemu }) };
-  const inputs = [...inputFiles(layout, input.baseDir), ...(input.layoutPath ? [input.layoutPath] : [])];
+  const inputs = [
+    ...inputFiles(layout, input.baseDir),
+    ...(input.layoutPath ? [input.layoutPath] : []),
+    ...(ex.baseDtb !== undefined ? [resolve(io.cwd, ex.baseDtb)] : []),
+  ];
+  // Decide every output first: one onto an input, two onto one file, or a folder is bad input
+  // before anything is written.
+  const requests: OutputRequest[] = [];
+  if (ex.cmdline !== undefined) requests.push({ option: "--cmdline", path: ex.cmdline });
+  if (ex.image !== undefined) requests.push({ option: "--image", path: ex.image });
+  if (ex.dtb !== undefined) requests.push({ option: "--dtb", path: ex.dtb });
+  if (ex.overlay !== undefined) requests.push({ option: "--overlay", path: ex.overlay });
+  if (ex.ubootScript !== undefined) requests.push({ option: "--uboot-script", path: ex.ubootScript });
+  if (ex.ubootImage !== undefined) requests.push({ option: "--uboot-image", path: ex.ubootImage });
+  if (ex.imagebuilder !== undefined) requests.push({ option: "--imagebuilder", path: ex.imagebuilder });
+  const targets = new Map(planOutputs(requests, inputs, io.cwd).map((t, i) => [requests[i]!.option, t]));
 
   if (ex.fixedDtb && (ex.dtb === undefined || ex.baseDtb === undefined))
     throw new UsageError(
       "--fixed-dtb boots QEMU with the exported DTB instead of its own, so that DTB must be the whole machine's: give --dtb OUT.dtb and --base-dtb BASE.dtb, with BASE.dtb from the same machine without guest-loader, -append and -initrd (qemu-system-… -M virt … -machine dumpdtb=BASE.dtb)",
     );
-  const wantsUboot =
-    ex.ubootScript !== undefined || ex.ubootImage !== undefined || ex.imagebuilder !== undefined;
+  const wantsUboot = ex.ubootScript !== undefined || ex.ubootImage !== undefined;
+  const wantsOther = wantsUboot || ex.imagebuilder !== undefined;
+  // With a U-Boot script, --base-dtb is the DTB the script loads, not a DTB output's base.
   const wantsDtb =
     ex.dtb !== undefined || ex.overlay !== undefined || (ex.baseDtb !== undefined && !wantsUboot);
   if (wantsDtb) {
     const r = await writeDtbOutputs({
       layout,
-      profile: PROFILES[chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu).version],
+      profile: profileFor(chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu).version),
       ...(ex.dtb !== undefined && { dtbOut: ex.dtb }),
       ...(ex.baseDtb !== undefined && { baseDtb: ex.baseDtb }),
       ...(ex.overlay !== undefined && { overlayOut: ex.overlay }),
       keepBaseSize: !ex.fixedDtb,
       cwd: io.cwd,
       inputs,
+      stdout: io.stdoutBytes,
     });
     if (!r.ok) {
       for (const m of r.errors) io.stderr(`guestmap export: error: ${m}\n`);
@@ -210,18 +227,22 @@ export async function run(args: string[], io: Io): Promise<number> {
     }
   }
 
-  if (ex.ubootScript !== undefined || ex.ubootImage !== undefined) {
-    const code = await writeUboot(layout, input.layout.qemu, common.qemu, ex, io, inputs);
+  if (wantsUboot) {
+    const code = await writeUboot(layout, input.layout.qemu, common.qemu, ex, io, targets);
     if (code !== 0) return code;
   }
   if (ex.imagebuilder !== undefined) {
     const ib = imageBuilderConfig(layout, { deviceTree: ex.imagebuilderDtb ?? "virt.dtb" });
     for (const i of ib.issues) io.stderr(`guestmap export: warning: --imagebuilder: ${i.message}\n`);
     if (ib.text === undefined) return 1;
-    await writeText(resolve(io.cwd, ex.imagebuilder), ib.text, inputs, 0o644);
+    await writeOutput(
+      targets.get("--imagebuilder")!,
+      new Uint8Array(Buffer.from(ib.text, "utf8")),
+      io.stdoutBytes,
+    );
   }
 
-  if (ex.cmdline !== undefined || (ex.image === undefined && !wantsDtb && !wantsUboot) || ex.fixedDtb) {
+  if (ex.cmdline !== undefined || (ex.image === undefined && !wantsDtb && !wantsOther) || ex.fixedDtb) {
     const rebased = rebaseLayout(layout, input.baseDir, io.cwd);
     // On ARM QEMU drops guest-loader nodes when given -dtb: the fixed-DTB form loads the blobs
     // with the generic loader and boots the merged DTB that carries their /chosen nodes.
@@ -230,14 +251,28 @@ export async function run(args: string[], io: Io): Promise<number> {
       for (const i of e.issues) io.stderr(`guestmap export: error: ${i.message}\n`);
       return 1;
     }
+    if (ex.fixedDtb && ex.dtb !== undefined) {
+      const size = BigInt((await stat(resolve(io.cwd, ex.dtb))).size);
+      const firmwareSize = defaultFirmwareSize(layout.machine.arch);
+      const qemu = chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu).version;
+      for (const d of fixedDtbDiagnostics(
+        layout,
+        { path: ex.dtb, size },
+        {
+          qemu,
+          ...(firmwareSize !== undefined && { firmwareSize }),
+        },
+      ))
+        io.stderr(`guestmap export: warning: ${d.message}\n`);
+    }
     const script = formatCommand(e.groups, ex.cmdlineFormat);
     if (ex.cmdline === undefined) io.stdout(script);
     else {
       const sh = ex.cmdlineFormat !== "json";
-      await writeText(
-        resolve(io.cwd, ex.cmdline),
-        sh ? `#!/bin/sh\n${script}` : script,
-        inputs,
+      await writeOutput(
+        targets.get("--cmdline")!,
+        new Uint8Array(Buffer.from(sh ? `${scriptShebang(script)}${script}` : script, "utf8")),
+        io.stdoutBytes,
         sh ? 0o755 : 0o644,
       );
     }
@@ -251,10 +286,17 @@ export async function run(args: string[], io: Io): Promise<number> {
       // is bad input, found before anything is written).
       const profile = chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu).version;
       const firmwareSize = defaultFirmwareSize(layout.machine.arch);
-      const placement = placements(layout, {
-        qemu: profile,
-        ...(firmwareSize !== undefined && { firmwareSize }),
-      });
+      const opts = { qemu: profile, ...(firmwareSize !== undefined && { firmwareSize }) };
+      // An image of a layout QEMU refuses or mis-loads is not what QEMU would hold: say so first.
+      const errors = check(layout, opts).diagnostics.filter((d) => d.severity === "error");
+      if (errors.length > 0 && !ex.force) {
+        for (const d of errors) io.stderr(`guestmap export: error: ${d.message}\n`);
+        io.stderr(
+          `guestmap export: the image is not written: fix the ${errors.length} error(s) above (guestmap check), or give --force to write it anyway\n`,
+        );
+        return 1;
+      }
+      const placement = placements(layout, opts);
       const opened = new Map<string, FileBlobSource>();
       for (const r of placement.regions) {
         if (!r.file || opened.has(r.file.path)) continue;
@@ -291,18 +333,21 @@ export async function run(args: string[], io: Io): Promise<number> {
           );
       }
       const regions = image.regions;
-      const sink = await openAtomicSink(resolve(io.cwd, ex.image), inputs);
+      const sink = await openOutput(targets.get("--image")!, io.stdoutBytes);
       try {
         await writeImage(regions, sink, {
           format,
           arch: layout.machine.arch,
           range,
+          ...(ex.force && { maxBytes: null }),
         });
         await sink.commit();
       } catch (e) {
         await sink.abort();
         if (e instanceof ImageError) {
-          io.stderr(`guestmap export: error: ${e.message}\n`);
+          const how =
+            e.code === "too-large" ? " (narrow it with --image-range START:END, or give --force)" : "";
+          io.stderr(`guestmap export: error: ${e.message}${how}\n`);
           return 1;
         }
         throw e;
@@ -332,7 +377,7 @@ async function writeUboot(
   optQemu: Layout["qemu"],
   ex: ExportArgs,
   io: Io,
-  inputs: string[],
+  targets: ReadonlyMap<string, OutputTarget>,
 ): Promise<number> {
   if (ex.baseDtb === undefined)
     throw new UsageError(
@@ -356,17 +401,18 @@ async function writeUboot(
     for (const i of r.issues) io.stderr(`guestmap export: error: ${i.message}\n`);
     return 1;
   }
-  if (ex.ubootScript !== undefined) await writeText(resolve(io.cwd, ex.ubootScript), r.text, inputs, 0o644);
-  if (ex.ubootImage !== undefined) {
-    const sink = await openAtomicSink(resolve(io.cwd, ex.ubootImage), inputs);
-    try {
-      await sink.write(scriptImage(r.text, { loadAddr: r.scriptAddr, name: "guestmap" }));
-      await sink.commit();
-    } catch (e) {
-      await sink.abort();
-      throw e;
-    }
-  }
+  if (ex.ubootScript !== undefined)
+    await writeOutput(
+      targets.get("--uboot-script")!,
+      new Uint8Array(Buffer.from(r.text, "utf8")),
+      io.stdoutBytes,
+    );
+  if (ex.ubootImage !== undefined)
+    await writeOutput(
+      targets.get("--uboot-image")!,
+      scriptImage(r.text, { loadAddr: r.scriptAddr, name: "guestmap" }),
+      io.stdoutBytes,
+    );
   const name = ex.ubootImage ?? "the mkimage form of the script (--uboot-image)";
   io.stderr(
     `guestmap export: in U-Boot, load ${name} at ${hex(r.scriptAddr)} and run it: ${ex.ubootLoad ?? "tftpb"} ${hex(r.scriptAddr)} ${ex.ubootImage ?? "boot.scr"}; source ${hex(r.scriptAddr)}\n`,

@@ -11,7 +11,14 @@
  * read as a modelled option. Everything else survives QEMU 7.2 byte for byte (checked with
  * dumpdtb: `=`, leading/trailing spaces, newlines, tabs, quotes and UTF-8 in bootargs; `,` as `,,`).
  */
-import { type Arch, type GuestLoaderModule, type Layout, moduleFile } from "../model/types.js";
+import {
+  type Arch,
+  type GenericLoaderBlob,
+  type GuestLoaderModule,
+  type Layout,
+  type LoaderDataWrite,
+  moduleFile,
+} from "../model/types.js";
 import { U64_MAX } from "../util/bigint.js";
 import { groupArgs, importArgv, optionName } from "./import.js";
 import { formatRamSize } from "./numbers.js";
@@ -104,28 +111,47 @@ function jsonDevice(props: readonly (readonly [string, string])[], addr: bigint)
 function loaderDevice(
   c: Collector,
   field: string,
-  path: string,
-  addr: bigint,
-  forceRaw: boolean | undefined,
+  l: Pick<GenericLoaderBlob, "addr" | "forceRaw" | "cpuNum" | "addrGiven"> & { path: string },
   json: boolean,
 ): string {
   const props: [string, string][] = [
     ["driver", "loader"],
-    ["file", c.str(`${field}.path`, path)],
-    ["addr", c.addr(`${field}.addr`, addr)],
+    ["file", c.str(`${field}.path`, l.path)],
   ];
-  if (forceRaw !== undefined) props.push(["force-raw", forceRaw ? "on" : "off"]);
-  if (json) {
-    const parts = props.map(([k, v]) =>
-      k === "addr"
-        ? `"addr":${addr}`
-        : k === "force-raw"
-          ? `"force-raw":${forceRaw}`
-          : `${JSON.stringify(k)}:${JSON.stringify(v)}`,
-    );
-    return `{${parts.join(",")}}`;
-  }
-  return formatQemuOpts(props, "driver");
+  if (l.addrGiven !== false || l.addr !== 0n) props.push(["addr", c.addr(`${field}.addr`, l.addr)]);
+  if (l.forceRaw !== undefined) props.push(["force-raw", l.forceRaw ? "on" : "off"]);
+  if (l.cpuNum !== undefined) props.push(["cpu-num", String(l.cpuNum)]);
+  return json
+    ? loaderJson(props, { addr: l.addr, "force-raw": l.forceRaw })
+    : formatQemuOpts(props, "driver");
+}
+
+/** The JSON form of a loader stanza: integers and booleans as JSON values, not strings. */
+function loaderJson(
+  props: readonly (readonly [string, string])[],
+  exact: Record<string, bigint | boolean | undefined>,
+): string {
+  const parts = props.map(([k, v]) => {
+    const x = exact[k];
+    if (x !== undefined) return `${JSON.stringify(k)}:${x.toString()}`;
+    if (k === "cpu-num" || k === "data-len") return `${JSON.stringify(k)}:${v}`;
+    return `${JSON.stringify(k)}:${JSON.stringify(v)}`;
+  });
+  return `{${parts.join(",")}}`;
+}
+
+function dataDevice(c: Collector, field: string, d: LoaderDataWrite, json: boolean): string {
+  const props: [string, string][] = [
+    ["driver", "loader"],
+    ["addr", c.addr(`${field}.addr`, d.addr)],
+    ["data", `0x${d.data.toString(16)}`],
+    ["data-len", String(d.len)],
+  ];
+  if (d.bigEndian) props.push(["data-be", "on"]);
+  if (d.cpuNum !== undefined) props.push(["cpu-num", String(d.cpuNum)]);
+  return json
+    ? loaderJson(props, { addr: d.addr, data: d.data, "data-be": d.bigEndian })
+    : formatQemuOpts(props, "driver");
 }
 
 function head(c: Collector, layout: Layout, opts: ExportOptions, dtbPath: string | undefined): string[][] {
@@ -152,6 +178,7 @@ function head(c: Collector, layout: Layout, opts: ExportOptions, dtbPath: string
   if (m.cpu !== undefined) groups.push(["-cpu", c.str("machine.cpu", m.cpu)]);
   if (m.smp !== undefined) groups.push(["-smp", c.str("machine.smp", m.smp)]);
   if (m.bios.kind === "none") groups.push(["-bios", "none"]);
+  else if (m.bios.kind === "default" && m.bios.explicit) groups.push(["-bios", "default"]);
   else if (m.bios.kind === "file") groups.push(["-bios", c.str("machine.bios.path", m.bios.file.path)]);
   if (layout.kernel) groups.push(["-kernel", c.str("kernel.path", layout.kernel.path)]);
   if (layout.append !== undefined) groups.push(["-append", c.str("append", layout.append)]);
@@ -164,7 +191,10 @@ function head(c: Collector, layout: Layout, opts: ExportOptions, dtbPath: string
 function tail(c: Collector, layout: Layout, json: boolean): string[][] {
   const groups: string[][] = [];
   layout.loaders.forEach((l, i) => {
-    groups.push(["-device", loaderDevice(c, `loaders[${i}].file`, l.file.path, l.addr, l.forceRaw, json)]);
+    groups.push(["-device", loaderDevice(c, `loaders[${i}].file`, { ...l, path: l.file.path }, json)]);
+  });
+  (layout.loaderData ?? []).forEach((d, i) => {
+    groups.push(["-device", dataDevice(c, `loaderData[${i}]`, d, json)]);
   });
   layout.extraArgs.forEach((g, i) => {
     const field = `extraArgs[${i}]`;
@@ -175,6 +205,7 @@ function tail(c: Collector, layout: Layout, json: boolean): string[][] {
     const modelled =
       probe.modules.length > 0 ||
       probe.loaders.length > 0 ||
+      (probe.loaderData ?? []).length > 0 ||
       probe.extraArgs.length !== 1 ||
       ["M", "machine", "m", "cpu", "smp", "bios", "kernel", "append", "initrd", "dtb"].includes(name ?? "");
     if (regroup.length !== 1 || regroup[0]!.group.length !== g.length || modelled)
@@ -229,7 +260,12 @@ export function exportFixedDtbArgv(layout: Layout, dtbPath: string, opts: Export
     }
     groups.push([
       "-device",
-      loaderDevice(c, `modules[${i}].${m.kernel ? "kernel" : "initrd"}`, f.path, m.addr, true, json),
+      loaderDevice(
+        c,
+        `modules[${i}].${m.kernel ? "kernel" : "initrd"}`,
+        { path: f.path, addr: m.addr, forceRaw: true },
+        json,
+      ),
     ]);
   });
   // Dom0less domain blobs: the DTB carries their nodes; QEMU only has to load the bytes.
@@ -240,7 +276,15 @@ export function exportFixedDtbArgv(layout: Layout, dtbPath: string, opts: Export
       ["dtb", d.dtb],
     ] as const) {
       if (m)
-        groups.push(["-device", loaderDevice(c, `domains[${i}].${k}.file`, m.file.path, m.addr, true, json)]);
+        groups.push([
+          "-device",
+          loaderDevice(
+            c,
+            `domains[${i}].${k}.file`,
+            { path: m.file.path, addr: m.addr, forceRaw: true },
+            json,
+          ),
+        ]);
     }
   });
   groups.push(...tail(c, layout, json));

@@ -15,7 +15,9 @@ import {
   type GenericLoaderBlob,
   type GuestLoaderModule,
   type Layout,
+  type LoaderDataWrite,
 } from "../model/types.js";
+import { jsonDuplicateKey } from "./json-duplicate-key.js";
 import { expectsIntegerMessage, parseQemuUint, parseRamSize } from "./numbers.js";
 import { parseQemuOpts, type QemuOptsProp } from "./qemuopts.js";
 import { ShellSplitError, shellSplit } from "./shell-split.js";
@@ -33,10 +35,12 @@ import { suggest } from "./suggest.js";
  * - `unknown-property`: a guest-loader/loader property QEMU does not have.
  * - `flag-property`: a `foo`/`nofoo` element (deprecated by QEMU, means foo=on/off).
  * - `property-dropped`: `id=` on a guest-loader (not modelled).
- * - `bad-json`: a JSON `-device` that is not a JSON object, or whose `addr` is not an integer.
+ * - `bad-json`: a JSON `-device` that is not a JSON object, repeats a key, or whose `addr` is not
+ *   an integer.
  * - `repeated-option`: a second -m/-kernel/-append/… (the last one wins, as in QEMU).
  * - `shell-syntax`: the pasted text could not be split (see `ShellSplitError`).
  * - `environment-dropped`: a leading `VAR=value` of the pasted command (not kept in the layout).
+ * - `loader-form`: a `-device loader` combination QEMU refuses (file with data, nothing to do…).
  */
 export type ImportIssueCode =
   | "unknown-program"
@@ -53,7 +57,8 @@ export type ImportIssueCode =
   | "bad-json"
   | "repeated-option"
   | "shell-syntax"
-  | "environment-dropped";
+  | "environment-dropped"
+  | "loader-form";
 
 export interface ImportIssue {
   readonly code: ImportIssueCode;
@@ -201,6 +206,7 @@ export function importArgv(argv: readonly string[]): ImportResult {
   let dtb: Blob | undefined;
   const modules: GuestLoaderModule[] = [];
   const loaders: GenericLoaderBlob[] = [];
+  const loaderData: LoaderDataWrite[] = [];
   const extraArgs: string[][] = [];
   const seen = new Set<string>();
 
@@ -305,7 +311,13 @@ export function importArgv(argv: readonly string[]): ImportResult {
         break;
       case "bios":
         once(name, at);
-        bios = value === "none" ? { kind: "none" } : { kind: "file", file: { path: value! } };
+        // `default` and `none` are QEMU keywords, not file names (ARM refuses both; see placeArm).
+        bios =
+          value === "none"
+            ? { kind: "none" }
+            : value === "default"
+              ? { kind: "default", explicit: true }
+              : { kind: "file", file: { path: value! } };
         break;
       case "kernel":
         once(name, at);
@@ -332,9 +344,16 @@ export function importArgv(argv: readonly string[]): ImportResult {
             break;
           }
         } else if (dev?.driver === "loader") {
-          const l = genericLoader(dev, at + 1, issues, `l${loaders.length + 1}`);
+          const l = genericLoader(dev, at + 1, issues, {
+            blob: `l${loaders.length + 1}`,
+            data: `d${loaderData.length + 1}`,
+          });
+          if (l && "blob" in l) {
+            loaders.push(l.blob);
+            break;
+          }
           if (l) {
-            loaders.push(l);
+            loaderData.push(l.data);
             break;
           }
         }
@@ -374,6 +393,7 @@ export function importArgv(argv: readonly string[]): ImportResult {
     ...(dtb && { dtb }),
     modules,
     loaders,
+    ...(loaderData.length > 0 && { loaderData }),
     extraArgs,
   };
   return { layout, diagnostics: issues };
@@ -411,6 +431,16 @@ function parseDevice(value: string, at: number, issues: ImportIssue[]): DeviceVa
       return undefined;
     }
     if (!obj || typeof obj !== "object" || Array.isArray(obj)) return undefined;
+    const dup = jsonDuplicateKey(value);
+    if (dup !== undefined) {
+      issues.push({
+        code: "bad-json",
+        severity: "error",
+        argIndex: at,
+        message: `argument ${at}: QEMU says "JSON parse error, duplicate key": "${dup}" appears twice in one object of this -device JSON; keep one`,
+      });
+      return undefined;
+    }
     const props: QemuOptsProp[] = [];
     let driver: string | undefined;
     for (const [k, v] of Object.entries(obj)) {
@@ -418,8 +448,8 @@ function parseDevice(value: string, at: number, issues: ImportIssue[]): DeviceVa
       if (k === "driver" && typeof v === "string") driver = v;
       // JSON numbers above 2^53 lose precision in JSON.parse: take addr's digits from the text.
       let text: string;
-      if (k === "addr" && typeof v === "number") {
-        const m = /"addr"\s*:\s*(-?[0-9][0-9.eE+-]*)/.exec(value);
+      if ((k === "addr" || k === "data") && typeof v === "number") {
+        const m = new RegExp(`"${k}"\\s*:\\s*(-?[0-9][0-9.eE+-]*)`).exec(value);
         text = m?.[1] ?? String(v);
         if (!/^[0-9]+$/.test(text)) {
           issues.push({
@@ -528,30 +558,97 @@ function guestLoader(
   };
 }
 
-/** `-device loader,file=…,addr=…[,force-raw=…]`; other loader forms stay verbatim (undefined). */
+/**
+ * `-device loader` in the forms of QEMU's docs/system/generic-loader.rst: a file (`file=`, with or
+ * without `addr=`, `force-raw=`, `cpu-num=`) or a value (`data=`, `data-len=`, `data-be=`, `addr=`,
+ * `cpu-num=`). A PC-only stanza (`addr=` + `cpu-num=`), a combination QEMU refuses and duplicated
+ * keys stay verbatim (undefined), the refusal reported here.
+ */
 function genericLoader(
   dev: DeviceValue,
   at: number,
   issues: ImportIssue[],
-  id: string,
-): GenericLoaderBlob | undefined {
+  ids: { blob: string; data: string },
+): { blob: GenericLoaderBlob } | { data: LoaderDataWrite } | undefined {
   const keys = dev.props.filter((p) => p.key !== "driver");
   for (const p of keys)
     if (!LOADER_PROPS.includes(p.key) && p.key !== "id") unknownProp(issues, at, "loader", p, LOADER_PROPS);
-  if (keys.some((p) => !["file", "addr", "force-raw"].includes(p.key))) return undefined;
+  if (keys.some((p) => !LOADER_PROPS.includes(p.key))) return undefined;
   // Duplicated keys would not survive a round trip: keep such stanzas verbatim.
   if (new Set(keys.map((p) => p.key)).size !== keys.length) return undefined;
-  const file = keys.find((p) => p.key === "file");
-  const addrP = keys.find((p) => p.key === "addr");
-  const raw = keys.find((p) => p.key === "force-raw");
-  if (!file || !addrP) return undefined;
-  const addr = parseAddr(addrP, at, issues, dev.json);
+  const get = (k: string) => keys.find((p) => p.key === k);
+  const file = get("file");
+  const addrP = get("addr");
+  const raw = get("force-raw");
+  const cpuP = get("cpu-num");
+  const dataP = get("data");
+  const lenP = get("data-len");
+  const beP = get("data-be");
+  const refuse = (msg: string) => {
+    issues.push({
+      code: "loader-form",
+      severity: "error",
+      argIndex: at,
+      message: `argument ${at}: QEMU refuses this -device loader ("${msg}"); see QEMU's generic-loader documentation for the file and data forms`,
+    });
+    return undefined;
+  };
+  const addr = addrP ? parseAddr(addrP, at, issues, dev.json) : 0n;
   if (addr === undefined) return undefined;
-  let forceRaw: boolean | undefined;
-  if (raw) {
-    if (BOOL_ON.has(raw.value)) forceRaw = true;
-    else if (BOOL_OFF.has(raw.value)) forceRaw = false;
-    else return undefined;
+  let cpuNum: number | undefined;
+  if (cpuP) {
+    const v = parseQemuUint(cpuP.value);
+    if (v === undefined || v > 0xffff_fffen) return badInteger(issues, at, cpuP);
+    cpuNum = Number(v);
   }
-  return { id, addr, file: { path: file.value }, ...(forceRaw !== undefined && { forceRaw }) };
+  const bool = (p: QemuOptsProp | undefined): boolean | undefined | null =>
+    p === undefined ? undefined : BOOL_ON.has(p.value) ? true : BOOL_OFF.has(p.value) ? false : null;
+  const forceRaw = bool(raw);
+  const bigEndian = bool(beP);
+  if (forceRaw === null || bigEndian === null) return undefined;
+
+  if (dataP || lenP || bigEndian) {
+    if (file) return refuse("Specifying a file is not supported when loading memory values");
+    if (forceRaw) return refuse("Specifying force-raw is not supported when loading memory values");
+    const data = dataP ? parseQemuUint(dataP.value) : 0n;
+    if (data === undefined && dataP) return badInteger(issues, at, dataP);
+    const len = lenP ? parseQemuUint(lenP.value) : 0n;
+    if (len === undefined || len > 255n) return lenP ? badInteger(issues, at, lenP) : undefined;
+    return {
+      data: {
+        id: ids.data,
+        addr,
+        data: data ?? 0n,
+        len: Number(len),
+        ...(bigEndian && { bigEndian }),
+        ...(cpuNum !== undefined && { cpuNum }),
+      },
+    };
+  }
+  if (!file) {
+    if (forceRaw === undefined && addr !== 0n && cpuNum !== undefined) return undefined;
+    if (addr !== 0n) return refuse("cpu_num must be specified when setting a program counter");
+    return refuse("please include valid arguments");
+  }
+  return {
+    blob: {
+      id: ids.blob,
+      addr,
+      file: { path: file.value },
+      ...(forceRaw !== undefined && { forceRaw }),
+      ...(cpuNum !== undefined && { cpuNum }),
+      ...(!addrP && { addrGiven: false as const }),
+    },
+  };
+}
+
+function badInteger(issues: ImportIssue[], at: number, p: QemuOptsProp): undefined {
+  issues.push({
+    code: "bad-integer",
+    severity: "error",
+    argIndex: at,
+    offset: p.valueOffset,
+    message: `argument ${at}, character ${p.valueOffset}: QEMU says "${expectsIntegerMessage(p.key)}" for '${p.value}'; write a plain integer like 0x10 (no K/M/G suffix, no '_')`,
+  });
+  return undefined;
 }

@@ -22,7 +22,7 @@ import type { Arch, Layout } from "../model/types.js";
 import { moduleFile } from "../model/types.js";
 import { moduleNodeName } from "../qemu/guest-loader.js";
 import { placements } from "../qemu/placement.js";
-import type { QemuProfile } from "../qemu/profiles.js";
+import { atLeastVersion, type QemuProfile } from "../qemu/profiles.js";
 import type { Placement, PlacementEnv } from "../qemu/region.js";
 import { DtbError } from "./errors.js";
 
@@ -48,12 +48,6 @@ export interface ChosenEditOptions extends ChosenOptions {
 
 const isArm = (arch: Arch) => arch === "aarch64" || arch === "arm";
 
-/** "8.2" ≥ "8.0" etc., on major.minor. */
-function atLeast(version: string, major: number, minor: number): boolean {
-  const [a = 0, b = 0] = version.split(".").map(Number);
-  return a > major || (a === major && b >= minor);
-}
-
 /**
  * The names of /chosen's own properties in the order QEMU SETS them for this arch and profile,
  * machine properties included: the merge inserts a new property where QEMU's sequence would put
@@ -63,7 +57,7 @@ export function chosenSetOrder(arch: Arch, profile: QemuProfile): readonly strin
   if (isArm(arch))
     return ["kaslr-seed", "rng-seed", "stdout-path", "bootargs", "linux,initrd-start", "linux,initrd-end"];
   // RISC-V 7.2 sets bootargs in create_fdt, between the uart's stdout-path and rng-seed [V 7.2].
-  if (!atLeast(profile.version, 8, 0))
+  if (!atLeastVersion(profile.version, "8.0"))
     return ["stdout-path", "bootargs", "rng-seed", "linux,initrd-start", "linux,initrd-end"];
   // 8.0+: stdout-path moved to finalize_fdt (machine done), bootargs after the initrd [S 8.2].
   return ["rng-seed", "stdout-path", "linux,initrd-start", "linux,initrd-end", "bootargs"];
@@ -167,7 +161,7 @@ export function chosenEdits(layout: Layout, profile: QemuProfile, opts: ChosenEd
   });
 
   if (isArm(arch)) return [...modules, ...bootargs, ...initrd];
-  if (!atLeast(profile.version, 8, 0)) return [...bootargs, ...modules, ...initrd];
+  if (!atLeastVersion(profile.version, "8.0")) return [...bootargs, ...modules, ...initrd];
   return [...modules, ...initrd, ...bootargs];
 }
 

@@ -5,15 +5,16 @@
  * noted, never invented.
  */
 import { decodeFdt } from "../fdt/decode.js";
-import type { FdtNode } from "../fdt/tree.js";
-import { getProp } from "../fdt/tree.js";
+import { FdtError } from "../fdt/errors.js";
+import { type FdtNode, findNode, getProp } from "../fdt/tree.js";
 import { readCells, readStringList } from "../fdt/values.js";
-import { type Arch, emptyLayout, type Layout } from "../model/types.js";
+import { type Arch, emptyLayout, type GenericLoaderBlob, type Layout } from "../model/types.js";
 import { AARCH64_CPUS } from "../qemu/machine.js";
 import { hex } from "../util/bigint.js";
 import { decodeLatin1 } from "../util/text.js";
 import { domainsFromChosen } from "../xen/from-dtb.js";
 import { importDtb } from "./import.js";
+import { dtbModules } from "./user-dtb.js";
 
 export interface DtbLayout {
   readonly layout: Layout;
@@ -27,14 +28,64 @@ function firstCpu(root: FdtNode): FdtNode | undefined {
 
 function cells(node: FdtNode | undefined, name: string, fallback: number): number {
   const p = node && getProp(node, name);
-  return p && p.value.length === 4 ? new DataView(p.value.buffer, p.value.byteOffset).getUint32(0) : fallback;
+  if (p?.value.length !== 4) return fallback;
+  const n = new DataView(p.value.buffer, p.value.byteOffset).getUint32(0);
+  // A root's cells are 1 or 2 on every machine guestmap models; <20000> is a corrupt tree, not
+  // a 640 KB-wide number to read /memory with.
+  if (n < 1 || n > 2)
+    throw new FdtError(
+      "BADVALUE",
+      `/ ${name} = <${n}>: guestmap reads /memory with 1 or 2 cells only; fix the DTB`,
+    );
+  return n;
+}
+
+/** /chosen properties QEMU itself writes (or the machine's): the rest is the user's. */
+const QEMU_CHOSEN_PROPS = new Set([
+  "bootargs",
+  "linux,initrd-start",
+  "linux,initrd-end",
+  "stdout-path",
+  "rng-seed",
+  "kaslr-seed",
+  "#address-cells",
+  "#size-cells",
+]);
+
+/** What a DTB's /chosen holds that guest-loader cannot write: Xen's own properties, dom0less domains… */
+function beyondGuestLoader(chosen: FdtNode): { props: string[]; nodes: string[] } {
+  const isModule = (c: FdtNode) => {
+    const compat = getProp(c, "compatible");
+    return compat ? readStringList(compat.value).includes("multiboot,module") : c.name.startsWith("module@");
+  };
+  return {
+    props: chosen.props.map((p) => p.name).filter((n) => !QEMU_CHOSEN_PROPS.has(n)),
+    nodes: chosen.children.filter((c) => !isModule(c)).map((c) => c.name),
+  };
+}
+
+export interface DtbLayoutOptions {
+  /**
+   * The DTB's file name as the layout should refer to it. With it, a /chosen that guest-loader
+   * cannot write (Xen bootargs, dom0less domains) is kept by booting this DTB itself (`-dtb`),
+   * its modules loaded by `-device loader`; without it, what is left out is listed in the notes.
+   */
+  readonly path?: string;
+  /**
+   * Model Xen's command lines and the dom0less domains as layout fields (editable, checked rule by
+   * rule, exported in the fixed-DTB form) even when `path` is given; a /chosen with anything else
+   * the layout cannot hold is still kept whole. Without `path` they are always modelled.
+   */
+  readonly editDomains?: boolean;
 }
 
 /** Throws FdtError for a malformed DTB or one without /chosen (see importDtb). */
-export function layoutFromDtb(bytes: Uint8Array): DtbLayout {
+export function layoutFromDtb(bytes: Uint8Array, opts: DtbLayoutOptions = {}): DtbLayout {
   const imported = importDtb(bytes);
   const fdt = decodeFdt(bytes);
   const notes = [...imported.warnings];
+  const chosen = findNode(fdt, "/chosen")!;
+  const beyond = beyondGuestLoader(chosen);
   const cpu = firstCpu(fdt.root);
   const compat = cpu ? readStringList(getProp(cpu, "compatible")?.value ?? new Uint8Array()) : [];
   let arch: Arch = "aarch64";
@@ -77,8 +128,37 @@ export function layoutFromDtb(bytes: Uint8Array): DtbLayout {
       "module files are placeholders named after their nodes, with the sizes from reg: open or drop the real files",
     );
   const base = emptyLayout(arch);
-  const chosen = fdt.root.children.find((c) => c.name === "chosen")!;
+  const machine = { ...base.machine, ram, ...(cpuModel && { cpu: cpuModel }) };
+  // Xen's command lines and dom0less domains are modelled; only the rest needs the DTB kept.
   const dom0less = domainsFromChosen(chosen);
+  const model = opts.path === undefined || opts.editDomains === true;
+  const modelled = (n: string) =>
+    model && dom0less.domains.some((d) => d.name === n) && !dom0less.partial.has(n);
+  const extra = [
+    ...beyond.props.filter((p) => !(model && (p === "xen,xen-bootargs" || p === "xen,dom0-bootargs"))),
+    ...beyond.nodes.filter((n) => !modelled(n)).map((n) => `${n} { … }`),
+  ];
+  if (extra.length > 0 && opts.path !== undefined) {
+    // Keep the user's /chosen whole: boot this DTB, and load every module (dom0's and the
+    // domains') raw at its reg, as `export --fixed-dtb` does.
+    const mods = dtbModules(fdt);
+    const loaders: GenericLoaderBlob[] = mods.map((m, i) => ({
+      id: `l${i + 1}`,
+      addr: m.addr,
+      file: { path: `${m.path.slice("/chosen/".length).replaceAll("/", "-")}.bin`, size: m.size },
+      forceRaw: true,
+    }));
+    notes.push(
+      `kept ${opts.path} as -dtb: its /chosen has ${extra.join(", ")}, which guest-loader cannot write. Its ${mods.length} module node(s) became -device loader,force-raw=on at their reg addresses (placeholders named after the nodes, sized from reg: open the real files); QEMU adds only -append and -initrd to this DTB`,
+    );
+    return { layout: { ...base, machine, dtb: { path: opts.path }, modules: [], loaders }, notes };
+  }
+  // Without the file's name, domains are kept as well as the model can (their notes say what not).
+  const dropped = extra.filter((e) => !dom0less.domains.some((d) => e === `${d.name} { … }`));
+  if (dropped.length > 0)
+    notes.push(
+      `dropped from /chosen (guest-loader cannot write them): ${dropped.join(", ")}; to keep them, boot this DTB with -dtb and load the modules with -device loader (guestmap import --from-dtb FILE does so when it knows the file's name)`,
+    );
   notes.push(...dom0less.warnings);
   // Xen's own command lines (booting.txt, "Command lines"): xen,xen-bootargs is Xen's (-append),
   // xen,dom0-bootargs dom0's when its kernel module has none.
@@ -102,7 +182,7 @@ export function layoutFromDtb(bytes: Uint8Array): DtbLayout {
     );
   const layout: Layout = {
     ...base,
-    machine: { ...base.machine, ram, ...(cpuModel && { cpu: cpuModel }) },
+    machine,
     ...(append !== undefined && { append }),
     modules,
     ...(dom0less.domains.length > 0 && { domains: dom0less.domains }),

@@ -42,6 +42,49 @@ export interface FdtHeader {
 }
 
 /**
+ * The largest `totalsize` guestmap reads. A DTB is kilobytes (QEMU pads its own to 1 MiB); a header
+ * claiming more is garbage or hostile, and honouring it would mean allocating that much.
+ */
+export const FDT_MAX_TOTALSIZE = 64 * 1024 * 1024;
+
+/** How many bytes a reader needs to call `fdtClaimedSize`. */
+export const FDT_PROBE_SIZE = HEADER_SIZE_V17;
+
+/**
+ * How many bytes the blob starting with `head` says it has (its `totalsize`), checked before the
+ * rest is read: lets a reader stop after `FDT_PROBE_SIZE` bytes of a file that is not a DTB, and
+ * bound the read of one that is.
+ *
+ * @throws FdtError BADMAGIC (not a DTB), TRUNCATED (fewer than 8 bytes; totalsize smaller than a
+ *   header, or above `FDT_MAX_TOTALSIZE`)
+ */
+export function fdtClaimedSize(head: Uint8Array): number {
+  const r = new ByteReader(head);
+  const magic = r.u32(HDR_MAGIC, "the magic number");
+  if (magic !== FDT_MAGIC) {
+    throw new FdtError(
+      "BADMAGIC",
+      `magic is ${hex(magic)}, expected 0xd00dfeed: this is not a flattened device tree (DTB); pass the .dtb file, not a .dts or an image`,
+      HDR_MAGIC,
+    );
+  }
+  const totalsize = r.u32(HDR_TOTALSIZE, "totalsize");
+  if (totalsize < HEADER_SIZE_V16)
+    throw new FdtError(
+      "TRUNCATED",
+      `totalsize ${hex(totalsize)} is smaller than the header itself`,
+      HDR_TOTALSIZE,
+    );
+  if (totalsize > FDT_MAX_TOTALSIZE)
+    throw new FdtError(
+      "TRUNCATED",
+      `totalsize says the blob is ${hex(totalsize)} bytes, more than the ${hex(FDT_MAX_TOTALSIZE)} (64 MiB) guestmap reads; a real DTB is a few KiB to 1 MiB, so this header is corrupt`,
+      HDR_TOTALSIZE,
+    );
+  return totalsize;
+}
+
+/**
  * Validate the header of `bytes`.
  *
  * @throws FdtError TRUNCATED, BADMAGIC, BADVERSION, ALIGNMENT, BADLAYOUT

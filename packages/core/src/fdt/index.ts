@@ -1,7 +1,13 @@
 /**
  * The FDT (device tree blob) codec: decode, encode, libfdt-style edits, DTS printing.
  */
-export { checkHeader, type FdtHeader } from "./check-header.js";
+export {
+  checkHeader,
+  FDT_MAX_TOTALSIZE,
+  FDT_PROBE_SIZE,
+  type FdtHeader,
+  fdtClaimedSize,
+} from "./check-header.js";
 export { decodeFdt } from "./decode.js";
 export { formatPropValue, printDts } from "./dts.js";
 export { addSubnode, applyFdtEdit, delNode, delProp, type FdtEdit, setProp } from "./edit.js";

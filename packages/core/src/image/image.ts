@@ -1,9 +1,10 @@
 /** One entry point for the three image formats. */
 import type { Arch } from "../model/types.js";
+import { approxSize, formatSize } from "../util/bigint.js";
 import { planElf } from "./elf.js";
 import { writeIhex } from "./ihex.js";
-import { planRaw } from "./plan.js";
-import type { AddressRange, ByteSink, ImageRegion } from "./source.js";
+import { planLength, planRaw, regionsSpan, resolveSlices } from "./plan.js";
+import { type AddressRange, type ByteSink, ImageError, type ImageRegion } from "./source.js";
 import { writePlan } from "./write.js";
 
 export type ImageFormat = "raw" | "elf" | "ihex";
@@ -18,17 +19,56 @@ export interface ImageOptions {
   readonly elfClass?: 32 | 64;
   /** Intel HEX only: leave out zero gaps. */
   readonly sparse?: boolean;
+  /**
+   * Refuse (`too-large`) before writing anything when the image would be larger than this many
+   * bytes. Default: `IMAGE_SIZE_CAP`; `null` allows any size.
+   */
+  readonly maxBytes?: bigint | null;
 }
 
 /**
+ * The default cap on an image's size: 4 GiB. A layout whose blobs lie far apart (a loader at
+ * 0xfffffffffffff000 and a kernel at 0x40000000 span 16 EiB) would otherwise write zeros until the
+ * disk is full; real boot images are a few hundred MiB.
+ */
+export const IMAGE_SIZE_CAP = 4n << 30n;
+
+/** Intel HEX text per data byte: ":10AAAA00" + 32 hex digits + checksum + CRLF per 16 bytes. */
+const IHEX_BYTES_PER_16 = 44n;
+
+/**
+ * How many bytes `writeImage` would write for these regions and options, computed without reading
+ * or writing anything (an Intel HEX count leaves out its few address records). Throws `ImageError`
+ * as `writeImage` would for a bad range or regions past 2^64.
+ */
+export function imageSize(regions: readonly ImageRegion[], opts: ImageOptions): bigint {
+  const range = opts.range ?? regionsSpan(regions);
+  const slices = resolveSlices(regions, range);
+  if (opts.format === "raw") return range.end - range.start;
+  if (opts.format === "elf")
+    return planLength(planElf(regions, { arch: opts.arch, elfClass: opts.elfClass }, range));
+  const data = opts.sparse ? slices.reduce((n, s) => n + s.length, 0n) : range.end - range.start;
+  return ((data + 15n) / 16n) * IHEX_BYTES_PER_16 + 11n;
+}
+/**
  * Streams the memory image of `regions` to `sink`. Memory use is bounded by the 1 MiB chunk
- * size, not the image size. Throws `ImageError`.
+ * size, not the image size; zero runs are holes where the sink can `skip`. Throws `ImageError`
+ * (`too-large` before writing anything when the image would pass `maxBytes`).
  */
 export async function writeImage(
   regions: readonly ImageRegion[],
   sink: ByteSink,
   opts: ImageOptions,
 ): Promise<void> {
+  const cap = opts.maxBytes === undefined ? IMAGE_SIZE_CAP : opts.maxBytes;
+  if (cap !== null) {
+    const size = imageSize(regions, opts);
+    if (size > cap)
+      throw new ImageError(
+        "too-large",
+        `the ${opts.format} image would be ${approxSize(size)} (${size} bytes), more than the ${formatSize(cap)} cap: its range spans from the lowest to the highest blob; export a narrower range, or raise the cap if you really want a file that large`,
+      );
+  }
   if (opts.format === "ihex") return writeIhex(regions, sink, { range: opts.range, sparse: opts.sparse });
   const plan =
     opts.format === "elf"

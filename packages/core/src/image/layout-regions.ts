@@ -6,7 +6,7 @@
  */
 import { sniffHeader } from "../headers/sniff.js";
 import type { Blob } from "../model/types.js";
-import type { Placement, Region } from "../qemu/region.js";
+import { type Placement, type Region, spaceRank } from "../qemu/region.js";
 import type { BlobSource, ImageRegion } from "./source.js";
 
 export interface LayoutImage {
@@ -35,10 +35,26 @@ export function layoutImageRegions(
   const withQemu = opts.qemuFiles ?? true;
   const generated: Region[] = [];
   const user: ImageRegion[] = [];
-  const own: ImageRegion[] = [];
-  for (const r of placement.regions) {
+  const all: ImageRegion[] = [];
+  // Reset order: space by space (see spaceRank), so a later space's bytes win where two overlap.
+  const ordered = [...placement.regions].sort((a, b) => spaceRank(a.space) - spaceRank(b.space));
+  for (const r of ordered) {
+    if (r.role === "loader-data") {
+      generated.push(r);
+      continue;
+    }
     if (r.role === "module-kernel" || r.role === "module-initrd" || r.role === "loader") {
-      if (r.file) user.push({ addr: r.addr, size: r.size, source: open(r.file), name: r.name });
+      const hdr = r.role === "loader" && r.file ? sniffHeader(r.file.head) : undefined;
+      // A loader's ELF segments need their file offsets; a raw or uImage blob is a plain slice.
+      if (!r.file || r.id.includes("#")) {
+        generated.push(r);
+        continue;
+      }
+      const payload = hdr?.format === "uimage" && r.size === hdr.uimage?.size && r.addr === hdr.uimage.load;
+      const source = payload ? sliceSource(open(r.file), 64n, r.size) : open(r.file);
+      const region = { addr: r.addr, size: r.size, source, name: r.name };
+      user.push(region);
+      all.push(region);
       continue;
     }
     if (!r.file || r.id.includes("#") || r.file.unpacked) {
@@ -52,10 +68,7 @@ export function layoutImageRegions(
     const hdr = r.role === "kernel" ? sniffHeader(r.file.head) : undefined;
     // A uImage's payload follows its 64-byte header.
     const source = hdr?.format === "uimage" ? sliceSource(src, 64n, r.size) : src;
-    own.push({ addr: r.addr, size: r.size, source, name: r.name });
+    all.push({ addr: r.addr, size: r.size, source, name: r.name });
   }
-  // QEMU writes ROMs at reset sorted by address space: device blobs (system space) first, then on
-  // ARM the boot blobs of the cpu's space, which therefore win where they overlap.
-  const cpuFirstSpace = placement.regions.some((r) => r.space === "cpu");
-  return { regions: cpuFirstSpace ? [...user, ...own] : [...own, ...user], user, generated };
+  return { regions: all, user, generated };
 }

@@ -37,8 +37,16 @@ export function planLength(plan: readonly Segment[]): bigint {
   return n;
 }
 
+/** One past the highest guest address: no byte of an image may lie at or above it. */
+export const ADDRESS_LIMIT = 1n << 64n;
+
 function checkRegions(regions: readonly ImageRegion[]): void {
   regions.forEach((r, i) => {
+    if (r.addr < 0n || r.addr + r.size > ADDRESS_LIMIT)
+      throw new ImageError(
+        "address-overflow",
+        `region ${i}${r.name ? ` (${r.name})` : ""} at ${hex(r.addr)} (${r.size} bytes) ends past 2^64, which no guest address reaches; move it below ${hex(ADDRESS_LIMIT - r.size)}`,
+      );
     if (r.size < 0n || r.size > r.source.size)
       throw new ImageError(
         "region-exceeds-source",
@@ -61,6 +69,20 @@ export function regionsSpan(regions: readonly ImageRegion[]): AddressRange {
   return { start, end };
 }
 
+/** Throws `bad-range` for an empty or reversed range, `address-overflow` for one past 2^64. */
+export function checkRange(r: AddressRange): void {
+  if (r.end <= r.start)
+    throw new ImageError(
+      "bad-range",
+      `range ${hex(r.start)}:${hex(r.end)} is empty or reversed; give START:END with END > START`,
+    );
+  if (r.start < 0n || r.end > ADDRESS_LIMIT)
+    throw new ImageError(
+      "address-overflow",
+      `range ${hex(r.start)}:${hex(r.end)} ends past 2^64 (END may be 0x10000000000000000 at most); give a range inside the 64-bit address space`,
+    );
+}
+
 /**
  * Which region supplies each byte of `range`: non-overlapping slices in address order. Where
  * regions overlap the LATER one in the list wins — the order of writes. Pass regions in the
@@ -70,11 +92,7 @@ export function regionsSpan(regions: readonly ImageRegion[]): AddressRange {
 export function resolveSlices(regions: readonly ImageRegion[], range?: AddressRange): PlacedSlice[] {
   checkRegions(regions);
   const r = range ?? regionsSpan(regions);
-  if (r.end <= r.start)
-    throw new ImageError(
-      "bad-range",
-      `range ${hex(r.start)}:${hex(r.end)} is empty; give START:END with END > START`,
-    );
+  checkRange(r);
   const cuts = new Set<bigint>([r.start, r.end]);
   for (const g of regions) {
     for (const a of [g.addr, g.addr + g.size]) if (a > r.start && a < r.end) cuts.add(a);

@@ -17,6 +17,11 @@ export interface BlobSource {
 /** Where an image goes. A chunk may be retained by the sink: writers never mutate it afterwards. */
 export interface ByteSink {
   write(chunk: Uint8Array): Promise<void>;
+  /**
+   * Optional: advances over `length` zero bytes without writing them. A file sink leaves a hole
+   * (a sparse file), so a mostly-empty span costs neither time nor disk.
+   */
+  skip?(length: bigint): Promise<void>;
 }
 
 /** One blob placed in guest memory. */
@@ -41,8 +46,16 @@ export interface AddressRange {
  * - `bad-range`: the range is empty, reversed, or the regions are all empty.
  * - `address-too-high`: the format cannot express an address (Intel HEX: ≥ 4 GiB; ELF32: ≥ 4 GiB).
  * - `short-read`: a source returned fewer bytes than asked (the file changed or was truncated).
+ * - `address-overflow`: a region or the range ends past 2^64, which no guest address reaches.
+ * - `too-large`: the output would be larger than the caller's `maxBytes` cap.
  */
-export type ImageErrorCode = "region-exceeds-source" | "bad-range" | "address-too-high" | "short-read";
+export type ImageErrorCode =
+  | "region-exceeds-source"
+  | "bad-range"
+  | "address-too-high"
+  | "short-read"
+  | "address-overflow"
+  | "too-large";
 
 export class ImageError extends Error {
   constructor(

@@ -44,7 +44,11 @@ export async function forEachChunk(
   }
 }
 
-/** Writes a plan to a sink. */
+/** Writes a plan to a sink; zero runs become `sink.skip` (holes) where the sink can skip. */
 export async function writePlan(plan: readonly Segment[], sink: ByteSink): Promise<void> {
-  await forEachChunk(plan, (c) => sink.write(c));
+  if (!sink.skip) return forEachChunk(plan, (c) => sink.write(c));
+  for (const s of plan) {
+    if (s.kind === "zeros") await sink.skip(s.length);
+    else await forEachChunk([s], (c) => sink.write(c));
+  }
 }

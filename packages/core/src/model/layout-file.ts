@@ -4,6 +4,7 @@
  * `"2G"`) because JSON numbers lose precision above 2^53.
  */
 import { z } from "zod";
+import { isSupportedVersion, OLDEST_VERSION } from "../qemu/profiles.js";
 import { hex, parseSize } from "../util/bigint.js";
 import {
   ARCHES,
@@ -13,13 +14,26 @@ import {
   type GenericLoaderBlob,
   type GuestLoaderModule,
   type Layout,
+  type LoaderDataWrite,
   MiB,
   type QemuVersion,
 } from "./types.js";
 
 export const LAYOUT_FORMAT = "guestmap-layout";
 export const LAYOUT_VERSION = 1;
-export const QEMU_VERSIONS: readonly QemuVersion[] = ["7.2", "8.2", "9.2", "10.2"];
+
+/**
+ * Most guest-loader modules plus generic loaders a layout may hold. Xen reads 30 modules; a layout
+ * of 100k (from a hostile link) would make every check and render crawl, so it is refused up front.
+ */
+export const MAX_LAYOUT_BLOBS = 1024;
+/** Most verbatim extra argument groups a layout may hold. */
+export const MAX_LAYOUT_EXTRA_ARGS = 4096;
+
+// zod probes for eval support with `new Function("")` unless told not to: under the app's
+// Content-Security-Policy (no 'unsafe-eval') that probe is a reported violation. The interpreted
+// validators are fast enough for layout files.
+z.config({ jitless: true });
 
 const bigintText = (what: string) =>
   z.union([z.string(), z.number()]).transform((v, ctx) => {
@@ -62,6 +76,7 @@ const blobSchema = z.strictObject({
 
 const biosSchema = z.union([
   z.literal("default"),
+  z.literal("explicit-default"),
   z.literal("none"),
   z.strictObject({ path: z.string().min(1), size: bigintText("a size").optional() }),
 ]);
@@ -89,6 +104,17 @@ const loaderSchema = z.strictObject({
   addr: bigintText("an address"),
   file: blobSchema,
   forceRaw: z.boolean().optional(),
+  cpuNum: z.number().int().min(0).max(0xfffffffe).optional(),
+  addrGiven: z.literal(false).optional(),
+});
+
+const loaderDataSchema = z.strictObject({
+  id: z.string().min(1).optional(),
+  addr: bigintText("an address"),
+  data: bigintText("a value"),
+  len: z.number().int().min(0).max(255),
+  bigEndian: z.boolean().optional(),
+  cpuNum: z.number().int().min(0).max(0xfffffffe).optional(),
 });
 
 const domainModuleSchema = z.strictObject({
@@ -113,13 +139,19 @@ const layoutSchema = z.strictObject({
   format: z.literal(LAYOUT_FORMAT),
   version: z.literal(LAYOUT_VERSION),
   machine: machineSchema,
-  qemu: z.enum(QEMU_VERSIONS as [string, ...string[]]).optional(),
+  qemu: z
+    .string()
+    .refine(isSupportedVersion, {
+      message: `expected a QEMU version from ${OLDEST_VERSION} up, as qemu-system-* --version prints it (e.g. "7.2.22", "10.0")`,
+    })
+    .optional(),
   kernel: blobSchema.optional(),
   append: z.string().optional(),
   initrd: blobSchema.optional(),
   dtb: blobSchema.optional(),
   modules: z.array(moduleSchema).default([]),
   loaders: z.array(loaderSchema).default([]),
+  loaderData: z.array(loaderDataSchema).optional(),
   extraArgs: z.array(z.array(z.string()).min(1)).default([]),
   domains: z.array(domainSchema).optional(),
 });
@@ -165,7 +197,8 @@ function toBlob(b: z.infer<typeof blobSchema>): Blob {
 export function parseLayoutJson(text: string, source = "layout"): Layout {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    // Editors on Windows save UTF-8 with a byte-order mark; JSON.parse refuses it.
+    raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     throw new LayoutFileError(
       [{ path: "", message: `not JSON: ${(e as Error).message}. Fix the syntax, or re-export the layout.` }],
@@ -191,6 +224,8 @@ export function parseLayoutJson(text: string, source = "layout"): Layout {
       );
     }
   }
+  const early = boundsIssues(raw);
+  if (early.length > 0) throw new LayoutFileError(early, source);
   const r = layoutSchema.safeParse(raw);
   if (!r.success) {
     throw new LayoutFileError(
@@ -199,22 +234,37 @@ export function parseLayoutJson(text: string, source = "layout"): Layout {
     );
   }
   const d = r.data;
+  const ids = assignIds(d.modules, d.loaders);
+  const duplicates = ids.issues;
+  if (duplicates.length > 0) throw new LayoutFileError(duplicates, source);
   const bios: Bios =
     d.machine.bios === "default" || d.machine.bios === "none"
       ? { kind: d.machine.bios }
-      : { kind: "file", file: toBlob(d.machine.bios) };
+      : d.machine.bios === "explicit-default"
+        ? { kind: "default", explicit: true }
+        : { kind: "file", file: toBlob(d.machine.bios) };
   const modules: GuestLoaderModule[] = d.modules.map((m, i) => ({
-    id: m.id ?? `m${i + 1}`,
+    id: ids.modules[i]!,
     addr: m.addr,
     ...(m.kernel && { kernel: toBlob(m.kernel) }),
     ...(m.initrd && { initrd: toBlob(m.initrd) }),
     ...(m.bootargs !== undefined && { bootargs: m.bootargs }),
   }));
   const loaders: GenericLoaderBlob[] = d.loaders.map((l, i) => ({
-    id: l.id ?? `l${i + 1}`,
+    id: ids.loaders[i]!,
     addr: l.addr,
     file: toBlob(l.file),
     ...(l.forceRaw !== undefined && { forceRaw: l.forceRaw }),
+    ...(l.cpuNum !== undefined && { cpuNum: l.cpuNum }),
+    ...(l.addrGiven === false && { addrGiven: false as const }),
+  }));
+  const loaderData: LoaderDataWrite[] | undefined = d.loaderData?.map((w, i) => ({
+    id: w.id ?? `d${i + 1}`,
+    addr: w.addr,
+    data: w.data,
+    len: w.len,
+    ...(w.bigEndian !== undefined && { bigEndian: w.bigEndian }),
+    ...(w.cpuNum !== undefined && { cpuNum: w.cpuNum }),
   }));
   return {
     machine: {
@@ -233,6 +283,7 @@ export function parseLayoutJson(text: string, source = "layout"): Layout {
     ...(d.dtb && { dtb: toBlob(d.dtb) }),
     modules,
     loaders,
+    ...(loaderData && loaderData.length > 0 && { loaderData }),
     extraArgs: d.extraArgs,
     ...(d.domains && {
       domains: d.domains.map((dom) => {
@@ -254,6 +305,97 @@ export function parseLayoutJson(text: string, source = "layout"): Layout {
       }),
     }),
   };
+}
+
+/** Object keys that would change a JavaScript object's prototype if copied by assignment. */
+const PROTO_KEYS = new Set(["__proto__"]);
+
+/**
+ * Problems found before schema validation: keys that would reach an object's prototype, and
+ * counts past the bounds (so a 100k-module file fails fast instead of being validated entry by entry).
+ */
+function boundsIssues(raw: unknown): LayoutFileIssue[] {
+  const issues: LayoutFileIssue[] = [];
+  const walk = (v: unknown, path: (string | number)[]) => {
+    if (issues.length >= 10 || v === null || typeof v !== "object") return;
+    // A layout nests five levels at most; a hostile one nested 100k deep must not blow the stack.
+    if (path.length > 16) {
+      issues.push({
+        path: pathText(path),
+        message: "nested deeper than any layout field; this is not a guestmap layout",
+      });
+      return;
+    }
+    if (Array.isArray(v)) {
+      if (
+        path.length === 1 &&
+        (path[0] === "modules" || path[0] === "loaders") &&
+        v.length > MAX_LAYOUT_BLOBS
+      ) {
+        issues.push({
+          path: pathText(path),
+          message: `${v.length} entries, more than the ${MAX_LAYOUT_BLOBS} guestmap accepts (Xen reads at most 30 modules); split the layout`,
+        });
+        return;
+      }
+      if (path.length === 1 && path[0] === "extraArgs" && v.length > MAX_LAYOUT_EXTRA_ARGS) {
+        issues.push({
+          path: "extraArgs",
+          message: `${v.length} argument groups, more than the ${MAX_LAYOUT_EXTRA_ARGS} guestmap accepts`,
+        });
+        return;
+      }
+      for (const [i, x] of v.entries()) walk(x, [...path, i]);
+      return;
+    }
+    for (const k of Object.keys(v)) {
+      if (PROTO_KEYS.has(k))
+        issues.push({
+          path: pathText([...path, k]),
+          message: `a key named "${k}" is not allowed (it would replace an object's prototype); remove it`,
+        });
+      else walk((v as Record<string, unknown>)[k], [...path, k]);
+    }
+  };
+  walk(raw, []);
+  return issues;
+}
+
+/**
+ * Ids for modules and loaders: the file's own, else `m1…`/`l1…` skipping ids already taken. Ids
+ * are how edits and diagnostics name blobs, so two blobs with one id are refused.
+ */
+function assignIds(
+  modules: readonly { id?: string | undefined }[],
+  loaders: readonly { id?: string | undefined }[],
+): { modules: string[]; loaders: string[]; issues: LayoutFileIssue[] } {
+  const issues: LayoutFileIssue[] = [];
+  const owner = new Map<string, string>();
+  const given = (list: readonly { id?: string | undefined }[], field: string) =>
+    list.forEach((x, i) => {
+      if (x.id === undefined) return;
+      const first = owner.get(x.id);
+      if (first !== undefined)
+        issues.push({
+          path: `${field}[${i}].id`,
+          message: `"${x.id}" is already the id of ${first}; give every module and loader its own id (or none, to have one assigned)`,
+        });
+      else owner.set(x.id, `${field}[${i}]`);
+    });
+  given(modules, "modules");
+  given(loaders, "loaders");
+  const fresh = (list: readonly { id?: string | undefined }[], prefix: string) => {
+    let n = 0;
+    return list.map((x) => {
+      if (x.id !== undefined) return x.id;
+      let id: string;
+      do id = `${prefix}${++n}`;
+      while (owner.has(id));
+      owner.set(id, id);
+      return id;
+    });
+  };
+  return { modules: fresh(modules, "m"), loaders: fresh(loaders, "l"), issues };
 }
 
 function blobJson(b: Blob, withHead: boolean): Record<string, unknown> {
@@ -282,7 +424,12 @@ export function serializeLayout(layout: Layout, opts: { withHeads?: boolean } = 
       ram: hex(m.ram),
       ...(m.cpu !== undefined && { cpu: m.cpu }),
       ...(m.smp !== undefined && { smp: m.smp }),
-      bios: m.bios.kind === "file" ? blobJson(m.bios.file, false) : m.bios.kind,
+      bios:
+        m.bios.kind === "file"
+          ? blobJson(m.bios.file, false)
+          : m.bios.kind === "default" && m.bios.explicit
+            ? "explicit-default"
+            : m.bios.kind,
     },
     ...(layout.qemu !== undefined && { qemu: layout.qemu }),
     ...(layout.kernel && { kernel: blobJson(layout.kernel, h) }),
@@ -301,7 +448,20 @@ export function serializeLayout(layout: Layout, opts: { withHeads?: boolean } = 
       addr: hex(l.addr),
       file: blobJson(l.file, h),
       ...(l.forceRaw !== undefined && { forceRaw: l.forceRaw }),
+      ...(l.cpuNum !== undefined && { cpuNum: l.cpuNum }),
+      ...(l.addrGiven === false && { addrGiven: false }),
     })),
+    ...(layout.loaderData &&
+      layout.loaderData.length > 0 && {
+        loaderData: layout.loaderData.map((w) => ({
+          id: w.id,
+          addr: hex(w.addr),
+          data: hex(w.data),
+          len: w.len,
+          ...(w.bigEndian !== undefined && { bigEndian: w.bigEndian }),
+          ...(w.cpuNum !== undefined && { cpuNum: w.cpuNum }),
+        })),
+      }),
     extraArgs: layout.extraArgs,
     ...(layout.domains && {
       domains: layout.domains.map((d) => {

@@ -40,7 +40,14 @@ export interface Blob {
 
 /** `-bios`: QEMU's default firmware (OpenSBI on RISC-V, none on ARM), `none`, or a file. */
 export type Bios =
-  | { readonly kind: "default" }
+  | {
+      readonly kind: "default";
+      /**
+       * `-bios default` written out: RISC-V's default firmware, but on ARM a file name QEMU looks
+       * up and refuses ("Could not find ROM image 'default'"), so export must keep it.
+       */
+      readonly explicit?: true;
+    }
   | { readonly kind: "none" }
   | { readonly kind: "file"; readonly file: Blob };
 
@@ -73,13 +80,25 @@ export interface GuestLoaderModule {
   readonly bootargs?: string;
 }
 
-/** A `-device loader,file=…,addr=…` blob (QEMU's generic loader); overlap checks see it too. */
+/**
+ * A `-device loader,file=…` blob (QEMU's generic loader, docs/system/generic-loader.rst). Unless
+ * `force-raw=on`, QEMU loads an ELF at its segments' own addresses and a uImage at its header's
+ * load address (`addr=` then only sets the PC); anything else is loaded raw at `addr=`.
+ */
 export interface GenericLoaderBlob {
   readonly id: string;
+  /** `addr=`; QEMU's default is 0 (a raw file without `addr=` lands at 0x0). */
   readonly addr: Address;
   readonly file: Blob;
   /** `force-raw=on`: load the file as raw bytes even if it is an ELF/uImage. */
   readonly forceRaw?: boolean;
+  /**
+   * `cpu-num=`: the blob is loaded through that cpu's address space and the cpu's PC is set to
+   * the blob (its entry for an ELF/uImage, else `addr`). Absent: the first cpu's space, no PC.
+   */
+  readonly cpuNum?: number;
+  /** False when the stanza has no `addr=` (kept so an export writes back the same stanza). */
+  readonly addrGiven?: false;
 }
 
 /**
@@ -116,8 +135,29 @@ export interface XenDomain {
   readonly dtb?: DomainModule;
 }
 
-/** QEMU version profiles guestmap models; see qemu/profiles.ts. */
-export type QemuVersion = "7.2" | "8.2" | "9.2" | "10.2";
+/**
+ * A `-device loader,data=…,data-len=…,addr=…` stanza: `len` bytes of `data` (little-endian unless
+ * `data-be=on`) written through a cpu's address space at every reset. Not a ROM: QEMU never checks
+ * it against anything, and ROM blobs written after it at reset win.
+ */
+export interface LoaderDataWrite {
+  readonly id: string;
+  readonly addr: Address;
+  /** `data=` as a 64-bit value. */
+  readonly data: bigint;
+  /** `data-len=`: 1 to 8 bytes. */
+  readonly len: number;
+  /** `data-be=on`. */
+  readonly bigEndian?: boolean;
+  /** `cpu-num=`: whose address space the write goes through (and whose PC is set to `addr`). */
+  readonly cpuNum?: number;
+}
+
+/**
+ * A QEMU version as `qemu-system-* --version` prints it (`7.2.22`) or its release (`10.0`): any
+ * from 7.2 up; its behaviour is derived in qemu/profiles.ts.
+ */
+export type QemuVersion = `${number}.${number}` | `${number}.${number}.${number}`;
 
 export interface Layout {
   readonly machine: Machine;
@@ -135,6 +175,8 @@ export interface Layout {
   readonly modules: readonly GuestLoaderModule[];
   /** `-device loader` blobs in command-line order. */
   readonly loaders: readonly GenericLoaderBlob[];
+  /** `-device loader,data=…` writes in command-line order (absent: none). */
+  readonly loaderData?: readonly LoaderDataWrite[];
   /** Every other QEMU argument, verbatim, as argv groups (an option and its value). */
   readonly extraArgs: readonly (readonly string[])[];
   /** Xen dom0less domUs; a layout with any exports only in the fixed-DTB form. */

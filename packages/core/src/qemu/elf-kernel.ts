@@ -12,23 +12,26 @@ export interface ElfKernel {
 }
 
 /**
- * The kernel's regions when its header is an ELF of `machine` with readable program headers, as
- * QEMU names them (`F ELF program header segment N`, sized by p_memsz); otherwise undefined, and
- * QEMU falls back to its other formats.
+ * The kernel's regions when its header is an ELF of `machine` (undefined: any machine, as the
+ * generic loader accepts) with readable program headers, as QEMU names them (`F ELF program
+ * header segment N`, sized by p_memsz); otherwise undefined, and QEMU falls back to its other
+ * formats. `id`/`role` name the regions (`kernel#N` by default).
  */
 export function elfKernelRegions(
   kernel: Blob,
   hdr: BlobHeader,
-  machine: number,
+  machine: number | undefined,
   space: AddressSpace,
+  as: { readonly id: string; readonly role: Region["role"] } = { id: "kernel", role: "kernel" },
 ): ElfKernel | undefined {
-  if (hdr.format !== "elf" || hdr.elf?.machine !== machine || !hdr.elf.segments) return undefined;
+  if (hdr.format !== "elf" || !hdr.elf?.segments) return undefined;
+  if (machine !== undefined && hdr.elf.machine !== machine) return undefined;
   const segs = hdr.elf.segments.filter((sg) => sg.memsz > 0n);
   if (segs.length === 0) return undefined;
   const regions: Region[] = segs.map((sg) => ({
-    id: `kernel#${sg.index}`,
+    id: `${as.id}#${sg.index}`,
     name: `${kernel.path} ELF program header segment ${sg.index}`,
-    role: "kernel",
+    role: as.role,
     addr: sg.paddr,
     size: sg.memsz,
     footprint: sg.memsz,

@@ -53,6 +53,32 @@ export function placeArm(layout: Layout): ArmPlacementResult {
     mem: "ram",
   });
 
+  // ARM has no built-in firmware: QEMU looks any -bios value up as a file, `none` and `default`
+  // included (measured on 7.2 and 10.0.2; a file of that name in the current folder would load).
+  if (m.bios.kind === "none" || (m.bios.kind === "default" && m.bios.explicit)) {
+    diagnostics.push({
+      severity: "error",
+      code: "firmware-missing",
+      qemu: "refuses",
+      message: `-bios ${m.bios.kind} means no file on ARM virt, which has no built-in firmware: QEMU looks for a ROM image named '${m.bios.kind}' and refuses to start ("Could not find ROM image '${m.bios.kind}'"). Drop -bios to boot -kernel directly, or give a firmware file (e.g. U-Boot's u-boot.bin).`,
+      regions: ["firmware"],
+    });
+  }
+  if (m.bios.kind === "file" && m.bios.file.size !== undefined) {
+    // Loaded into flash0 itself (info roms: `virt.flash0`), never compared with other ROMs.
+    regions.push({
+      id: "firmware",
+      name: m.bios.file.path,
+      role: "firmware",
+      addr: 0n,
+      size: m.bios.file.size,
+      footprint: m.bios.file.size,
+      space: "flash",
+      mem: "flash",
+      file: m.bios.file,
+    });
+  }
+
   const kernel = layout.kernel;
   // With -bios the firmware boots the kernel from fw_cfg: nothing but the DTB lands in RAM.
   if (!kernel || m.bios.kind === "file" || kernel.size === undefined) {

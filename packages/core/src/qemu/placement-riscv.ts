@@ -105,7 +105,7 @@ export function placeRiscv(
         severity: "error",
         code: "firmware-missing",
         qemu: "refuses",
-        message: `QEMU's default firmware ${firmwareFileName(arch)} is not installed, so QEMU refuses to start (${profile.version === "7.2" ? `"Unable to load the RISC-V firmware"` : `"Unable to find the RISC-V BIOS"`}). Pass -bios none to boot the kernel directly, or -bios with an OpenSBI build.`,
+        message: `QEMU's default firmware ${firmwareFileName(arch)} is not installed, so QEMU refuses to start (${profile.release === "7.2" ? `"Unable to load the RISC-V firmware"` : `"Unable to find the RISC-V BIOS"`}). Pass -bios none to boot the kernel directly, or -bios with an OpenSBI build.`,
         regions: ["firmware"],
       });
     } else {
@@ -124,18 +124,29 @@ export function placeRiscv(
     }
   } else if (m.bios.kind === "file" && m.bios.file.size !== undefined) {
     const size = m.bios.file.size;
-    regions.push({
+    // An ELF firmware loads its segments at their own addresses, sized by p_memsz: Debian's
+    // fw_dynamic.elf is linked at 0x0, where its first segment runs into the MROM.
+    const elf = elfKernelRegions(m.bios.file, sniffHeader(m.bios.file.head), EM_RISCV, "system", {
       id: "firmware",
-      name: m.bios.file.path,
       role: "firmware",
-      addr: base,
-      size,
-      footprint: size,
-      space: "system",
-      mem: "ram",
-      file: m.bios.file,
     });
-    firmwareEnd = base + size;
+    if (elf) {
+      regions.push(...elf.regions);
+      firmwareEnd = elf.high;
+    } else {
+      regions.push({
+        id: "firmware",
+        name: m.bios.file.path,
+        role: "firmware",
+        addr: base,
+        size,
+        footprint: size,
+        space: "system",
+        mem: "ram",
+        file: m.bios.file,
+      });
+      firmwareEnd = base + size;
+    }
   }
 
   const kernel = layout.kernel;

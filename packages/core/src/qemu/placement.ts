@@ -8,18 +8,19 @@ import { moduleFile, moduleKind } from "../model/types.js";
 import { domainModules } from "../xen/domains.js";
 import { isAArch64Cpu, ramRanges } from "./machine.js";
 import { placeArm } from "./placement-arm.js";
+import { placeLoaders } from "./placement-loader.js";
 import { placeRiscv } from "./placement-riscv.js";
-import { NEWEST_VERSION, PROFILES, type QemuProfile } from "./profiles.js";
-import { compareRegions, type Placement, type PlacementEnv, type Region } from "./region.js";
+import { NEWEST_VERIFIED_VERSION, profileFor, type QemuProfile } from "./profiles.js";
+import { compareRegions, loaderSpace, type Placement, type PlacementEnv, type Region } from "./region.js";
 
 export interface PlacementOptions extends PlacementEnv {
   /** Overrides the layout's own `qemu` profile. */
   readonly qemu?: QemuVersion;
 }
 
-/** The profile a layout is evaluated with: the option, else the layout's own, else the newest. */
+/** The profile a layout is evaluated with: the option, else the layout's own, else the newest verified. */
 export function resolveProfile(layout: Layout, opts: { qemu?: QemuVersion } = {}): QemuProfile {
-  return PROFILES[opts.qemu ?? layout.qemu ?? NEWEST_VERSION];
+  return profileFor(opts.qemu ?? layout.qemu ?? NEWEST_VERIFIED_VERSION);
 }
 
 export function placements(layout: Layout, opts: PlacementOptions = {}): Placement {
@@ -48,20 +49,8 @@ export function placements(layout: Layout, opts: PlacementOptions = {}): Placeme
       file,
     });
   }
-  for (const l of layout.loaders) {
-    if (l.file.size === undefined) continue;
-    regions.push({
-      id: l.id,
-      name: l.file.path,
-      role: "loader",
-      addr: l.addr,
-      size: l.file.size,
-      footprint: l.file.size,
-      space: "system",
-      mem: "ram",
-      file: l.file,
-    });
-  }
+  const loaders = placeLoaders(layout);
+  regions.push(...loaders.regions);
   // Dom0less domain blobs are loaded as the fixed-DTB form loads every blob: -device loader.
   for (const { kind, module: m } of domainModules(layout)) {
     if (m.file.size === undefined) continue;
@@ -74,7 +63,7 @@ export function placements(layout: Layout, opts: PlacementOptions = {}): Placeme
       addr: m.addr,
       size: m.file.size,
       footprint,
-      space: "system",
+      space: loaderSpace(undefined),
       mem: "ram",
       file: m.file,
     });
@@ -84,7 +73,7 @@ export function placements(layout: Layout, opts: PlacementOptions = {}): Placeme
     profile,
     regions,
     ram: ramRanges(layout.machine),
-    diagnostics: own.diagnostics,
+    diagnostics: [...own.diagnostics, ...loaders.diagnostics],
     aarch64Cpu: isAArch64Cpu(layout.machine),
   };
 }

@@ -12,14 +12,33 @@ export type RegionRole =
   | "dtb"
   | "module-kernel"
   | "module-initrd"
-  | "loader";
+  | "loader"
+  | "loader-data";
 
 /**
  * QEMU's ROM list keeps one address space per entry, and compares only neighbours in the same
- * space for overlaps: on ARM the boot blobs live in the cpu's space and device blobs in the system
- * space, so a guest-loader blob under the DTB is never reported.
+ * space for overlaps (measured on 7.2 and 10.0.2):
+ * - `system`: guest-loader blobs; on RISC-V also the MROM, firmware, `-kernel`, `-initrd`, FDT.
+ * - `cpu`: the first cpu's space — on ARM the boot stub, `-kernel`, `-initrd`, DTB; on every arch
+ *   `-device loader` blobs without `cpu-num` (or with `cpu-num=0`).
+ * - `cpu1`, `cpu2`, …: `-device loader` blobs with that `cpu-num`.
+ * - `flash`: ARM's `-bios`, loaded into the flash device itself; QEMU never compares it.
+ * At reset ROMs are written space by space in this order, so a later space wins where two overlap.
  */
-export type AddressSpace = "cpu" | "system";
+export type AddressSpace = "system" | "cpu" | `cpu${number}` | "flash";
+
+/** The address space of a `-device loader` with this `cpu-num`. */
+export function loaderSpace(cpuNum: number | undefined): AddressSpace {
+  return cpuNum === undefined || cpuNum === 0 ? "cpu" : `cpu${cpuNum}`;
+}
+
+/** Reset write order of a space: a region in a higher-ranked space overwrites a lower one. */
+export function spaceRank(space: AddressSpace): number {
+  if (space === "flash") return -1;
+  if (space === "system") return 0;
+  if (space === "cpu") return 1;
+  return 1 + Number(space.slice(3));
+}
 
 export interface Region {
   /** Stable id: `bootloader`, `mrom.reset`, `mrom.finfo`, `firmware`, `kernel`, `initrd`, `dtb`, a module or loader id. */
@@ -33,8 +52,8 @@ export interface Region {
   /** Bytes the blob occupies once running (≥ size): a kernel's image_size covers its BSS. */
   readonly footprint: ByteSize;
   readonly space: AddressSpace;
-  /** Where `info roms` says it lands: RAM, or the machine's ROM (RISC-V MROM). */
-  readonly mem: "ram" | "rom";
+  /** Where `info roms` says it lands: RAM, the machine's ROM (RISC-V MROM), or ARM virt's flash. */
+  readonly mem: "ram" | "rom" | "flash";
   /** The file loaded, when the region is a file. */
   readonly file?: Blob;
   /** Set when the size is an estimate (a profile read from source whose size depends on QEMU's whole tree). */

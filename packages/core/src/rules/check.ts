@@ -3,26 +3,36 @@ import { type Diagnostic, sortDiagnostics } from "../diagnostics.js";
 import type { Layout } from "../model/types.js";
 import { type PlacementOptions, placements } from "../qemu/placement.js";
 import type { Placement } from "../qemu/region.js";
+import { argumentLengthRule } from "./argument-length.js";
 import { bssRule } from "./bss.js";
 import type { Rule } from "./context.js";
 import { domainRule } from "./domains.js";
 import { dtbRule } from "./dtb.js";
+import { dtbModuleRule } from "./dtb-modules.js";
 import { chosenLints } from "./lints.js";
+import { loaderDataRule } from "./loader-data.js";
+import { loaderOverflowRule } from "./loader-overflow.js";
 import { misalignedRule } from "./misaligned.js";
 import { moduleRule } from "./modules.js";
 import { overlapRule } from "./overlap.js";
 import { placeholderRule } from "./placeholders.js";
 import { ramRule } from "./ram.js";
+import { unsafeOptionsRule } from "./unsafe-options.js";
 
 export const RULES: readonly Rule[] = [
   moduleRule,
+  loaderOverflowRule,
   overlapRule,
   ramRule,
   bssRule,
   misalignedRule,
   dtbRule,
+  dtbModuleRule,
+  loaderDataRule,
   placeholderRule,
   chosenLints,
+  unsafeOptionsRule,
+  argumentLengthRule,
   domainRule,
 ];
 

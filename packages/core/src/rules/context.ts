@@ -17,14 +17,16 @@ export function describeRegion(r: Region): string {
     r.role === "module-kernel" || r.role === "module-initrd"
       ? `guest-loader ${r.role === "module-kernel" ? "kernel" : "initrd"} ${r.name} (${r.id})`
       : r.role === "loader"
-        ? `generic loader blob ${r.name}`
-        : r.role === "dtb"
-          ? "QEMU's DTB"
-          : r.role === "bootloader"
-            ? `QEMU's boot stub ${r.name}`
-            : r.role === "firmware"
-              ? `firmware ${r.name}`
-              : `-${r.role} ${r.name}`;
+        ? `-device loader blob ${r.name} (${r.id.split("#")[0]})`
+        : r.role === "loader-data"
+          ? `-device loader ${r.name} (${r.id})`
+          : r.role === "dtb"
+            ? "QEMU's DTB"
+            : r.role === "bootloader"
+              ? `QEMU's boot stub ${r.name}`
+              : r.role === "firmware"
+                ? `firmware ${r.name}`
+                : `-${r.role} ${r.name}`;
   return `${what} at [${hex(r.addr)}, ${hex(r.addr + r.size)}) (${formatSize(r.size)})`;
 }
 

@@ -6,7 +6,7 @@
 import type { Diagnostic } from "../diagnostics.js";
 import { sniffHeader } from "../headers/sniff.js";
 import type { Layout } from "../model/types.js";
-import type { Placement, Region } from "../qemu/region.js";
+import { type Placement, type Region, spaceRank } from "../qemu/region.js";
 import { hex } from "../util/bigint.js";
 import { alignmentRule } from "./alignment.js";
 import { describeRegion, isUserRegion, type RuleContext } from "./context.js";
@@ -20,8 +20,11 @@ const EXACT_SUGGESTIONS = 64;
 export function overlapRule({ layout, placement }: RuleContext): Diagnostic[] {
   let free: FreeSpaceIndex | undefined;
   let suggested = 0;
+  // `data=` writes are not ROMs: the loader-data rule judges them.
   const hits = intersections(
-    placement.regions.map((r) => ({ start: r.addr, end: r.addr + r.size, item: r })),
+    placement.regions
+      .filter((r) => r.role !== "loader-data")
+      .map((r) => ({ start: r.addr, end: r.addr + r.size, item: r })),
   );
   return hits.map(({ a, b, start, end }) => {
     // Name the region to move first: a user blob rather than one of QEMU's own.
@@ -30,21 +33,23 @@ export function overlapRule({ layout, placement }: RuleContext): Diagnostic[] {
     const range = `[${hex(start)}, ${hex(end)})`;
     let what: string;
     if (mover.space !== other.space) {
-      const [winner, loser] = cpuFirst(mover, other);
-      what = `QEMU starts without a word, and at reset writes ${shortName(winner)} over those bytes of ${shortName(loser)}: it never compares its own boot blobs with device blobs, so the guest silently gets corrupted data.`;
+      const [winner, loser] = laterSpaceWins(mover, other);
+      what = `QEMU starts without a word, and at reset writes ${shortName(winner)} over those bytes of ${shortName(loser)}: the two are loaded through different address spaces (${spaceName(winner)} and ${spaceName(loser)}), which QEMU never compares, so the guest silently gets corrupted data.`;
       if (coversDtb(mover, other)) what += ` ${DTB_COVERED}`;
     } else {
       what = `QEMU refuses to start ("Some ROM regions are overlapping").`;
     }
     let fix: string;
     let moveTo: Diagnostic["fix"];
-    if (isUserRegion(mover)) {
+    if (isUserRegion(mover) && isMovable(layout, mover)) {
       // Exact answers for the first collisions; an index keeps pathological layouts O(n log n).
       suggested++;
       if (suggested > EXACT_SUGGESTIONS) free ??= new FreeSpaceIndex(placement.regions, placement.ram);
       const slot = suggestSlot(layout, placement, mover, free);
       if (slot !== undefined) moveTo = { region: mover.id, addr: slot };
       fix = `Move ${mover.name} (${mover.id})${slot !== undefined ? ` to a free, aligned place such as ${hex(slot)}` : ""}.`;
+    } else if (isUserRegion(mover)) {
+      fix = `${mover.name} is an ELF or uImage, loaded where its own headers say: relink it, or load it raw at a free address with force-raw=on.`;
     } else {
       fix = "Change -m, the kernel or the initrd so that QEMU places them apart.";
     }
@@ -80,10 +85,18 @@ function coversDtb(mover: Region, other: Region): boolean {
   );
 }
 
+/** Whether moving the blob's `addr=` moves its bytes (not so for a loader's ELF/uImage). */
+function isMovable(layout: Layout, r: Region): boolean {
+  if (r.role !== "loader") return true;
+  return layout.loaders.some((l) => l.id === r.id && l.addr === r.addr);
+}
+
 function shortName(r: Region): string {
   if (r.role === "dtb") return "its DTB";
   if (r.role === "bootloader") return "its boot stub";
   if (r.role === "kernel" || r.role === "initrd") return `the -${r.role} ${r.name}`;
+  if (r.role === "firmware") return `the firmware ${r.name}`;
+  if (r.role === "loader") return `the -device loader blob ${r.name}`;
   return r.name;
 }
 
@@ -119,9 +132,16 @@ export function suggestSlot(
 }
 
 /**
- * At reset QEMU copies ROMs in list order — sorted by address space, and the cpu's space sorts
- * after the system space — so on ARM QEMU's own boot blobs are written last and win.
+ * At reset QEMU copies ROMs in list order — sorted by address space (see `spaceRank`) — so the
+ * region of the later space is written last and wins (measured with pmemsave on 7.2 and 10.0.2).
  */
-function cpuFirst(x: Region, y: Region): [winner: Region, loser: Region] {
-  return x.space === "cpu" ? [x, y] : [y, x];
+function laterSpaceWins(x: Region, y: Region): [winner: Region, loser: Region] {
+  return spaceRank(x.space) > spaceRank(y.space) ? [x, y] : [y, x];
+}
+
+function spaceName(r: Region): string {
+  if (r.space === "system") return "the system address space";
+  if (r.space === "flash") return "the flash device itself";
+  if (r.space === "cpu") return "cpu 0's address space";
+  return `cpu ${r.space.slice(3)}'s address space`;
 }

@@ -3,7 +3,9 @@
  * across RAM's end — and says nothing; the hypervisor then reads garbage.
  */
 import type { Diagnostic } from "../diagnostics.js";
+import { flashRange } from "../qemu/flash.js";
 import { maxRam } from "../qemu/machine.js";
+import type { Region } from "../qemu/region.js";
 import { formatSize, hex } from "../util/bigint.js";
 import { describeRegion, isUserRegion, type RuleContext } from "./context.js";
 
@@ -19,8 +21,9 @@ export function ramRule({ layout, placement }: RuleContext): Diagnostic[] {
       regions: [],
     });
   }
+  const flash = flashRange(layout.machine.arch);
   for (const r of placement.regions) {
-    if (r.size === 0n) continue;
+    if (r.size === 0n || r.role === "loader-data" || r.mem === "flash") continue;
     // QEMU's own loads: it checks where they start, not where they end.
     if (!isUserRegion(r)) {
       if (r.mem !== "ram") continue;
@@ -43,6 +46,10 @@ export function ramRule({ layout, placement }: RuleContext): Diagnostic[] {
     if (end > 1n << 64n) continue;
     const inside = placement.ram.some((range) => r.addr >= range.start && end <= range.end);
     if (inside) continue;
+    if (flash && r.addr >= flash.start && end <= flash.end) {
+      out.push(inFlash(r));
+      continue;
+    }
     const ram = placement.ram.map((x) => `[${hex(x.start)}, ${hex(x.end)})`).join(", ");
     const overlapping = placement.ram.find((range) => r.addr < range.end && end > range.start);
     const start = overlapping && r.addr >= overlapping.start ? overlapping.end : r.addr;
@@ -58,4 +65,23 @@ export function ramRule({ layout, placement }: RuleContext): Diagnostic[] {
     });
   }
   return out;
+}
+
+/**
+ * A blob wholly in ARM virt's flash: QEMU loads it and the guest reads it back (measured with
+ * pmemsave on 7.2 and 10.0.2), so it is not garbage — but it is not RAM either.
+ */
+function inFlash(r: Region): Diagnostic {
+  const module = r.role === "module-kernel" || r.role === "module-initrd";
+  return {
+    severity: module ? "warning" : "info",
+    code: "in-flash",
+    qemu: "starts",
+    message: module
+      ? `${describeRegion(r)} is in virt's flash (0x0–0x8000000), not RAM. QEMU loads it and announces it in /chosen, but Xen and Linux expect boot modules in RAM: Xen hands module memory to the heap after boot and Linux cannot free it. Move ${r.name} (${r.id}) into RAM (from ${hex(0x4000_0000n)}).`
+      : `${describeRegion(r)} is in virt's flash (0x0–0x8000000): QEMU loads it and the guest can read it there (firmware, a U-Boot script), but writes to it are flash commands and no kernel takes boot modules from it. Copy it to RAM before use (e.g. U-Boot's cp), or load it into RAM directly.`,
+    regions: [r.id],
+    start: r.addr,
+    end: r.addr + r.size,
+  };
 }

@@ -72,3 +72,20 @@ export function formatSize(v: bigint): string {
   for (const [u, name] of units) if (v >= u && v % u === 0n) return `${v / u} ${name}`;
   return `${v} bytes`;
 }
+
+/** A size rounded to one decimal in the largest binary unit below it (`16.0 EiB`), for messages. */
+export function approxSize(v: bigint): string {
+  const units = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+  let unit = "bytes";
+  let scale = 1n;
+  for (const [i, name] of units.entries()) {
+    const u = 1n << BigInt(10 * (i + 1));
+    if (v >= u) {
+      unit = name;
+      scale = u;
+    }
+  }
+  if (scale === 1n) return `${v} bytes`;
+  const tenths = (v * 10n + scale / 2n) / scale;
+  return `${tenths / 10n}.${tenths % 10n} ${unit}`;
+}

@@ -45,3 +45,20 @@ export function decodeLatin1(bytes: Uint8Array): string {
   for (const b of bytes) s += String.fromCharCode(b);
   return s;
 }
+
+/**
+ * Characters a terminal acts on rather than shows: C0 controls but tab and newline, DEL, C1
+ * controls, and the bidirectional overrides/isolates/marks that reorder what is displayed (a
+ * U+202E in a file name can make a diagnostic read backwards).
+ */
+export const TERMINAL_UNSAFE =
+  /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const TERMINAL_UNSAFE_ALL = new RegExp(TERMINAL_UNSAFE.source, "g");
+
+/**
+ * `text` safe to print on a terminal: each `TERMINAL_UNSAFE` character as `\uXXXX` (visible, and
+ * the same value where the text is JSON).
+ */
+export function escapeTerminal(text: string): string {
+  return text.replace(TERMINAL_UNSAFE_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}

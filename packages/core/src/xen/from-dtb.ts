@@ -14,6 +14,8 @@ import { DOMAIN_MEMORY_UNIT, type DomainModuleKind } from "./domains.js";
 export interface DomainsImport {
   readonly domains: XenDomain[];
   readonly warnings: string[];
+  /** Domains with properties or nodes guestmap does not model (a layout would lose them). */
+  readonly partial: ReadonlySet<string>;
 }
 
 /** Properties of a domain node that become layout fields; any other is reported. */
@@ -40,6 +42,7 @@ function cells(node: FdtNode, name: string, where: string, warnings: string[], f
 export function domainsFromChosen(chosen: FdtNode): DomainsImport {
   const domains: XenDomain[] = [];
   const warnings: string[] = [];
+  const partial = new Set<string>();
   for (const node of chosen.children) {
     const compat = getProp(node, "compatible");
     if (!compat || !readStringList(compat.value).includes("xen,domain")) continue;
@@ -56,6 +59,7 @@ export function domainsFromChosen(chosen: FdtNode): DomainsImport {
     const cpus = cpusProp ? readU32(cpusProp.value) : 1;
     if (!cpusProp) warnings.push(`${where} has no cpus; the layout gives it 1`);
     const other = node.props.map((p) => p.name).filter((n) => !MODELLED.has(n));
+    if (other.length > 0) partial.add(node.name);
     if (other.length > 0)
       warnings.push(
         `${where}: ${other.join(", ")} not modelled by guestmap (kept out of the layout; add them to a base DTB)`,
@@ -69,6 +73,7 @@ export function domainsFromChosen(chosen: FdtNode): DomainsImport {
       );
       const cw = `${where}/${child.name}`;
       if (!kind) {
+        partial.add(node.name);
         warnings.push(
           `${cw} skipped: compatible ${JSON.stringify(list)} is no domain kernel, ramdisk or device tree`,
         );
@@ -112,5 +117,5 @@ export function domainsFromChosen(chosen: FdtNode): DomainsImport {
       ...(dtb && { dtb: strip(dtb) }),
     });
   }
-  return { domains, warnings };
+  return { domains, warnings, partial };
 }

@@ -49,12 +49,8 @@ describe("importArgv", () => {
       { id: "m2", addr: 0x91000000n, initrd: { path: "rd" } },
     ]);
     expect(l.loaders).toEqual([{ id: "l1", addr: 0x92000000n, file: { path: "blob.bin" }, forceRaw: true }]);
-    expect(l.extraArgs).toEqual([
-      ["-device", "loader,data=0x1234,data-len=4,addr=0x93000000"],
-      ["-device", "virtio-rng-device"],
-      ["-nographic"],
-      ["disk.img"],
-    ]);
+    expect(l.loaderData).toEqual([{ id: "d1", addr: 0x93000000n, data: 0x1234n, len: 4 }]);
+    expect(l.extraArgs).toEqual([["-device", "virtio-rng-device"], ["-nographic"], ["disk.img"]]);
   });
 
   it("merges repeated -M like QEMU and reads the JSON -device form", () => {
@@ -158,9 +154,26 @@ const layoutArb: fc.Arbitrary<Layout> = fc
       { maxLength: 4 },
     ),
     loaders: fc.array(
-      fc.record({ addr, file: path, forceRaw: fc.option(fc.boolean(), { nil: undefined }) }),
+      fc.record({
+        addr,
+        file: path,
+        forceRaw: fc.option(fc.boolean(), { nil: undefined }),
+        cpuNum: fc.option(fc.integer({ min: 0, max: 7 }), { nil: undefined }),
+        noAddr: fc.boolean(),
+      }),
       { maxLength: 2 },
     ),
+    data: fc.array(
+      fc.record({
+        addr,
+        data: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+        len: fc.integer({ min: 1, max: 8 }),
+        bigEndian: fc.option(fc.constant(true as const), { nil: undefined }),
+        cpuNum: fc.option(fc.integer({ min: 0, max: 7 }), { nil: undefined }),
+      }),
+      { maxLength: 2 },
+    ),
+    biosDefault: fc.boolean(),
   })
   .map((r) => ({
     machine: {
@@ -169,7 +182,7 @@ const layoutArb: fc.Arbitrary<Layout> = fc
       props: [["virtualization", "on"]],
       ram: r.ram,
       ...(r.cpu && { cpu: r.cpu }),
-      bios: { kind: "default" },
+      bios: r.biosDefault ? { kind: "default", explicit: true } : { kind: "default" },
     },
     ...(r.kernel !== undefined && { kernel: { path: r.kernel } }),
     ...(r.append !== undefined && { append: r.append }),
@@ -181,10 +194,22 @@ const layoutArb: fc.Arbitrary<Layout> = fc
     })),
     loaders: r.loaders.map((l, i) => ({
       id: `l${i + 1}`,
-      addr: l.addr,
+      addr: l.noAddr ? 0n : l.addr,
       file: { path: l.file },
       ...(l.forceRaw !== undefined && { forceRaw: l.forceRaw }),
+      ...(l.cpuNum !== undefined && { cpuNum: l.cpuNum }),
+      ...(l.noAddr && { addrGiven: false as const }),
     })),
+    ...(r.data.length > 0 && {
+      loaderData: r.data.map((d, i) => ({
+        id: `d${i + 1}`,
+        addr: d.addr,
+        data: d.data,
+        len: d.len,
+        ...(d.bigEndian && { bigEndian: d.bigEndian }),
+        ...(d.cpuNum !== undefined && { cpuNum: d.cpuNum }),
+      })),
+    }),
     extraArgs: [["-nographic"], ["-device", "virtio-rng-device"]],
   }));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type ImageFormat, writeImage } from "../../src/image/image.js";
+import { type ImageFormat, imageSize, writeImage } from "../../src/image/image.js";
 import { planRaw } from "../../src/image/plan.js";
 import { type BlobSource, ImageError, type ImageRegion } from "../../src/image/source.js";
 import { CHUNK } from "../../src/image/write.js";
@@ -98,4 +98,76 @@ describe("Intel HEX", () => {
       code: "address-too-high",
     });
   });
+});
+
+describe("limits: the cap, holes and the 64-bit address space", () => {
+  const one = (addr: bigint) => ({ addr, size: 1n, source: memSource(fill(1, 9)) });
+
+  it("refuses a 16 EiB span before writing a byte; maxBytes: null lifts the cap", async () => {
+    const writes: number[] = [];
+    const sink = { write: async (c: Uint8Array) => void writes.push(c.length) };
+    const regions = [one(0x40000000n), one(0xfffffffffffff000n)];
+    const err = await writeImage(regions, sink, { format: "raw", arch: "aarch64" }).catch((e) => e);
+    expect(err).toBeInstanceOf(ImageError);
+    expect((err as ImageError).code).toBe("too-large");
+    expect((err as ImageError).message).toBe(
+      "the raw image would be 16.0 EiB (18446744072635805697 bytes), more than the 4 GiB cap: its range spans from the lowest to the highest blob; export a narrower range, or raise the cap if you really want a file that large",
+    );
+    expect(writes).toEqual([]);
+    // The ELF of the same regions is two one-byte segments: far below the cap.
+    expect(imageSize(regions, { format: "elf", arch: "aarch64" })).toBe(64n + 2n * 56n + 2n);
+  });
+
+  it("zero runs become skips for a sink that can skip", async () => {
+    const ops: string[] = [];
+    await writeImage(
+      [one(0x1000n), one(0x40001000n)],
+      { write: async (c) => void ops.push(`w${c.length}`), skip: async (n) => void ops.push(`s${n}`) },
+      { format: "raw", arch: "aarch64" },
+    );
+    expect(ops).toEqual(["w1", `s${0x40000000 - 1}`, "w1"]);
+  });
+
+  it("a region or range past 2^64 is an error, never a wrapped address", async () => {
+    const sink = { write: async () => {} };
+    const past = { addr: 0x1_0000_0000_4800_0000n, size: 1n, source: memSource(fill(1, 1)) };
+    for (const format of ["raw", "elf", "ihex"] as const) {
+      const e = await writeImage([past], sink, { format, arch: "aarch64", maxBytes: null }).catch((x) => x);
+      expect((e as ImageError).code).toBe("address-overflow");
+    }
+    const edge = { addr: 0xffff_ffff_ffff_ffffn, size: 2n, source: memSource(fill(2, 1)) };
+    const e2 = await writeImage([edge], sink, {
+      format: "elf",
+      arch: "aarch64",
+      range: { start: 0xffff_ffff_ffff_ff00n, end: 1n << 64n },
+    }).catch((x) => x);
+    expect((e2 as ImageError).message).toBe(
+      "region 0 at 0xffffffffffffffff (2 bytes) ends past 2^64, which no guest address reaches; move it below 0xfffffffffffffffe",
+    );
+    const e3 = await writeImage([one(0x1000n)], sink, {
+      format: "raw",
+      arch: "aarch64",
+      range: { start: 0n, end: (1n << 64n) + 1n },
+      maxBytes: null,
+    }).catch((x) => x);
+    expect((e3 as ImageError).code).toBe("address-overflow");
+    const e4 = await writeImage([one(0x1000n)], sink, {
+      format: "raw",
+      arch: "aarch64",
+      range: { start: 0x2000n, end: 0x1000n },
+    }).catch((x) => x);
+    expect((e4 as ImageError).message).toBe(
+      "range 0x2000:0x1000 is empty or reversed; give START:END with END > START",
+    );
+  });
+});
+
+it("a region past 2^64 is named as such with the default range", async () => {
+  const past = { addr: 0xffff_ffff_ffff_f000n, size: 0x2000n, source: memSource(fill(0x2000, 1)) };
+  const e = await writeImage([past], { write: async () => {} }, { format: "raw", arch: "aarch64" }).catch(
+    (x) => x,
+  );
+  expect((e as ImageError).message).toBe(
+    "region 0 at 0xfffffffffffff000 (8192 bytes) ends past 2^64, which no guest address reaches; move it below 0xffffffffffffe000",
+  );
 });

@@ -110,7 +110,9 @@ describe("check: every rule applies to domain modules", () => {
         },
       })),
     };
-    expect(codes(withHead).map((d) => d.code)).toContain("bss-overlap");
+    // A note, not a warning: Xen copies a boot module before running it.
+    const all = check(withHead, { qemu: "7.2" }).diagnostics;
+    expect(all.find((d) => d.code === "bss-overlap")?.regions).toContain("domU1.ramdisk");
   });
 
   it("Xen's 32-entry module table counts domain modules", () => {

@@ -1,0 +1,112 @@
+/**
+ * Where QEMU's generic loader (`-device loader`, hw/core/generic-loader.c) puts each form of
+ * docs/system/generic-loader.rst: a file as ELF segments, as a uImage payload or raw at `addr=`;
+ * `data=` bytes written at reset. Every form goes through a cpu's address space (the first cpu's
+ * unless `cpu-num=`), which decides what QEMU compares it with (see `AddressSpace`).
+ */
+import type { Diagnostic } from "../diagnostics.js";
+import { sniffHeader } from "../headers/sniff.js";
+import type { Layout } from "../model/types.js";
+import { formatSize, hex } from "../util/bigint.js";
+import { elfKernelRegions } from "./elf-kernel.js";
+import { loaderSpace, type Region } from "./region.js";
+
+/** The number of cpus `-smp` asks for (`4`, `cpus=4`, `4,sockets=2`); 1 without `-smp`. */
+export function smpCpus(smp: string | undefined): number {
+  if (smp === undefined) return 1;
+  const first = smp.split(",")[0] ?? "";
+  const cpus = /^\d+$/.test(first) ? first : /(?:^|,)cpus=(\d+)/.exec(smp)?.[1];
+  if (cpus !== undefined) return Math.max(1, Number(cpus));
+  // Only topology given: QEMU multiplies it out.
+  let n = 1;
+  for (const k of ["sockets", "dies", "clusters", "cores", "threads"]) {
+    const v = new RegExp(`(?:^|,)${k}=(\\d+)`).exec(smp)?.[1];
+    if (v !== undefined) n *= Number(v);
+  }
+  return n;
+}
+
+export function placeLoaders(layout: Layout): { regions: Region[]; diagnostics: Diagnostic[] } {
+  const regions: Region[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const cpus = smpCpus(layout.machine.smp);
+  const cpuExists = (id: string, cpuNum: number | undefined): boolean => {
+    if (cpuNum === undefined || cpuNum < cpus) return true;
+    diagnostics.push({
+      severity: "error",
+      code: "loader-cpu-missing",
+      qemu: "refuses",
+      message: `-device loader (${id}) names cpu-num=${cpuNum}, but the machine has ${cpus} cpu${cpus === 1 ? "" : "s"} (cpus are numbered from 0): QEMU refuses to start ("Specified boot CPU#${cpuNum} is nonexistent"). Use a cpu-num below ${cpus} or raise -smp.`,
+      regions: [id],
+    });
+    return false;
+  };
+
+  for (const l of layout.loaders) {
+    if (!cpuExists(l.id, l.cpuNum)) continue;
+    const f = l.file;
+    if (f.size === undefined) continue;
+    const space = loaderSpace(l.cpuNum);
+    const base = { name: f.path, role: "loader" as const, space, mem: "ram" as const, file: f };
+    if (!l.forceRaw) {
+      const hdr = sniffHeader(f.head);
+      // QEMU tries ELF (any machine), then uImage, then Intel HEX, and only then raw bytes.
+      const elf = elfKernelRegions(f, hdr, undefined, space, { id: l.id, role: "loader" });
+      if (elf) {
+        regions.push(...elf.regions);
+        continue;
+      }
+      if (hdr.format === "uimage" && hdr.uimage) {
+        const u = hdr.uimage;
+        regions.push({
+          ...base,
+          id: l.id,
+          addr: u.load,
+          size: u.size,
+          footprint: u.size,
+          // A compressed payload is unpacked by QEMU: its size in RAM is not in the header.
+          ...(u.comp !== 0 && { approximate: true }),
+        });
+        continue;
+      }
+    }
+    // Raw: QEMU caps the file at the machine's RAM size.
+    if (f.size > layout.machine.ram) {
+      diagnostics.push({
+        severity: "error",
+        code: "too-large",
+        qemu: "refuses",
+        message: `-device loader file=${f.path} (${l.id}) is ${formatSize(f.size)}, more than the machine's ${formatSize(layout.machine.ram)} of RAM: QEMU refuses to start ("Cannot load specified image ${f.path}"). Give the machine more memory with -m, or split the file.`,
+        regions: [l.id],
+      });
+      continue;
+    }
+    regions.push({ ...base, id: l.id, addr: l.addr, size: f.size, footprint: f.size });
+  }
+
+  for (const d of layout.loaderData ?? []) {
+    if (!cpuExists(d.id, d.cpuNum)) continue;
+    if (d.len < 1 || d.len > 8) {
+      diagnostics.push({
+        severity: "error",
+        code: "loader-data-len",
+        qemu: "refuses",
+        message: `-device loader data=… (${d.id}) has data-len=${d.len}: QEMU refuses to start (${d.len === 0 ? `"Both data and data-len must be specified"` : `"data-len cannot be greater then 8 bytes"`}). Write 1 to 8 bytes per stanza; use a file for more.`,
+        regions: [d.id],
+      });
+      continue;
+    }
+    const size = BigInt(d.len);
+    regions.push({
+      id: d.id,
+      name: `data ${hex(d.data)}`,
+      role: "loader-data",
+      addr: d.addr,
+      size,
+      footprint: size,
+      space: loaderSpace(d.cpuNum),
+      mem: "ram",
+    });
+  }
+  return { regions, diagnostics };
+}

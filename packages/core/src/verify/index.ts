@@ -1,0 +1,5 @@
+/** Verify in QEMU: the plan a runner executes and the comparison of its findings with `check()`. */
+export * from "./byte-diff.js";
+export * from "./compare.js";
+export * from "./plan.js";
+export * from "./report-json.js";
