@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import type { Arch, Blob, Layout } from "../src/index.js";
+import type { Arch, Blob, Layout, QemuVersion } from "../src/index.js";
 import {
   arm64Image,
   cpioBlob,
@@ -63,22 +63,38 @@ export interface Case {
   argv: string[];
 }
 
-const RAM_MB = [128, 200, 256, 512, 1024, 2048, 3072, 4096, 8192];
+const RAM_MB = [128, 200, 256, 512, 1024, 2048, 3072, 4096, 8192, 10240];
 
-export function genCase(arch: Arch, seed: number): Case {
+/** A generated layout for `arch`, modelled as QEMU `version` (the QEMU that will judge it). */
+export function genCase(arch: Arch, seed: number, version: QemuVersion = "7.2"): Case {
   const r = rng(seed * 7919 + arch.length);
-  const ramMb = r.pick(RAM_MB.filter((m) => arch !== "riscv32" || m <= 2048));
+  // rv32 virt takes up to 10 GiB like rv64 (measured on 7.2 and 10.0.2).
+  const ramMb = r.pick(RAM_MB);
   const ram = BigInt(ramMb) * BigInt(MiB);
   const argv = ["-M", "virt", "-m", `${ramMb}M`];
+  // Harts grow the RISC-V FDT QEMU packs (8.0+): the forms users write.
+  let smp: string | undefined;
+  if (r.chance(0.35)) {
+    const n = r.int(1, 8);
+    smp = r.pick([
+      `${n}`,
+      n % 2 === 0 ? `${n},sockets=2` : `${n}`,
+      `sockets=${n > 4 ? 2 : 1},cores=${Math.ceil(n / 2)}`,
+    ]);
+    argv.push("-smp", smp);
+  }
   let cpu: string | undefined;
   if (arch === "aarch64") {
     cpu = r.pick([undefined, "cortex-a57", "max", "cortex-a53", "cortex-a15"]);
     if (cpu) argv.push("-cpu", cpu);
   }
   let bios: Layout["machine"]["bios"] = { kind: "default" };
-  if (arch === "riscv32" || (arch === "riscv64" && r.chance(0.3))) {
+  // rv32: Debian 12's QEMU 7.2 has no OpenSBI for it (QEMU refuses), 10.0.2's has.
+  if (arch.startsWith("riscv") && r.chance(arch === "riscv32" ? 0.6 : 0.3)) {
     bios = { kind: "none" };
     argv.push("-bios", "none");
+  } else if (arch.startsWith("riscv") && r.chance(0.15)) {
+    argv.push("-bios", "default");
   } else if (r.chance(0.15)) {
     // ARM: firmware in flash at 0 (no addr= entry), kernel and initrd go to fw_cfg.
     // RISC-V: the file replaces OpenSBI at the base of RAM.
@@ -98,6 +114,7 @@ export function genCase(arch: Arch, seed: number): Case {
     "zimage",
     "elf",
     "image-gz",
+    "empty",
   ]);
   const maxK = Math.min(ramMb / 4, 48) * MiB;
   const a64 = arch === "aarch64" && cpu !== undefined && cpu !== "cortex-a15";
@@ -159,36 +176,82 @@ export function genCase(arch: Arch, seed: number): Case {
     case "zimage":
       if (!a64 && !arch.startsWith("riscv")) kernel = file(zImage(r.int(100_000, 3 * MiB)), "zimage");
       break;
+    case "empty":
+      // A build that failed half-way: QEMU refuses an empty -kernel on RISC-V, ARM loads nothing.
+      kernel = file(new Uint8Array(0), "emptyk");
+      break;
   }
   if (kernel) argv.push("-kernel", kernel.path);
+  let append: string | undefined;
+  // Mostly with a kernel; sometimes without one, which QEMU refuses ("-append only allowed with -kernel option").
+  if (r.chance(kernel ? 0.4 : 0.05)) {
+    append = r.pick(["console=ttyS0", "dom0_mem=1G,max:1G loglvl=all", "root=/dev/vda ro quiet", ""]);
+    argv.push("-append", append);
+  }
   let initrd: Blob | undefined;
   if (kernel && r.chance(0.6)) {
-    initrd = file(cpioBlob(r.int(100, r.chance(0.2) ? 40 * MiB : 2 * MiB)), "initrd");
+    initrd = r.chance(0.08)
+      ? file(new Uint8Array(0), "emptyinitrd")
+      : file(cpioBlob(r.int(100, r.chance(0.2) ? 40 * MiB : 2 * MiB)), "initrd");
     argv.push("-initrd", initrd.path);
   }
   const modules: Layout["modules"][number][] = [];
   const nmods = r.int(0, 3);
   const base = arch.startsWith("riscv") ? 0x80000000 : 0x40000000;
+  const top = base + Math.min(ramMb, 2048) * MiB;
   for (let i = 0; i < nmods; i++) {
-    // Keep modules clear of everything so QEMU starts: high in RAM, 16 MiB apart.
-    const top = base + Math.min(ramMb, 2048) * MiB;
-    const addr = BigInt(top - (6 + i * 2) * 8 * MiB);
-    if (addr < BigInt(base + (ramMb * MiB) / 2 + 48 * MiB)) break;
+    // Mostly clear of everything (high in RAM, 16 MiB apart); sometimes where users collide:
+    // over QEMU's kernel, initrd, DTB/FDT or firmware, or over the previous module.
+    let addr = BigInt(top - (6 + i * 2) * 8 * MiB);
+    if (r.chance(0.25)) {
+      const prev = modules[modules.length - 1];
+      addr = BigInt(
+        r.pick([
+          base,
+          base + 0x80000,
+          base + 0x200000,
+          base + 0x400000,
+          base + Math.min((ramMb * MiB) / 2, 128 * MiB) + 0x200000,
+          top - 2 * MiB,
+          top - MiB,
+          0x48000000,
+        ]),
+      );
+      if (prev && r.chance(0.4)) addr = prev.addr + BigInt(r.int(0, 0x1000));
+    } else if (addr < BigInt(base + (ramMb * MiB) / 2 + 48 * MiB)) break;
+    if (modules.some((m) => m.addr === addr)) continue;
     const isKernel = r.chance(0.5);
+    const empty = r.chance(0.06);
     const b = file(
-      isKernel ? rawBlob(r.int(1, 2 * MiB)) : cpioBlob(r.int(6, 2 * MiB)),
+      empty ? new Uint8Array(0) : isKernel ? rawBlob(r.int(1, 2 * MiB)) : cpioBlob(r.int(6, 2 * MiB)),
       isKernel ? "modk" : "modr",
     );
-    modules.push({ id: `m${i + 1}`, addr, ...(isKernel ? { kernel: b } : { initrd: b }) });
+    const bootargs =
+      isKernel && r.chance(0.3) ? r.pick(["console=hvc0", "root=/dev/ram0 rw init=/bin/sh"]) : undefined;
+    modules.push({
+      id: `m${i + 1}`,
+      addr,
+      ...(isKernel ? { kernel: b } : { initrd: b }),
+      ...(bootargs !== undefined && { bootargs }),
+    });
     argv.push(
       "-device",
-      `guest-loader,addr=0x${addr.toString(16)},${isKernel ? "kernel" : "initrd"}=${b.path}`,
+      `guest-loader,addr=0x${addr.toString(16)},${isKernel ? "kernel" : "initrd"}=${b.path}${bootargs === undefined ? "" : `,bootargs=${bootargs}`}`,
     );
   }
   const layout: Layout = {
-    machine: { arch, type: "virt", props: [], ram, ...(cpu && { cpu }), bios },
-    qemu: "7.2",
+    machine: {
+      arch,
+      type: "virt",
+      props: [],
+      ram,
+      ...(cpu && { cpu }),
+      ...(smp !== undefined && { smp }),
+      bios,
+    },
+    qemu: version,
     ...(kernel && { kernel }),
+    ...(append !== undefined && { append }),
     ...(initrd && { initrd }),
     modules,
     loaders: [],

@@ -5,9 +5,10 @@
  * stdio — one run takes about 0.1 s and needs no sleeps. See ../shared/reference/qemu-boot.md.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { QemuVersion } from "../src/index.js";
 
 export const QEMU_BINARIES = {
   aarch64: "qemu-system-aarch64",
@@ -20,11 +21,46 @@ export type QemuArch = keyof typeof QEMU_BINARIES;
 
 /** One real QEMU the suites judge against: its version (from `--version`) and its binaries. */
 export interface QemuInstall {
-  /** Full version as `--version` prints it, e.g. `7.2.22`, `10.0.2`. */
-  readonly version: string;
+  /** Full version as `--version` prints it, e.g. `7.2.22`, `10.0.2`: the profile guestmap models it with. */
+  readonly version: QemuVersion;
   /** The directory holding qemu-system-*, or undefined for the ones on PATH. */
   readonly dir: string | undefined;
   binary(arch: QemuArch): string;
+  /**
+   * The size of the OpenSBI fw_dynamic.bin this QEMU loads by default, found the way QEMU finds it
+   * (the data dirs `-L help` lists, in order); null when it has none (Debian 12 ships no rv32 one).
+   */
+  firmwareSize(arch: "riscv64" | "riscv32"): bigint | null;
+}
+
+/** "QEMU 10.0.2": for suite names, so a failure says which judge disagreed. */
+export function qemuLabel(q: QemuInstall): string {
+  return `QEMU ${q.version}`;
+}
+
+function makeInstall(version: string, dir: string | undefined): QemuInstall {
+  const binary = (a: QemuArch) => (dir ? join(dir, QEMU_BINARIES[a]) : QEMU_BINARIES[a]);
+  const fw = new Map<string, bigint | null>();
+  return {
+    version: version as QemuVersion,
+    dir,
+    binary,
+    firmwareSize(arch) {
+      const known = fw.get(arch);
+      if (known !== undefined) return known;
+      const r = spawnSync(binary(arch), ["-L", "help"], { encoding: "utf8", timeout: 30_000 });
+      let size: bigint | null = null;
+      for (const d of (r.stdout ?? "").split("\n").filter((l) => l.trim() !== "")) {
+        const p = join(d.trim(), `opensbi-${arch}-generic-fw_dynamic.bin`);
+        if (existsSync(p)) {
+          size = BigInt(statSync(p).size);
+          break;
+        }
+      }
+      fw.set(arch, size);
+      return size;
+    },
+  };
 }
 
 /** Where scripts/install-qemu-10.sh puts QEMU 10.0.2 unless told otherwise. */
@@ -46,15 +82,21 @@ export function qemuInstalls(): readonly QemuInstall[] {
   if (installs) return installs;
   const found: QemuInstall[] = [];
   const onPath = versionOf(QEMU_BINARIES.aarch64);
-  if (onPath) found.push({ version: onPath, dir: undefined, binary: (a) => QEMU_BINARIES[a] });
+  if (onPath) found.push(makeInstall(onPath, undefined));
+  else {
+    const msg =
+      "guestmap conformance: no qemu-system-aarch64 on PATH (Debian: apt-get install qemu-system-arm qemu-system-misc); the suites that judge against it are SKIPPED.";
+    if (process.env.GUESTMAP_REQUIRE_TOOLS === "1")
+      throw new Error(`${msg} (GUESTMAP_REQUIRE_TOOLS=1 forbids skipping)`);
+    process.stderr.write(`\n\x1b[1;33m*** ${msg}\x1b[0m\n\n`);
+  }
   const dirs = (process.env.GUESTMAP_QEMU_DIRS ?? DEFAULT_EXTRA_DIRS.join(":"))
     .split(":")
     .filter((d) => d !== "");
   for (const dir of dirs) {
     const v = versionOf(join(dir, QEMU_BINARIES.aarch64));
     if (v) {
-      if (!found.some((f) => f.version === v))
-        found.push({ version: v, dir, binary: (a) => join(dir, QEMU_BINARIES[a]) });
+      if (!found.some((f) => f.version === v)) found.push(makeInstall(v, dir));
       continue;
     }
     const msg = `guestmap conformance: no QEMU in ${dir} (run scripts/install-qemu-10.sh); the suites that judge against it are SKIPPED.`;
@@ -130,7 +172,11 @@ export interface RomEntry {
 export function infoRoms(binary: string, args: readonly string[], cwd?: string): RomEntry[] {
   const r = qmpRun(binary, args, [hmp("info roms")], cwd);
   const text = r.returns[0];
-  if (typeof text !== "string") throw new QemuRefused(r.stderr, r.status);
+  if (typeof text !== "string") {
+    // Killed by a signal after the QMP greeting: QEMU crashed at reset, it did not refuse.
+    if (r.status === null && r.raw.length > 0) throw new QemuCrashed(r.stderr);
+    throw new QemuRefused(r.stderr, r.status);
+  }
   const roms: RomEntry[] = [];
   for (const line of text.split(/\r?\n/)) {
     const m = /^addr=([0-9a-f]+) size=0x([0-9a-f]+) mem=(\w+) name="(.*)"$/.exec(line);
@@ -143,6 +189,16 @@ export function infoRoms(binary: string, args: readonly string[], cwd?: string):
       roms.push({ addr: base, size: BigInt(`0x${f[2]}`), mem: "flash", name: f[3]! });
   }
   return roms;
+}
+
+/**
+ * QEMU crashed (a signal) after starting: seen on ARM when a guest-loader blob covers QEMU's whole
+ * DTB — at reset qemu_fdt_randomize_seeds parses the blob's bytes as the DTB (7.2.22 and 10.0.2).
+ */
+export class QemuCrashed extends Error {
+  constructor(readonly stderr: string) {
+    super(`QEMU crashed at reset: ${stderr.trim()}`);
+  }
 }
 
 /** ARM virt's flash banks (hw/arm/virt.c: VIRT_FLASH, two 64 MiB banks from 0x0). */

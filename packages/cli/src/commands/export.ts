@@ -19,19 +19,19 @@ import {
   exportFixedDtbArgv,
   fixedDtbDiagnostics,
   formatCommand,
-  formatSize,
   hex,
   IMAGE_FORMATS,
+  IMAGE_SIZE_LIMIT,
   ImageError,
   type ImageFormat,
   imageBuilderConfig,
   type Layout,
   layoutFiles,
-  layoutImageRegions,
+  type PlacementOptions,
   parseSize,
   placements,
+  planMemoryImage,
   profileFor,
-  regionsSpan,
   scriptImage,
   scriptShebang,
   ubootScript,
@@ -48,11 +48,11 @@ import {
   planOutputs,
   writeOutput,
 } from "../output-file.js";
-import { chooseProfile, defaultFirmwareSize } from "../qemu-env.js";
+import { qemuEnvironment, qemuTargetOf } from "../qemu-env.js";
 import { rebaseLayout } from "./import.js";
 
 const USAGE =
-  "usage: guestmap export [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json] [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END] [--dtb OUT.dtb] [--base-dtb BASE.dtb] [--overlay OUT.dtbo] [--uboot-script OUT.source] [--uboot-image OUT.scr] [--uboot-load CMD] [--imagebuilder OUT.cfg] [--imagebuilder-dtb NAME] (LAYOUT.json | -- QEMU-ARGV...)";
+  "usage: guestmap export [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json] [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END] [--dtb OUT.dtb] [--base-dtb BASE.dtb] [--overlay OUT.dtbo] [--force] [--uboot-script OUT.source] [--uboot-image OUT.scr] [--uboot-load CMD] [--imagebuilder OUT.cfg] [--imagebuilder-dtb NAME] (LAYOUT.json | -- QEMU-ARGV...)";
 
 interface ExportArgs {
   cmdline?: string;
@@ -183,6 +183,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   const ex = parseArgs(common.rest);
   const input = await loadInput({ ...common, rest: ex.positional }, io);
   const layout = { ...input.layout, ...(common.qemu && { qemu: common.qemu }) };
+  const target = qemuTargetOf(common.argv, io.cwd);
   const inputs = [
     ...inputFiles(layout, input.baseDir),
     ...(input.layoutPath ? [input.layoutPath] : []),
@@ -199,6 +200,8 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (ex.ubootImage !== undefined) requests.push({ option: "--uboot-image", path: ex.ubootImage });
   if (ex.imagebuilder !== undefined) requests.push({ option: "--imagebuilder", path: ex.imagebuilder });
   const targets = new Map(planOutputs(requests, inputs, io.cwd).map((t, i) => [requests[i]!.option, t]));
+  // The QEMU this run models, chosen once for the DTB, the command line's checks and the image.
+  const env = qemuEnvironment(layout.machine.arch, common.qemu, input.layout.qemu, target);
 
   if (ex.fixedDtb && (ex.dtb === undefined || ex.baseDtb === undefined))
     throw new UsageError(
@@ -212,7 +215,8 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (wantsDtb) {
     const r = await writeDtbOutputs({
       layout,
-      profile: profileFor(chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu).version),
+      profile: profileFor(env.choice.version),
+      placementOptions: env.placement,
       ...(ex.dtb !== undefined && { dtbOut: ex.dtb }),
       ...(ex.baseDtb !== undefined && { baseDtb: ex.baseDtb }),
       ...(ex.overlay !== undefined && { overlayOut: ex.overlay }),
@@ -225,10 +229,14 @@ export async function run(args: string[], io: Io): Promise<number> {
       for (const m of r.errors) io.stderr(`guestmap export: error: ${m}\n`);
       return 1;
     }
+    if (r.replaced)
+      io.stderr(
+        `guestmap export: note: --base-dtb ${ex.baseDtb} already had ${r.replaced.join(", ")} (dumped with guest-loader devices on the command line); replaced by the layout's modules\n`,
+      );
   }
 
   if (wantsUboot) {
-    const code = await writeUboot(layout, input.layout.qemu, common.qemu, ex, io, targets);
+    const code = await writeUboot(layout, env.placement, ex, io, targets);
     if (code !== 0) return code;
   }
   if (ex.imagebuilder !== undefined) {
@@ -253,16 +261,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     }
     if (ex.fixedDtb && ex.dtb !== undefined) {
       const size = BigInt((await stat(resolve(io.cwd, ex.dtb))).size);
-      const firmwareSize = defaultFirmwareSize(layout.machine.arch);
-      const qemu = chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu).version;
-      for (const d of fixedDtbDiagnostics(
-        layout,
-        { path: ex.dtb, size },
-        {
-          qemu,
-          ...(firmwareSize !== undefined && { firmwareSize }),
-        },
-      ))
+      for (const d of fixedDtbDiagnostics(layout, { path: ex.dtb, size }, env.placement))
         io.stderr(`guestmap export: warning: ${d.message}\n`);
     }
     const script = formatCommand(e.groups, ex.cmdlineFormat);
@@ -284,9 +283,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     try {
       // Every file QEMU loads into RAM, in QEMU's reset order; open them all first (a missing file
       // is bad input, found before anything is written).
-      const profile = chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu).version;
-      const firmwareSize = defaultFirmwareSize(layout.machine.arch);
-      const opts = { qemu: profile, ...(firmwareSize !== undefined && { firmwareSize }) };
+      const opts = env.placement;
       // An image of a layout QEMU refuses or mis-loads is not what QEMU would hold: say so first.
       const errors = check(layout, opts).diagnostics.filter((d) => d.severity === "error");
       if (errors.length > 0 && !ex.force) {
@@ -307,46 +304,33 @@ export async function run(args: string[], io: Io): Promise<number> {
         sources.push(src);
         opened.set(r.file.path, src);
       }
-      const image = layoutImageRegions(placement, (blob) => opened.get(blob.path)!);
-      for (const l of layout.loaders) {
-        if (l.forceRaw !== true)
-          io.stderr(
-            `guestmap export: warning: loader ${l.file.path} is placed as raw bytes; QEMU would parse it if it is an ELF, uImage or Intel HEX file (add force-raw=on)\n`,
-          );
-      }
-      if (image.user.length === 0 && !ex.range)
-        throw new UsageError(
-          "the layout has no guest-loader or loader blobs, so there is no default range: give --image-range START:END",
-        );
-      // By default the image spans the user's blobs; QEMU's own files inside that span are in it too.
-      const range = ex.range ?? regionsSpan(image.user);
-      const span = range.end - range.start;
-      const filled = image.regions.reduce((n, r) => n + r.size, 0n);
-      if (format === "raw" && span > 1n << 30n && filled * 10n < span)
-        io.stderr(
-          `guestmap export: note: the raw image spans ${formatSize(span)} but only ${formatSize(filled)} of it is blobs; the rest is zeros (sparse on disk where the file system allows). Use --image-range, or --image-format elf for one segment per blob.\n`,
-        );
-      for (const g of image.generated) {
-        if (g.addr < range.end && g.addr + g.size > range.start)
-          io.stderr(
-            `guestmap export: note: ${g.name} at [${hex(g.addr)}, ${hex(g.addr + g.size)}) is generated by QEMU (its bytes are QEMU's own); the image has zeros there\n`,
-          );
-      }
-      const regions = image.regions;
+      const plan = planMemoryImage(layout, placement, (blob) => opened.get(blob.path)!, {
+        format,
+        ...(ex.range && { range: ex.range }),
+      });
+      if (!plan.ok)
+        throw new UsageError(plan.message.replace("a range START:END", "--image-range START:END"));
+      for (const n of plan.notes)
+        io.stderr(`guestmap export: ${n.code === "loader-parsed" ? "warning" : "note"}: ${n.message}\n`);
+      const { regions, range } = plan;
       const sink = await openOutput(targets.get("--image")!, io.stdoutBytes);
       try {
         await writeImage(regions, sink, {
           format,
           arch: layout.machine.arch,
           range,
-          ...(ex.force && { maxBytes: null }),
+          ...(ex.force && { maxBytes: IMAGE_SIZE_LIMIT }),
         });
         await sink.commit();
       } catch (e) {
         await sink.abort();
         if (e instanceof ImageError) {
           const how =
-            e.code === "too-large" ? " (narrow it with --image-range START:END, or give --force)" : "";
+            e.code !== "too-large"
+              ? ""
+              : ex.force
+                ? " with --image-range START:END (no file system holds that much)"
+                : " with --image-range START:END, or give --force";
           io.stderr(`guestmap export: error: ${e.message}${how}\n`);
           return 1;
         }
@@ -373,8 +357,7 @@ function dtbSlack(bytes: Uint8Array): bigint {
 
 async function writeUboot(
   layout: Layout,
-  layoutQemu: Layout["qemu"],
-  optQemu: Layout["qemu"],
+  placementOptions: PlacementOptions,
   ex: ExportArgs,
   io: Io,
   targets: ReadonlyMap<string, OutputTarget>,
@@ -386,13 +369,7 @@ async function writeUboot(
   const base = await readFile(resolve(io.cwd, ex.baseDtb)).catch((e: Error) => {
     throw new UsageError(`--base-dtb ${ex.baseDtb}: cannot read it (${e.message})`);
   });
-  const profile = chooseProfile(layout.machine.arch, optQemu, layoutQemu).version;
-  const firmwareSize = defaultFirmwareSize(layout.machine.arch);
-  const placement = placements(layout, {
-    qemu: profile,
-    ...(firmwareSize !== undefined && { firmwareSize }),
-  });
-  const r = ubootScript(layout, placement, {
+  const r = ubootScript(layout, placements(layout, placementOptions), {
     dtbFile: ex.baseDtb,
     dtbSlack: dtbSlack(new Uint8Array(base)),
     ...(ex.ubootLoad !== undefined && { loadCmd: ex.ubootLoad }),

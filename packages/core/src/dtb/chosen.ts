@@ -103,7 +103,10 @@ export function chosenEdits(layout: Layout, profile: QemuProfile, opts: ChosenEd
   const initrd: FdtEdit[] = [];
   if (layout.initrd) {
     const placement = opts.placement ?? placements(layout, { qemu: profile.version, ...opts.env });
-    const region = placement.regions.find((r) => r.id === "initrd");
+    // RISC-V writes an empty -initrd's (equal) start and end; ARM writes nothing for size 0.
+    const region =
+      placement.regions.find((r) => r.id === "initrd") ??
+      (isArm(arch) ? undefined : placement.empty.find((r) => r.id === "initrd"));
     // No region: QEMU did not load it to RAM (an ELF kernel on ARM, firmware boot via fw_cfg).
     if (region) {
       const cells = initrdCells(arch, profile, opts.addressCells ?? 2);

@@ -1,10 +1,34 @@
-/** Every file a layout names, with the option that names it: for reading, checking and exporting. */
+/**
+ * Every file a layout names, with the option that names it: the one walk over `-bios`, `-kernel`,
+ * `-initrd`, `-dtb`, each guest-loader `kernel=`/`initrd=`, each `-device loader,file=` and each
+ * dom0less domain's kernel, ramdisk and device tree. Front-
+ * ends fill sizes, hash files, trim heads, list inputs and fill placeholders through it, so a new
+ * file option is one edit here.
+ */
 import type { Blob, Layout } from "./types.js";
 
-/** One file reference: which option or stanza names it (for messages) and the blob. */
+/** Which option of the command line names a file. */
+export type LayoutFileKind =
+  | "bios"
+  | "kernel"
+  | "initrd"
+  | "dtb"
+  | "module-kernel"
+  | "module-initrd"
+  | "loader"
+  | "domain-kernel"
+  | "domain-ramdisk"
+  | "domain-dtb";
+
+/** One file reference: which option or stanza names it (for messages and edits) and the blob. */
 export interface LayoutFile {
+  readonly kind: LayoutFileKind;
   /** `-bios`, `-kernel`, `-initrd`, `-dtb`, `guest-loader #2 kernel=`, `loader #1 file=`. */
   readonly role: string;
+  /** The module, loader or domain-module id; absent for the machine-wide options. */
+  readonly id?: string;
+  /** Index of the stanza among `layout.modules` / `layout.loaders` / `layout.domains`. */
+  readonly index?: number;
   readonly blob: Blob;
 }
 
@@ -12,25 +36,70 @@ export interface LayoutFile {
 export function layoutFiles(layout: Layout): LayoutFile[] {
   const out: LayoutFile[] = [];
   const m = layout.machine;
-  if (m.bios.kind === "file") out.push({ role: "-bios", blob: m.bios.file });
-  if (layout.kernel) out.push({ role: "-kernel", blob: layout.kernel });
-  if (layout.initrd) out.push({ role: "-initrd", blob: layout.initrd });
-  if (layout.dtb) out.push({ role: "-dtb", blob: layout.dtb });
-  layout.modules.forEach((mod, i) => {
-    if (mod.kernel) out.push({ role: `guest-loader #${i + 1} kernel=`, blob: mod.kernel });
-    if (mod.initrd) out.push({ role: `guest-loader #${i + 1} initrd=`, blob: mod.initrd });
+  if (m.bios.kind === "file") out.push({ kind: "bios", role: "-bios", blob: m.bios.file });
+  if (layout.kernel) out.push({ kind: "kernel", role: "-kernel", blob: layout.kernel });
+  if (layout.initrd) out.push({ kind: "initrd", role: "-initrd", blob: layout.initrd });
+  if (layout.dtb) out.push({ kind: "dtb", role: "-dtb", blob: layout.dtb });
+  layout.modules.forEach((mod, index) => {
+    const at = `guest-loader #${index + 1}`;
+    if (mod.kernel)
+      out.push({ kind: "module-kernel", role: `${at} kernel=`, id: mod.id, index, blob: mod.kernel });
+    if (mod.initrd)
+      out.push({ kind: "module-initrd", role: `${at} initrd=`, id: mod.id, index, blob: mod.initrd });
   });
-  layout.loaders.forEach((l, i) => {
-    out.push({ role: `loader #${i + 1} file=`, blob: l.file });
+  layout.loaders.forEach((l, index) => {
+    out.push({ kind: "loader", role: `loader #${index + 1} file=`, id: l.id, index, blob: l.file });
   });
   // Dom0less domain blobs (not on the command line: in the DTB, loaded by -device loader).
-  for (const d of layout.domains ?? []) {
-    for (const [kind, m] of [
-      ["kernel", d.kernel],
-      ["ramdisk", d.ramdisk],
-      ["device tree", d.dtb],
+  (layout.domains ?? []).forEach((d, index) => {
+    for (const [kind, what, m] of [
+      ["domain-kernel", "kernel", d.kernel],
+      ["domain-ramdisk", "ramdisk", d.ramdisk],
+      ["domain-dtb", "device tree", d.dtb],
     ] as const)
-      if (m) out.push({ role: `${d.name} ${kind}`, blob: m.file });
-  }
+      if (m) out.push({ kind, role: `${d.name} ${what}`, id: m.id, index, blob: m.file });
+  });
   return out;
+}
+
+/**
+ * The layout with each file replaced: `blobs[i]` for `layoutFiles(layout)[i]` (an array, e.g. the
+ * result of reading each file), or `f(file)`. Nothing else changes.
+ */
+export function withLayoutFiles(
+  layout: Layout,
+  blobs: readonly Blob[] | ((file: LayoutFile) => Blob),
+): Layout {
+  const files = layoutFiles(layout);
+  const next = typeof blobs === "function" ? files.map(blobs) : blobs;
+  const at = (kind: LayoutFileKind, index?: number): Blob | undefined => {
+    const i = files.findIndex((s) => s.kind === kind && s.index === index);
+    return i < 0 ? undefined : next[i];
+  };
+  const m = layout.machine;
+  const bios = at("bios");
+  const kernel = at("kernel");
+  const initrd = at("initrd");
+  const dtb = at("dtb");
+  return {
+    ...layout,
+    machine: bios && m.bios.kind === "file" ? { ...m, bios: { kind: "file", file: bios } } : m,
+    ...(kernel && { kernel }),
+    ...(initrd && { initrd }),
+    ...(dtb && { dtb }),
+    modules: layout.modules.map((mod, i) => {
+      const k = mod.kernel && at("module-kernel", i);
+      const r = mod.initrd && at("module-initrd", i);
+      return { ...mod, ...(k && { kernel: k }), ...(r && { initrd: r }) };
+    }),
+    loaders: layout.loaders.map((l, i) => ({ ...l, file: at("loader", i) ?? l.file })),
+    ...(layout.domains && {
+      domains: layout.domains.map((d, i) => ({
+        ...d,
+        kernel: { ...d.kernel, file: at("domain-kernel", i) ?? d.kernel.file },
+        ...(d.ramdisk && { ramdisk: { ...d.ramdisk, file: at("domain-ramdisk", i) ?? d.ramdisk.file } }),
+        ...(d.dtb && { dtb: { ...d.dtb, file: at("domain-dtb", i) ?? d.dtb.file } }),
+      })),
+    }),
+  };
 }

@@ -5,12 +5,12 @@
 import type { Diagnostic } from "../diagnostics.js";
 import { sniffHeader } from "../headers/sniff.js";
 import type { Layout } from "../model/types.js";
-import { alignDown, alignUp, formatSize, minBig } from "../util/bigint.js";
-import { encodeUtf8 } from "../util/text.js";
+import { alignDown, alignUp, formatSize, hex, minBig } from "../util/bigint.js";
 import { elfKernelRegions } from "./elf-kernel.js";
-import { ramBase } from "./machine.js";
+import { effectiveRam, ramBase } from "./machine.js";
 import type { QemuProfile } from "./profiles.js";
 import type { PlacementEnv, Region } from "./region.js";
+import { riscvFdtSize } from "./riscv-fdt-size.js";
 
 const MiB = 1n << 20n;
 const MROM_BASE = 0x1000n;
@@ -18,40 +18,6 @@ const EM_RISCV = 243;
 const RESET_VEC_SIZE = 0x28n;
 /** Typical OpenSBI fw_dynamic sizes, used when the real file cannot be measured (e.g. in a browser). */
 const TYPICAL_FIRMWARE_SIZE = { riscv64: 0x1c280n, riscv32: 0x1a000n } as const;
-/** QEMU 7.2 places the FDT at its allocated 1 MiB size; 8.0+ packs it first (a few KiB). */
-const UNPACKED_FDT_SIZE = 0x100000n;
-/**
- * QEMU 8.0+ places the packed FDT, whose size depends on QEMU's whole tree. Measured on 8.2.0
- * (`-M virt -m 2G`, one cpu): 0x10f6 bytes, plus what /chosen gains per option (see packedFdtEstimate).
- */
-const PACKED_FDT_BASE = 0x10f6n;
-
-const align4 = (n: number) => BigInt((n + 3) & ~3);
-const utf8Length = (s: string) => encodeUtf8(s).length;
-
-/** The packed FDT size QEMU 8.0+ would place, from the 8.2.0 measurements (an estimate: -smp, devices change it). */
-export function packedFdtEstimate(layout: Layout): bigint {
-  let size = PACKED_FDT_BASE;
-  let bootargsName = false;
-  const prop = (valueLen: number) => 12n + align4(valueLen);
-  if (layout.append !== undefined) {
-    size += prop(utf8Length(layout.append) + 1);
-    bootargsName = true;
-  }
-  if (layout.kernel && layout.initrd) size += 16n + 19n + 16n + 17n;
-  for (const mod of layout.modules) {
-    if (mod.addr === 0n) continue;
-    const name = `module@0x${mod.addr.toString(16).padStart(8, "0")}`;
-    size += 8n + align4(name.length + 1) + 28n + 48n;
-    if (mod.kernel && mod.bootargs !== undefined) {
-      size += prop(utf8Length(mod.bootargs) + 1);
-      bootargsName = true;
-    }
-  }
-  // The "bootargs" name enters the strings block once, whoever writes it first.
-  return bootargsName ? size + 9n : size;
-}
-
 export function firmwareFileName(arch: "riscv64" | "riscv32"): string {
   return `opensbi-${arch}-generic-fw_dynamic.bin`;
 }
@@ -68,7 +34,8 @@ export function placeRiscv(
   const arch = m.arch === "riscv32" ? "riscv32" : "riscv64";
   const rv32 = arch === "riscv32";
   const base = ramBase(m.arch);
-  const ramEnd = base + m.ram;
+  const ram = effectiveRam(m);
+  const ramEnd = base + ram;
   const regions: Region[] = [];
   const diagnostics: Diagnostic[] = [];
 
@@ -150,6 +117,16 @@ export function placeRiscv(
   }
 
   const kernel = layout.kernel;
+  if (kernel && kernel.size === 0n) {
+    // riscv_load_kernel: load_image_targphys returns 0 bytes, which it takes as failure (7.2.22, 10.0.2).
+    diagnostics.push({
+      severity: "error",
+      code: "empty-file",
+      qemu: "refuses",
+      message: `-kernel ${kernel.path} is empty: QEMU refuses to start ("could not load kernel '${kernel.path}'"). Point -kernel at the real kernel (a build that failed half-way leaves an empty file).`,
+      regions: ["kernel"],
+    });
+  }
   if (kernel && kernel.size !== undefined) {
     // Linux wants its first page 2 MiB (rv64) / 4 MiB (rv32) aligned: QEMU rounds up past the firmware.
     const kernelStart = alignUp(firmwareEnd, rv32 ? 4n * MiB : 2n * MiB);
@@ -170,12 +147,12 @@ export function placeRiscv(
         entry = hdr.uimage.entry;
       }
       // QEMU caps a raw kernel at the RAM *size*, not at the end of RAM.
-      if (size > m.ram) {
+      if (size > ram) {
         diagnostics.push({
           severity: "error",
           code: "kernel-too-large",
           qemu: "refuses",
-          message: `-kernel ${kernel.path} (${formatSize(size)}) is larger than the machine's ${formatSize(m.ram)} of RAM: QEMU refuses to start ("could not load kernel '${kernel.path}'"). Give the machine more memory with -m.`,
+          message: `-kernel ${kernel.path} (${formatSize(size)}) is larger than the machine's ${formatSize(ram)} of RAM: QEMU refuses to start ("could not load kernel '${kernel.path}'"). Give the machine more memory with -m.`,
           regions: ["kernel"],
           start: addr,
           end: addr + size,
@@ -197,7 +174,7 @@ export function placeRiscv(
     if (layout.initrd && layout.initrd.size !== undefined) {
       // No size check here in QEMU (its limit wraps): an initrd that runs into the FDT shows up as
       // a ROM overlap, which the overlap rule reports as QEMU does.
-      const initrdStart = entry + minBig(m.ram / 2n, profile.riscvInitrdMaxOffset);
+      const initrdStart = entry + minBig(ram / 2n, profile.riscvInitrdMaxOffset);
       const isize = layout.initrd.size;
       regions.push({
         id: "initrd",
@@ -214,10 +191,23 @@ export function placeRiscv(
   }
 
   // The FDT goes at the top of RAM below 3 GiB (rv64 10.0+: the top of RAM), 2 MiB aligned down.
-  const packed = profile.riscvFdtPacked;
-  const fdtSize = layout.dtb?.size ?? (packed ? packedFdtEstimate(layout) : UNPACKED_FDT_SIZE);
+  const fdtSize = riscvFdtSize(layout, profile);
   const top = !rv32 && profile.rv64FdtNoCap ? ramEnd : minBig(ramEnd, 0xc000_0000n);
   const fdtAddr = alignDown(top - fdtSize, 2n * MiB);
+  // 10.0+ refuses to put the FDT below the end of the initrd, else of the kernel.
+  const below = regions.filter((r) => r.role === "initrd" || r.role === "kernel");
+  const limit = below.reduce((e, r) => (r.addr + r.size > e ? r.addr + r.size : e), 0n);
+  if (profile.riscvFdtNoSpaceError && limit > 0n && fdtAddr < limit) {
+    diagnostics.push({
+      severity: "error",
+      code: "dtb-no-space",
+      qemu: "refuses",
+      message: `QEMU ${profile.version} puts the FDT at ${hex(fdtAddr)}, below the end of the ${below.some((r) => r.role === "initrd") ? "-initrd" : "-kernel"} at ${hex(limit)}, and refuses to start ("No enough memory to place DTB after kernel/initrd"). Give the machine more memory with -m, or use a smaller kernel or initrd.`,
+      regions: ["dtb", ...below.map((r) => r.id)],
+      start: fdtAddr,
+      end: limit,
+    });
+  }
   regions.push({
     id: "dtb",
     name: "fdt",
@@ -227,7 +217,8 @@ export function placeRiscv(
     footprint: fdtSize,
     space: "system",
     mem: "ram",
-    ...(packed && layout.dtb === undefined && { approximate: true }),
+    // 8.0–9.2 and 10.1+ are read from source, not measured: the packed tree may differ by a few bytes.
+    ...(profile.riscvFdtPacked && !profile.verified && layout.dtb === undefined && { approximate: true }),
   });
   return { regions, diagnostics };
 }

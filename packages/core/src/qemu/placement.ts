@@ -69,9 +69,13 @@ export function placements(layout: Layout, opts: PlacementOptions = {}): Placeme
     });
   }
   regions.sort(compareRegions);
+  // An empty file registers no ROM in QEMU (load_image_targphys loads nothing), except an
+  // AArch64 -kernel, which load_aarch64_image reads into a blob ROM of size 0 (7.2.22, 10.0.2).
+  const loads = (r: Region) => r.size > 0n || (r.role === "kernel" && isAArch64Cpu(layout.machine));
   return {
     profile,
-    regions,
+    regions: regions.filter(loads),
+    empty: regions.filter((r) => !loads(r)),
     ram: ramRanges(layout.machine),
     diagnostics: [...own.diagnostics, ...loaders.diagnostics],
     aarch64Cpu: isAArch64Cpu(layout.machine),

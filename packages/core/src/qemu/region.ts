@@ -64,6 +64,11 @@ export interface Placement {
   readonly profile: QemuProfile;
   /** Regions sorted by address (then id). */
   readonly regions: readonly Region[];
+  /**
+   * Where QEMU put an empty file: it loads nothing and registers no ROM there, but RISC-V still
+   * writes an empty -initrd's address into /chosen (`linux,initrd-start` = `-end`).
+   */
+  readonly empty: readonly Region[];
   readonly ram: readonly RamRange[];
   /** Diagnostics from QEMU's own placement logic: the cases where QEMU refuses to start. */
   readonly diagnostics: readonly Diagnostic[];

@@ -4,7 +4,7 @@
  */
 import type { Diagnostic } from "../diagnostics.js";
 import { flashRange } from "../qemu/flash.js";
-import { maxRam } from "../qemu/machine.js";
+import { maxRam, RV32_RAM_LIMIT } from "../qemu/machine.js";
 import type { Region } from "../qemu/region.js";
 import { formatSize, hex } from "../util/bigint.js";
 import { describeRegion, isUserRegion, type RuleContext } from "./context.js";
@@ -21,6 +21,14 @@ export function ramRule({ layout, placement }: RuleContext): Diagnostic[] {
       regions: [],
     });
   }
+  if (layout.machine.arch === "riscv32" && layout.machine.ram > RV32_RAM_LIMIT)
+    out.push({
+      severity: "warning",
+      code: "ram-too-large",
+      qemu: "starts",
+      message: `-m ${formatSize(layout.machine.ram)} is more than riscv32 virt takes: QEMU starts with ${formatSize(RV32_RAM_LIMIT)} ("Limiting RAM size to 10 GiB"), and the layout is judged against that. Lower -m to 10G.`,
+      regions: [],
+    });
   const flash = flashRange(layout.machine.arch);
   for (const r of placement.regions) {
     if (r.size === 0n || r.role === "loader-data" || r.mem === "flash") continue;
