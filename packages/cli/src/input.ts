@@ -94,7 +94,7 @@ export async function loadInput(opts: CommonOptions, io: Io): Promise<LoadedInpu
       );
     throw e;
   }
-  const unmodelled = unmodelledMachine(layout.machine.arch, layout.machine.type);
+  const unmodelled = unmodelledMachine(layout.machine.arch, layout.machine.type, layout.modules.length > 0);
   if (unmodelled) throw new UsageError(`${file}: ${unmodelled}`);
   const baseDir = dirname(path);
   return { layout: await fillBlobs(layout, baseDir), baseDir, source: file, layoutPath: path };

@@ -300,7 +300,7 @@ export function importArgv(argv: readonly string[]): ImportResult {
     });
     machineType = riscv ? "spike" : "virt";
   }
-  const unmodelled = unmodelledMachine(arch, machineType);
+  const unmodelled = unmodelledMachine(arch, machineType, modules.length > 0);
   if (unmodelled && seenMachine)
     issues.push({ code: "machine-not-modelled", severity: "error", message: unmodelled });
 
