@@ -57,6 +57,9 @@ test("dom0less: one lane per domain with its memory budget; a domU blob on QEMU'
   await expect(lanes.getByRole("button", { name: /^Image, kernel of domU2 at 0x50000000/ })).toBeVisible();
   // Domain blobs live in their lanes, not in the guest-loader lane.
   await expect(page.getByTestId("memory-map").locator("[data-blob-id='domU1.kernel']")).toHaveCount(0);
+  // The domains are part of the saved layout: a reload brings the lanes back.
+  await page.reload();
+  await expect(lanes.getByRole("listitem")).toHaveCount(2);
 
   // The domU1 ramdisk moved onto QEMU's DTB (0x48000000 on 1G with this Xen): an error, shown in its lane.
   await open(page, layoutJson("0x47f00000"));
