@@ -52,7 +52,7 @@ export function placements(layout: Layout, opts: PlacementOptions = {}): Placeme
   const loaders = placeLoaders(layout);
   regions.push(...loaders.regions);
   // Dom0less domain blobs are loaded as the fixed-DTB form loads every blob: -device loader.
-  for (const { kind, module: m } of domainModules(layout)) {
+  for (const { kind, module: m, domain } of domainModules(layout)) {
     if (m.file.size === undefined) continue;
     const hdr = kind === "kernel" ? sniffHeader(m.file.head) : undefined;
     const footprint = hdr?.imageSize && hdr.imageSize > m.file.size ? hdr.imageSize : m.file.size;
@@ -66,6 +66,7 @@ export function placements(layout: Layout, opts: PlacementOptions = {}): Placeme
       space: loaderSpace(undefined),
       mem: "ram",
       file: m.file,
+      domain: domain.name,
     });
   }
   regions.sort(compareRegions);

@@ -94,6 +94,9 @@ describe("check: every rule applies to domain modules", () => {
     const ds = codes(dom0less([domU("domU1", 0x4a000000n, 0x47f00000n)]));
     const o = ds.find((d) => d.code === "overlap");
     expect(o?.regions).toEqual(["domU1.ramdisk", "dtb"]);
+    expect(o?.message).toMatch(
+      /^dom0less domU1 ramdisk domu\.cpio \(domU1\.ramdisk\) at \[0x47f00000, 0x480c3200\)/,
+    );
   });
 
   it("a domU kernel under dom0's initrd is an overlap; its BSS reaching on is bss-overlap", () => {
