@@ -136,8 +136,6 @@ const ROWS: Row[] = [
   },
   {
     input: "an unknown machine",
-    stream: "stdout",
-    line: "warning: no-fdt-machine",
     setup: () => ["check", "--", "qemu-system-aarch64", "-M", "frob", "-m", "1G"],
   },
   {
@@ -186,7 +184,18 @@ const ROWS: Row[] = [
     setup: () => ["check", ...QEMU, "-incoming", "exec:sh -c 'touch /tmp/pwned'"],
   },
   {
-    input: "a shell script with `$VAR`",
+    input: "a shell script with an unterminated quote",
+    setup: () =>
+      withFile("quote.sh", "qemu-system-aarch64 -M virt -append 'console=ttyAMA0\n", [
+        "import",
+        "--from",
+        "quote.sh",
+      ]),
+  },
+  {
+    // Not bad input but an import error: nothing is written, the message names what to give.
+    input: "a shell script using a `$VAR` it does not set",
+    line: "guestmap import: error:",
     setup: () =>
       withFile("var.sh", "qemu-system-aarch64 -M virt -kernel $K\n", ["import", "--from", "var.sh"]),
   },
