@@ -197,6 +197,14 @@ function tail(c: Collector, layout: Layout, json: boolean): string[][] {
   (layout.loaderData ?? []).forEach((d, i) => {
     groups.push(["-device", dataDevice(c, `loaderData[${i}]`, d, json)]);
   });
+  (layout.loaderPcs ?? []).forEach((p, i) => {
+    const props: [string, string][] = [
+      ["driver", "loader"],
+      ["addr", c.addr(`loaderPcs[${i}].addr`, p.addr)],
+      ["cpu-num", String(p.cpuNum)],
+    ];
+    groups.push(["-device", json ? loaderJson(props, { addr: p.addr }) : formatQemuOpts(props, "driver")]);
+  });
   layout.extraArgs.forEach((g, i) => {
     const field = `extraArgs[${i}]`;
     for (const [k, a] of g.entries()) c.str(`${field}[${k}]`, a);
@@ -207,6 +215,7 @@ function tail(c: Collector, layout: Layout, json: boolean): string[][] {
       probe.modules.length > 0 ||
       probe.loaders.length > 0 ||
       (probe.loaderData ?? []).length > 0 ||
+      (probe.loaderPcs ?? []).length > 0 ||
       probe.extraArgs.length !== 1 ||
       ["M", "machine", "m", "cpu", "smp", "bios", "kernel", "append", "initrd", "dtb"].includes(name ?? "");
     if (regroup.length !== 1 || regroup[0]!.group.length !== g.length || modelled)

@@ -15,6 +15,7 @@ import {
   type GuestLoaderModule,
   type Layout,
   type LoaderDataWrite,
+  type LoaderPc,
   MiB,
   type QemuVersion,
 } from "./types.js";
@@ -108,6 +109,12 @@ const loaderSchema = z.strictObject({
   addrGiven: z.literal(false).optional(),
 });
 
+const loaderPcSchema = z.strictObject({
+  id: z.string().min(1).optional(),
+  addr: bigintText("an address"),
+  cpuNum: z.number().int().min(0).max(0xfffffffe),
+});
+
 const loaderDataSchema = z.strictObject({
   id: z.string().min(1).optional(),
   addr: bigintText("an address"),
@@ -152,6 +159,7 @@ const layoutSchema = z.strictObject({
   modules: z.array(moduleSchema).default([]),
   loaders: z.array(loaderSchema).default([]),
   loaderData: z.array(loaderDataSchema).optional(),
+  loaderPcs: z.array(loaderPcSchema).optional(),
   extraArgs: z.array(z.array(z.string()).min(1)).default([]),
   domains: z.array(domainSchema).optional(),
 });
@@ -266,6 +274,11 @@ export function parseLayoutJson(text: string, source = "layout"): Layout {
     ...(w.bigEndian !== undefined && { bigEndian: w.bigEndian }),
     ...(w.cpuNum !== undefined && { cpuNum: w.cpuNum }),
   }));
+  const loaderPcs: LoaderPc[] | undefined = d.loaderPcs?.map((p, i) => ({
+    id: p.id ?? `p${i + 1}`,
+    addr: p.addr,
+    cpuNum: p.cpuNum,
+  }));
   return {
     machine: {
       arch: d.machine.arch as Layout["machine"]["arch"],
@@ -284,6 +297,7 @@ export function parseLayoutJson(text: string, source = "layout"): Layout {
     modules,
     loaders,
     ...(loaderData && loaderData.length > 0 && { loaderData }),
+    ...(loaderPcs && loaderPcs.length > 0 && { loaderPcs }),
     extraArgs: d.extraArgs,
     ...(d.domains && {
       domains: d.domains.map((dom) => {
@@ -481,6 +495,10 @@ export function serializeLayout(layout: Layout, opts: { withHeads?: boolean } = 
           ...(w.bigEndian !== undefined && { bigEndian: w.bigEndian }),
           ...(w.cpuNum !== undefined && { cpuNum: w.cpuNum }),
         })),
+      }),
+    ...(layout.loaderPcs &&
+      layout.loaderPcs.length > 0 && {
+        loaderPcs: layout.loaderPcs.map((p) => ({ id: p.id, addr: hex(p.addr), cpuNum: p.cpuNum })),
       }),
     extraArgs: layout.extraArgs,
     ...(layout.domains && {

@@ -159,6 +159,13 @@ export interface LoaderDataWrite {
  */
 export type QemuVersion = `${number}.${number}` | `${number}.${number}.${number}`;
 
+/** `-device loader,addr=…,cpu-num=…`: sets that cpu's PC to `addr` at reset; loads nothing. */
+export interface LoaderPc {
+  readonly id: string;
+  readonly addr: Address;
+  readonly cpuNum: number;
+}
+
 export interface Layout {
   readonly machine: Machine;
   /** The QEMU profile this layout targets; `undefined` lets the tool choose (installed QEMU, else newest). */
@@ -177,6 +184,8 @@ export interface Layout {
   readonly loaders: readonly GenericLoaderBlob[];
   /** `-device loader,data=…` writes in command-line order (absent: none). */
   readonly loaderData?: readonly LoaderDataWrite[];
+  /** `-device loader,addr=…,cpu-num=…` stanzas that only set a cpu's PC (absent: none). */
+  readonly loaderPcs?: readonly LoaderPc[];
   /** Every other QEMU argument, verbatim, as argv groups (an option and its value). */
   readonly extraArgs: readonly (readonly string[])[];
   /** Xen dom0less domUs; a layout with any exports only in the fixed-DTB form. */
