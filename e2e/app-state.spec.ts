@@ -52,8 +52,8 @@ test("a share link in a fresh browser never binds a same-name same-size file, no
   browser,
 }) => {
   await fresh(page);
-  // The example's rootfs.cpio is 0x5c3a00 bytes; the user's own is the same size, other bytes.
-  const mine = cpio(0x5c3a00, 0x5a);
+  // The example's rootfs.cpio is 0x1c3200 bytes; the user's own is the same size, other bytes.
+  const mine = cpio(0x1c3200, 0x5a);
   await dropOnto(page, "[data-blob-id=m2]", "rootfs.cpio", mine);
   await expect(page.locator("[data-blob-id=m2]")).toHaveAccessibleName(/^rootfs.cpio, initrd at 0x47000000/);
   await expect(page.locator("[data-blob-id=m3]")).toHaveCount(0);
@@ -66,7 +66,7 @@ test("a share link in a fresh browser never binds a same-name same-size file, no
   const shared = JSON.parse(Buffer.from(url.split("#layout=")[1]!, "base64url").toString());
   expect(shared.modules[1].initrd).toEqual({
     path: "rootfs.cpio",
-    size: "0x5c3a00",
+    size: "0x1c3200",
     sha256: createHash("sha256").update(mine).digest("hex"),
   });
 
@@ -74,7 +74,7 @@ test("a share link in a fresh browser never binds a same-name same-size file, no
   const p2 = await other.newPage();
   await p2.goto("/");
   // This browser has another rootfs.cpio of the same size.
-  await dropFiles(p2, [{ name: "rootfs.cpio", data: cpio(0x5c3a00, 0x33) }], 0.9);
+  await dropFiles(p2, [{ name: "rootfs.cpio", data: cpio(0x1c3200, 0x33) }], 0.9);
   await expect(p2.locator("[data-blob-id=m3]")).toBeVisible();
   await p2.goto(url);
   await expect(p2.getByRole("status")).toContainText("shared layout as a new layout");

@@ -279,7 +279,9 @@ export async function restoreState(): Promise<void> {
     const first = old?.loaded ?? example();
     const latest = await withUnsaved({ ...first, id: unsavedId() ?? first.id }, 0);
     install(latest, layouts, old?.notice);
-    // Saved at once: a second tab opened now edits this same layout instead of starting its own.
+    // Saved at once: a second tab opened now edits this same layout instead of starting its own;
+    // journalled too, so a reload before that write keeps this layout's id (and its drafts).
+    journal();
     scheduleSave();
     return;
   }
