@@ -63,7 +63,7 @@ for (const q of qemuInstalls())
           expect(exported.code, exported.stderr).toBe(0);
           const again = JSON.parse(exported.stdout) as string[];
           // The layout keeps the arch, not the program's path: the export names qemu-system-ARCH.
-        expect(again[0]).toBe(`qemu-system-${arch}`);
+          expect(again[0]).toBe(`qemu-system-${arch}`);
           const sort = (r: ReturnType<typeof infoRoms>) =>
             r.map((x) => `${x.addr} ${x.size} ${x.name}`).sort();
           // A command line QEMU refuses must be exported as one it refuses the same way.
