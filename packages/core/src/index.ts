@@ -29,6 +29,7 @@ export * from "./model/layout-files.js";
 export * from "./model/types.js";
 export * from "./qemu/guest-loader.js";
 export * from "./qemu/machine.js";
+export * from "./qemu/opensbi-sizes.js";
 export * from "./qemu/placement.js";
 export * from "./qemu/placement-arm.js";
 export * from "./qemu/placement-riscv.js";

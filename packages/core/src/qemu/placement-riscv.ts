@@ -8,6 +8,7 @@ import type { Layout } from "../model/types.js";
 import { alignDown, alignUp, formatSize, hex, minBig } from "../util/bigint.js";
 import { elfKernelRegions } from "./elf-kernel.js";
 import { effectiveRam, ramBase } from "./machine.js";
+import { openSbiSizeFor } from "./opensbi-sizes.js";
 import type { QemuProfile } from "./profiles.js";
 import type { PlacementEnv, Region } from "./region.js";
 import { riscvFdtSize } from "./riscv-fdt-size.js";
@@ -16,8 +17,6 @@ const MiB = 1n << 20n;
 const MROM_BASE = 0x1000n;
 const EM_RISCV = 243;
 const RESET_VEC_SIZE = 0x28n;
-/** Typical OpenSBI fw_dynamic sizes, used when the real file cannot be measured (e.g. in a browser). */
-const TYPICAL_FIRMWARE_SIZE = { riscv64: 0x1c280n, riscv32: 0x1a000n } as const;
 export function firmwareFileName(arch: "riscv64" | "riscv32"): string {
   return `opensbi-${arch}-generic-fw_dynamic.bin`;
 }
@@ -66,13 +65,15 @@ export function placeRiscv(
 
   let firmwareEnd = base;
   if (m.bios.kind === "default") {
-    const size = env.firmwareSize === undefined ? TYPICAL_FIRMWARE_SIZE[arch] : env.firmwareSize;
+    // Not measured (the browser): the size the distribution's build for this QEMU has.
+    const known = openSbiSizeFor(profile.version);
+    const size = env.firmwareSize === undefined ? known[arch] : env.firmwareSize;
     if (size === null) {
       diagnostics.push({
         severity: "error",
         code: "firmware-missing",
         qemu: "refuses",
-        message: `QEMU's default firmware ${firmwareFileName(arch)} is not installed, so QEMU refuses to start (${profile.release === "7.2" ? `"Unable to load the RISC-V firmware"` : `"Unable to find the RISC-V BIOS"`}). Pass -bios none to boot the kernel directly, or -bios with an OpenSBI build.`,
+        message: `QEMU's default firmware ${firmwareFileName(arch)} is not installed, so QEMU refuses to start (${profile.release === "7.2" ? `"Unable to load the RISC-V firmware"` : `"Unable to find the RISC-V BIOS"`}). Pass -bios none to boot the kernel directly, or -bios with an OpenSBI build.${env.firmwareSize === undefined ? ` (${known.source} ships none; if your QEMU has one, open it as -bios.)` : ""}`,
         regions: ["firmware"],
       });
     } else {
@@ -85,6 +86,7 @@ export function placeRiscv(
         footprint: size,
         space: "system",
         mem: "ram",
+        // Exact for the distributions in the table; another build may differ: open the file.
         ...(env.firmwareSize === undefined && { approximate: true }),
       });
       firmwareEnd = base + size;
