@@ -7,6 +7,7 @@ import { sniffHeader } from "../headers/sniff.js";
 import type { Layout } from "../model/types.js";
 import { alignDown, alignUp, formatSize, hex, minBig } from "../util/bigint.js";
 import { elfKernelRegions } from "./elf-kernel.js";
+import { initrdLoadSize } from "./initrd-file.js";
 import { effectiveRam, ramBase } from "./machine.js";
 import { openSbiSizeFor } from "./opensbi-sizes.js";
 import type { QemuProfile } from "./profiles.js";
@@ -177,7 +178,7 @@ export function placeRiscv(
       // No size check here in QEMU (its limit wraps): an initrd that runs into the FDT shows up as
       // a ROM overlap, which the overlap rule reports as QEMU does.
       const initrdStart = entry + minBig(ram / 2n, profile.riscvInitrdMaxOffset);
-      const isize = layout.initrd.size;
+      const isize = initrdLoadSize({ ...layout.initrd, size: layout.initrd.size });
       regions.push({
         id: "initrd",
         name: layout.initrd.path,
