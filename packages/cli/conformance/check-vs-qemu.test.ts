@@ -3,7 +3,8 @@
  * to start, it does (with the message we quote); where we say it starts and silently corrupts
  * memory, it starts, and `pmemsave` shows the blob's bytes overwritten.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -324,6 +325,33 @@ for (const q of qemuInstalls())
       expect(names).not.toContain("dtb");
       expect(names).not.toContain("initrd.bin");
       expect(names).toContain("low.elf ELF program header segment 0");
+      // And no base DTB can be dumped from it: 7.2 runs the guest instead, 10.0.2 segfaults.
+      const nodtb = JSON.parse(r.stdout).diagnostics.find((x: { code: string }) => x.code === "no-dtb");
+      expect(nodtb.message).toMatch(/dumpdtb/);
+      const out = join(dir, `dump-${q.version}.dtb`);
+      const dump = spawnSync(
+        bin!,
+        [
+          ...args,
+          "-display",
+          "none",
+          "-serial",
+          "none",
+          "-monitor",
+          "none",
+          "-net",
+          "none",
+          "-machine",
+          `dumpdtb=${out}`,
+        ],
+        {
+          cwd: dir,
+          timeout: 5000,
+        },
+      );
+      // 7.2: still running at the timeout (killed: ETIMEDOUT); 10.0.2: SIGSEGV.
+      expect(dump.error !== undefined || dump.signal === "SIGSEGV", String(dump.status)).toBe(true);
+      expect(existsSync(out)).toBe(false);
     });
 
     it("the DTB that overwrites a module is QEMU's (magic d00dfeed where the module's bytes should be)", () => {
