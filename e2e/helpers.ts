@@ -1,14 +1,10 @@
 /** Test fixtures made in the test: real headers, real files; and a few page helpers. */
 import { expect, type Page } from "@playwright/test";
+import { arm64Image as buildArm64Image } from "../packages/core/test/fixtures/kernels";
 
-/** An arm64 Image: text_offset, image_size and the "ARM\x64" magic, zero body. */
+/** An arm64 Image (text_offset 0, image_size, the "ARM\x64" magic): the core's one test builder. */
 export function arm64Image(size: number, imageSize: number): Buffer {
-  const b = Buffer.alloc(size);
-  b.writeBigUInt64LE(0n, 0x08);
-  b.writeBigUInt64LE(BigInt(imageSize), 0x10);
-  b.writeBigUInt64LE(0xan, 0x18);
-  b.write("ARM\x64", 0x38, "latin1");
-  return b;
+  return Buffer.from(buildArm64Image(size, 0n, BigInt(imageSize)));
 }
 
 /** A newc cpio with one file and the trailer, padded to `size`. */

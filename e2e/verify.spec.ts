@@ -8,8 +8,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
-import { pmemsave, qemuInstalls } from "../packages/core/conformance/qemu";
+import { infoRoms, pmemsave, qemuInstalls } from "../packages/core/conformance/qemu";
 import { SAMPLES } from "../src/samples/samples";
 import { fresh, loadSample } from "./helpers";
 
@@ -17,12 +18,24 @@ let companion: ChildProcess | undefined;
 let url = "";
 const dir = mkdtempSync(join(tmpdir(), "guestmap-e2e-verify-"));
 const installs = qemuInstalls();
+/** Tests that need some QEMU: skipped (loudly, by qemuInstalls) where none is installed. */
+const needsQemu = () => test.skip(installs.length === 0, "no qemu-system-aarch64 installed");
 
 test.beforeAll(async ({ baseURL }) => {
   const extra = installs.flatMap((q) => (q.dir ? ["--qemu-dir", q.dir] : []));
   companion = spawn(
     process.execPath,
-    ["packages/cli/bin/guestmap.js", "serve", "--port", "0", "--allow-origin", baseURL!, ...extra],
+    [
+      "packages/cli/bin/guestmap.js",
+      "serve",
+      "--port",
+      "0",
+      "--allow-origin",
+      baseURL!,
+      "--files",
+      dir,
+      ...extra,
+    ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   let out = "";
@@ -164,6 +177,20 @@ for (const q of installs) {
     await expect(page.getByTestId("blob-bytes").nth(1)).toHaveText(
       `✕ rootfs.cpio: ${n} bytes overwritten by QEMU's DTB (first at offset 0x1000000, 0x48000000) — as guestmap predicted`,
     );
+    // Undo back to the seed: its result is still in react-query's cache, shown without a new run.
+    const runs: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().endsWith("/verify")) runs.push(r.url());
+    });
+    await page.getByRole("button", { name: /Undo/ }).click();
+    await expect(page.getByTestId("verify-overwritten")).toHaveCount(0);
+    await expect(page.locator('[data-testid=verify-mark][data-verify="same"]')).toHaveCount(5);
+    await expect(status).toHaveText(
+      new RegExp(`^verified against QEMU ${q.version.replace(/\./g, "\\.")} at`),
+    );
+    expect(runs).toEqual([]);
+    await page.getByRole("button", { name: /Redo/ }).click();
+    await expect(page.getByTestId("verify-overwritten")).toHaveText(`${n} bytes overwritten by QEMU's DTB`);
     if (process.env.GUESTMAP_SCREENSHOTS && q.dir) {
       await page.setViewportSize({ width: 1440, height: 900 });
       await page.mouse.move(0, 0);
@@ -173,11 +200,115 @@ for (const q of installs) {
   });
 }
 
+for (const q of installs) {
+  test(`QEMU ${q.version}: RISC-V with OpenSBI — each region's mark and values are QEMU's own info roms`, async ({
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    writeSampleFiles("riscv64-opensbi");
+    // QEMU's truth for the sample, from a command line written here.
+    const roms = infoRoms(
+      q.binary("riscv64"),
+      [
+        "-M",
+        "virt",
+        "-m",
+        "2G",
+        "-kernel",
+        "xen",
+        "-append",
+        "dom0_mem=512M console=dtuart",
+        "-device",
+        "guest-loader,addr=0x84000000,kernel=Image,bootargs=root=/dev/vda ro console=hvc0",
+        "-device",
+        "guest-loader,addr=0x88000000,initrd=rootfs.cpio",
+      ],
+      dir,
+    );
+    const fdt = roms.find((r) => r.name === "fdt")!;
+    await fresh(page);
+    await loadSample(page, /RISC-V 64/);
+    await connect(page);
+    await verifyWith(page, q.version);
+    await expect(page.getByTestId("verify-status")).toContainText(`QEMU ${q.version}`, { timeout: 60_000 });
+    await expect(page.locator("tr[data-verify]")).toHaveCount(roms.length);
+    // Whatever guestmap predicted, the QEMU column is QEMU's, and a red mark carries both values.
+    const row = page.locator("tr", { hasText: "fdt" });
+    await expect(row.locator("td").nth(2)).toHaveText(
+      `0x${fdt.addr.toString(16)}+0x${fdt.size.toString(16)}`,
+    );
+    const differs = (await row.getAttribute("data-verify")) === "differs";
+    await expect(page.getByTestId("verify-both")).toHaveCount(differs ? 1 : 0);
+    if (differs)
+      await expect(page.getByTestId("verify-both")).toContainText(
+        `QEMU 0x${fdt.addr.toString(16)}+0x${fdt.size.toString(16)}`,
+      );
+    if (process.env.GUESTMAP_SCREENSHOTS && differs)
+      await page.screenshot({ path: "test-results/verify-riscv-differs.png" });
+  });
+}
+
+test("a pasted command line's placeholders are verified with the files the companion finds under --files", async ({
+  page,
+}) => {
+  needsQemu();
+  writeFileSync(join(dir, "disk-kernel"), Buffer.alloc(0x3000, 0x11));
+  writeFileSync(join(dir, "disk-initrd.cpio"), Buffer.alloc(0x5000, 0x22));
+  await fresh(page);
+  await page.locator("summary", { hasText: "Import" }).click();
+  await page
+    .getByLabel("Paste a QEMU command line")
+    .fill(
+      "qemu-system-aarch64 -M virt -cpu cortex-a57 -m 1G -device guest-loader,addr=0x48000000,kernel=disk-kernel -device guest-loader,addr=0x49000000,initrd=disk-initrd.cpio",
+    );
+  await page.getByRole("button", { name: "Import command line" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Imported" })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await connect(page);
+  await verifyWith(page, installs[0]!.version);
+  await expect(page.getByTestId("verify-status")).toHaveText(/^verified against QEMU/, { timeout: 60_000 });
+  await expect(page.getByTestId("blob-bytes")).toHaveText([
+    "✓ disk-kernel: bytes intact",
+    "✓ disk-initrd.cpio: bytes intact",
+  ]);
+});
+
+test("Boot 10 s: the guest's serial console streams into the app, QEMU is stopped at the limit", async ({
+  page,
+}) => {
+  needsQemu();
+  test.setTimeout(120_000);
+  // movz x1,#0x0900,lsl#16; UARTCR=0x301; 'O','K','\n' to virt's PL011 data register; b .
+  const words = [
+    0xd2a12001, 0x52806022, 0xb9003022, 0x528009e0, 0xb9000020, 0x52800960, 0xb9000020, 0x52800140,
+    0xb9000020, 0x14000000,
+  ];
+  writeFileSync(join(dir, "ok.bin"), Buffer.from(new Uint32Array(words).buffer));
+  await fresh(page);
+  await page.locator("summary", { hasText: "Import" }).click();
+  await page
+    .getByLabel("Paste a QEMU command line")
+    .fill("qemu-system-aarch64 -M virt -cpu cortex-a57 -m 256M -kernel ok.bin");
+  await page.getByRole("button", { name: "Import command line" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Imported" })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await connect(page);
+  await page.getByRole("button", { name: "Boot 10 s" }).click();
+  await expect(page.getByTestId("serial-console")).toHaveText("OK", { timeout: 30_000 });
+  await expect(page.getByTestId("boot-end")).toHaveText(/^QEMU [\d.]+: time limit$/, { timeout: 30_000 });
+});
+
 test("opening the app from the companion's URL connects it and takes the token out of the address bar", async ({
   page,
 }) => {
+  needsQemu();
   await page.goto(url);
   await expect(page.getByRole("button", { name: "Verify in QEMU" })).toBeVisible();
   expect(page.url()).not.toContain("token=");
   await expect(page.getByLabel("QEMU to verify with")).toContainText("QEMU 7.2");
+  await page.getByRole("button", { name: "Verify in QEMU" }).click();
+  await expect(page.getByTestId("verify-status")).toHaveText(/^verified against QEMU/, { timeout: 60_000 });
+  const axe = await new AxeBuilder({ page }).analyze();
+  const serious = axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((x) => x.target.join(" ")).join(", ")}`)).toEqual([]);
 });

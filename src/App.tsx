@@ -13,6 +13,7 @@ import { SamplesMenu } from "./panels/SamplesMenu";
 import { redo, undo, useGuestmap } from "./store/store";
 import { button } from "./ui/Panel";
 import { useGlobalKeys } from "./ui/useGlobalKeys";
+import { BootConsole } from "./verify/BootConsole";
 import { VerifyControls } from "./verify/VerifyControls";
 import { VerifyResults } from "./verify/VerifyResults";
 
@@ -84,6 +85,7 @@ export function App() {
         <div className="flex min-h-0 flex-col gap-2">
           <Inspector />
           <VerifyResults />
+          <BootConsole />
         </div>
       </main>
     </div>

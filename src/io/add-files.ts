@@ -50,6 +50,8 @@ export function useAddFiles() {
           layout.initrd.path.split("/").pop() === ref.path
         )
           edits.push({ type: "setInitrd", initrd: { ...ref, path: layout.initrd.path } });
+        else if (layout.dtb && layout.dtb.size === undefined && layout.dtb.path.split("/").pop() === ref.path)
+          edits.push({ type: "setDtb", dtb: { ...ref, path: layout.dtb.path } });
         else fresh.push(ref);
       }
       const modules = placeNewBlobs(layout, fresh, at);

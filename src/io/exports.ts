@@ -6,7 +6,9 @@ import {
   applyChosen,
   check,
   chosenOverlayDtb,
+  decodeShareLink,
   encodeFdt,
+  encodeShareLink,
   exportArgv,
   type Fdt,
   formatCommand,
@@ -14,7 +16,6 @@ import {
   type ImageFormat,
   type Layout,
   layoutImageRegions,
-  parseLayoutJson,
   regionsSpan,
   resolveProfile,
   scriptShebang,
@@ -112,25 +113,11 @@ function trimHeads(layout: Layout): Layout {
   };
 }
 
-function toBase64Url(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function fromBase64Url(s: string): string {
-  const bin = atob(s.replace(/-/g, "+").replace(/_/g, "/"));
-  return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
-}
-
 export function shareUrl(layout: Layout, location: { origin: string; pathname: string }): string {
-  return `${location.origin}${location.pathname}#layout=${toBase64Url(JSON.stringify(JSON.parse(serializeLayout(trimHeads(layout), { withHeads: true }))))}`;
+  return `${location.origin}${location.pathname}${encodeShareLink(trimHeads(layout))}`;
 }
 
-/** The layout in a share link's hash; throws the core's LayoutFileError (or a decoding error) when it is bad. */
+/** The layout in a share link's hash; throws the core's LayoutFileError when it is bad. */
 export function layoutFromHash(hash: string): Layout | undefined {
-  const m = /^#layout=([A-Za-z0-9_-]+)$/.exec(hash);
-  if (!m) return undefined;
-  return parseLayoutJson(fromBase64Url(m[1]!), "the shared layout");
+  return decodeShareLink(hash);
 }

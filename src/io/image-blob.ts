@@ -8,6 +8,7 @@ import {
   type Arch,
   type BlobSource,
   CHUNK,
+  checkImageSize,
   type ImageFormat,
   type ImageRegion,
   planElf,
@@ -71,6 +72,8 @@ export async function imageBlob(
   arch: Arch,
   range?: AddressRange,
 ): Promise<Blob> {
+  // A 16 EiB span must fail now with the reason, not after a minute with "Invalid array length".
+  checkImageSize(regions, { format, arch, ...(range && { range }) });
   if (format === "raw") return planToBlob(planRaw(regions, range));
   if (format === "elf") return planToBlob(planElf(regions, { arch }, range));
   const chunks: Blob[] = [];

@@ -1,6 +1,6 @@
 /**
- * Imports: a pasted QEMU command line, a layout JSON, a DTB. Parsing is the core's; this module
- * only fills placeholders from files this browser already has.
+ * Imports: a pasted QEMU command line (or script), a layout JSON, a DTB. Parsing is the core's;
+ * this module only fills placeholders from files this browser already has.
  */
 import {
   type DtbImport,
@@ -37,9 +37,22 @@ export async function fillPlaceholders(layout: Layout): Promise<Layout> {
   return { ...layout, modules, loaders, ...(kernel && { kernel }), ...(initrd && { initrd }) };
 }
 
-export async function importCommand(text: string): Promise<{ layout: Layout; issues: ImportIssue[] }> {
-  const r = importShellCommand(text);
-  return { layout: await fillPlaceholders(r.layout), issues: r.diagnostics };
+/** A pasted command's import: a layout only when it has no error (a failed import changes nothing). */
+export interface CommandImport {
+  readonly layout: Layout | undefined;
+  readonly issues: readonly ImportIssue[];
+  /** Variables the paste uses without a value: the form under the paste box asks for them. */
+  readonly missingVariables: readonly string[];
+}
+
+export async function importCommand(text: string, vars: Record<string, string> = {}): Promise<CommandImport> {
+  const r = importShellCommand(text, { vars });
+  const failed = r.diagnostics.some((d) => d.severity === "error");
+  return {
+    layout: failed ? undefined : await fillPlaceholders(r.layout),
+    issues: r.diagnostics,
+    missingVariables: r.missingVariables ?? [],
+  };
 }
 
 /** A DTB's /chosen (the core's importDtb) and its decoded tree, kept as the base for merged exports. */

@@ -28,7 +28,8 @@ const BSS_WEIGHT = 0.5;
 const USER_ROLES = new Set(["module-kernel", "module-initrd", "loader"]);
 
 export function isUserRole(r: Region): boolean {
-  return USER_ROLES.has(r.role);
+  // A loader's ELF segments and Intel HEX blocks (`l1#2`) sit where the file says: not draggable.
+  return USER_ROLES.has(r.role) && !r.id.includes("#");
 }
 
 export function mapModel(result: CheckResult, layout: Layout): MapModel {

@@ -106,4 +106,9 @@ describe("generic loader blobs", () => {
     expect(l.kernel).toEqual({ path: "/boot/xen", size: 0x118a08n });
     expect(l.initrd?.size).toBe(4096n);
   });
+  it("a -dtb placeholder gets its file, and can be dropped", () => {
+    const l = applyEdit(base, { type: "setDtb", dtb: { path: "/srv/user.dtb", size: 0x800n } });
+    expect(l.dtb).toEqual({ path: "/srv/user.dtb", size: 0x800n });
+    expect("dtb" in applyEdit(l, { type: "setDtb", dtb: undefined })).toBe(false);
+  });
 });

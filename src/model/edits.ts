@@ -28,6 +28,7 @@ export type Edit =
   | { readonly type: "setKernel"; readonly kernel: FileRef | undefined }
   | { readonly type: "setAppend"; readonly append: string | undefined }
   | { readonly type: "setInitrd"; readonly initrd: FileRef | undefined }
+  | { readonly type: "setDtb"; readonly dtb: FileRef | undefined }
   | { readonly type: "setBios"; readonly bios: Bios }
   | { readonly type: "replaceLayout"; readonly layout: Layout }
   /** Several edits as one user action (files dropped together): one undo step. */
@@ -127,6 +128,8 @@ export function applyEdit(layout: Layout, edit: Edit): Layout {
       return without({ ...layout, append: edit.append ?? "" }, "append", edit.append !== undefined);
     case "setInitrd":
       return without({ ...layout, initrd: edit.initrd ?? { path: "" } }, "initrd", edit.initrd !== undefined);
+    case "setDtb":
+      return without({ ...layout, dtb: edit.dtb ?? { path: "" } }, "dtb", edit.dtb !== undefined);
     case "setBios":
       return { ...layout, machine: { ...layout.machine, bios: edit.bios } };
     case "replaceLayout":

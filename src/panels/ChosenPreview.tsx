@@ -1,5 +1,8 @@
-/** The /chosen QEMU will write, as the core prints it (dtc's DTS), with the DTB size; live while dragging. */
-import { encodeFdt, printDts, standaloneFdt } from "@guestmap/core";
+/**
+ * The /chosen QEMU will write, as the core prints it (dtc's DTS), with the DTB size; live while
+ * dragging. With a -dtb it is that DTB's whole /chosen with QEMU's additions.
+ */
+import { chosenFdt, encodeFdt, printDts } from "@guestmap/core";
 import { useMemo } from "react";
 import { highlightDts } from "../dtb/highlight";
 import { usePanelCheck } from "../store/derived";
@@ -9,7 +12,7 @@ export function ChosenPreview() {
   const { layout, placement } = usePanelCheck();
   const built = useMemo(() => {
     try {
-      const fdt = standaloneFdt(layout, placement.profile, { placement });
+      const fdt = chosenFdt(layout, placement.profile, { placement });
       return { dts: printDts(fdt), size: encodeFdt(fdt).length };
     } catch (e) {
       // DtbError (QEMU refuses the layout, a size is unknown) or FdtError EXISTS: say why.

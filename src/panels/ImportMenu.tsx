@@ -1,15 +1,14 @@
-/** Imports: paste a QEMU command line, open a layout JSON, open a DTB. */
-import { type ImportIssue, parseLayoutJson } from "@guestmap/core";
+/** Imports: paste a QEMU command line, open a layout JSON, open a DTB. A failed import changes nothing. */
+import { parseLayoutJson } from "@guestmap/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useId, useState } from "react";
 import { setBaseDtb } from "../io/base-dtb";
-import { fillPlaceholders, importCommand, readDtb } from "../io/imports";
+import { fillPlaceholders, readDtb } from "../io/imports";
 import { FIT } from "../map/scale";
 import type { Edit } from "../model/edits";
 import { useGuestmap } from "../store/store";
 import { FileButton } from "../ui/FileButton";
 import { Menu } from "../ui/Menu";
-import { button, input } from "../ui/Panel";
+import { PasteCommand } from "./PasteCommand";
 
 function apply(edit: Edit, text: string) {
   const s = useGuestmap.getState();
@@ -20,23 +19,8 @@ function apply(edit: Edit, text: string) {
 }
 
 export function ImportMenu() {
-  const [text, setText] = useState("");
-  const [issues, setIssues] = useState<ImportIssue[]>([]);
-  const id = useId();
   const client = useQueryClient();
   const fail = (e: unknown) => useGuestmap.getState().noticed({ kind: "error", text: (e as Error).message });
-  const command = useMutation({
-    mutationFn: importCommand,
-    onSuccess: ({ layout, issues }) => {
-      setIssues(issues);
-      const errors = issues.filter((i) => i.severity === "error").length;
-      apply(
-        { type: "replaceLayout", layout },
-        `Imported the command line${errors ? ` with ${errors} error(s)` : ""}. Blobs whose files are not here are placeholders: type their size or drop the files.`,
-      );
-    },
-    onError: fail,
-  });
   const json = useMutation({
     mutationFn: async (f: File) => fillPlaceholders(parseLayoutJson(await f.text(), f.name)),
     onSuccess: (layout) => apply({ type: "replaceLayout", layout }, "Opened the layout."),
@@ -64,32 +48,15 @@ export function ImportMenu() {
   });
   return (
     <Menu label="Import">
-      <label htmlFor={id} className="px-1 text-[11px] text-muted">
-        Paste a QEMU command line
-      </label>
-      <textarea
-        id={id}
-        className={`${input} h-24 py-1`}
-        spellCheck={false}
-        value={text}
-        placeholder="qemu-system-aarch64 -M virt … -device guest-loader,addr=…"
-        onChange={(e) => setText(e.target.value)}
+      <PasteCommand
+        onImported={(layout, notes) =>
+          apply(
+            { type: "replaceLayout", layout },
+            `Imported the command line${notes ? ` (${notes} note(s) in the Import menu: what was skipped or substituted)` : ""}. Blobs whose files are not here are placeholders: type their size or drop the files.`,
+          )
+        }
+        onFailed={(text) => useGuestmap.getState().noticed({ kind: "error", text })}
       />
-      <button type="button" className={button} disabled={!text.trim()} onClick={() => command.mutate(text)}>
-        Import command line
-      </button>
-      {issues.length > 0 && (
-        <ul className="max-h-28 overflow-auto text-[11px]">
-          {issues.map((i) => (
-            <li
-              key={`${i.code}-${i.argIndex}-${i.message}`}
-              className={i.severity === "error" ? "text-bad" : "text-warn"}
-            >
-              {i.code}: {i.message}
-            </li>
-          ))}
-        </ul>
-      )}
       <div className="mt-1 flex gap-1.5 border-t border-line pt-1.5">
         <FileButton
           label="Open layout JSON…"

@@ -8,7 +8,7 @@ import { useGuestmap } from "../store/store";
 import { Menu } from "../ui/Menu";
 import { button, input } from "../ui/Panel";
 import { parseCompanionUrl, useCompanion } from "./companion";
-import { useQemus, useVerification } from "./useVerification";
+import { useChosenQemu, useQemus, useVerification } from "./useVerification";
 
 function ConnectMenu() {
   const connected = useCompanion((s) => s.connected);
@@ -65,10 +65,9 @@ export function VerifyControls() {
   const arch = useGuestmap((s) => s.layout.machine.arch);
   const qemus = useQemus();
   const { key, query, requested } = useVerification();
-  const [chosen, setChosen] = useState<string>();
+  const version = useChosenQemu();
   if (!companion) return <ConnectMenu />;
   const mine = (qemus.data ?? []).filter((q) => q.arch === arch);
-  const version = chosen && mine.some((q) => q.version === chosen) ? chosen : mine[0]?.version;
   const v = query.data;
   const overwritten = v?.report.blobs.filter((b) => b.read && !b.intact) ?? [];
   let status: { text: string; kind: "ok" | "bad" | "info" } | undefined;
@@ -93,7 +92,7 @@ export function VerifyControls() {
         aria-label="QEMU to verify with"
         className="h-7 rounded border border-line bg-panel-2 px-1 text-[12px]"
         value={version ?? ""}
-        onChange={(e) => setChosen(e.target.value)}
+        onChange={(e) => useCompanion.getState().qemuChosen(e.target.value)}
         disabled={mine.length === 0}
       >
         {mine.map((q) => (
@@ -106,7 +105,12 @@ export function VerifyControls() {
         type="button"
         className={`${button} h-7 text-[12px] whitespace-nowrap`}
         disabled={!version || (requested && query.isFetching)}
-        onClick={() => version && useCompanion.getState().verifyRequested(key, version)}
+        onClick={() => {
+          if (!version) return;
+          // The same layout again: run QEMU again (it may have been replaced), else a new request.
+          if (requested) void query.refetch();
+          else useCompanion.getState().verifyRequested(key, version);
+        }}
       >
         Verify in QEMU
       </button>

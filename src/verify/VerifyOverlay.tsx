@@ -7,6 +7,9 @@ import { LANES } from "../map/geometry";
 import { type Scale, screenSpan, type View } from "../map/scale";
 import { useVerification } from "./useVerification";
 
+/** Approximate width of a 10px monospace character, to keep a label inside the map. */
+const CHAR_PX = 6.1;
+
 const USER_ROLES = new Set(["module-kernel", "module-initrd", "loader"]);
 
 export function VerifyOverlay(props: { scale: Scale; view: View }) {
@@ -24,15 +27,29 @@ export function VerifyOverlay(props: { scale: Scale; view: View }) {
           ? `${x.name}: QEMU agrees, ${hex(at.addr)}+${hex(at.size)}`
           : `${x.name}: guestmap ${x.predicted ? `${hex(x.predicted.addr)}+${hex(x.predicted.size)}` : "—"}, QEMU ${x.qemu ? `${hex(x.qemu.addr)}+${hex(x.qemu.size)}` : "—"}`;
         return (
-          <div
-            key={`${x.id ?? x.name}-${at.addr}`}
-            data-testid="verify-mark"
-            data-verify={x.equal ? "same" : "differs"}
-            title={text}
-            aria-hidden
-            className={`pointer-events-none absolute z-20 rounded-sm ${x.equal ? "bg-ram-ink" : "bg-bad"}`}
-            style={{ left, width, top: lane.top - 5, height: 3 }}
-          />
+          <div key={`${x.id ?? x.name}-${at.addr}`}>
+            <div
+              data-testid="verify-mark"
+              data-verify={x.equal ? "same" : "differs"}
+              title={text}
+              aria-hidden
+              className={`pointer-events-none absolute z-20 rounded-sm ${x.equal ? "bg-ram-ink" : "bg-bad"}`}
+              style={{ left, width, top: lane.top - 5, height: 3 }}
+            />
+            {!x.equal && (
+              // Where QEMU disagrees, both values on the map itself, not only in a tooltip.
+              <div
+                data-testid="verify-both"
+                className="pointer-events-none absolute z-30 rounded bg-bg/90 px-1 font-mono text-[10px] whitespace-nowrap text-bad"
+                style={{
+                  left: Math.max(0, Math.min(left, scale.width - text.length * CHAR_PX - 8)),
+                  top: lane.top - 18,
+                }}
+              >
+                {text}
+              </div>
+            )}
+          </div>
         );
       })}
       {r.blobs

@@ -36,7 +36,7 @@ export function VerifyResults() {
                 data-verify={x.equal ? "same" : "differs"}
                 className={x.equal ? "text-ram-ink" : "text-bad"}
               >
-                <td className="pr-1">
+                <td className="max-w-[96px] truncate pr-1" title={x.name}>
                   {x.equal ? "✓" : "✕"} {x.name}
                 </td>
                 <td className="pr-1">{span(x.predicted)}</td>

@@ -43,7 +43,8 @@ function fromLocation(): Companion | undefined {
   if (typeof location === "undefined") return undefined;
   const url = new URL(location.href);
   const token = url.searchParams.get("token");
-  if (!token) return undefined;
+  // Only the companion serves the app on a loopback origin; a ?token= elsewhere is ignored.
+  if (!token || "error" in parseCompanionUrl(url.href)) return undefined;
   url.searchParams.delete("token");
   history.replaceState(history.state, "", url.pathname + url.search + url.hash);
   return { base: url.origin, token };
@@ -53,13 +54,18 @@ export interface CompanionState {
   readonly companion: Companion | undefined;
   /** The layout key and QEMU version the user asked to verify (the result shows while they match). */
   readonly requested: { readonly key: string; readonly qemu: string } | undefined;
+  /** The QEMU version picked in the header (undefined: the first for the layout's arch). */
+  readonly qemu: string | undefined;
   connected(c: Companion | undefined): void;
+  qemuChosen(version: string): void;
   verifyRequested(key: string, qemu: string): void;
 }
 
 export const useCompanion = create<CompanionState>()((set) => ({
   companion: fromLocation() ?? saved(),
   requested: undefined,
+  qemu: undefined,
+  qemuChosen: (qemu) => set({ qemu }),
   connected: (companion) => {
     try {
       if (companion) sessionStorage.setItem(KEY, JSON.stringify(companion));

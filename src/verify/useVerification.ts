@@ -34,18 +34,30 @@ export function useQemus() {
   });
 }
 
-/** The verification of the current layout, once the user asked for it. */
+/**
+ * The verification of the current layout with the QEMU picked in the header: run once the user
+ * asks for it, and shown from the cache whenever the layout (and QEMU) are one it ran for.
+ */
 export function useVerification() {
   const companion = useCompanion((s) => s.companion);
-  const requested = useCompanion((s) => s.requested);
+  const asked = useCompanion((s) => s.requested);
   const layout = useGuestmap((s) => s.layout);
   const key = useMemo(() => layoutKey(layout), [layout]);
-  const qemu = requested?.key === key ? requested.qemu : undefined;
+  const qemu = useChosenQemu();
+  const requested = asked?.key === key && asked.qemu === qemu;
   const query = useQuery({
     queryKey: ["companion", companion?.base, "verify", qemu, key],
     queryFn: () => postVerify(companion!, layout, qemu!),
-    enabled: companion !== undefined && qemu !== undefined,
+    enabled: companion !== undefined && qemu !== undefined && requested,
     gcTime: 30 * 60_000,
   });
-  return { key, layout, requested: qemu !== undefined, query };
+  return { key, layout, qemu, requested, query };
+}
+
+/** The QEMU the header's picker shows: the chosen one if the companion has it for this arch, else its first. */
+export function useChosenQemu(): string | undefined {
+  const arch = useGuestmap((s) => s.layout.machine.arch);
+  const chosen = useCompanion((s) => s.qemu);
+  const mine = (useQemus().data ?? []).filter((q) => q.arch === arch);
+  return chosen && mine.some((q) => q.version === chosen) ? chosen : mine[0]?.version;
 }

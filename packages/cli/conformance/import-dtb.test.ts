@@ -87,6 +87,6 @@ describe("import --from-dtb: bad input", () => {
     writeFileSync(join(dir, "not.dtb"), "hello, I am text");
     const r = await runCli(["import", "--from-dtb", "not.dtb"], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/not\.dtb\b.*magic/i);
+    expect(r.stderr).toMatch(/not\.dtb is not a valid DTB: .*magic/i);
   });
 });

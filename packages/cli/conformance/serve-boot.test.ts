@@ -111,6 +111,76 @@ describe("guestmap serve: POST /boot", () => {
     });
   }
 
+  it("a client that goes away mid-boot gets QEMU killed at once: the next run is not refused as busy", async () => {
+    const version = qemuInstalls()[0]!.version;
+    const boundary = "b0undary";
+    const layout = {
+      format: "guestmap-layout",
+      version: 1,
+      machine: { arch: "aarch64", type: "virt", props: {}, ram: "256M", cpu: "cortex-a57", bios: "default" },
+      kernel: { path: "ok.bin" },
+      modules: [],
+      loaders: [],
+      extraArgs: [],
+    };
+    const field = (name: string, value: string) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    const body = Buffer.concat([
+      Buffer.from(field("layout", JSON.stringify(layout)) + field("qemu", version) + field("seconds", "60")),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="ok.bin"\r\n\r\n`),
+      KERNEL,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    await new Promise<void>((resolve, reject) => {
+      const req = request(
+        {
+          host: "127.0.0.1",
+          port: c.port,
+          path: "/boot",
+          method: "POST",
+          headers: {
+            Authorization: `Bearer ${TOKEN}`,
+            "Content-Type": `multipart/form-data; boundary=${boundary}`,
+            "Content-Length": body.length,
+          },
+        },
+        (res) => {
+          res.setEncoding("utf8").on("data", (s: string) => {
+            // The guest is running: hang up.
+            if (s.includes("event: serial")) {
+              req.destroy();
+              resolve();
+            }
+          });
+        },
+      );
+      req.on("error", () => {});
+      req.on("close", () => resolve());
+      setTimeout(() => reject(new Error("no serial output within 30 s")), 30_000);
+      req.end(body);
+    });
+    const t0 = Date.now();
+    let r = await boot(version, 1);
+    for (let i = 0; i < 20 && r.status === 429; i++) {
+      await new Promise((ok) => setTimeout(ok, 100));
+      r = await boot(version, 1);
+    }
+    expect(r.status).toBe(200);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+  });
+
+  it("needs the token like every request", async () => {
+    const r = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: "127.0.0.1", port: c.port, path: "/boot", method: "POST" }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    expect(r).toBe(401);
+  });
+
   it("refuses a run longer than 60 s", async () => {
     const r = await boot(qemuInstalls()[0]!.version, 61);
     expect(r.status).toBe(400);

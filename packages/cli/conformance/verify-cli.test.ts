@@ -169,6 +169,19 @@ for (const q of qemuInstalls()) {
       ]);
     });
 
+    it("ARM -bios in flash0 (info roms lists it by flash bank, not address): agrees", async () => {
+      const r = await verify([
+        ...machine,
+        "-bios",
+        "raw.bin",
+        "-device",
+        "guest-loader,addr=0x48000000,initrd=rootfs.cpio",
+      ]);
+      const report = runOf(r.stdout);
+      expect(report.differences).toEqual([]);
+      expect(report.regions.map((x) => x.name)).toEqual(["raw.bin", "dtb", "rootfs.cpio"]);
+    });
+
     it("a loader blob over QEMU's DTB on ARM: both refuse, QEMU's message names the file", async () => {
       const r = await verify([
         ...machine,

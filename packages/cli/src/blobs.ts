@@ -7,7 +7,7 @@ import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
 import { createGunzip } from "node:zlib";
-import type { Blob, Layout } from "@guestmap/core";
+import { type Blob, type Layout, layoutFiles, withLayoutFiles } from "@guestmap/core";
 import { UsageError } from "./io.js";
 
 /** Enough for every header we read, including an ELF's program headers. */
@@ -116,29 +116,6 @@ export async function fillBlobs(
   baseDir: string,
   locate: Locate = (p) => resolve(baseDir, p),
 ): Promise<Layout> {
-  const m = layout.machine;
-  const bios =
-    m.bios.kind === "file"
-      ? { kind: "file" as const, file: await fill(m.bios.file, locate, baseDir, "-bios") }
-      : m.bios;
-  return {
-    ...layout,
-    machine: { ...m, bios },
-    ...(layout.kernel && { kernel: await fill(layout.kernel, locate, baseDir, "-kernel") }),
-    ...(layout.initrd && { initrd: await fill(layout.initrd, locate, baseDir, "-initrd") }),
-    ...(layout.dtb && { dtb: await fill(layout.dtb, locate, baseDir, "-dtb") }),
-    modules: await mapLimited(layout.modules, async (mod, i) => ({
-      ...mod,
-      ...(mod.kernel && {
-        kernel: await fill(mod.kernel, locate, baseDir, `guest-loader #${i + 1} kernel=`),
-      }),
-      ...(mod.initrd && {
-        initrd: await fill(mod.initrd, locate, baseDir, `guest-loader #${i + 1} initrd=`),
-      }),
-    })),
-    loaders: await mapLimited(layout.loaders, async (l, i) => ({
-      ...l,
-      file: await fill(l.file, locate, baseDir, `loader #${i + 1} file=`),
-    })),
-  };
+  const files = layoutFiles(layout);
+  return withLayoutFiles(layout, await mapLimited(files, (f) => fill(f.blob, locate, baseDir, f.role)));
 }

@@ -10,14 +10,14 @@ import {
   decodeFdt,
   FdtError,
   type Layout,
-  mergeDtb,
+  mergeIntoBase,
   type Placement,
+  type PlacementOptions,
   type QemuProfile,
   standaloneDtb,
 } from "@guestmap/core";
 import { UsageError } from "./io.js";
 import { type OutputRequest, planOutputs, type StdoutWriter, writeOutput } from "./output-file.js";
-import { defaultFirmwareSize } from "./qemu-env.js";
 import { readDtbFile } from "./read-dtb.js";
 
 export interface DtbOutputRequest {
@@ -40,12 +40,19 @@ export interface DtbOutputRequest {
   readonly inputs: readonly string[];
   /** The layout's placement if the caller has it (gives the -initrd address); else computed. */
   readonly placement?: Placement;
+  /** The run's placement options (firmware size): chosen once by the caller; default none. */
+  readonly placementOptions?: PlacementOptions;
   /** Where an output named `-` or `/dev/stdout` goes; default the process's stdout. */
   readonly stdout?: StdoutWriter;
 }
 
 export type DtbOutputResult =
-  | { readonly ok: true; readonly written: string[] }
+  | {
+      readonly ok: true;
+      readonly written: string[];
+      /** Module nodes of the base DTB the layout's replaced, when there were any. */
+      readonly replaced?: string[];
+    }
   /** The layout cannot give QEMU's /chosen (a stanza QEMU refuses, a size unknown): exit 1. */
   | { readonly ok: false; readonly errors: string[] };
 
@@ -73,7 +80,8 @@ export async function writeDtbOutputs(req: DtbOutputRequest): Promise<DtbOutputR
       throw e;
     }
   }
-  const firmwareSize = defaultFirmwareSize(req.layout.machine.arch);
+  const firmwareSize = req.placementOptions?.firmwareSize;
+  const replaced: string[] = [];
   const opts = {
     ...(req.placement && { placement: req.placement }),
     ...(firmwareSize !== undefined && { env: { firmwareSize } }),
@@ -90,13 +98,16 @@ export async function writeDtbOutputs(req: DtbOutputRequest): Promise<DtbOutputR
     outputs.push([
       req.dtbOut,
       b
-        ? () =>
-            mergeDtb(
-              b,
-              req.layout,
-              req.profile,
-              req.keepBaseSize === false ? opts : { ...opts, padTo: "base" },
-            )
+        ? () => {
+            // The core's policy: module nodes of a base dumped with the guest-loader devices still
+            // on QEMU's command line give way to the layout's, as in the app.
+            const r = mergeIntoBase(b, req.layout, req.profile, {
+              ...opts,
+              pad: req.keepBaseSize === false ? "none" : "base",
+            });
+            replaced.push(...r.replaced);
+            return r.bytes;
+          }
         : () => standaloneDtb(req.layout, req.profile, opts),
     ]);
   }
@@ -120,7 +131,7 @@ export async function writeDtbOutputs(req: DtbOutputRequest): Promise<DtbOutputR
     await writeOutput(targets[i]!, bytes, stdout);
     written.push(resolve(req.cwd, out));
   }
-  return { ok: true, written };
+  return { ok: true, written, ...(replaced.length > 0 && { replaced }) };
 }
 
 const defaultStdout: StdoutWriter = (b) =>

@@ -4,12 +4,13 @@
  */
 import { dirname, resolve } from "node:path";
 import {
-  importArgv,
+  importCommandArgv,
   type Layout,
   LayoutFileError,
   parseLayoutJson,
   profileFor,
   type QemuVersion,
+  unmodelledMachine,
 } from "@guestmap/core";
 import { fillBlobs } from "./blobs.js";
 import { type Io, UsageError } from "./io.js";
@@ -67,7 +68,9 @@ export async function loadInput(opts: CommonOptions, io: Io): Promise<LoadedInpu
         `unexpected argument '${opts.rest[0]}' before --; give a layout file or -- QEMU-ARGV, not both`,
       );
     checkArgvText(opts.argv);
-    const r = importArgv(opts.argv);
+    const r = importCommandArgv(opts.argv);
+    const machine = r.diagnostics.find((d) => d.code === "machine-not-modelled");
+    if (machine) throw new UsageError(machine.message);
     const errors = r.diagnostics.filter((d) => d.severity === "error");
     if (errors.length > 0) throw new UsageError(`cannot read the QEMU command line: ${errors[0]!.message}`);
     for (const d of r.diagnostics) io.stderr(`guestmap: note: ${d.message}\n`);
@@ -91,6 +94,8 @@ export async function loadInput(opts: CommonOptions, io: Io): Promise<LoadedInpu
       );
     throw e;
   }
+  const unmodelled = unmodelledMachine(layout.machine.arch, layout.machine.type, layout.modules.length > 0);
+  if (unmodelled) throw new UsageError(`${file}: ${unmodelled}`);
   const baseDir = dirname(path);
   return { layout: await fillBlobs(layout, baseDir), baseDir, source: file, layoutPath: path };
 }

@@ -6,6 +6,8 @@ export interface Io {
   stdoutBytes(bytes: Uint8Array): Promise<void>;
   /** Where relative paths on the command line resolve. */
   readonly cwd: string;
+  /** All of standard input (tests inject it; the CLI reads process.stdin when absent). */
+  readonly stdin?: () => Promise<string>;
 }
 
 /** Bad input: usage, an unreadable file, an unparsable layout. Exit code 2 with a one-line error. */

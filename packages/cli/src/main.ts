@@ -19,14 +19,23 @@ Usage:
       /chosen as QEMU builds it, as DTS text.
   guestmap dts        FILE.dtb
       A DTB as DTS text, like dtc -I dtb -O dts.
-  guestmap import     [-o LAYOUT.json] (-- QEMU-ARGV... | --from FILE.sh | --from-dtb FILE.dtb)
-      A pasted QEMU command line, or a DTB's /chosen modules, as a layout file (stdout without -o).
+  guestmap import     [-o LAYOUT.json] [--var NAME=VALUE]...
+                      (-- QEMU-ARGV... | --from FILE.sh | --from - | --from-dtb FILE.dtb)
+      A QEMU command line, a script or terminal paste holding one (wrappers such as sudo,
+      timeout, exec skipped; $VARS from the script or --var; nothing run), or a DTB's /chosen
+      modules, as a layout file (stdout without -o). Nothing is written when it has errors.
   guestmap export     [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json]
                       [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex]
                       [--image-range START:END] [--dtb OUT.dtb] [--base-dtb BASE.dtb]
-                      [--overlay OUT.dtbo] (LAYOUT.json | -- QEMU-ARGV...)
+                      [--overlay OUT.dtbo] [--force] (LAYOUT.json | -- QEMU-ARGV...)
       The QEMU command line (stdout without other outputs), the memory image, the DTB
       (standalone, or merged into BASE.dtb, e.g. from -machine dumpdtb=) and a DT overlay.
+      An output of - is stdout. --force writes an image despite check errors or above 4 GiB.
+  guestmap pack       [-o OUT.json] [--by-size] [--qemu VER] (LAYOUT.json | -- QEMU-ARGV...)
+      Every guest-loader and loader blob placed collision-free and aligned, as low and tight as
+      QEMU's own regions and every kernel's BSS allow; each move explained.
+  guestmap fix        [-o OUT.json] [--qemu VER] (LAYOUT.json | -- QEMU-ARGV...)
+      Every quick fix of check applied at once (overlaps, BSS, alignment, outside RAM).
 
   guestmap verify     [--json] [--qemu-dir DIR]... (LAYOUT.json | -- QEMU-ARGV...)
       Runs the layout in every real QEMU found (PATH, each --qemu-dir), stopped at reset, and
@@ -55,6 +64,8 @@ const COMMANDS: Record<string, () => Promise<{ run: Runner }>> = {
   dts: () => import("./commands/dts.js"),
   verify: () => import("./commands/verify.js"),
   serve: () => import("./commands/serve.js"),
+  pack: () => import("./commands/pack.js"),
+  fix: () => import("./commands/fix.js"),
 };
 
 export async function main(argv: string[], rawIo: Io): Promise<number> {

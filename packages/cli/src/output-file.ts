@@ -142,7 +142,9 @@ const pendingTemps = new Set<string>();
 let cleanupInstalled = false;
 /**
  * On SIGINT/SIGTERM/SIGHUP, removes every temp file an unfinished output left and exits as the
- * signal would (128 + number). Called once by the CLI entry point, never by in-process tests.
+ * signal would (128 + number) — unless a command listens for the signal itself (`serve` closes
+ * its server gracefully), which then decides. Called once by the CLI entry point, never by
+ * in-process tests.
  */
 export function removeTempFilesOnSignals(): void {
   if (cleanupInstalled) return;
@@ -157,6 +159,8 @@ export function removeTempFilesOnSignals(): void {
           // already gone
         }
       }
+      pendingTemps.clear();
+      if (process.listenerCount(sig) > 1) return;
       process.exit(128 + n);
     });
   }

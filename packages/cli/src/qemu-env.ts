@@ -14,6 +14,7 @@ import {
   isSupportedVersion,
   NEWEST_VERIFIED_VERSION,
   OLDEST_VERSION,
+  type PlacementOptions,
   parseQemuVersionOutput,
   type QemuVersion,
 } from "@guestmap/core";
@@ -64,6 +65,9 @@ function qemuBinary(arch: Arch, target?: QemuTarget): string | undefined {
   return which(qemuBinaryName(arch));
 }
 
+// One `--version` spawn per binary per process: a command asks several times (profile, DTB, image).
+const versions = new Map<string, string | undefined>();
+
 /** The version of the QEMU that will run (see {@link qemuBinary}), or undefined when there is none. */
 export function installedQemuVersion(
   arch: Arch,
@@ -71,8 +75,11 @@ export function installedQemuVersion(
 ): { version: string; binary: string } | undefined {
   const bin = qemuBinary(arch, target);
   if (!bin) return undefined;
-  const r = spawnSync(bin, ["--version"], { encoding: "utf8", timeout: 10_000 });
-  const version = r.status === 0 ? parseQemuVersionOutput(r.stdout) : undefined;
+  if (!versions.has(bin)) {
+    const r = spawnSync(bin, ["--version"], { encoding: "utf8", timeout: 10_000 });
+    versions.set(bin, r.status === 0 ? parseQemuVersionOutput(r.stdout) : undefined);
+  }
+  const version = versions.get(bin);
   return version ? { version, binary: bin } : undefined;
 }
 
@@ -143,4 +150,23 @@ export function defaultFirmwareSize(arch: Arch, target?: QemuTarget): bigint | n
     if (existsSync(p)) return BigInt(statSync(p).size);
   }
   return null;
+}
+
+/** The QEMU a run models, chosen once: its profile and the placement options it implies. */
+export interface QemuEnvironment {
+  readonly choice: ProfileChoice;
+  /** For placements/check/ops: the profile and the installed firmware's size. */
+  readonly placement: PlacementOptions;
+}
+
+/** Chooses the profile (see chooseProfile) and measures the firmware, once per run. */
+export function qemuEnvironment(
+  arch: Arch,
+  flag: QemuVersion | undefined,
+  fromLayout: QemuVersion | undefined,
+  target?: QemuTarget,
+): QemuEnvironment {
+  const choice = chooseProfile(arch, flag, fromLayout, target);
+  const firmwareSize = defaultFirmwareSize(arch, target);
+  return { choice, placement: { qemu: choice.version, ...(firmwareSize !== undefined && { firmwareSize }) } };
 }

@@ -193,8 +193,10 @@ describe("writeDtbOutputs", () => {
     expect(r.ok).toBe(true);
     const m = new Uint8Array(readFileSync(join(dir, "m.dtb")));
     expect(m.length).toBe(0x1000);
-    // the base's module was there first, as if earlier on the command line
-    expect(importDtb(m).modules.map((x) => x.addr)).toEqual([0x42000000n, 0x47000000n]);
+    // The core's merge policy: the base's module nodes (a base dumped with guest-loader devices
+    // on the command line) give way to the layout's.
+    expect(importDtb(m).modules.map((x) => x.addr)).toEqual([0x47000000n]);
+    expect(r.ok && r.replaced).toEqual(["module@0x42000000"]);
   });
 
   it("refuses to overwrite an input and reports layout errors without writing anything", async () => {

@@ -10,9 +10,10 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { exportArgv } from "../src/cmdline/export.js";
 import { importArgv } from "../src/cmdline/import.js";
-import { formatCommand } from "../src/cmdline/shell-quote.js";
+import { formatCommand, scriptShebang } from "../src/cmdline/shell-quote.js";
 import { shellSplit } from "../src/cmdline/shell-split.js";
 import type { Layout } from "../src/model/types.js";
+import { TERMINAL_UNSAFE } from "../src/util/text.js";
 import { QEMU_BINARIES } from "./qemu.js";
 import { haveTool } from "./tools.js";
 
@@ -36,6 +37,10 @@ const PAYLOADS = [
   "tab\there",
   "$HOME ~ * ? [x] {a,b} \\ !! #",
   "",
+  "\x1b[31mred\x1b[0m \x07",
+  "\u202etxt.exe",
+  "del\x7f c1\u0085 lsep\u2028",
+  "$'\\x41' \\x41",
 ];
 
 function layoutWith(s: string, file: string): Layout {
@@ -59,6 +64,25 @@ function runBash(text: string): string[] {
   return parts;
 }
 
+/** Characters file names and arguments really hold, and the ones attackers add. */
+const nameUnit = fc.oneof(
+  fc.constantFrom("'", '"', "\\", "$", "`", "\n", "\t", " ", ",", ";", "(", "*", "~", "=", "-", "#", "!"),
+  fc.constantFrom("\x1b", "\x07", "\x7f", "\u0085", "\u202e", "\u2066", "\u200f", "\u2028", "é", "💡", "ü"),
+  fc.constantFrom(`$(touch ${pwned})`, `\`touch ${pwned}\``, `'; touch ${pwned}; '`, `$'\\x41'`),
+  fc.string({ unit: "grapheme", maxLength: 1 }),
+);
+const nameArb = fc.string({ unit: nameUnit, minLength: 1, maxLength: 12 }).filter((s) => !s.includes("\0"));
+
+/** Runs a whole exported script (shebang included) as the user would: ./run.sh. */
+function runScript(text: string): string[] {
+  const script = join(dir, "run.sh");
+  writeFileSync(script, text, { mode: 0o755 });
+  const out = execFileSync(script, [], { cwd: dir });
+  const parts = out.toString("utf8").split("\0");
+  parts.pop();
+  return parts;
+}
+
 describe.skipIf(!haveTool("bash"))("exported command lines through bash", () => {
   it.each(["line", "multiline"] as const)("bash passes exactly the intended argv (%s)", (fmt) => {
     for (const p of PAYLOADS) {
@@ -67,6 +91,32 @@ describe.skipIf(!haveTool("bash"))("exported command lines through bash", () => 
       expect(runBash(formatCommand(e.groups, fmt))).toEqual(e.argv);
       expect(existsSync(pwned)).toBe(false);
     }
+  });
+
+  it("file names, -append and bootargs with controls, bidi and payloads: exact argv, nothing runs, nothing raw", () => {
+    fc.assert(
+      fc.property(nameArb, nameArb, nameArb, (kernel, initrd, append) => {
+        const layout: Layout = {
+          ...layoutWith(append, kernel),
+          modules: [
+            { id: "m1", addr: 0x48000000n, kernel: { path: kernel }, bootargs: append },
+            { id: "m2", addr: 0x49000000n, initrd: { path: initrd } },
+          ],
+          loaders: [{ id: "l1", addr: 0x4a000000n, file: { path: `${initrd}.bin` }, forceRaw: true }],
+        };
+        const e = exportArgv(layout, { program: echoArgv });
+        if (!e.ok) throw new Error(JSON.stringify(e.issues));
+        for (const fmt of ["line", "multiline"] as const) {
+          const text = formatCommand(e.groups, fmt);
+          // What a terminal would show holds no control or bidi character…
+          expect(TERMINAL_UNSAFE.test(text)).toBe(false);
+          // …and the script, run as ./run.sh with the shebang the CLI writes, passes exact argv.
+          expect(runScript(`${scriptShebang(text)}${text}`)).toEqual(e.argv);
+        }
+      }),
+      { numRuns: 80 },
+    );
+    expect(existsSync(pwned)).toBe(false);
   });
 
   it("random strings: bash argv = intended argv = shellSplit(text)", () => {

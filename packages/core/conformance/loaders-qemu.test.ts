@@ -4,6 +4,7 @@
  * refusal (with QEMU's own words) or its `info roms` exactly, and where two blobs overlap without
  * a refusal, the bytes that win in RAM (pmemsave) must be the ones guestmap says win.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +14,7 @@ import { type Region, spaceRank } from "../src/qemu/region.js";
 import { elfKernel, uImage } from "../test/fixtures/kernels.js";
 import { romName } from "./layouts.js";
 import { hmp, pmemsave, type QemuInstall, qemuInstalls, qmpRun } from "./qemu.js";
+import { haveTool } from "./tools.js";
 
 const dir = mkdtempSync(join(tmpdir(), "guestmap-loaders-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,6 +40,26 @@ writeFileSync(
   ]),
 );
 writeFileSync(join(dir, "u.img"), uImage(0x1800, 0x51000000));
+// Intel HEX with two blocks, written by objcopy (the real tool), as users convert a binary.
+writeFileSync(join(dir, "h1.bin"), new Uint8Array(0x1800).fill(0x5a));
+writeFileSync(join(dir, "h2.bin"), new Uint8Array(0x100).fill(0xa5));
+const hex = (bin: string, at: string) => {
+  const r = spawnSync(
+    "objcopy",
+    ["-I", "binary", "-O", "ihex", "--change-addresses", at, bin, `${bin}.hex`],
+    { cwd: dir },
+  );
+  if (r.status !== 0) throw new Error(`objcopy: ${r.stderr}`);
+  return readFileSync(join(dir, `${bin}.hex`), "latin1");
+};
+if (haveTool("objcopy"))
+  writeFileSync(
+    join(dir, "two.hex"),
+    hex("h1.bin", "0x50000000").replace(":00000001FF\n", "") + hex("h2.bin", "0x50100000"),
+  );
+// A U-Boot script (mkimage -T script) and a kernel_noload uImage: QEMU loads both raw at addr=.
+writeFileSync(join(dir, "boot.scr"), uImage(0x400, 0x51000000, { type: 6 }));
+writeFileSync(join(dir, "noload.img"), uImage(0x400, 0x51000000, { type: 14 }));
 // OpenSBI ELFs shaped like Debian's: linked at RAM (QEMU 7.2's, memsz ≫ filesz) and at 0x0 (opensbi 1.5.1).
 writeFileSync(
   join(dir, "fw-ram.elf"),
@@ -90,6 +112,8 @@ interface Case {
   code?: string;
   /** Bytes RAM must hold at 0x50000000 (written down from what QEMU does). */
   ram?: number[];
+  /** cpu 0's PC at reset (`info registers`), as QEMU showed it. */
+  pc?: bigint;
 }
 
 const ARM = ["-M", "virt", "-cpu", "cortex-a57", "-m", "1G", "-kernel", "k.bin"];
@@ -229,6 +253,42 @@ const CASES: Case[] = [
     args: [...ARM, ...dev("loader,file=u.img,addr=0x60000000")],
   },
   {
+    label: "ARM loader U-Boot script uImage (raw at addr=)",
+    arch: "aarch64",
+    args: [...ARM, ...dev("loader,file=boot.scr,addr=0x60000000")],
+  },
+  {
+    label: "ARM loader kernel_noload uImage (raw at addr=)",
+    arch: "aarch64",
+    args: [...ARM, ...dev("loader,file=noload.img,addr=0x60000000")],
+  },
+  {
+    // The shape of published Xen-on-U-Boot scripts (e.g. calinyara/xen-demos dom0domu.sh).
+    label: "ARM U-Boot as -bios, raw Image and boot script as loaders",
+    arch: "aarch64",
+    args: [
+      ...["-M", "virt,virtualization=on", "-cpu", "cortex-a57", "-m", "1G", "-bios", "fw.bin"],
+      ...dev("loader,file=k.bin,force-raw=on,addr=0x48400000"),
+      ...dev("loader,file=i.bin,addr=0x40400000"),
+      ...dev("loader,file=boot.scr,addr=0x40200000"),
+    ],
+  },
+  // Intel HEX cases need objcopy (skipped loudly by haveTool where it is missing).
+  ...(haveTool("objcopy")
+    ? ([
+        {
+          label: "ARM loader Intel HEX (blocks at their record addresses)",
+          arch: "aarch64",
+          args: [...ARM, ...dev("loader,file=two.hex,addr=0x60000000")],
+        },
+        {
+          label: "ARM loader Intel HEX force-raw (the text at addr=)",
+          arch: "aarch64",
+          args: [...ARM, ...dev("loader,file=two.hex,addr=0x60000000,force-raw=on")],
+        },
+      ] satisfies Case[])
+    : []),
+  {
     label: "ARM loader uImage force-raw",
     arch: "aarch64",
     args: [...ARM, ...dev("loader,file=u.img,addr=0x60000000,force-raw=on")],
@@ -244,6 +304,27 @@ const CASES: Case[] = [
     label: "ARM loader ELF over -kernel",
     arch: "aarch64",
     args: [...ARM, ...dev("loader,file=seg.elf,addr=0x0"), "-initrd", "i.bin", "-m", "512M"],
+  },
+  // cpu-num= with a file also sets that cpu's PC: cpu 0 skips QEMU's boot code.
+  {
+    label: "ARM loader cpu-num=0 sets cpu 0's PC past the boot stub",
+    arch: "aarch64",
+    args: [...ARM, ...dev("loader,file=b.bin,addr=0x50000000,cpu-num=0")],
+    code: "loader-sets-pc",
+    pc: 0x50000000n,
+  },
+  {
+    label: "ARM loader without cpu-num leaves the PC at the boot stub",
+    arch: "aarch64",
+    args: [...ARM, ...dev("loader,file=b.bin,addr=0x50000000")],
+    pc: 0x40000000n,
+  },
+  {
+    label: "RISC-V loader cpu-num=0 sets cpu 0's PC past the MROM",
+    arch: "riscv64",
+    args: [...RV, ...dev("loader,file=b.bin,addr=0x90000000,cpu-num=0")],
+    code: "loader-sets-pc",
+    pc: 0x90000000n,
   },
   {
     label: "ARM loader cpu-num=1 without -smp",
@@ -357,13 +438,17 @@ const CASES: Case[] = [
 function run(bin: string, args: string[]) {
   const r = qmpRun(bin, args, [hmp("info roms")], dir);
   const text = r.returns[0];
-  if (typeof text !== "string") return { refused: r.stderr, roms: [] };
+  if (typeof text !== "string") return { refused: r.stderr, roms: [], flash: [] };
   const roms: { name: string; addr: bigint; size: bigint }[] = [];
+  // ROMs loaded into a flash device carry its name instead of an address.
+  const flash: { name: string; size: bigint }[] = [];
   for (const line of text.split(/\r?\n/)) {
     const m = /^addr=([0-9a-f]+) size=0x([0-9a-f]+) mem=\w+ name="(.*)"$/.exec(line);
+    const f = /^virt\.flash0 size=0x([0-9a-f]+) name="(.*)"$/.exec(line);
+    if (f) flash.push({ size: BigInt(`0x${f[1]}`), name: f[2]! });
     if (m) roms.push({ addr: BigInt(`0x${m[1]}`), size: BigInt(`0x${m[2]}`), name: romName(m[3]!) });
   }
-  return { refused: undefined, roms };
+  return { refused: undefined, roms, flash };
 }
 
 const byAddr = (a: { addr: bigint; name: string }, b: { addr: bigint; name: string }) =>
@@ -413,6 +498,11 @@ for (const install of qemuInstalls()) {
         return { ...x, size: mine?.approximate ? mine.size : x.size };
       });
       expect(ours.map(({ approximate: _, ...o }) => o).sort(byAddr)).toEqual(theirs.sort(byAddr));
+      expect(
+        result.placement.regions
+          .filter((r) => r.space === "flash")
+          .map((r) => ({ name: r.name, size: r.size })),
+      ).toEqual(real.flash);
 
       // Where guestmap says QEMU starts over an overlap, the winner's bytes are what RAM holds.
       for (const d of result.diagnostics) {
@@ -434,6 +524,14 @@ for (const install of qemuInstalls()) {
           const got = pmemsave(bin, c.args, x.addr, 1n, dir);
           expect(got[0], "the guest reads the blob back from flash").toBe(fileByte(x, x.addr));
         }
+      }
+      if (c.pc !== undefined) {
+        const regs = qmpRun(bin, c.args, [hmp("info registers")], dir).returns[0];
+        const m = /(?:PC=| pc +)([0-9a-f]+)/.exec(String(regs));
+        expect(BigInt(`0x${m?.[1]}`), "cpu 0's PC at reset").toBe(c.pc);
+        expect(codes.includes("loader-sets-pc")).toBe(
+          c.pc !== (c.arch === "aarch64" ? 0x40000000n : 0x1000n),
+        );
       }
       if (c.ram) expect([...pmemsave(bin, c.args, 0x50000000n, BigInt(c.ram.length), dir)]).toEqual(c.ram);
     });

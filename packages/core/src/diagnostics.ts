@@ -30,6 +30,7 @@ export type Severity = "error" | "warning" | "info";
  * - `dtb-drops-modules`: ARM with `-dtb`: QEMU loads guest-loader blobs but writes no /chosen nodes.
  * - `no-dtb`: ARM: an ELF/non-Linux kernel leaves QEMU's DTB out of RAM (or at 0x0).
  * - `initrd-ignored`: ARM: `-initrd` with a kernel QEMU does not boot as Linux is not loaded.
+ * - `loader-sets-pc`: a loader file with `cpu-num=` sets that cpu's PC (cpu 0: QEMU's boot code is skipped).
  * - `loader-cpu-missing`: a `-device loader` `cpu-num=` beyond `-smp` (QEMU refuses).
  * - `loader-data-len`: a `data=` stanza whose `data-len` is not 1…8 (QEMU refuses).
  * - `loader-data-be`: `data-be=on` with data-len < 8 writes the value's top bytes (QEMU's quirk).
@@ -39,6 +40,8 @@ export type Severity = "error" | "warning" | "info";
  * - `dtb-module-stale`: a `-dtb`'s /chosen module whose reg does not match what is loaded there.
  * - `fixed-dtb-refused`: the fixed-DTB export turns a silent overlap into one QEMU refuses.
  * - `chosen-cells`, `unit-address-format`: lints about the DTB QEMU writes (info).
+ * - `not-checked`: an option or property outside guestmap's model (info), or one QEMU has removed
+ *   (an error from the release that removed it): listed so a clean check never vouches for it.
  * - `unsafe-option`: an extra argument that makes QEMU run a program, touch host files, listen
  *   on the network or change its privileges (`-incoming exec:`, `-netdev …,script=`, `-plugin`,
  *   `-drive file=`, `-qmp unix:…`, …): harmless only if the user wrote it.
@@ -71,6 +74,7 @@ export type DiagnosticCode =
   | "no-dtb"
   | "initrd-ignored"
   | "loader-cpu-missing"
+  | "loader-sets-pc"
   | "loader-data-len"
   | "loader-data-be"
   | "loader-data-lost"
@@ -80,6 +84,7 @@ export type DiagnosticCode =
   | "fixed-dtb-refused"
   | "chosen-cells"
   | "unit-address-format"
+  | "not-checked"
   | "unsafe-option"
   | "argument-too-long";
 
@@ -94,8 +99,11 @@ export interface Diagnostic {
    * loads it anyway, often corrupting memory without a word). Absent where QEMU is not involved.
    */
   readonly qemu?: "refuses" | "starts";
-  /** A quick fix, where one is obvious: move this region to this address. */
-  readonly fix?: { readonly region: string; readonly addr: bigint };
+  /**
+   * A quick fix, where one move cures it: move this region to this address. `label` says so,
+   * naming the file ("Move rootfs.cpio to 0x48100000 …"); see ops/quick-fix.ts.
+   */
+  readonly fix?: { readonly region: string; readonly addr: bigint; readonly label?: string };
   /** The byte range concerned: [start, end), e.g. the exact intersection of an overlap. */
   readonly start?: bigint;
   readonly end?: bigint;

@@ -28,6 +28,28 @@ describe("layout file", () => {
     expect(l.modules).toEqual([]);
   });
 
+  it("keeps every -device loader form and an explicit -bios default through a save", () => {
+    const layout: Layout = {
+      machine: {
+        arch: "aarch64",
+        type: "virt",
+        props: [],
+        ram: 1n << 30n,
+        smp: "2",
+        bios: { kind: "default", explicit: true },
+      },
+      modules: [],
+      loaders: [
+        { id: "l1", addr: 0n, file: { path: "xen.elf", size: 0x1000n }, cpuNum: 1, addrGiven: false },
+      ],
+      loaderData: [
+        { id: "d1", addr: 0x50000000n, data: 0xffffffffffffffffn, len: 8, bigEndian: true, cpuNum: 0 },
+      ],
+      extraArgs: [],
+    };
+    expect(parseLayoutJson(serializeLayout(layout))).toEqual(layout);
+  });
+
   it("reads addresses above 2^53 exactly", () => {
     const l = parseLayoutJson(doc({ modules: [{ addr: "0xfffffffffffff000", initrd: { path: "r" } }] }));
     expect(l.modules[0]!.addr).toBe(0xfffffffffffff000n);
@@ -165,4 +187,13 @@ describe("hostile layout files", () => {
     const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
     expect(issues(doc().replace('"arch"', `"deep": ${deep}, "arch"`))).toHaveLength(1);
   });
+});
+
+it("a lone surrogate (JSON \\ud800) is refused: it has no UTF-8 bytes, a script would pass U+FFFD", () => {
+  expect(() => parseLayoutJson(doc().replace('"arch"', '"cpu": "a\\ud800", "arch"'))).toThrow(
+    /machine\.cpu: contains a lone UTF-16 surrogate/,
+  );
+  expect(parseLayoutJson(doc().replace('"arch"', '"cpu": "a\\ud83d\\udca1", "arch"')).machine.cpu).toBe(
+    "a💡",
+  );
 });

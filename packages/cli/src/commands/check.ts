@@ -11,7 +11,13 @@ export function diagnosticJson(d: Diagnostic) {
     message: d.message,
     regions: d.regions,
     ...(d.qemu !== undefined && { qemu: d.qemu }),
-    ...(d.fix && { fix: { region: d.fix.region, addr: hex(d.fix.addr) } }),
+    ...(d.fix && {
+      fix: {
+        region: d.fix.region,
+        addr: hex(d.fix.addr),
+        ...(d.fix.label !== undefined && { label: d.fix.label }),
+      },
+    }),
     ...(d.start !== undefined && { start: hex(d.start) }),
     ...(d.end !== undefined && { end: hex(d.end) }),
   };

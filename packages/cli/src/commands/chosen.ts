@@ -5,12 +5,12 @@
  * With `-dtb FILE` it is that file's whole /chosen (Xen bootargs, dom0less domains, modules) with
  * QEMU's edits on it.
  */
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { DtbError, FdtError, printDts, profileFor, resultingChosenFdt, standaloneFdt } from "@guestmap/core";
+import { chosenFdt, DtbError, FdtError, printDts, profileFor } from "@guestmap/core";
 import { evaluate } from "../evaluate.js";
 import { parseCommon } from "../input.js";
-import { EXIT_FINDINGS, EXIT_OK, type Io, UsageError } from "../io.js";
+import { EXIT_FINDINGS, EXIT_OK, type Io } from "../io.js";
+import { readDtbFile } from "../read-dtb.js";
 
 export async function run(args: string[], io: Io): Promise<number> {
   const opts = parseCommon(args, { json: false });
@@ -18,11 +18,8 @@ export async function run(args: string[], io: Io): Promise<number> {
   try {
     const layout = ev.input.layout;
     const profile = profileFor(ev.profile.version);
-    const fdt = layout.dtb
-      ? resultingChosenFdt(layout, profile, await readDtb(resolve(ev.input.baseDir, layout.dtb.path)), {
-          placement: ev.placement,
-        })
-      : standaloneFdt(layout, profile, { placement: ev.placement });
+    const dtb = layout.dtb ? await readDtb(resolve(ev.input.baseDir, layout.dtb.path)) : undefined;
+    const fdt = chosenFdt(layout, profile, { placement: ev.placement, ...(dtb && { dtb }) });
     io.stdout(printDts(fdt));
     return EXIT_OK;
   } catch (e) {
@@ -34,15 +31,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   }
 }
 
-/** The whole -dtb file (QEMU's own are 1 MiB; 64 MiB is far beyond any device tree). */
-async function readDtb(path: string): Promise<Uint8Array> {
-  try {
-    const bytes = await readFile(path);
-    if (bytes.length > 64 << 20)
-      throw new UsageError(`-dtb ${path}: ${bytes.length} bytes is not a device tree`);
-    return new Uint8Array(bytes);
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`-dtb ${path}: cannot read it (${(e as Error).message}); fix the path`);
-  }
+/** The -dtb file, read header first and bounded by its totalsize (see read-dtb.ts). */
+function readDtb(path: string): Promise<Uint8Array> {
+  return readDtbFile(path, `-dtb ${path}`);
 }

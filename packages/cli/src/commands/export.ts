@@ -19,18 +19,16 @@ import {
   exportFixedDtbArgv,
   fixedDtbDiagnostics,
   formatCommand,
-  formatSize,
-  hex,
   IMAGE_FORMATS,
+  IMAGE_SIZE_LIMIT,
   ImageError,
   type ImageFormat,
   type Layout,
   layoutFiles,
-  layoutImageRegions,
   parseSize,
   placements,
+  planMemoryImage,
   profileFor,
-  regionsSpan,
   scriptShebang,
   writeImage,
 } from "@guestmap/core";
@@ -39,11 +37,11 @@ import { loadInput, parseCommon } from "../input.js";
 import { type Io, UsageError } from "../io.js";
 import { type FileBlobSource, openFileSource } from "../node-io.js";
 import { type OutputRequest, openOutput, planOutputs, writeOutput } from "../output-file.js";
-import { chooseProfile, defaultFirmwareSize, qemuTargetOf } from "../qemu-env.js";
+import { qemuEnvironment, qemuTargetOf } from "../qemu-env.js";
 import { rebaseLayout } from "./import.js";
 
 const USAGE =
-  "usage: guestmap export [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json] [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END] [--dtb OUT.dtb] [--base-dtb BASE.dtb] [--overlay OUT.dtbo] (LAYOUT.json | -- QEMU-ARGV...)";
+  "usage: guestmap export [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json] [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END] [--dtb OUT.dtb] [--base-dtb BASE.dtb] [--overlay OUT.dtbo] [--force] (LAYOUT.json | -- QEMU-ARGV...)";
 
 interface ExportArgs {
   cmdline?: string;
@@ -166,6 +164,8 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (ex.dtb !== undefined) requests.push({ option: "--dtb", path: ex.dtb });
   if (ex.overlay !== undefined) requests.push({ option: "--overlay", path: ex.overlay });
   const targets = new Map(planOutputs(requests, inputs, io.cwd).map((t, i) => [requests[i]!.option, t]));
+  // The QEMU this run models, chosen once for the DTB, the command line's checks and the image.
+  const env = qemuEnvironment(layout.machine.arch, common.qemu, input.layout.qemu, target);
 
   if (ex.fixedDtb && (ex.dtb === undefined || ex.baseDtb === undefined))
     throw new UsageError(
@@ -175,7 +175,8 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (wantsDtb) {
     const r = await writeDtbOutputs({
       layout,
-      profile: profileFor(chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu, target).version),
+      profile: profileFor(env.choice.version),
+      placementOptions: env.placement,
       ...(ex.dtb !== undefined && { dtbOut: ex.dtb }),
       ...(ex.baseDtb !== undefined && { baseDtb: ex.baseDtb }),
       ...(ex.overlay !== undefined && { overlayOut: ex.overlay }),
@@ -188,6 +189,10 @@ export async function run(args: string[], io: Io): Promise<number> {
       for (const m of r.errors) io.stderr(`guestmap export: error: ${m}\n`);
       return 1;
     }
+    if (r.replaced)
+      io.stderr(
+        `guestmap export: note: --base-dtb ${ex.baseDtb} already had ${r.replaced.join(", ")} (dumped with guest-loader devices on the command line); replaced by the layout's modules\n`,
+      );
   }
 
   if (ex.cmdline !== undefined || (ex.image === undefined && !wantsDtb) || ex.fixedDtb) {
@@ -201,16 +206,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     }
     if (ex.fixedDtb && ex.dtb !== undefined) {
       const size = BigInt((await stat(resolve(io.cwd, ex.dtb))).size);
-      const firmwareSize = defaultFirmwareSize(layout.machine.arch, target);
-      const qemu = chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu, target).version;
-      for (const d of fixedDtbDiagnostics(
-        layout,
-        { path: ex.dtb, size },
-        {
-          qemu,
-          ...(firmwareSize !== undefined && { firmwareSize }),
-        },
-      ))
+      for (const d of fixedDtbDiagnostics(layout, { path: ex.dtb, size }, env.placement))
         io.stderr(`guestmap export: warning: ${d.message}\n`);
     }
     const script = formatCommand(e.groups, ex.cmdlineFormat);
@@ -232,9 +228,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     try {
       // Every file QEMU loads into RAM, in QEMU's reset order; open them all first (a missing file
       // is bad input, found before anything is written).
-      const profile = chooseProfile(layout.machine.arch, common.qemu, input.layout.qemu, target).version;
-      const firmwareSize = defaultFirmwareSize(layout.machine.arch, target);
-      const opts = { qemu: profile, ...(firmwareSize !== undefined && { firmwareSize }) };
+      const opts = env.placement;
       // An image of a layout QEMU refuses or mis-loads is not what QEMU would hold: say so first.
       const errors = check(layout, opts).diagnostics.filter((d) => d.severity === "error");
       if (errors.length > 0 && !ex.force) {
@@ -255,46 +249,33 @@ export async function run(args: string[], io: Io): Promise<number> {
         sources.push(src);
         opened.set(r.file.path, src);
       }
-      const image = layoutImageRegions(placement, (blob) => opened.get(blob.path)!);
-      for (const l of layout.loaders) {
-        if (l.forceRaw !== true)
-          io.stderr(
-            `guestmap export: warning: loader ${l.file.path} is placed as raw bytes; QEMU would parse it if it is an ELF, uImage or Intel HEX file (add force-raw=on)\n`,
-          );
-      }
-      if (image.user.length === 0 && !ex.range)
-        throw new UsageError(
-          "the layout has no guest-loader or loader blobs, so there is no default range: give --image-range START:END",
-        );
-      // By default the image spans the user's blobs; QEMU's own files inside that span are in it too.
-      const range = ex.range ?? regionsSpan(image.user);
-      const span = range.end - range.start;
-      const filled = image.regions.reduce((n, r) => n + r.size, 0n);
-      if (format === "raw" && span > 1n << 30n && filled * 10n < span)
-        io.stderr(
-          `guestmap export: note: the raw image spans ${formatSize(span)} but only ${formatSize(filled)} of it is blobs; the rest is zeros (sparse on disk where the file system allows). Use --image-range, or --image-format elf for one segment per blob.\n`,
-        );
-      for (const g of image.generated) {
-        if (g.addr < range.end && g.addr + g.size > range.start)
-          io.stderr(
-            `guestmap export: note: ${g.name} at [${hex(g.addr)}, ${hex(g.addr + g.size)}) is generated by QEMU (its bytes are QEMU's own); the image has zeros there\n`,
-          );
-      }
-      const regions = image.regions;
+      const plan = planMemoryImage(layout, placement, (blob) => opened.get(blob.path)!, {
+        format,
+        ...(ex.range && { range: ex.range }),
+      });
+      if (!plan.ok)
+        throw new UsageError(plan.message.replace("a range START:END", "--image-range START:END"));
+      for (const n of plan.notes)
+        io.stderr(`guestmap export: ${n.code === "loader-parsed" ? "warning" : "note"}: ${n.message}\n`);
+      const { regions, range } = plan;
       const sink = await openOutput(targets.get("--image")!, io.stdoutBytes);
       try {
         await writeImage(regions, sink, {
           format,
           arch: layout.machine.arch,
           range,
-          ...(ex.force && { maxBytes: null }),
+          ...(ex.force && { maxBytes: IMAGE_SIZE_LIMIT }),
         });
         await sink.commit();
       } catch (e) {
         await sink.abort();
         if (e instanceof ImageError) {
           const how =
-            e.code === "too-large" ? " (narrow it with --image-range START:END, or give --force)" : "";
+            e.code !== "too-large"
+              ? ""
+              : ex.force
+                ? " with --image-range START:END (no file system holds that much)"
+                : " with --image-range START:END, or give --force";
           io.stderr(`guestmap export: error: ${e.message}${how}\n`);
           return 1;
         }

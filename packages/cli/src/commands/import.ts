@@ -1,13 +1,16 @@
 /**
- * `guestmap import [-o LAYOUT.json] (-- QEMU-ARGV... | --from FILE.sh | --from-dtb FILE.dtb)`: a QEMU
- * command line (or the DTB QEMU built from one) → layout JSON. Blob paths in argv are relative to the cwd; in the written layout, to its folder.
+ * `guestmap import [-o LAYOUT.json] [--var NAME=VALUE]... (-- QEMU-ARGV... | --from FILE.sh |
+ * --from-dtb FILE.dtb)`: a QEMU command line, a pasted script holding one (`-` reads stdin), or the
+ * DTB QEMU built from one → layout JSON. Blob paths in argv are relative to the cwd; in the written
+ * layout, to its folder. With any import error nothing is written (exit 1); a machine guestmap
+ * does not model is bad input (exit 2).
  */
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import {
   type Blob,
   FdtError,
   type ImportResult,
-  importArgv,
+  importCommandArgv,
   importShellCommand,
   type Layout,
   layoutFiles,
@@ -45,6 +48,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   let from: string | undefined;
   let fromDtb: string | undefined;
   let argv: string[] | undefined;
+  const vars: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === "--") {
@@ -57,19 +61,28 @@ export async function run(args: string[], io: Io): Promise<number> {
       fromDtb = args[++i];
       if (fromDtb === undefined)
         throw new UsageError("--from-dtb needs a DTB file, e.g. one from -machine dumpdtb=");
+    } else if (a === "--var" || a.startsWith("--var=")) {
+      const v = a === "--var" ? args[++i] : a.slice(6);
+      const m = v === undefined ? null : /^([A-Za-z_][A-Za-z0-9_]*|[0-9]+)=(.*)$/s.exec(v);
+      if (!m) throw new UsageError("--var needs NAME=VALUE, e.g. --var KERNEL=Image");
+      vars[m[1]!] = m[2]!;
     } else if (a === "--from") {
       from = args[++i];
       if (from === undefined)
         throw new UsageError("--from needs a shell script file holding the QEMU command");
     } else
       throw new UsageError(
-        `unknown argument '${a}'; usage: guestmap import [-o LAYOUT.json] (-- QEMU-ARGV... | --from FILE.sh | --from-dtb FILE.dtb)`,
+        `unknown argument '${a}'; usage: guestmap import [-o LAYOUT.json] [--var NAME=VALUE]... (-- QEMU-ARGV... | --from FILE.sh | --from-dtb FILE.dtb)`,
       );
   }
   if ([argv, from, fromDtb].filter((x) => x !== undefined).length !== 1)
     throw new UsageError("give exactly one of -- QEMU-ARGV..., --from FILE.sh or --from-dtb FILE.dtb");
   if (argv !== undefined && argv.length === 0)
     throw new UsageError("nothing after --: give a QEMU command line, program first");
+  if (Object.keys(vars).length > 0 && from === undefined)
+    throw new UsageError(
+      "--var gives values to a pasted script's variables: use it with --from FILE.sh (after --, your shell has already expanded them)",
+    );
 
   let r: ImportResult;
   if (fromDtb !== undefined) {
@@ -84,17 +97,24 @@ export async function run(args: string[], io: Io): Promise<number> {
     for (const n of d.notes) io.stderr(`guestmap import: note: ${n}\n`);
     r = { layout: d.layout, diagnostics: [] };
   } else if (from !== undefined) {
-    const text = await readTextFile(resolve(io.cwd, from), from);
+    const text = from === "-" ? await readStdin(io) : await readTextFile(resolve(io.cwd, from), from);
     // Scripts usually start with a shebang; it is a comment to the splitter.
-    r = importShellCommand(text);
+    r = importShellCommand(text, { vars });
     const shell = r.diagnostics.find((d) => d.code === "shell-syntax");
-    if (shell) throw new UsageError(`${from}: ${shell.message}`);
+    if (shell) throw new UsageError(`${from === "-" ? "stdin" : from}: ${shell.message}`);
   } else {
     checkArgvText(argv!);
-    r = importArgv(argv!);
+    r = importCommandArgv(argv!);
   }
 
   for (const d of r.diagnostics) io.stderr(`guestmap import: ${d.severity}: ${d.message}\n`);
+  const machine = r.diagnostics.find((d) => d.code === "machine-not-modelled");
+  if (machine) throw new UsageError(machine.message);
+  // A layout from a command with errors would carry what was not understood into exports.
+  if (r.diagnostics.some((d) => d.severity === "error")) {
+    io.stderr("guestmap import: nothing written: fix the errors above and import again\n");
+    return 1;
+  }
   if (out === undefined) io.stdout(serializeLayout(r.layout));
   else {
     // The layout must not replace the script or DTB it came from, nor a file it names (`-o Image`
@@ -108,5 +128,12 @@ export async function run(args: string[], io: Io): Promise<number> {
     const text = serializeLayout(rebaseLayout(r.layout, io.cwd, toDir));
     await writeOutput(target!, new Uint8Array(Buffer.from(text, "utf8")), io.stdoutBytes);
   }
-  return r.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
+  return 0;
+}
+
+async function readStdin(io: Io): Promise<string> {
+  if (io.stdin) return io.stdin();
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
 }

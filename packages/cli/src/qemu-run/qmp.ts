@@ -2,6 +2,7 @@
  * QEMU stopped before the first instruction (`-S`), driven over QMP on stdio: every command is
  * written at once and QEMU answers in order — no sleeps, about 0.1 s a run.
  */
+import { type Arch, flashBanks } from "@guestmap/core";
 import { runQemuProcess } from "./qemu-process.js";
 
 /** Headless and quiet; `-net none` because Debian ships no efi-virtio.rom. */
@@ -66,12 +67,23 @@ export async function qmpRun(
   };
 }
 
-/** `info roms` lines with an address. */
-export function parseInfoRoms(text: string): { name: string; addr: bigint; size: bigint }[] {
+/**
+ * `info roms` entries at an address. A ROM loaded into a memory region rather than at an address
+ * (ARM virt's `-bios` goes into flash0 itself: `virt.flash0 size=… name="…"`) is placed at that
+ * flash bank's base; fw_cfg files (`/rom@etc/…`) have no address and are left out.
+ */
+export function parseInfoRoms(text: string, arch?: Arch): { name: string; addr: bigint; size: bigint }[] {
+  const banks = arch ? flashBanks(arch) : [];
   const out: { name: string; addr: bigint; size: bigint }[] = [];
   for (const line of text.split(/\r?\n/)) {
     const m = /^addr=([0-9a-f]+) size=0x([0-9a-f]+) mem=\w+ name="(.*)"$/.exec(line);
-    if (m) out.push({ addr: BigInt(`0x${m[1]}`), size: BigInt(`0x${m[2]}`), name: m[3]! });
+    if (m) {
+      out.push({ addr: BigInt(`0x${m[1]}`), size: BigInt(`0x${m[2]}`), name: m[3]! });
+      continue;
+    }
+    const f = /^virt\.(flash\d) size=0x([0-9a-f]+) name="(.*)"$/.exec(line);
+    const bank = f && banks.find((b) => b.name === f[1]);
+    if (f && bank) out.push({ addr: bank.start, size: BigInt(`0x${f[2]}`), name: f[3]! });
   }
   return out;
 }

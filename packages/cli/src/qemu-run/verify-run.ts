@@ -151,7 +151,7 @@ export async function runVerification(input: Layout, opts: VerifyRunOptions): Pr
         ...(!started && {
           refused: { status: run.status, message: run.stderr.trim() || `exit ${run.status}` },
         }),
-        roms: started ? parseInfoRoms(run.returns[0] as string) : [],
+        roms: started ? parseInfoRoms(run.returns[0] as string, plan.layout.machine.arch) : [],
         ...(dtb && { dtb }),
         blobs,
       },

@@ -20,8 +20,9 @@ import {
   moduleFile,
 } from "../model/types.js";
 import { U64_MAX } from "../util/bigint.js";
-import { groupArgs, importArgv, optionName } from "./import.js";
+import { importArgv } from "./import.js";
 import { formatRamSize } from "./numbers.js";
+import { groupArgs, optionName } from "./options.js";
 import { formatQemuOpts } from "./qemuopts.js";
 
 /**

@@ -21,4 +21,4 @@ export {
   standaloneFdt,
   VIRT_ROOT_CELLS,
 } from "./standalone.js";
-export { type DtbModule, decodeDtbHead, dtbModules, resultingChosenFdt } from "./user-dtb.js";
+export { chosenFdt, type DtbModule, decodeDtbHead, dtbModules, resultingChosenFdt } from "./user-dtb.js";

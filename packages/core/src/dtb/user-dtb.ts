@@ -12,6 +12,7 @@ import { readCells, readStringList, readU32 } from "../fdt/values.js";
 import type { Layout } from "../model/types.js";
 import type { QemuProfile } from "../qemu/profiles.js";
 import { type ChosenOptions, chosenEdits } from "./chosen.js";
+import { standaloneFdt } from "./standalone.js";
 
 /** A DTB's limit for being padded out from its head (QEMU's own are 1 MiB). */
 const MAX_PADDED = 16 << 20;
@@ -118,4 +119,22 @@ export function resultingChosenFdt(
       children: [chosen],
     },
   };
+}
+
+/**
+ * The /chosen to show for a layout, as both front-ends print it: with a `-dtb` whose bytes are
+ * known (`dtb`, else the blob's head), the user's whole /chosen with QEMU's edits
+ * ({@link resultingChosenFdt}); otherwise the standalone tree of QEMU's own /chosen.
+ *
+ * @throws as resultingChosenFdt / standaloneFdt
+ */
+export function chosenFdt(
+  layout: Layout,
+  profile: QemuProfile,
+  opts: ChosenOptions & { readonly dtb?: Uint8Array } = {},
+): Fdt {
+  const bytes = opts.dtb ?? layout.dtb?.head;
+  return layout.dtb && bytes
+    ? resultingChosenFdt(layout, profile, bytes, opts)
+    : standaloneFdt(layout, profile, opts);
 }

@@ -33,6 +33,12 @@ export interface ImageOptions {
  */
 export const IMAGE_SIZE_CAP = 4n << 30n;
 
+/**
+ * The largest image writable at all, cap or no cap: 16 TiB, the largest file ext4 holds (and far
+ * past any guest RAM guestmap models). A forced export above it fails before writing.
+ */
+export const IMAGE_SIZE_LIMIT = 1n << 44n;
+
 /** Intel HEX text per data byte: ":10AAAA00" + 32 hex digits + checksum + CRLF per 16 bytes. */
 const IHEX_BYTES_PER_16 = 44n;
 
@@ -51,6 +57,21 @@ export function imageSize(regions: readonly ImageRegion[], opts: ImageOptions): 
   return ((data + 15n) / 16n) * IHEX_BYTES_PER_16 + 11n;
 }
 /**
+ * Throws `too-large` when the image would pass `opts.maxBytes` (default `IMAGE_SIZE_CAP`), and
+ * the writers' errors for a bad range or regions past 2^64 — at once, before any byte is read.
+ * Writers that build an image another way (the browser's Blob) call it first.
+ */
+export function checkImageSize(regions: readonly ImageRegion[], opts: ImageOptions): void {
+  const cap = opts.maxBytes === undefined ? IMAGE_SIZE_CAP : opts.maxBytes;
+  const size = imageSize(regions, opts);
+  if (cap !== null && size > cap)
+    throw new ImageError(
+      "too-large",
+      `the ${opts.format} image would be ${approxSize(size)} (${size} bytes), more than the ${formatSize(cap)} cap: its range spans from the lowest to the highest blob; export a narrower range`,
+    );
+}
+
+/**
  * Streams the memory image of `regions` to `sink`. Memory use is bounded by the 1 MiB chunk
  * size, not the image size; zero runs are holes where the sink can `skip`. Throws `ImageError`
  * (`too-large` before writing anything when the image would pass `maxBytes`).
@@ -60,15 +81,7 @@ export async function writeImage(
   sink: ByteSink,
   opts: ImageOptions,
 ): Promise<void> {
-  const cap = opts.maxBytes === undefined ? IMAGE_SIZE_CAP : opts.maxBytes;
-  if (cap !== null) {
-    const size = imageSize(regions, opts);
-    if (size > cap)
-      throw new ImageError(
-        "too-large",
-        `the ${opts.format} image would be ${approxSize(size)} (${size} bytes), more than the ${formatSize(cap)} cap: its range spans from the lowest to the highest blob; export a narrower range, or raise the cap if you really want a file that large`,
-      );
-  }
+  checkImageSize(regions, opts);
   if (opts.format === "ihex") return writeIhex(regions, sink, { range: opts.range, sparse: opts.sparse });
   const plan =
     opts.format === "elf"

@@ -4,7 +4,7 @@
  * QEMU generates itself (boot stub, MROM, DTB with its random seeds) are reported as `generated`
  * so exports can say what the image leaves as zeros.
  */
-import { sniffHeader } from "../headers/sniff.js";
+import { sniffHeader, UIMAGE_TYPE_KERNEL } from "../headers/sniff.js";
 import type { Blob } from "../model/types.js";
 import { type Placement, type Region, spaceRank } from "../qemu/region.js";
 import type { BlobSource, ImageRegion } from "./source.js";
@@ -50,7 +50,12 @@ export function layoutImageRegions(
         generated.push(r);
         continue;
       }
-      const payload = hdr?.format === "uimage" && r.size === hdr.uimage?.size && r.addr === hdr.uimage.load;
+      const payload =
+        hdr?.format === "uimage" &&
+        hdr.uimage?.type === UIMAGE_TYPE_KERNEL &&
+        hdr.uimage.comp === 0 &&
+        r.size === hdr.uimage.size &&
+        r.addr === hdr.uimage.load;
       const source = payload ? sliceSource(open(r.file), 64n, r.size) : open(r.file);
       const region = { addr: r.addr, size: r.size, source, name: r.name };
       user.push(region);

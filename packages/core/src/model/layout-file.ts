@@ -268,6 +268,9 @@ export function parseLayoutJson(text: string, source = "layout"): Layout {
   };
 }
 
+/** Half of a UTF-16 surrogate pair without its other half: JSON can spell it, UTF-8 cannot. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /** Object keys that would change a JavaScript object's prototype if copied by assignment. */
 const PROTO_KEYS = new Set(["__proto__"]);
 
@@ -278,7 +281,22 @@ const PROTO_KEYS = new Set(["__proto__"]);
 function boundsIssues(raw: unknown): LayoutFileIssue[] {
   const issues: LayoutFileIssue[] = [];
   const walk = (v: unknown, path: (string | number)[]) => {
-    if (issues.length >= 10 || v === null || typeof v !== "object") return;
+    if (issues.length >= 10 || v === null) return;
+    if (typeof v === "string") {
+      if (v.includes("\0"))
+        issues.push({
+          path: pathText(path),
+          message: "contains a NUL character, which no QEMU argument or file name can hold; remove it",
+        });
+      else if (LONE_SURROGATE.test(v))
+        issues.push({
+          path: pathText(path),
+          message:
+            "contains a lone UTF-16 surrogate (a \\ud800-style escape), which is not text and has no UTF-8 bytes; an exported script would pass a different string. Fix the escape",
+        });
+      return;
+    }
+    if (typeof v !== "object") return;
     // A layout nests five levels at most; a hostile one nested 100k deep must not blow the stack.
     if (path.length > 16) {
       issues.push({
@@ -310,7 +328,9 @@ function boundsIssues(raw: unknown): LayoutFileIssue[] {
       return;
     }
     for (const k of Object.keys(v)) {
-      if (PROTO_KEYS.has(k))
+      if (k.includes("\0"))
+        issues.push({ path: pathText(path), message: "a key contains a NUL character; remove it" });
+      else if (PROTO_KEYS.has(k))
         issues.push({
           path: pathText([...path, k]),
           message: `a key named "${k}" is not allowed (it would replace an object's prototype); remove it`,

@@ -5,10 +5,12 @@
  * unless `cpu-num=`), which decides what QEMU compares it with (see `AddressSpace`).
  */
 import type { Diagnostic } from "../diagnostics.js";
-import { sniffHeader } from "../headers/sniff.js";
-import type { Layout } from "../model/types.js";
+import { sniffHeader, UIMAGE_TYPE_KERNEL } from "../headers/sniff.js";
+import type { GenericLoaderBlob, Layout } from "../model/types.js";
 import { formatSize, hex } from "../util/bigint.js";
+import { decodeLatin1 as latin1 } from "../util/text.js";
 import { elfKernelRegions } from "./elf-kernel.js";
+import { intelHexBlocks, looksLikeIntelHex } from "./ihex-blocks.js";
 import { loaderSpace, type Region } from "./region.js";
 
 /** The number of cpus `-smp` asks for (`4`, `cpus=4`, `4,sockets=2`); 1 without `-smp`. */
@@ -44,6 +46,7 @@ export function placeLoaders(layout: Layout): { regions: Region[]; diagnostics: 
 
   for (const l of layout.loaders) {
     if (!cpuExists(l.id, l.cpuNum)) continue;
+    if (l.cpuNum !== undefined) diagnostics.push(setsPc(layout, l));
     const f = l.file;
     if (f.size === undefined) continue;
     const space = loaderSpace(l.cpuNum);
@@ -56,7 +59,9 @@ export function placeLoaders(layout: Layout): { regions: Region[]; diagnostics: 
         regions.push(...elf.regions);
         continue;
       }
-      if (hdr.format === "uimage" && hdr.uimage) {
+      // Only a `kernel` uImage: a script (U-Boot's boot.scr), ramdisk or kernel_noload one is
+      // loaded raw at addr=, header and all (measured on 7.2 and 10.0.2).
+      if (hdr.format === "uimage" && hdr.uimage?.type === UIMAGE_TYPE_KERNEL) {
         const u = hdr.uimage;
         regions.push({
           ...base,
@@ -68,6 +73,25 @@ export function placeLoaders(layout: Layout): { regions: Region[]; diagnostics: 
           ...(u.comp !== 0 && { approximate: true }),
         });
         continue;
+      }
+      if (looksLikeIntelHex(f.head)) {
+        // QEMU reads the whole text; guestmap has only the file's first bytes.
+        const blocks = f.head && BigInt(f.head.length) >= f.size ? intelHexBlocks(latin1(f.head)) : undefined;
+        if (blocks) {
+          blocks.forEach((b, i) => {
+            regions.push({ ...base, id: `${l.id}#${i}`, addr: b.addr, size: b.size, footprint: b.size });
+          });
+          continue;
+        }
+        if (BigInt(f.head?.length ?? 0) < f.size) {
+          diagnostics.push({
+            severity: "info",
+            code: "size-unknown",
+            message: `-device loader file=${f.path} (${l.id}) is Intel HEX: QEMU loads it at the addresses in its records, which guestmap reads only from files up to 64 KiB; this one is not on the map. Add force-raw=on to load the text itself, or load a binary instead.`,
+            regions: [l.id],
+          });
+          continue;
+        }
       }
     }
     // Raw: QEMU caps the file at the machine's RAM size.
@@ -109,4 +133,40 @@ export function placeLoaders(layout: Layout): { regions: Region[]; diagnostics: 
     });
   }
   return { regions, diagnostics };
+}
+
+/**
+ * `loader-sets-pc`: a file loaded with `cpu-num=` also sets that cpu's PC at reset, after the
+ * machine's own boot code did (measured with `info registers` on 7.2 and 10.0.2): cpu 0 then
+ * starts in the blob, not in ARM's boot stub (which hands the kernel its DTB) or RISC-V's MROM
+ * reset vector (which starts the firmware).
+ */
+function setsPc(layout: Layout, l: GenericLoaderBlob): Diagnostic {
+  const arm = layout.machine.arch === "aarch64" || layout.machine.arch === "arm";
+  const hdr = l.forceRaw ? undefined : sniffHeader(l.file.head);
+  const pc =
+    hdr?.format === "elf"
+      ? `${l.file.path}'s ELF entry point`
+      : hdr?.format === "uimage" && hdr.uimage?.type === UIMAGE_TYPE_KERNEL
+        ? hex(hdr.uimage.entry)
+        : hex(l.addr);
+  const bypassed =
+    l.cpuNum !== 0
+      ? undefined
+      : arm
+        ? layout.kernel
+          ? "QEMU's boot stub at the base of RAM, which passes -kernel its DTB address and starts it"
+          : layout.machine.bios.kind === "file"
+            ? `the firmware ${layout.machine.bios.file.path} in flash`
+            : undefined
+        : "the MROM reset vector at 0x1000, which starts the firmware (OpenSBI) or -kernel with its DTB address";
+  return {
+    severity: bypassed ? "warning" : "info",
+    code: "loader-sets-pc",
+    qemu: "starts",
+    message: bypassed
+      ? `-device loader file=${l.file.path},cpu-num=0 (${l.id}) also sets cpu 0's PC to ${pc} at reset: cpu 0 starts there instead of in ${bypassed}. Drop cpu-num= to only load the file, or make sure the blob is meant to run first.`
+      : `-device loader file=${l.file.path},cpu-num=${l.cpuNum} (${l.id}) also sets cpu ${l.cpuNum}'s PC to ${pc} at reset. Drop cpu-num= to only load the file.`,
+    regions: [l.id],
+  };
 }

@@ -1,6 +1,7 @@
 /** `check(layout)`: every diagnostic for a layout — QEMU's refusals and the problems it does not see. */
 import { type Diagnostic, sortDiagnostics } from "../diagnostics.js";
 import type { Layout } from "../model/types.js";
+import { withQuickFixes } from "../ops/quick-fix.js";
 import { type PlacementOptions, placements } from "../qemu/placement.js";
 import type { Placement } from "../qemu/region.js";
 import { argumentLengthRule } from "./argument-length.js";
@@ -17,6 +18,7 @@ import { moduleRule } from "./modules.js";
 import { overlapRule } from "./overlap.js";
 import { placeholderRule } from "./placeholders.js";
 import { ramRule } from "./ram.js";
+import { uncheckedRule } from "./unchecked.js";
 import { unsafeOptionsRule } from "./unsafe-options.js";
 
 export const RULES: readonly Rule[] = [
@@ -32,6 +34,7 @@ export const RULES: readonly Rule[] = [
   loaderDataRule,
   placeholderRule,
   chosenLints,
+  uncheckedRule,
   unsafeOptionsRule,
   argumentLengthRule,
 ];
@@ -46,5 +49,5 @@ export function check(layout: Layout, opts: PlacementOptions = {}): CheckResult 
   const placement = placements(layout, opts);
   const ctx = { layout, placement };
   const diagnostics = [...placement.diagnostics, ...RULES.flatMap((rule) => rule(ctx))];
-  return { placement, diagnostics: sortDiagnostics(diagnostics) };
+  return { placement, diagnostics: sortDiagnostics(withQuickFixes(layout, placement, diagnostics)) };
 }

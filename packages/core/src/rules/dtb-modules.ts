@@ -6,6 +6,7 @@
  */
 import type { Diagnostic } from "../diagnostics.js";
 import { type DtbModule, decodeDtbHead, dtbModules } from "../dtb/user-dtb.js";
+import { sniffHeader } from "../headers/sniff.js";
 import type { Region } from "../qemu/region.js";
 import { formatSize, hex } from "../util/bigint.js";
 import { describeRegion, type RuleContext } from "./context.js";
@@ -37,6 +38,17 @@ export function dtbModuleRule({ layout, placement }: RuleContext): Diagnostic[] 
     const range = `[${hex(m.addr)}, ${hex(m.addr + m.size)})`;
     const exact = loaded.find((r) => r.addr === m.addr);
     if (exact) {
+      const swapped = swappedKind(m, exact);
+      if (swapped)
+        out.push({
+          severity: "warning",
+          code: "dtb-module-stale",
+          qemu: "starts",
+          message: `${node} says a ${kindOf(m)} is at ${hex(m.addr)}, but ${describeRegion(exact)} there is ${swapped}: Xen would boot it as the wrong kind. Fix the node's compatible, or load the right file at ${hex(m.addr)}.`,
+          regions: [exact.id.split("#")[0]!],
+          start: m.addr,
+          end: m.addr + m.size,
+        });
       if (exact.size === m.size) continue;
       const fixReg = `Set its reg size to ${hex(exact.size)} (regenerate the DTB, e.g. with ImageBuilder, or: fdtput -t x ${dtbName} ${m.path} reg …).`;
       out.push({
@@ -74,4 +86,14 @@ function kindOf(m: DtbModule): string {
   if (m.compatible.some((c) => c === "multiboot,ramdisk" || c === "xen,linux-initrd")) return "ramdisk";
   if (m.compatible.includes("multiboot,device-tree")) return "device tree";
   return "module";
+}
+
+/** What the file loaded under a kernel/ramdisk node really is, when its header says the other kind. */
+function swappedKind(m: DtbModule, r: Region): string | undefined {
+  if (!r.file?.head) return undefined;
+  const hdr = sniffHeader(r.file.head);
+  const kind = kindOf(m);
+  if (kind === "kernel" && hdr.format === "cpio") return "a cpio archive (an initramfs)";
+  if (kind === "ramdisk" && hdr.isKernel) return `a kernel (${hdr.description})`;
+  return undefined;
 }

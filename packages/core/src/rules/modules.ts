@@ -5,6 +5,7 @@
 import type { Diagnostic } from "../diagnostics.js";
 import { moduleFile } from "../model/types.js";
 import { moduleNodeName } from "../qemu/guest-loader.js";
+import { isVirtType } from "../qemu/machine-types.js";
 import { formatSize, hex, U64_MAX } from "../util/bigint.js";
 import type { RuleContext } from "./context.js";
 
@@ -136,7 +137,7 @@ export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
       message: `guest-loader needs a machine that boots with an FDT, and -M none has none: QEMU refuses to start ("Cannot modify FDT fields if the machine has none"). Use -M virt.`,
       regions: layout.modules.map((m) => m.id),
     });
-  } else if (layout.machine.type !== "virt") {
+  } else if (!isVirtType(layout.machine.arch, layout.machine.type)) {
     out.push({
       severity: "warning",
       code: "no-fdt-machine",

@@ -73,6 +73,44 @@ describe("importArgv", () => {
     });
   });
 
+  it("reads every -device loader form of QEMU's generic-loader docs, and -bios keywords", () => {
+    const r = importArgv([
+      ...base,
+      "-bios",
+      "default",
+      "-device",
+      "loader,file=xen.elf,cpu-num=0",
+      "-device",
+      "loader,addr=0x50000000,data=0x1,data-len=4,data-be=on,cpu-num=1",
+      "-device",
+      '{"driver":"loader","addr":1342177280,"data":18446744073709551615,"data-len":8}',
+      "-device",
+      "loader,addr=0x40000000,cpu-num=0",
+    ]);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.layout.machine.bios).toEqual({ kind: "default", explicit: true });
+    expect(r.layout.loaders).toEqual([
+      { id: "l1", addr: 0n, file: { path: "xen.elf" }, cpuNum: 0, addrGiven: false },
+    ]);
+    expect(r.layout.loaderData).toEqual([
+      { id: "d1", addr: 0x50000000n, data: 1n, len: 4, bigEndian: true, cpuNum: 1 },
+      { id: "d2", addr: 0x50000000n, data: 0xffffffffffffffffn, len: 8 },
+    ]);
+    // Setting a PC loads nothing: kept verbatim.
+    expect(r.layout.extraArgs).toEqual([["-device", "loader,addr=0x40000000,cpu-num=0"]]);
+  });
+
+  it.each([
+    ["loader,file=a,data=1,data-len=4", "Specifying a file is not supported when loading memory values"],
+    ["loader,addr=0x1000", "cpu_num must be specified when setting a program counter"],
+    ["loader,cpu-num=0", "please include valid arguments"],
+  ])("a loader QEMU refuses (%s) is an error with QEMU's words, kept verbatim", (stanza, said) => {
+    const r = importArgv([...base, "-device", stanza]);
+    expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([["loader-form", "error"]]);
+    expect(r.diagnostics[0]!.message).toContain(said);
+    expect(r.layout.extraArgs).toEqual([["-device", stanza]]);
+  });
+
   it("names argument, position and a suggestion for a misspelt property", () => {
     const r = importArgv([...base, "-device", "guest-loader,adr=0x48000000,kernel=k"]);
     expect(r.diagnostics).toHaveLength(1);
@@ -106,8 +144,14 @@ describe("importArgv", () => {
     expect(importArgv([]).diagnostics[0]!.code).toBe("unknown-program");
   });
 
+  it("refuses a command substitution in the QEMU command, and returns no layout", () => {
+    const r = importShellCommand("qemu-system-aarch64 -M virt -append $(touch /tmp/pwned)");
+    expect(r.diagnostics[0]).toMatchObject({ code: "command-substitution", severity: "error", offset: 36 });
+    expect(r.layout.append).toBeUndefined();
+  });
+
   it("turns shell syntax errors into an issue", () => {
-    const r = importShellCommand("qemu-system-aarch64 -append $(touch /tmp/pwned)");
+    const r = importShellCommand("qemu-system-aarch64 -append 'never closed");
     expect(r.diagnostics[0]).toMatchObject({ code: "shell-syntax", severity: "error", offset: 28 });
   });
 

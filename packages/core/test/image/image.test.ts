@@ -111,7 +111,7 @@ describe("limits: the cap, holes and the 64-bit address space", () => {
     expect(err).toBeInstanceOf(ImageError);
     expect((err as ImageError).code).toBe("too-large");
     expect((err as ImageError).message).toBe(
-      "the raw image would be 16.0 EiB (18446744072635805697 bytes), more than the 4 GiB cap: its range spans from the lowest to the highest blob; export a narrower range, or raise the cap if you really want a file that large",
+      "the raw image would be 16.0 EiB (18446744072635805697 bytes), more than the 4 GiB cap: its range spans from the lowest to the highest blob; export a narrower range",
     );
     expect(writes).toEqual([]);
     // The ELF of the same regions is two one-byte segments: far below the cap.

@@ -1,0 +1,139 @@
+/**
+ * What `-M` types and options guestmap treats as virt or as neutral, judged by every installed QEMU:
+ * each versioned virt type (virt-X.Y, as libvirt writes them) loads exactly what plain virt loads;
+ * each machine property guestmap does not list as "not checked" changes nothing in `info roms`;
+ * each removed option is refused exactly from the release guestmap says removed it.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  importArgv,
+  importShellCommand,
+  isVirtType,
+  PROFILES,
+  type QemuVersion,
+  REMOVED_OPTIONS,
+} from "../src/index.js";
+import { uncheckedOptions } from "../src/rules/unchecked.js";
+import { arm64Image, cpioBlob } from "../test/fixtures/kernels.js";
+import { infoRoms, QemuRefused, qemuInstalls } from "./qemu.js";
+
+const dir = mkdtempSync(join(tmpdir(), "guestmap-machines-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+writeFileSync(join(dir, "Image"), arm64Image(8 << 20, 0n, 9n << 20n));
+writeFileSync(join(dir, "initrd"), cpioBlob(3 << 20));
+const BOOT = ["-m", "1G", "-cpu", "cortex-a57", "-kernel", "Image", "-initrd", "initrd"];
+const show = (args: string[], binary: string) =>
+  infoRoms(binary, args, dir)
+    .map((r) => `${r.name}@${r.addr.toString(16)}+${r.size.toString(16)}`)
+    .join(" ");
+
+function profileOf(version: string): QemuVersion {
+  const [maj, min] = version.split(".").map(Number) as [number, number];
+  let best: QemuVersion = "7.2";
+  for (const p of Object.keys(PROFILES) as QemuVersion[]) {
+    const [pm, pn] = p.split(".").map(Number) as [number, number];
+    if ((pm < maj || (pm === maj && pn <= min)) && Number.parseFloat(p) >= Number.parseFloat(best)) best = p;
+  }
+  return best;
+}
+
+for (const q of qemuInstalls()) {
+  const aarch64 = q.binary("aarch64");
+  const types = spawnSync(aarch64, ["-M", "help"], { encoding: "utf8" })
+    .stdout.split("\n")
+    .map((l) => l.split(/\s+/)[0]!)
+    .filter((t) => /^virt-[0-9]+\.[0-9]+$/.test(t));
+
+  describe(`QEMU ${q.version}: versioned virt types are virt`, () => {
+    const plain = show(["-M", "virt", ...BOOT], aarch64);
+    it.each(types)("%s", (t) => {
+      expect(isVirtType("aarch64", t)).toBe(true);
+      expect(importArgv(["qemu-system-aarch64", "-M", t, ...BOOT]).diagnostics).toEqual([]);
+      expect(show(["-M", t, ...BOOT], aarch64)).toBe(plain);
+    });
+    it("and -M frob is refused by QEMU too", () => {
+      expect(() => show(["-M", "frob", ...BOOT], aarch64)).toThrow(QemuRefused);
+      expect(importArgv(["qemu-system-aarch64", "-M", "frob"]).diagnostics[0]!.code).toBe(
+        "machine-not-modelled",
+      );
+    });
+  });
+
+  describe(`QEMU ${q.version}: machine properties guestmap calls neutral change nothing QEMU loads`, () => {
+    const plain = show(["-M", "virt", ...BOOT], aarch64);
+    const PROPS = [
+      "virtualization=on",
+      "gic-version=3",
+      "its=off",
+      "iommu=smmuv3",
+      "acpi=off",
+      "accel=tcg",
+      "usb=off",
+      "graphics=off",
+      "dump-guest-core=off",
+      "mem-merge=off",
+      "highmem=off",
+    ];
+    it.each(PROPS)("-M virt,%s", (prop) => {
+      const layout = importArgv(["qemu-system-aarch64", "-M", `virt,${prop}`, ...BOOT]).layout;
+      expect(uncheckedOptions(layout, profileOf(q.version))).toEqual([]);
+      expect(show(["-M", `virt,${prop}`, ...BOOT], aarch64)).toBe(plain);
+    });
+  });
+
+  describe(`QEMU ${q.version}: addr=1184M (a size suffix) is refused, never read as 0`, () => {
+    it.each(["loader,file=initrd,addr=1184M", "guest-loader,initrd=initrd,addr=1184M"])(
+      "-device %s",
+      (dev) => {
+        const args = ["-M", "virt", ...BOOT, "-device", dev];
+        let stderr = "";
+        try {
+          show(args, aarch64);
+        } catch (e) {
+          if (!(e instanceof QemuRefused)) throw e;
+          stderr = e.stderr;
+        }
+        expect(stderr).toContain("Parameter 'addr' expects integer");
+        const r = importShellCommand(["qemu-system-aarch64", ...args].join(" "));
+        expect(r.diagnostics.map((d) => d.code)).toEqual(["bad-integer"]);
+        expect(r.diagnostics[0]!.message).toContain("Parameter 'addr' expects integer");
+        expect(r.layout.loaders).toEqual([]);
+        expect(r.layout.modules).toEqual([]);
+      },
+    );
+  });
+
+  describe(`QEMU ${q.version}: removed options`, () => {
+    it.each(Object.keys(REMOVED_OPTIONS))("-%s", (name) => {
+      const layout = importArgv(["qemu-system-aarch64", "-M", "virt", `-${name}`]).layout;
+      // The release itself, not its profile: removal versions are facts about releases.
+      const release = q.version.split(".").slice(0, 2).join(".");
+      const predicted = uncheckedOptions(layout, release).some((d) => d.qemu === "refuses");
+      const r = spawnSync(
+        aarch64,
+        [
+          "-M",
+          "virt",
+          `-${name}`,
+          "-S",
+          "-display",
+          "none",
+          "-monitor",
+          "none",
+          "-serial",
+          "none",
+          "-version",
+        ],
+        {
+          encoding: "utf8",
+        },
+      );
+      const refused = /invalid option/.test(r.stderr);
+      expect(refused, r.stderr).toBe(predicted);
+    });
+  });
+}

@@ -1,0 +1,34 @@
+/**
+ * The operations layer: use cases both front-ends need, as pure functions over plain data. The
+ * CLI's commands and the app's store call these; neither re-implements them.
+ */
+export { type AddFilesOptions, type AddFilesResult, addFiles, snapToAlignment } from "./add-files.js";
+export { type DtbMergeResult, type MergePolicy, mergeIntoBase, withoutModuleNodes } from "./dtb-merge.js";
+export { type FixAllResult, fixAll } from "./fix-all.js";
+export { findSlot, regionLabel, type SlotRequest, type Taken, takenIn } from "./free-space.js";
+export {
+  type ImageNote,
+  type ImageNoteCode,
+  type ImagePlan,
+  type ImagePlanOptions,
+  planMemoryImage,
+} from "./image-plan.js";
+export {
+  formatMachineOption,
+  formatMachineProps,
+  type MachineOptionIssue,
+  type ParsedMachineOption,
+  parseMachineOption,
+} from "./machine-option.js";
+export {
+  type AlignOptions,
+  blobAlignment,
+  type MovableBlob,
+  movableBlobs,
+  type UnplaceableBlob,
+  withAddresses,
+} from "./movable.js";
+export type { BlobMove, Unfixed } from "./moves.js";
+export { type PackOptions, type PackResult, pack } from "./pack.js";
+export { FIXABLE_CODES, fixLabel, needsLowMemory, type QuickFix, withQuickFixes } from "./quick-fix.js";
+export { type ArchChange, changeArch } from "./rebase.js";
