@@ -35,6 +35,8 @@ const files: Record<string, Uint8Array> = {
   "initrd-66m.bin": cpioBlob(66_800_000, 17),
   // An ELF kernel linked right above the base of RAM: no room for QEMU's 1 MiB DTB below it.
   "low.elf": elfKernel(183, 64, [{ paddr: 0x40080000n, filesz: 0x2000, memsz: 0x2000 }]),
+  // An AArch64 ELF well inside RAM: fine on cortex-a57, refused on the default cortex-a15.
+  "high.elf": elfKernel(183, 64, [{ paddr: 0x40200000n, filesz: 0x1000, memsz: 0x1000 }]),
 };
 for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
 
@@ -229,6 +231,15 @@ const CASES: Collision[] = [
     severity: "error",
     qemu: "refuses",
     stderr: /Boot args only relevant to kernel blobs/,
+  },
+  {
+    label: "an AArch64 ELF -kernel on the default (32-bit) cpu",
+    argv: ["qemu-system-aarch64", "-M", "virt", "-m", "1G", "-kernel", "high.elf"],
+    code: "kernel-incompatible",
+    severity: "error",
+    qemu: "refuses",
+    // 10.0.2 says why; 7.2.22 exits 1 without a word.
+    stderr: /incompatible architecture|^\s*$/,
   },
   {
     label: "a stanza with no file",
