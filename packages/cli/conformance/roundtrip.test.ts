@@ -78,6 +78,9 @@ for (const q of qemuInstalls())
           const before = outcome(argv.slice(1));
           expect(outcome(again.slice(1))).toEqual(before);
           if (typeof before === "string") return;
+          // No DTB in RAM (an ELF kernel over the base of RAM): dumpdtb has nothing to dump (7.2
+          // runs the guest, 10.0.2 segfaults), and the equal ROM lists above already say it all.
+          if (!before.some((l) => l.endsWith(" dtb"))) return;
           expect(chosenText(dumpDtb(bin, again.slice(1), caseDir))).toBe(
             chosenText(dumpDtb(bin, argv.slice(1), caseDir)),
           );
