@@ -26,6 +26,8 @@ test("the built app runs under its CSP with no violation", async ({ page, baseUR
   expect(csp).toContain("default-src 'none'");
   expect(csp).toContain("script-src 'self'");
   expect(csp).not.toContain("unsafe");
+  // Fetches go to the app's origin, or to the local "Verify in QEMU" companion on loopback only.
+  expect(csp).toContain("connect-src 'self' http://127.0.0.1:* http://localhost:*;");
   await expect(counts(page)).toContainText("0 errors · 0 warnings");
   // Exercise what could need more: the samples (map, DTB preview), a pasted command line (the
   // importer and zod's layout validation), and downloads through blob: URLs.

@@ -39,7 +39,13 @@ writeFileSync(join(files, "rootfs.cpio"), cpioBlob(0x3000));
 writeFileSync(join(outside, "secret"), "secret");
 symlinkSync(join(outside, "secret"), join(files, "escape"));
 
-const ours = () => readdirSync(tmpdir()).filter((n) => /^guestmap-(serve|verify)-/.test(n));
+// The companion's temp folders go to a private TMPDIR: test files running beside this one make
+// their own guestmap-verify-* folders in the shared one.
+const privateTmp = join(root, "tmp");
+mkdirSync(privateTmp);
+const savedTmp = process.env.TMPDIR;
+process.env.TMPDIR = privateTmp;
+const ours = () => readdirSync(privateTmp).filter((n) => /^guestmap-(serve|verify)-/.test(n));
 let before: string[] = [];
 let c: Companion;
 let small: Companion;
@@ -67,6 +73,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await c?.close();
   await small?.close();
+  if (savedTmp === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = savedTmp;
   rmSync(root, { recursive: true, force: true });
 });
 

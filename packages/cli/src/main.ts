@@ -31,7 +31,8 @@ Usage:
       The QEMU command line (stdout without other outputs), the memory image, the DTB
       (standalone, or merged into BASE.dtb, e.g. from -machine dumpdtb=) and a DT overlay.
       An output of - is stdout. --force writes an image despite check errors or above 4 GiB.
-  guestmap pack       [-o OUT.json] [--by-size] [--qemu VER] (LAYOUT.json | -- QEMU-ARGV...)
+  guestmap pack       [-o OUT.json] [--by-size] [--lock ID]... [--align SIZE] [--below-4g]
+                      [--qemu VER] (LAYOUT.json | -- QEMU-ARGV...)
       Every guest-loader and loader blob placed collision-free and aligned, as low and tight as
       QEMU's own regions and every kernel's BSS allow; each move explained.
   guestmap fix        [-o OUT.json] [--qemu VER] (LAYOUT.json | -- QEMU-ARGV...)

@@ -136,8 +136,6 @@ const ROWS: Row[] = [
   },
   {
     input: "an unknown machine",
-    stream: "stdout",
-    line: "warning: no-fdt-machine",
     setup: () => ["check", "--", "qemu-system-aarch64", "-M", "frob", "-m", "1G"],
   },
   {
@@ -186,7 +184,18 @@ const ROWS: Row[] = [
     setup: () => ["check", ...QEMU, "-incoming", "exec:sh -c 'touch /tmp/pwned'"],
   },
   {
-    input: "a shell script with `$VAR`",
+    input: "a shell script with an unterminated quote",
+    setup: () =>
+      withFile("quote.sh", "qemu-system-aarch64 -M virt -append 'console=ttyAMA0\n", [
+        "import",
+        "--from",
+        "quote.sh",
+      ]),
+  },
+  {
+    // Not bad input but an import error: nothing is written, the message names what to give.
+    input: "a shell script using a `$VAR` it does not set",
+    line: "guestmap import: error:",
     setup: () =>
       withFile("var.sh", "qemu-system-aarch64 -M virt -kernel $K\n", ["import", "--from", "var.sh"]),
   },
@@ -402,18 +411,23 @@ async function render(): Promise<string> {
     const args = row.setup();
     const r = await runCli(args, dir);
     const out = row.stream === "stdout" ? r.stdout : r.stderr;
-    const text = row.line
-      ? (out.split("\n").find((l) => l.startsWith(row.line!)) ?? `(no line starting ${row.line})`)
-      : out.trimEnd();
-    // One line, as promised for bad input; the rows' own long arguments are elided.
-    expect(row.line ? true : !text.includes("\n"), `${row.input}: more than one line:\n${text}`).toBe(true);
+    // A finding is one line of check's report; if the input is refused outright instead (exit
+    // 2), the row shows that refusal.
+    const found = row.line ? out.split("\n").find((l) => l.startsWith(row.line!)) : undefined;
+    const text = found ?? (row.line && r.code === 2 ? r.stderr : out).trimEnd();
+    // Bad input (exit 2) is one line, as promised; findings (exit 1) may list several.
+    if (r.code === 2) expect(!text.includes("\n"), `${row.input}: more than one line:\n${text}`).toBe(true);
     const shown = (s: string) =>
       s
         .split(dir)
         .join("$DIR")
         .replace(/[xy]{200,}/g, (m) => `${m[0]}…(${m.length})`);
     const cmd = args.map((a) => (a.length > 60 ? `${a.slice(0, 40)}…` : a)).join(" ");
-    lines.push(`| ${row.input} | ${code(shown(`guestmap ${cmd}`))} | ${r.code} | ${code(shown(text))} |`);
+    const message = text
+      .split("\n")
+      .map((l) => code(shown(l)))
+      .join("<br>");
+    lines.push(`| ${row.input} | ${code(shown(`guestmap ${cmd}`))} | ${r.code} | ${message} |`);
   }
   return lines.join("\n");
 }

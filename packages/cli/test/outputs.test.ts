@@ -161,43 +161,50 @@ describe("the real process", () => {
     );
     expect(r.stderr).toBe("");
     expect(r.stdout).toMatch(/^#!\/bin\/sh\nqemu-system-aarch64 -M virt /);
-  });
-
-  it("Ctrl-C during an image export leaves no temp file", async () => {
-    // A 1 GiB Intel HEX image encodes every zero byte (≈ 2.8 GB of text): long enough to interrupt.
-    const sub = join(dir, "sig");
-    rmSync(sub, { recursive: true, force: true });
-    spawnSync("mkdir", [sub]);
-    writeFileSync(join(sub, "a.bin"), "a");
-    writeFileSync(join(sub, "b.bin"), "b");
-    const p = spawn(
-      NODE_CLI[0]!,
-      [
-        ...NODE_CLI.slice(1),
-        "export",
-        "--force",
-        "--image",
-        "big.hex",
-        "--",
-        "qemu-system-aarch64",
-        "-M",
-        "virt",
-        "-m",
-        "2G",
-        "-device",
-        "loader,addr=0x40000000,file=a.bin,force-raw=on",
-        "-device",
-        "loader,addr=0x7fffffff,file=b.bin,force-raw=on",
-      ],
-      { cwd: sub, stdio: "ignore" },
-    );
-    const exited = new Promise<number | null>((ok) => p.on("exit", (code) => ok(code)));
-    // Wait until the temp file exists and is growing, then interrupt.
-    for (let i = 0; i < 200 && !readdirSync(sub).some((f) => f.endsWith(".tmp")); i++)
-      await new Promise((ok) => setTimeout(ok, 50));
-    expect(readdirSync(sub).some((f) => f.endsWith(".tmp"))).toBe(true);
-    p.kill("SIGINT");
-    expect(await exited).toBe(130);
-    expect(readdirSync(sub).sort()).toEqual(["a.bin", "b.bin"]);
   }, 30_000);
+
+  it.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const)(
+    "%s (Ctrl-C, timeout) during an image export leaves no temp file",
+    async (signal, status) => {
+      // A 1 GiB Intel HEX image encodes every zero byte (≈ 2.8 GB of text): long enough to interrupt.
+      const sub = join(dir, "sig");
+      rmSync(sub, { recursive: true, force: true });
+      spawnSync("mkdir", [sub]);
+      writeFileSync(join(sub, "a.bin"), "a");
+      writeFileSync(join(sub, "b.bin"), "b");
+      const p = spawn(
+        NODE_CLI[0]!,
+        [
+          ...NODE_CLI.slice(1),
+          "export",
+          "--force",
+          "--image",
+          "big.hex",
+          "--",
+          "qemu-system-aarch64",
+          "-M",
+          "virt",
+          "-m",
+          "2G",
+          "-device",
+          "loader,addr=0x40000000,file=a.bin,force-raw=on",
+          "-device",
+          "loader,addr=0x7fffffff,file=b.bin,force-raw=on",
+        ],
+        { cwd: sub, stdio: "ignore" },
+      );
+      const exited = new Promise<number | null>((ok) => p.on("exit", (code) => ok(code)));
+      // Wait until the temp file exists and is growing, then interrupt.
+      for (let i = 0; i < 200 && !readdirSync(sub).some((f) => f.endsWith(".tmp")); i++)
+        await new Promise((ok) => setTimeout(ok, 50));
+      expect(readdirSync(sub).some((f) => f.endsWith(".tmp"))).toBe(true);
+      p.kill(signal);
+      expect(await exited).toBe(status);
+      expect(readdirSync(sub).sort()).toEqual(["a.bin", "b.bin"]);
+    },
+    30_000,
+  );
 });

@@ -56,6 +56,20 @@ describe("guestmap pack", () => {
     expect((await runCli(["pack", "-o"], dir)).code).toBe(2);
   });
 
+  it("--lock keeps a blob, --align sets a minimum alignment; bad values are bad input", async () => {
+    const r = await runCli(["pack", "--lock", "m1", "--align", "1M", "l.json"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const packed = parseLayoutJson(r.stdout);
+    expect(packed.modules[0]!.addr).toBe(0x42000000n);
+    // The rootfs: 1 MiB-aligned, the lowest place clear of xen (ends 0x40180000) — 0x40200000.
+    expect(packed.modules[1]!.addr).toBe(0x40200000n);
+    expect(r.stderr).toContain("Image stays at 0x42000000: locked\n");
+    expect((await runCli(["pack", "--lock", "m9", "l.json"], dir)).stderr).toMatch(
+      /--lock m9: .* its ids: m1, m2/,
+    );
+    expect((await runCli(["pack", "--align", "3M", "l.json"], dir)).code).toBe(2);
+  });
+
   it("a blob that fits nowhere: exit 1, named, with what to do", async () => {
     writeFileSync(
       join(dir, "small.json"),
@@ -68,7 +82,16 @@ describe("guestmap pack", () => {
     );
     const r = await runCli(["pack", "small.json"], dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/error: Image not placed: no free 2 MiB-aligned place .* -m/);
+    expect(r.stderr).toMatch(/error: Image not placed: no free 2 MiB-aligned place .* in RAM: .* -m/);
+  });
+});
+
+describe("guestmap check names the quick fix", () => {
+  it("under each fixable diagnostic, by file name", async () => {
+    const r = await runCli(["check", "l.json"], dir);
+    expect(r.stdout).toContain(
+      "  quick fix: Move rootfs.cpio to 0x48100000 (4 KiB-aligned, clear of every other region) (guestmap fix applies every quick fix)\n",
+    );
   });
 });
 

@@ -103,16 +103,17 @@ function judge(install: QemuInstall, arch: Arch, l: Layout, bytes: Map<string, U
   const out = mkdtempSync(join(tmpdir(), "guestmap-ops-pmem-"));
   try {
     const files = blobs.map((_, i) => join(out, `${i}.bin`));
-    const r = qmpRun(
-      binary,
-      argv,
-      blobs.map((b, i) => ({
-        execute: "pmemsave",
-        arguments: { val: Number(b.addr), size: bytes.get(b.path)!.length, filename: files[i] },
-      })),
-      dir,
-    );
-    expect(r.status, r.stderr).toBe(0);
+    const saves = blobs.map((b, i) => ({
+      execute: "pmemsave",
+      arguments: { val: Number(b.addr), size: bytes.get(b.path)!.length, filename: files[i] },
+    }));
+    // Every pmemsave answered is what counts: QEMU 10.0.2 sometimes segfaults at the `quit` after
+    // them (see docs/qemu-model.md, Known QEMU quirks), so a crash before the answers is retried once.
+    const answered = (r: ReturnType<typeof qmpRun>) =>
+      r.returns.length === saves.length && r.returns.every((x) => x !== undefined);
+    let r = qmpRun(binary, argv, saves, dir);
+    if (!answered(r)) r = qmpRun(binary, argv, saves, dir);
+    expect(answered(r), r.stderr).toBe(true);
     blobs.forEach((b, i) => {
       const got = readFileSync(files[i]!);
       expect(
@@ -141,8 +142,10 @@ describe.skipIf(installs.length === 0)("pack and fix all, judged by QEMU", () =>
       const { layout, bytes } = writeLayout(spec);
       // The judge fails it: the rootfs runs into the DTB in `info roms`, or QEMU itself dies —
       // 7.2.22 and 10.0.2 both SIGSEGV in about half the runs with a guest-loader blob under
-      // their DTB (seen with -S and an immediate quit).
-      expect(() => judge(install, "aarch64", layout, bytes, false)).toThrow(/runs into|QEMU refused/);
+      // their DTB (qemu_fdt_randomize_seeds reads the blob's bytes as the DTB at reset).
+      expect(() => judge(install, "aarch64", layout, bytes, false)).toThrow(
+        /runs into|QEMU refused|QEMU crashed/,
+      );
       const packed = pack(layout, { qemu: profile });
       expect(packed.moves[0]!.message).toMatch(/moved 0x47000000 → 0x[0-9a-f]+: QEMU's DTB$/);
       judge(install, "aarch64", packed.layout, bytes, false);

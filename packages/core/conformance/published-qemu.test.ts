@@ -188,11 +188,8 @@ function judge(p: PublishedCommand, install: QemuInstall): string[] {
     );
   const order = (a: { addr: bigint; name: string }, b: { addr: bigint; name: string }) =>
     a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : a.name.localeCompare(b.name);
-  // ARM's -bios goes into flash0 itself, which `info roms` lists without an address.
-  const ours = placement.regions
-    .filter((x) => !(x.id === "firmware" && x.mem === "flash"))
-    .map((x) => ({ name: x.name, addr: x.addr, size: x.size }))
-    .sort(order);
+  // ARM's -bios goes into flash0 itself: infoRoms places it at the bank's base, as guestmap does.
+  const ours = placement.regions.map((x) => ({ name: x.name, addr: x.addr, size: x.size })).sort(order);
   roms.sort(order);
   const show = (xs: typeof ours) =>
     xs.map((x) => `${x.name}@0x${x.addr.toString(16)}+0x${x.size.toString(16)}`).join(" ");

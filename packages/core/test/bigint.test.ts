@@ -2,6 +2,12 @@ import { describe, expect, it } from "vitest";
 import { alignDown, alignUp, formatSize, parseSize } from "../src/index.js";
 
 describe("parseSize", () => {
+  it("an upper-case 0X with only separators is not a number (found by npm run fuzz: it threw)", () => {
+    expect(parseSize("0X_")).toBeUndefined();
+    expect(parseSize("0X__")).toBeUndefined();
+    expect(parseSize("0X1F")).toBe(31n);
+  });
+
   it.each<[string, bigint | undefined]>([
     ["0x42000000", 0x42000000n],
     ["1107296256", 1107296256n],

@@ -34,7 +34,7 @@ import {
   stringValue,
   withLayoutFiles,
 } from "../src/index.js";
-import { arm64Image, cpioBlob, rawBlob } from "./fixtures/kernels.js";
+import { arm64Image, cpioBlob, elfKernel, rawBlob } from "./fixtures/kernels.js";
 import { arbLayoutSpec, buildLayout } from "./fixtures/layouts.js";
 
 const MiB = 1n << 20n;
@@ -280,6 +280,47 @@ describe("pack", () => {
     expect(userProblems(r.layout)).toEqual([]);
   });
 
+  it("a blob with no room after the previous one takes a gap lower down, and says so", () => {
+    // 64 MiB at 0x40000000: xen at 0x40080000, QEMU's DTB at 0x42000000. 20 MiB then 25 MiB (past
+    // the DTB) leave 6 MiB at the top: the 8 MiB one goes back into the gap below the DTB.
+    const l: Layout = {
+      ...xen(1n * MiB),
+      machine: { ...xen().machine, ram: 64n * MiB },
+      modules: [
+        { id: "b", addr: 0x40400000n, initrd: blob("b.cpio", cpioBlob(64), 20n * MiB) },
+        { id: "c", addr: 0x40600000n, initrd: blob("c.cpio", cpioBlob(64), 25n * MiB) },
+        { id: "d", addr: 0x40800000n, initrd: blob("d.cpio", cpioBlob(64), 8n * MiB) },
+      ],
+    };
+    const r = pack(l);
+    expect(r.unplaced).toEqual([]);
+    expect(r.layout.modules.map((m) => m.addr)).toEqual([0x40180000n, 0x42100000n, 0x40180000n + 20n * MiB]);
+    expect(r.moves.find((m) => m.id === "d")!.reason).toMatch(/^out of order: no room after c\.cpio/);
+    expect(userProblems(r.layout)).toEqual([]);
+  });
+
+  it("an ELF or uImage loader stays: QEMU loads it at its header's addresses, whatever addr= says", () => {
+    const elf = elfKernel(183, 64, [{ paddr: 0x41000000n, filesz: 0x1000, memsz: 0x1000 }]);
+    const l = { ...xen(1n * MiB), loaders: [{ id: "l1", addr: 0x50000000n, file: blob("fw.elf", elf) }] };
+    const r = pack(l);
+    expect(r.layout.loaders[0]!.addr).toBe(0x50000000n);
+    expect(r.unplaced).toEqual([
+      {
+        id: "l1",
+        name: "fw.elf",
+        reason: expect.stringMatching(/^QEMU loads this ELF at the addresses in its own header/),
+      },
+    ]);
+    // Its segment is a region the others pack around.
+    expect(userProblems(r.layout)).toEqual([]);
+    // And no quick fix offers to move it: addr= does not move an ELF.
+    const stub = elfKernel(183, 64, [{ paddr: 0x40000000n, filesz: 0x1000, memsz: 0x1000 }]);
+    const over = { ...l, loaders: [{ id: "l1", addr: 0x50000000n, file: blob("stub.elf", stub) }] };
+    const d = check(over).diagnostics.find((x) => x.code === "overlap" && x.regions[0]!.startsWith("l1"))!;
+    expect(d.regions).toEqual(["l1#0", "bootloader"]);
+    expect(d.fix).toBeUndefined();
+  });
+
   it("a user minimum alignment is kept", () => {
     const r = pack(xen(1n * MiB), { minAlign: 2n * MiB });
     for (const m of r.layout.modules) expect(m.addr % (2n * MiB)).toBe(0n);
@@ -341,6 +382,26 @@ describe("changeArch: move the layout with the RAM base", () => {
     expect(r.notes).toHaveLength(2);
     expect(r.remaining).toEqual([]);
     expect(userProblems(r.layout)).toEqual([]);
+  });
+
+  it("random layouts moved between ARM and RISC-V: nothing a move cures is left", () => {
+    const pairs = [
+      ["aarch64", "riscv64"],
+      ["riscv64", "aarch64"],
+      ["arm", "riscv32"],
+    ] as const;
+    for (const [from, to] of pairs)
+      fc.assert(
+        fc.property(arbLayoutSpec({ archs: [from], min: 5, max: 30 }), (spec) => {
+          // The kernel of one arch does not boot on the other: the blobs alone move.
+          const { kernel: _k, initrd: _i, ...blobsOnly } = spec;
+          const r = changeArch(buildLayout(blobsOnly), to);
+          expect(r.layout.machine.arch).toBe(to);
+          const unfixed = new Set(r.unfixed.map((u) => u.id));
+          expect(userProblems(r.layout).filter((d) => d.fix && !unfixed.has(d.fix.region))).toEqual([]);
+        }),
+        { numRuns: 20 },
+      );
   });
 
   it("repacks what collides on the new arch (RISC-V's OpenSBI at RAM's base)", () => {

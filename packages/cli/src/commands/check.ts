@@ -33,6 +33,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     for (const d of ev.diagnostics) {
       const range = d.start !== undefined ? ` [${hex(d.start)}, ${hex(d.end ?? d.start)})` : "";
       io.stdout(`${d.severity}: ${d.code}${range}: ${d.message}\n`);
+      if (d.fix?.label) io.stdout(`  quick fix: ${d.fix.label} (guestmap fix applies every quick fix)\n`);
     }
     const n = (s: string) => ev.diagnostics.filter((d) => d.severity === s).length;
     io.stdout(`${n("error")} error(s), ${n("warning")} warning(s), ${n("info")} note(s)\n`);

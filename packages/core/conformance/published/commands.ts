@@ -80,12 +80,6 @@ export PASSED="All set up"
 ./automation/scripts/qemu-key.exp
 `,
     expect: "ok",
-    gaps: [
-      {
-        qemu: "10.",
-        why: "issue 8 (versions): no measured QEMU 10.0 profile; RISC-V's packed FDT size and rv64 FDT cap differ",
-      },
-    ],
   },
   {
     id: "xen-ci-smoke-dom0-arm64",
@@ -252,12 +246,6 @@ qemu-system-riscv64 \\
     -kernel kernel_q80.bin
 `,
     expect: "ok",
-    gaps: [
-      {
-        qemu: "10.",
-        why: "issue 8 (versions): no measured QEMU 10.0 profile; RISC-V's packed FDT size and rv64 FDT cap differ",
-      },
-    ],
   },
   {
     id: "riscv-kernel-debug-start-vm",
@@ -273,12 +261,6 @@ qemu-system-riscv64 -nographic -machine virt  -bios fw_jump.elf    \\
 `,
     vars: { HOME: "." },
     expect: "ok",
-    gaps: [
-      {
-        qemu: "10.",
-        why: "issue 8 (versions): no measured QEMU 10.0 profile; RISC-V's packed FDT size and rv64 FDT cap differ",
-      },
-    ],
   },
   {
     id: "build-riscv-start-qemu",
@@ -289,12 +271,6 @@ cp ~/linux/arch/riscv/boot/Image ./
 qemu-system-riscv64 -M virt -m 4G -nographic -bios ./fw_jump.bin -kernel ./Image -drive file=../rootfs.cpio,format=raw,id=hd0 -device virtio-blk-device,drive=hd0 -append "root=/dev/vda rw console=ttyS0"
 `,
     expect: "ok",
-    gaps: [
-      {
-        qemu: "10.",
-        why: "issue 8 (versions): no measured QEMU 10.0 profile; RISC-V's packed FDT size and rv64 FDT cap differ",
-      },
-    ],
   },
   {
     id: "lsd-limine-runner",
@@ -310,12 +286,6 @@ qemu-system-riscv64 -M virt -m 4G -nographic -bios ./fw_jump.bin -kernel ./Image
     -kernel target/riscv64imac-unknown-none-elf/debug/risc-v-bare
 `,
     expect: "ok",
-    gaps: [
-      {
-        qemu: "10.",
-        why: "issue 8 (versions): no measured QEMU 10.0 profile; RISC-V's packed FDT size and rv64 FDT cap differ",
-      },
-    ],
   },
   {
     id: "riscv-os-run-opensbi",
@@ -334,12 +304,6 @@ qemu-system-riscv64 -M virt \\
 #     -bios \${BUILD_DIR}/opensbi-\${OPENSBI_VERSION}-rv-bin/share/opensbi/lp64/generic/firmware/fw_dynamic.bin`,
     vars: { BUILD_DIR: "build", OPENSBI_VERSION: "1.2" },
     expect: "ok",
-    gaps: [
-      {
-        qemu: "10.",
-        why: "issue 8 (versions): no measured QEMU 10.0 profile; RISC-V's packed FDT size and rv64 FDT cap differ",
-      },
-    ],
   },
   {
     id: "linux-custom-run-qemu",

@@ -301,7 +301,8 @@ export function importArgv(argv: readonly string[]): ImportResult {
     machineType = riscv ? "spike" : "virt";
   }
   const unmodelled = unmodelledMachine(arch, machineType, modules.length > 0);
-  if (unmodelled && seenMachine)
+  // A binary guestmap does not model already says so (x86 gets its own message).
+  if (unmodelled && seenMachine && pm)
     issues.push({ code: "machine-not-modelled", severity: "error", message: unmodelled });
 
   const layout: Layout = {

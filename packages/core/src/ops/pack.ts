@@ -80,20 +80,29 @@ export function pack(layout: Layout, opts: PackOptions = {}): PackResult {
     let prev: string | undefined;
     for (const b of order) {
       const req = { need: b.footprint, align: b.align, offset: b.offset, ...(low && { limit: GiB4 }) };
-      const addr = findSlot(taken, placement.ram, { ...req, from: cursor });
+      const inOrder = findSlot(taken, placement.ram, { ...req, from: cursor });
+      // No room after the previous blob: a gap left lower down still beats not placing it.
+      const addr = inOrder ?? findSlot(taken, placement.ram, { ...req, from: start });
       if (addr === undefined) {
         unplaced.push({
           id: b.id,
           name: b.name,
-          reason: `no free ${formatSize(b.align)}-aligned place for its ${formatSize(b.footprint)} above ${hex(cursor)}${low ? " and below 4 GiB" : ""}: give the machine more memory with -m, or pack by size`,
+          reason: `no free ${formatSize(b.align)}-aligned place for its ${formatSize(b.footprint)} in RAM${low ? " below 4 GiB" : ""}: give the machine more memory with -m, or remove blobs`,
         });
         continue;
       }
       addrs.set(b.id, addr);
-      why.set(b.id, explain(b, addr, fixed, taken, placement, prev, cursor));
+      why.set(
+        b.id,
+        inOrder === undefined
+          ? `out of order: no room after ${prev ?? "the start of RAM"}, so the lowest free place at ${formatSize(b.align)} alignment`
+          : explain(b, addr, fixed, taken, placement, prev, cursor),
+      );
       insertTaken(taken, takenByBlob(b, addr));
-      cursor = addr + b.footprint;
-      prev = b.name;
+      if (inOrder !== undefined) {
+        cursor = addr + b.footprint;
+        prev = b.name;
+      }
     }
     current = withAddresses(layout, addrs);
     const next = placements(current, opts);

@@ -170,6 +170,8 @@ export function findUnsafeOptions(extraArgs: readonly (readonly string[])[]): Un
           add("runs-program", `runs the network helper ${p.get("helper") ?? "qemu-bridge-helper"}`);
         if (p.get("smb") !== undefined)
           add("runs-program", `runs smbd sharing the host folder ${p.get("smb")}`);
+        if (p.get("tftp") !== undefined)
+          add("host-file", `serves the host folder ${p.get("tftp")} to the guest over TFTP`);
         const fwd = p.get("guestfwd");
         if (fwd?.includes("-cmd:"))
           add("runs-program", `runs ${fwd.slice(fwd.indexOf("-cmd:") + 5)} on guest connections`);

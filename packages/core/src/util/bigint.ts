@@ -53,7 +53,8 @@ export function parseSize(text: string): bigint | undefined {
   if (!m) return undefined;
   if (m[1]) {
     const digits = m[1].replace(/_/g, "");
-    return digits === "0x" ? undefined : BigInt(digits);
+    // "0X_" is "0X" once the separators go: no digits (and BigInt("0X") would throw).
+    return digits.length <= 2 ? undefined : BigInt(digits);
   }
   const digits = m[2]!.replace(/_/g, "");
   const mult = SUFFIX[(m[3] ?? "").toLowerCase().replace(/^([kmgt])b$/, "$1")];

@@ -227,6 +227,9 @@ describe("what import refuses", () => {
     expect(codes("qemu-system-aarch64 -M virt-2.5")).toEqual(["machine-not-modelled"]);
     expect(codes("qemu-system-riscv64 -M virt-7.2")).toEqual(["machine-not-modelled"]);
     expect(codes("qemu-system-riscv64 -M sifive_u")).toEqual(["machine-not-modelled"]);
+    // -M none with guest-loader: QEMU's refusal is modelled (no-fdt-machine), not "not modelled".
+    expect(errors("qemu-system-aarch64 -M none -device guest-loader,addr=0x1000,initrd=r")).toEqual([]);
+    expect(codes("qemu-system-aarch64 -M none -kernel k")).toEqual(["machine-not-modelled"]);
   });
 });
 

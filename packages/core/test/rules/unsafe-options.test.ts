@@ -26,6 +26,7 @@ describe("unsafe options", () => {
     [["-netdev", "user,id=n0,guestfwd=tcp:10.0.2.100:1234-cmd:/bin/sh"], ["runs-program"]],
     [["-netdev", "user,id=n0,smb=/home"], ["runs-program"]],
     [["-netdev", "user,id=n0,hostfwd=tcp::2222-:22"], ["network"]],
+    [["-netdev", "user,id=n0,tftp=/srv/tftp"], ["host-file"]],
     [["-nic", "tap,script=/tmp/x"], ["runs-program"]],
     [["-chardev", "socket,id=c0,path=/tmp/s,server=on,wait=off"], ["host-file"]],
     [["-chardev", "socket,id=c0,host=0.0.0.0,port=4444,server=on"], ["network"]],
