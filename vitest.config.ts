@@ -21,6 +21,18 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        extends: true,
+        test: {
+          // Real guests booting under TCG (Xen + Linux): seconds each, two at a time on 2 cores.
+          name: "boot",
+          include: ["packages/*/boot/**/*.test.ts"],
+          fileParallelism: false,
+          maxConcurrency: 2,
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

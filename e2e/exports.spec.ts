@@ -72,9 +72,9 @@ test.describe("with QEMU", () => {
   }) => {
     await fresh(page);
     // Real files for QEMU, made here with the demo's names and sizes.
-    writeFileSync(join(dir, "xen"), arm64Image(0x118a08, 0x1ee000));
-    writeFileSync(join(dir, "Image"), arm64Image(0x1d8a200, 0x1f90000));
-    writeFileSync(join(dir, "rootfs.cpio"), newcCpio(0x5c3a00));
+    writeFileSync(join(dir, "xen"), arm64Image(0xf0008, 0x1360c8));
+    writeFileSync(join(dir, "Image"), arm64Image(0x1f6dfc0, 0x2010000));
+    writeFileSync(join(dir, "rootfs.cpio"), newcCpio(0x1c3200));
     await page.getByText("One line", { exact: true }).click();
     await page.getByRole("button", { name: "Copy", exact: true }).click();
     const cmd = (await page.evaluate(() => navigator.clipboard.readText())).trim();
@@ -110,7 +110,7 @@ test("memory image (raw, composed from the files), shell script and layout JSON 
   await fresh(page);
   const raw = await exportItem(page, /Memory image: raw/);
   // The span of the guest-loader blobs, as the CLI: from Image at 0x42000000 to the end of rootfs.cpio.
-  expect(statSync(raw).size).toBe(0x475c3a00 - 0x42000000);
+  expect(statSync(raw).size).toBe(0x471c3200 - 0x42000000);
   const bytes = readFileSync(raw);
   expect(bytes.subarray(0x38, 0x3c).toString("latin1")).toBe("ARM\x64");
   const rootfs = 0x47000000 - 0x42000000;

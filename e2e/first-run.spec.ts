@@ -33,8 +33,8 @@ test("first run: the Xen example on aarch64 virt, no errors, no network", async 
   await page.getByRole("button", { name: /^rootfs\.cpio, initrd/ }).hover();
   const tip = page.getByRole("tooltip");
   await expect(tip).toContainText("0x47000000");
-  await expect(tip).toContainText("0x475c3a00");
-  await expect(tip).toContainText("0x005c3a00");
+  await expect(tip).toContainText("0x471c3200");
+  await expect(tip).toContainText("0x001c3200");
   const axe = await new AxeBuilder({ page }).analyze();
   const serious = axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);

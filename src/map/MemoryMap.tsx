@@ -8,6 +8,7 @@ import { useElementWidth } from "../ui/useElementWidth";
 import { VerifyOverlay } from "../verify/VerifyOverlay";
 import { Axis, Grid } from "./Axis";
 import { type Hover, QemuBlock, RamLane, UserBlock } from "./Blocks";
+import { DomainLanes } from "./DomainLanes";
 import { LANES, MAP_HEIGHT } from "./geometry";
 import { onBlobKeyDown, selectRegion } from "./keyboard";
 import { MapToolbar } from "./MapToolbar";
@@ -214,6 +215,15 @@ export function MemoryMap() {
           {hovered && !drag && <HoverCard region={hovered} x={hover.x} y={hover.y} />}
         </div>
       </div>
+      <DomainLanes
+        domains={model.domains}
+        ram={layout.machine.ram}
+        scale={scale}
+        view={view}
+        selection={selection}
+        problems={problems}
+        onSelect={selectRegion}
+      />
     </section>
   );
 }

@@ -1,5 +1,5 @@
 /** What the map draws, derived from the core's placement and diagnostics. Pure. */
-import type { CheckResult, Diagnostic, Layout, Region } from "@guestmap/core";
+import { type CheckResult, type Diagnostic, domainModules, type Layout, type Region } from "@guestmap/core";
 import type { Occupied, Range } from "./scale";
 
 export interface MapModel {
@@ -9,6 +9,8 @@ export interface MapModel {
   readonly ram: readonly Range[];
   readonly qemu: readonly Region[];
   readonly user: readonly Region[];
+  /** Xen dom0less domains, each drawn in its own lane with its blobs (not in the guest-loader lane). */
+  readonly domains: readonly DomainLane[];
   /** Modules without a known size or address (placeholders): drawn as markers. */
   readonly placeholders: readonly { id: string; addr: bigint; name: string }[];
   /** Exact byte ranges of collisions (overlap, bss-overlap), red on the map. */
@@ -17,6 +19,14 @@ export interface MapModel {
     code: string;
     regions: readonly string[];
   })[];
+}
+
+export interface DomainLane {
+  readonly name: string;
+  readonly memory: bigint;
+  readonly cpus: number;
+  readonly vpl011: boolean;
+  readonly regions: readonly Region[];
 }
 
 /** The nominal extent of a placeholder (a blob of unknown size) on the map. */
@@ -35,6 +45,8 @@ export function isUserRole(r: Region): boolean {
 export function mapModel(result: CheckResult, layout: Layout): MapModel {
   const { placement, diagnostics } = result;
   const regions = placement.regions;
+  const ownerOf = new Map(domainModules(layout).map((d) => [d.module.id, d.domain.name]));
+  const domainIds = new Set(ownerOf.keys());
   const ram = placement.ram.map((r) => ({ start: r.start, end: r.end }));
   let lo = ram[0]?.start ?? 0n;
   let hi = ram[ram.length - 1]?.end ?? 1n;
@@ -80,7 +92,14 @@ export function mapModel(result: CheckResult, layout: Layout): MapModel {
     occupied,
     ram,
     qemu: regions.filter((r) => !isUserRole(r)),
-    user: regions.filter(isUserRole),
+    user: regions.filter((r) => isUserRole(r) && !domainIds.has(r.id)),
+    domains: (layout.domains ?? []).map((d) => ({
+      name: d.name,
+      memory: d.memory,
+      cpus: d.cpus,
+      vpl011: d.vpl011,
+      regions: regions.filter((r) => ownerOf.get(r.id) === d.name),
+    })),
     placeholders,
     collisions,
   };

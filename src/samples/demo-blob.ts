@@ -88,7 +88,7 @@ export function xenImage(opts: {
     path: opts.path,
     size: opts.size,
     imageSize: opts.imageSize,
-    banner: "Xen 4.19.0 (arm64) — Xen Project hypervisor",
+    banner: "Xen version 4.17.7 (Debian 4.17.7+13-g2445b30a44-0+deb12u1)",
   });
 }
 

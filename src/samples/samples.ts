@@ -25,14 +25,16 @@ function xenAarch64(opts: { rootfsSize: bigint; image?: DemoBlob; rootfsAt?: big
   layout: Layout;
   blobs: DemoBlob[];
 } {
-  const xen = xenImage({ path: "xen", size: 0x118a08n, imageSize: 0x1ee000n });
+  // Sizes and header fields of Debian 12's xen-hypervisor-4.17-arm64 and linux-image-6.1.0-57-arm64,
+  // the files the boot tests boot (scripts/fetch-xen-boot.sh, packages/cli/boot/).
+  const xen = xenImage({ path: "xen", size: 0xf0008n, imageSize: 0x1360c8n });
   const image =
     opts.image ??
     arm64Image({
       path: "Image",
-      size: 0x1d8a200n,
-      imageSize: 0x1f90000n,
-      banner: "Linux version 6.6.15 (aarch64) #1 SMP PREEMPT",
+      size: 0x1f6dfc0n,
+      imageSize: 0x2010000n,
+      banner: "Linux version 6.1.0-57-arm64 (debian-kernel@lists.debian.org) #1 SMP Debian 6.1.192-3",
     });
   const rootfs = newcCpio({ path: "rootfs.cpio", size: opts.rootfsSize });
   const layout: Layout = {
@@ -84,7 +86,8 @@ export const SAMPLES: readonly Sample[] = [
     id: "xen-aarch64",
     title: "Xen on aarch64 virt",
     story: "Xen as -kernel, a dom0 Image and its rootfs as guest-loader modules; no problems.",
-    ...xenAarch64({ rootfsSize: 0x5c3a00n }),
+    // The busybox-static initramfs the boot tests build.
+    ...xenAarch64({ rootfsSize: 0x1c3200n }),
   },
   {
     id: "xen-aarch64-big-rootfs",
@@ -102,8 +105,8 @@ export const SAMPLES: readonly Sample[] = [
     id: "bss-overlap",
     title: "Xen's BSS over the rootfs",
     story:
-      "Xen's image_size (0x1ee000) runs past its 0x118a08-byte file into the rootfs at 0x40320000: Xen clears its BSS there before it reads the module.",
-    ...xenAarch64({ rootfsSize: 0x5c3a00n, rootfsAt: 0x40320000n }),
+      "Xen's image_size (0x1360c8) runs past its 0xf0008-byte file into the rootfs at 0x40320000: Xen clears its BSS there before it reads the module.",
+    ...xenAarch64({ rootfsSize: 0x1c3200n, rootfsAt: 0x40320000n }),
   },
 ];
 

@@ -64,7 +64,8 @@ async function mapLimited<T, R>(items: readonly T[], f: (x: T, i: number) => Pro
 /** Where a blob's file is: by default its path resolved against the base folder. */
 export type Locate = (path: string) => string;
 
-async function fill(blob: Blob, locate: Locate, baseDir: string, what: string): Promise<Blob> {
+/** One file's size and first bytes (a placeholder with a typed size stays one if the file is absent). */
+export async function fill(blob: Blob, locate: Locate, baseDir: string, what: string): Promise<Blob> {
   const path = locate(blob.path);
   let fh: Awaited<ReturnType<typeof open>> | undefined;
   try {

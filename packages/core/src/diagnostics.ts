@@ -40,6 +40,8 @@ export type Severity = "error" | "warning" | "info";
  * - `dtb-module-stale`: a `-dtb`'s /chosen module whose reg does not match what is loaded there.
  * - `fixed-dtb-refused`: the fixed-DTB export turns a silent overlap into one QEMU refuses.
  * - `chosen-cells`, `unit-address-format`: lints about the DTB QEMU writes (info).
+ * - `domain-config`: a Xen dom0less domain Xen refuses to build (no memory or vcpus, memory not
+ *   in whole KiB, a clashing node name) or that needs more RAM than the machine has.
  * - `not-checked`: an option or property outside guestmap's model (info), or one QEMU has removed
  *   (an error from the release that removed it): listed so a clean check never vouches for it.
  * - `unsafe-option`: an extra argument that makes QEMU run a program, touch host files, listen
@@ -84,6 +86,7 @@ export type DiagnosticCode =
   | "fixed-dtb-refused"
   | "chosen-cells"
   | "unit-address-format"
+  | "domain-config"
   | "not-checked"
   | "unsafe-option"
   | "argument-too-long";

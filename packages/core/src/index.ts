@@ -54,3 +54,8 @@ export { findUnsafeOptions, type UnsafeOption, type UnsafeRisk } from "./rules/u
 export * from "./util/bigint.js";
 export { escapeTerminal, TERMINAL_UNSAFE } from "./util/text.js";
 export * from "./verify/index.js";
+export * from "./xen/domains.js";
+export * from "./xen/from-dtb.js";
+export * from "./xen/imagebuilder.js";
+export * from "./xen/uboot-image.js";
+export * from "./xen/uboot-script.js";

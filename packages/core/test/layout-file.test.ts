@@ -45,6 +45,7 @@ describe("layout file", () => {
       loaderData: [
         { id: "d1", addr: 0x50000000n, data: 0xffffffffffffffffn, len: 8, bigEndian: true, cpuNum: 0 },
       ],
+      loaderPcs: [{ id: "p1", addr: 0x40000000n, cpuNum: 1 }],
       extraArgs: [],
     };
     expect(parseLayoutJson(serializeLayout(layout))).toEqual(layout);

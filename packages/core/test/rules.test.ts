@@ -69,6 +69,26 @@ describe("check: the seed example", () => {
   });
 });
 
+describe("check: a module holding QEMU's whole DTB range", () => {
+  // QEMU 7.2 and 10.0.2 segfault at reset for a random-bytes module at 0x48000000 of exactly
+  // 1 MiB (the DTB's range) and boot on (into Xen) with one byte less: packages/cli/boot/.
+  const at = (size: bigint): Layout => ({
+    ...seedLayout(MiB),
+    modules: [{ id: "m1", addr: 0x48000000n, initrd: sized("rootfs.cpio.gz", size) }],
+  });
+  it("says QEMU may segfault when the module covers all of it", () => {
+    const o = check(at(MiB)).diagnostics.find((d) => d.code === "overlap");
+    expect(o?.message).toMatch(
+      /segmentation fault.*qemu_fdt_randomize_seeds|qemu_fdt_randomize_seeds.*segmentation fault/,
+    );
+  });
+  it("does not when one byte of the DTB stays clear", () => {
+    const o = check(at(MiB - 1n)).diagnostics.find((d) => d.code === "overlap");
+    expect(o?.message).toMatch(/without a word/);
+    expect(o?.message).not.toMatch(/segmentation fault/);
+  });
+});
+
 describe("check: stanza errors", () => {
   const base = (mods: Layout["modules"]): Layout => ({ ...seedLayout(MiB), modules: mods });
   it.each<[string, Layout["modules"], DiagnosticCode]>([

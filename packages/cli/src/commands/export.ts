@@ -9,7 +9,7 @@
  * rewritten relative to the cwd, where the user will run it. Outputs are written atomically and
  * never over an input file.
  */
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import {
   COMMAND_FORMATS,
@@ -19,29 +19,40 @@ import {
   exportFixedDtbArgv,
   fixedDtbDiagnostics,
   formatCommand,
+  hex,
   IMAGE_FORMATS,
   IMAGE_SIZE_LIMIT,
   ImageError,
   type ImageFormat,
+  imageBuilderConfig,
   type Layout,
   layoutFiles,
+  type PlacementOptions,
   parseSize,
   placements,
   planMemoryImage,
   profileFor,
+  scriptImage,
   scriptShebang,
+  ubootScript,
   writeImage,
 } from "@guestmap/core";
 import { writeDtbOutputs } from "../dtb-outputs.js";
 import { loadInput, parseCommon } from "../input.js";
 import { type Io, UsageError } from "../io.js";
 import { type FileBlobSource, openFileSource } from "../node-io.js";
-import { type OutputRequest, openOutput, planOutputs, writeOutput } from "../output-file.js";
+import {
+  type OutputRequest,
+  type OutputTarget,
+  openOutput,
+  planOutputs,
+  writeOutput,
+} from "../output-file.js";
 import { qemuEnvironment, qemuTargetOf } from "../qemu-env.js";
 import { rebaseLayout } from "./import.js";
 
 const USAGE =
-  "usage: guestmap export [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json] [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END] [--dtb OUT.dtb] [--base-dtb BASE.dtb] [--overlay OUT.dtbo] [--force] (LAYOUT.json | -- QEMU-ARGV...)";
+  "usage: guestmap export [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json] [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END] [--dtb OUT.dtb] [--base-dtb BASE.dtb] [--overlay OUT.dtbo] [--force] [--uboot-script OUT.source] [--uboot-image OUT.scr] [--uboot-load CMD] [--imagebuilder OUT.cfg] [--imagebuilder-dtb NAME] (LAYOUT.json | -- QEMU-ARGV...)";
 
 interface ExportArgs {
   cmdline?: string;
@@ -56,6 +67,13 @@ interface ExportArgs {
   fixedDtb: boolean;
   /** Write the image despite `check` errors and above the size cap. */
   force: boolean;
+  /** U-Boot script (text) and its mkimage form; the DTB it loads is --base-dtb. */
+  ubootScript?: string;
+  ubootImage?: string;
+  ubootLoad?: string;
+  /** An ImageBuilder config, naming this DTB file as DEVICE_TREE. */
+  imagebuilder?: string;
+  imagebuilderDtb?: string;
   /** Non-option arguments (the layout file). */
   positional: string[];
 }
@@ -123,6 +141,21 @@ function parseArgs(rest: string[]): ExportArgs {
       case "--fixed-dtb":
         out.fixedDtb = true;
         break;
+      case "--uboot-script":
+        out.ubootScript = value();
+        break;
+      case "--uboot-image":
+        out.ubootImage = value();
+        break;
+      case "--uboot-load":
+        out.ubootLoad = value();
+        break;
+      case "--imagebuilder":
+        out.imagebuilder = value();
+        break;
+      case "--imagebuilder-dtb":
+        out.imagebuilderDtb = value();
+        break;
       case "--force":
         out.force = true;
         break;
@@ -163,6 +196,9 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (ex.image !== undefined) requests.push({ option: "--image", path: ex.image });
   if (ex.dtb !== undefined) requests.push({ option: "--dtb", path: ex.dtb });
   if (ex.overlay !== undefined) requests.push({ option: "--overlay", path: ex.overlay });
+  if (ex.ubootScript !== undefined) requests.push({ option: "--uboot-script", path: ex.ubootScript });
+  if (ex.ubootImage !== undefined) requests.push({ option: "--uboot-image", path: ex.ubootImage });
+  if (ex.imagebuilder !== undefined) requests.push({ option: "--imagebuilder", path: ex.imagebuilder });
   const targets = new Map(planOutputs(requests, inputs, io.cwd).map((t, i) => [requests[i]!.option, t]));
   // The QEMU this run models, chosen once for the DTB, the command line's checks and the image.
   const env = qemuEnvironment(layout.machine.arch, common.qemu, input.layout.qemu, target);
@@ -171,7 +207,11 @@ export async function run(args: string[], io: Io): Promise<number> {
     throw new UsageError(
       "--fixed-dtb boots QEMU with the exported DTB instead of its own, so that DTB must be the whole machine's: give --dtb OUT.dtb and --base-dtb BASE.dtb, with BASE.dtb from the same machine without guest-loader, -append and -initrd (qemu-system-… -M virt … -machine dumpdtb=BASE.dtb)",
     );
-  const wantsDtb = ex.dtb !== undefined || ex.overlay !== undefined || ex.baseDtb !== undefined;
+  const wantsUboot = ex.ubootScript !== undefined || ex.ubootImage !== undefined;
+  const wantsOther = wantsUboot || ex.imagebuilder !== undefined;
+  // With a U-Boot script, --base-dtb is the DTB the script loads, not a DTB output's base.
+  const wantsDtb =
+    ex.dtb !== undefined || ex.overlay !== undefined || (ex.baseDtb !== undefined && !wantsUboot);
   if (wantsDtb) {
     const r = await writeDtbOutputs({
       layout,
@@ -195,7 +235,22 @@ export async function run(args: string[], io: Io): Promise<number> {
       );
   }
 
-  if (ex.cmdline !== undefined || (ex.image === undefined && !wantsDtb) || ex.fixedDtb) {
+  if (wantsUboot) {
+    const code = await writeUboot(layout, env.placement, ex, io, targets);
+    if (code !== 0) return code;
+  }
+  if (ex.imagebuilder !== undefined) {
+    const ib = imageBuilderConfig(layout, { deviceTree: ex.imagebuilderDtb ?? "virt.dtb" });
+    for (const i of ib.issues) io.stderr(`guestmap export: warning: --imagebuilder: ${i.message}\n`);
+    if (ib.text === undefined) return 1;
+    await writeOutput(
+      targets.get("--imagebuilder")!,
+      new Uint8Array(Buffer.from(ib.text, "utf8")),
+      io.stdoutBytes,
+    );
+  }
+
+  if (ex.cmdline !== undefined || (ex.image === undefined && !wantsDtb && !wantsOther) || ex.fixedDtb) {
     const rebased = rebaseLayout(layout, input.baseDir, io.cwd);
     // On ARM QEMU drops guest-loader nodes when given -dtb: the fixed-DTB form loads the blobs
     // with the generic loader and boots the merged DTB that carries their /chosen nodes.
@@ -285,5 +340,59 @@ export async function run(args: string[], io: Io): Promise<number> {
       await Promise.all(sources.map((s) => s.close()));
     }
   }
+  return 0;
+}
+
+/** Free bytes at the end of a DTB: totalsize minus the end of its struct and strings blocks. */
+function dtbSlack(bytes: Uint8Array): bigint {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 40 || v.getUint32(0, false) !== 0xd00dfeed) return 0n;
+  const total = v.getUint32(4, false);
+  const used = Math.max(
+    v.getUint32(8, false) + v.getUint32(36, false),
+    v.getUint32(12, false) + v.getUint32(32, false),
+  );
+  return total > used ? BigInt(total - used) : 0n;
+}
+
+async function writeUboot(
+  layout: Layout,
+  placementOptions: PlacementOptions,
+  ex: ExportArgs,
+  io: Io,
+  targets: ReadonlyMap<string, OutputTarget>,
+): Promise<number> {
+  if (ex.baseDtb === undefined)
+    throw new UsageError(
+      "--uboot-script/--uboot-image load the machine's own DTB and edit it: give --base-dtb BASE.dtb, dumped with the firmware that will run the script (qemu-system-aarch64 -M virt … -bios u-boot.bin -machine dumpdtb=BASE.dtb, without guest-loader, -append and -initrd: under -bios QEMU leaves out the pl061 GPIO, which dom0 dies probing)",
+    );
+  const base = await readFile(resolve(io.cwd, ex.baseDtb)).catch((e: Error) => {
+    throw new UsageError(`--base-dtb ${ex.baseDtb}: cannot read it (${e.message})`);
+  });
+  const r = ubootScript(layout, placements(layout, placementOptions), {
+    dtbFile: ex.baseDtb,
+    dtbSlack: dtbSlack(new Uint8Array(base)),
+    ...(ex.ubootLoad !== undefined && { loadCmd: ex.ubootLoad }),
+  });
+  if (!r.ok) {
+    for (const i of r.issues) io.stderr(`guestmap export: error: ${i.message}\n`);
+    return 1;
+  }
+  if (ex.ubootScript !== undefined)
+    await writeOutput(
+      targets.get("--uboot-script")!,
+      new Uint8Array(Buffer.from(r.text, "utf8")),
+      io.stdoutBytes,
+    );
+  if (ex.ubootImage !== undefined)
+    await writeOutput(
+      targets.get("--uboot-image")!,
+      scriptImage(r.text, { loadAddr: r.scriptAddr, name: "guestmap" }),
+      io.stdoutBytes,
+    );
+  const name = ex.ubootImage ?? "the mkimage form of the script (--uboot-image)";
+  io.stderr(
+    `guestmap export: in U-Boot, load ${name} at ${hex(r.scriptAddr)} and run it: ${ex.ubootLoad ?? "tftpb"} ${hex(r.scriptAddr)} ${ex.ubootImage ?? "boot.scr"}; source ${hex(r.scriptAddr)}\n`,
+  );
   return 0;
 }

@@ -3,7 +3,13 @@
  * generic-loader properties guestmap models. Every problem QEMU reports while setting properties
  * becomes an `ImportIssue`.
  */
-import type { Blob, GenericLoaderBlob, GuestLoaderModule, LoaderDataWrite } from "../model/types.js";
+import type {
+  Blob,
+  GenericLoaderBlob,
+  GuestLoaderModule,
+  LoaderDataWrite,
+  LoaderPc,
+} from "../model/types.js";
 import type { ImportIssue } from "./import-issues.js";
 import { jsonDuplicateKey } from "./json-duplicate-key.js";
 import { expectsIntegerMessage, parseQemuUint } from "./numbers.js";
@@ -177,15 +183,15 @@ export function guestLoader(
 /**
  * `-device loader` in the forms of QEMU's docs/system/generic-loader.rst: a file (`file=`, with or
  * without `addr=`, `force-raw=`, `cpu-num=`) or a value (`data=`, `data-len=`, `data-be=`, `addr=`,
- * `cpu-num=`). A PC-only stanza (`addr=` + `cpu-num=`), a combination QEMU refuses and duplicated
- * keys stay verbatim (undefined), the refusal reported here.
+ * `cpu-num=`) or a PC (`addr=` + `cpu-num=` alone). A combination QEMU refuses and duplicated keys
+ * stay verbatim (undefined), the refusal reported here.
  */
 export function genericLoader(
   dev: DeviceValue,
   at: number,
   issues: ImportIssue[],
-  ids: { blob: string; data: string },
-): { blob: GenericLoaderBlob } | { data: LoaderDataWrite } | undefined {
+  ids: { blob: string; data: string; pc: string },
+): { blob: GenericLoaderBlob } | { data: LoaderDataWrite } | { pc: LoaderPc } | undefined {
   const keys = dev.props.filter((p) => p.key !== "driver");
   for (const p of keys)
     if (!LOADER_PROPS.includes(p.key) && p.key !== "id") unknownProp(issues, at, "loader", p, LOADER_PROPS);
@@ -242,7 +248,8 @@ export function genericLoader(
     };
   }
   if (!file) {
-    if (forceRaw === undefined && addr !== 0n && cpuNum !== undefined) return undefined;
+    if (forceRaw === undefined && addr !== 0n && cpuNum !== undefined)
+      return { pc: { id: ids.pc, addr, cpuNum } };
     if (addr !== 0n) return refuse("cpu_num must be specified when setting a program counter");
     return refuse("please include valid arguments");
   }

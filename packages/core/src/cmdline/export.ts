@@ -33,6 +33,7 @@ import { formatQemuOpts } from "./qemuopts.js";
  * - `bad-property-key`: an `-M` key that is empty or holds `,` or `=`.
  * - `bad-extra-args`: an extraArgs group the importer would split or read differently.
  * - `module-without-file`: the fixed-DTB form needs a file for every guest-loader stanza.
+ * - `domains-need-fixed-dtb`: Xen dom0less domains export only in the fixed-DTB form.
  */
 export type ExportIssueCode =
   | "nul-character"
@@ -40,7 +41,8 @@ export type ExportIssueCode =
   | "address-out-of-range"
   | "bad-property-key"
   | "bad-extra-args"
-  | "module-without-file";
+  | "module-without-file"
+  | "domains-need-fixed-dtb";
 
 export interface ExportIssue {
   readonly code: ExportIssueCode;
@@ -195,6 +197,14 @@ function tail(c: Collector, layout: Layout, json: boolean): string[][] {
   (layout.loaderData ?? []).forEach((d, i) => {
     groups.push(["-device", dataDevice(c, `loaderData[${i}]`, d, json)]);
   });
+  (layout.loaderPcs ?? []).forEach((p, i) => {
+    const props: [string, string][] = [
+      ["driver", "loader"],
+      ["addr", c.addr(`loaderPcs[${i}].addr`, p.addr)],
+      ["cpu-num", String(p.cpuNum)],
+    ];
+    groups.push(["-device", json ? loaderJson(props, { addr: p.addr }) : formatQemuOpts(props, "driver")]);
+  });
   layout.extraArgs.forEach((g, i) => {
     const field = `extraArgs[${i}]`;
     for (const [k, a] of g.entries()) c.str(`${field}[${k}]`, a);
@@ -205,6 +215,7 @@ function tail(c: Collector, layout: Layout, json: boolean): string[][] {
       probe.modules.length > 0 ||
       probe.loaders.length > 0 ||
       (probe.loaderData ?? []).length > 0 ||
+      (probe.loaderPcs ?? []).length > 0 ||
       probe.extraArgs.length !== 1 ||
       ["M", "machine", "m", "cpu", "smp", "bios", "kernel", "append", "initrd", "dtb"].includes(name ?? "");
     if (regroup.length !== 1 || regroup[0]!.group.length !== g.length || modelled)
@@ -226,6 +237,13 @@ export function exportArgv(layout: Layout, opts: ExportOptions = {}): ExportResu
   layout.modules.forEach((m, i) => {
     groups.push(["-device", moduleDevice(c, m, i, json)]);
   });
+  if ((layout.domains ?? []).length > 0)
+    c.issues.push({
+      code: "domains-need-fixed-dtb",
+      field: "domains",
+      message:
+        "the layout has Xen dom0less domains, whose /chosen/domU* nodes guest-loader cannot write: export the fixed-DTB form (a DTB with the domains, booted with -dtb, and -device loader per blob) instead",
+    });
   groups.push(...tail(c, layout, json));
   if (c.issues.length > 0) return { ok: false, issues: c.issues };
   return { ok: true, argv: groups.flat(), groups };
@@ -259,6 +277,25 @@ export function exportFixedDtbArgv(layout: Layout, dtbPath: string, opts: Export
         json,
       ),
     ]);
+  });
+  // Dom0less domain blobs: the DTB carries their nodes; QEMU only has to load the bytes.
+  (layout.domains ?? []).forEach((d, i) => {
+    for (const [k, m] of [
+      ["kernel", d.kernel],
+      ["ramdisk", d.ramdisk],
+      ["dtb", d.dtb],
+    ] as const) {
+      if (m)
+        groups.push([
+          "-device",
+          loaderDevice(
+            c,
+            `domains[${i}].${k}.file`,
+            { path: m.file.path, addr: m.addr, forceRaw: true },
+            json,
+          ),
+        ]);
+    }
   });
   groups.push(...tail(c, layout, json));
   if (c.issues.length > 0) return { ok: false, issues: c.issues };

@@ -17,6 +17,7 @@ import {
   type GuestLoaderModule,
   type Layout,
   type LoaderDataWrite,
+  type LoaderPc,
 } from "../model/types.js";
 import { unmodelledMachine } from "../qemu/machine-types.js";
 import { flagIssue, genericLoader, guestLoader, parseDevice } from "./device.js";
@@ -129,6 +130,7 @@ export function importArgv(argv: readonly string[]): ImportResult {
   const modules: GuestLoaderModule[] = [];
   const loaders: GenericLoaderBlob[] = [];
   const loaderData: LoaderDataWrite[] = [];
+  const loaderPcs: LoaderPc[] = [];
   const extraArgs: string[][] = [];
   const seen = new Set<string>();
 
@@ -271,13 +273,18 @@ export function importArgv(argv: readonly string[]): ImportResult {
           const l = genericLoader(dev, at + 1, issues, {
             blob: `l${loaders.length + 1}`,
             data: `d${loaderData.length + 1}`,
+            pc: `p${loaderPcs.length + 1}`,
           });
           if (l && "blob" in l) {
             loaders.push(l.blob);
             break;
           }
-          if (l) {
+          if (l && "data" in l) {
             loaderData.push(l.data);
+            break;
+          }
+          if (l) {
+            loaderPcs.push(l.pc);
             break;
           }
         }
@@ -322,6 +329,7 @@ export function importArgv(argv: readonly string[]): ImportResult {
     modules,
     loaders,
     ...(loaderData.length > 0 && { loaderData }),
+    ...(loaderPcs.length > 0 && { loaderPcs }),
     extraArgs,
   };
   return { layout, diagnostics: issues };

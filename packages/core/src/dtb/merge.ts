@@ -5,9 +5,11 @@
  * which stay the base's.
  */
 import { decodeFdt } from "../fdt/decode.js";
+import { applyFdtEdit } from "../fdt/edit.js";
 import { encodeFdt } from "../fdt/encode.js";
 import type { Layout } from "../model/types.js";
 import type { QemuProfile } from "../qemu/profiles.js";
+import { domainEdits } from "../xen/domains.js";
 import { applyChosen, type ChosenOptions } from "./chosen.js";
 
 /** Options of {@link mergeDtb}. */
@@ -31,7 +33,8 @@ export function mergeDtb(
   profile: QemuProfile,
   opts: MergeOptions = {},
 ): Uint8Array {
-  const fdt = applyChosen(decodeFdt(base), layout, profile, opts);
+  // Xen dom0less domains go in too: only a fixed DTB can carry them (guest-loader cannot).
+  const fdt = domainEdits(layout).reduce(applyFdtEdit, applyChosen(decodeFdt(base), layout, profile, opts));
   if (opts.padTo !== "base") return encodeFdt(fdt, opts.padTo === undefined ? {} : { padTo: opts.padTo });
   const merged = encodeFdt(fdt);
   // decodeFdt has checked the header, so totalsize is there and within the buffer.

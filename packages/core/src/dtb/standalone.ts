@@ -14,6 +14,7 @@ import type { Fdt } from "../fdt/tree.js";
 import { u32Value } from "../fdt/values.js";
 import type { Layout } from "../model/types.js";
 import type { QemuProfile } from "../qemu/profiles.js";
+import { domainEdits } from "../xen/domains.js";
 import { type ChosenOptions, chosenEdits } from "./chosen.js";
 
 /** QEMU virt's root `#address-cells` and `#size-cells` on every arch guestmap models. */
@@ -50,6 +51,7 @@ export function standaloneFdt(layout: Layout, profile: QemuProfile, opts: Chosen
   };
   for (const e of chosenEdits(layout, profile, { ...opts, addressCells: VIRT_ROOT_CELLS }))
     fdt = applyFdtEdit(fdt, e);
+  for (const e of domainEdits(layout)) fdt = applyFdtEdit(fdt, e);
   return fdt;
 }
 

@@ -12,6 +12,7 @@ import { type Arch, emptyLayout, type GenericLoaderBlob, type Layout } from "../
 import { AARCH64_CPUS } from "../qemu/machine.js";
 import { hex } from "../util/bigint.js";
 import { decodeLatin1 } from "../util/text.js";
+import { domainsFromChosen } from "../xen/from-dtb.js";
 import { importDtb } from "./import.js";
 import { dtbModules } from "./user-dtb.js";
 
@@ -70,6 +71,12 @@ export interface DtbLayoutOptions {
    * its modules loaded by `-device loader`; without it, what is left out is listed in the notes.
    */
   readonly path?: string;
+  /**
+   * Model Xen's command lines and the dom0less domains as layout fields (editable, checked rule by
+   * rule, exported in the fixed-DTB form) even when `path` is given; a /chosen with anything else
+   * the layout cannot hold is still kept whole. Without `path` they are always modelled.
+   */
+  readonly editDomains?: boolean;
 }
 
 /** Throws FdtError for a malformed DTB or one without /chosen (see importDtb). */
@@ -122,7 +129,15 @@ export function layoutFromDtb(bytes: Uint8Array, opts: DtbLayoutOptions = {}): D
     );
   const base = emptyLayout(arch);
   const machine = { ...base.machine, ram, ...(cpuModel && { cpu: cpuModel }) };
-  const extra = [...beyond.props, ...beyond.nodes.map((n) => `${n} { … }`)];
+  // Xen's command lines and dom0less domains are modelled; only the rest needs the DTB kept.
+  const dom0less = domainsFromChosen(chosen);
+  const model = opts.path === undefined || opts.editDomains === true;
+  const modelled = (n: string) =>
+    model && dom0less.domains.some((d) => d.name === n) && !dom0less.partial.has(n);
+  const extra = [
+    ...beyond.props.filter((p) => !(model && (p === "xen,xen-bootargs" || p === "xen,dom0-bootargs"))),
+    ...beyond.nodes.filter((n) => !modelled(n)).map((n) => `${n} { … }`),
+  ];
   if (extra.length > 0 && opts.path !== undefined) {
     // Keep the user's /chosen whole: boot this DTB, and load every module (dom0's and the
     // domains') raw at its reg, as `export --fixed-dtb` does.
@@ -138,19 +153,47 @@ export function layoutFromDtb(bytes: Uint8Array, opts: DtbLayoutOptions = {}): D
     );
     return { layout: { ...base, machine, dtb: { path: opts.path }, modules: [], loaders }, notes };
   }
-  if (extra.length > 0)
+  // Without the file's name, domains are kept as well as the model can (their notes say what not).
+  const dropped = extra.filter((e) => !dom0less.domains.some((d) => e === `${d.name} { … }`));
+  if (dropped.length > 0)
     notes.push(
-      `dropped from /chosen (guest-loader cannot write them): ${extra.join(", ")}; to keep them, boot this DTB with -dtb and load the modules with -device loader (guestmap import --from-dtb FILE does so when it knows the file's name)`,
+      `dropped from /chosen (guest-loader cannot write them): ${dropped.join(", ")}; to keep them, boot this DTB with -dtb and load the modules with -device loader (guestmap import --from-dtb FILE does so when it knows the file's name)`,
+    );
+  notes.push(...dom0less.warnings);
+  // Xen's own command lines (booting.txt, "Command lines"): xen,xen-bootargs is Xen's (-append),
+  // xen,dom0-bootargs dom0's when its kernel module has none.
+  const xenArgs = getProp(chosen, "xen,xen-bootargs");
+  const dom0Args = getProp(chosen, "xen,dom0-bootargs");
+  const append = xenArgs ? decodeLatin1(xenArgs.value).replace(/\0$/, "") : imported.bootargs;
+  let modules = imported.modules;
+  if (dom0Args) {
+    const text = decodeLatin1(dom0Args.value).replace(/\0$/, "");
+    const k = modules.findIndex((m) => m.kernel);
+    if (k >= 0 && modules[k]!.bootargs === undefined)
+      modules = modules.map((m, i) => (i === k ? { ...m, bootargs: text } : m));
+    else
+      notes.push(
+        `/chosen xen,dom0-bootargs "${text}" not used: ${k < 0 ? "there is no dom0 kernel module" : "the dom0 kernel module has its own bootargs, which Xen prefers"}`,
+      );
+  }
+  if (xenArgs && imported.bootargs !== undefined)
+    notes.push(
+      `/chosen has xen,xen-bootargs (Xen's command line, now -append) and bootargs "${imported.bootargs}", which Xen then gives dom0: dropped`,
     );
   const layout: Layout = {
     ...base,
     machine,
-    ...(imported.bootargs !== undefined && { append: imported.bootargs }),
-    modules: imported.modules,
+    ...(append !== undefined && { append }),
+    modules,
+    ...(dom0less.domains.length > 0 && { domains: dom0less.domains }),
   };
-  if (imported.bootargs !== undefined)
+  if (append !== undefined)
     notes.push(
-      "/chosen/bootargs became -append, which QEMU takes only with -kernel: add the -kernel that ran",
+      `/chosen/${xenArgs ? "xen,xen-bootargs" : "bootargs"} became -append, which QEMU takes only with -kernel: add the -kernel that ran`,
+    );
+  if (dom0less.domains.length > 0)
+    notes.push(
+      "dom0less domain files are placeholders named after their domain and address, with the sizes from reg: open or drop the real files",
     );
   return { layout, notes };
 }

@@ -10,10 +10,12 @@ import {
   ARCHES,
   type Bios,
   type Blob,
+  type DomainModule,
   type GenericLoaderBlob,
   type GuestLoaderModule,
   type Layout,
   type LoaderDataWrite,
+  type LoaderPc,
   MiB,
   type QemuVersion,
 } from "./types.js";
@@ -107,6 +109,12 @@ const loaderSchema = z.strictObject({
   addrGiven: z.literal(false).optional(),
 });
 
+const loaderPcSchema = z.strictObject({
+  id: z.string().min(1).optional(),
+  addr: bigintText("an address"),
+  cpuNum: z.number().int().min(0).max(0xfffffffe),
+});
+
 const loaderDataSchema = z.strictObject({
   id: z.string().min(1).optional(),
   addr: bigintText("an address"),
@@ -114,6 +122,24 @@ const loaderDataSchema = z.strictObject({
   len: z.number().int().min(0).max(255),
   bigEndian: z.boolean().optional(),
   cpuNum: z.number().int().min(0).max(0xfffffffe).optional(),
+});
+
+const domainModuleSchema = z.strictObject({
+  id: z.string().min(1).optional(),
+  addr: bigintText("an address"),
+  file: blobSchema,
+});
+
+/** A Xen dom0less domain (see XenDomain); `memory` in bytes like every size here, e.g. "128M". */
+const domainSchema = z.strictObject({
+  name: z.string().min(1),
+  memory: bigintText("a memory size"),
+  cpus: z.number().int().min(1).default(1),
+  vpl011: z.boolean().default(false),
+  bootargs: z.string().optional(),
+  kernel: domainModuleSchema,
+  ramdisk: domainModuleSchema.optional(),
+  dtb: domainModuleSchema.optional(),
 });
 
 const layoutSchema = z.strictObject({
@@ -133,7 +159,9 @@ const layoutSchema = z.strictObject({
   modules: z.array(moduleSchema).default([]),
   loaders: z.array(loaderSchema).default([]),
   loaderData: z.array(loaderDataSchema).optional(),
+  loaderPcs: z.array(loaderPcSchema).optional(),
   extraArgs: z.array(z.array(z.string()).min(1)).default([]),
+  domains: z.array(domainSchema).optional(),
 });
 
 /** One problem in a layout file: where (a field path like `modules[1].addr`) and what. */
@@ -246,6 +274,11 @@ export function parseLayoutJson(text: string, source = "layout"): Layout {
     ...(w.bigEndian !== undefined && { bigEndian: w.bigEndian }),
     ...(w.cpuNum !== undefined && { cpuNum: w.cpuNum }),
   }));
+  const loaderPcs: LoaderPc[] | undefined = d.loaderPcs?.map((p, i) => ({
+    id: p.id ?? `p${i + 1}`,
+    addr: p.addr,
+    cpuNum: p.cpuNum,
+  }));
   return {
     machine: {
       arch: d.machine.arch as Layout["machine"]["arch"],
@@ -264,7 +297,27 @@ export function parseLayoutJson(text: string, source = "layout"): Layout {
     modules,
     loaders,
     ...(loaderData && loaderData.length > 0 && { loaderData }),
+    ...(loaderPcs && loaderPcs.length > 0 && { loaderPcs }),
     extraArgs: d.extraArgs,
+    ...(d.domains && {
+      domains: d.domains.map((dom) => {
+        const mod = (m: z.infer<typeof domainModuleSchema>, kind: string) => ({
+          id: m.id ?? `${dom.name}.${kind}`,
+          addr: m.addr,
+          file: toBlob(m.file),
+        });
+        return {
+          name: dom.name,
+          memory: dom.memory,
+          cpus: dom.cpus,
+          vpl011: dom.vpl011,
+          ...(dom.bootargs !== undefined && { bootargs: dom.bootargs }),
+          kernel: mod(dom.kernel, "kernel"),
+          ...(dom.ramdisk && { ramdisk: mod(dom.ramdisk, "ramdisk") }),
+          ...(dom.dtb && { dtb: mod(dom.dtb, "dtb") }),
+        };
+      }),
+    }),
   };
 }
 
@@ -443,7 +496,26 @@ export function serializeLayout(layout: Layout, opts: { withHeads?: boolean } = 
           ...(w.cpuNum !== undefined && { cpuNum: w.cpuNum }),
         })),
       }),
+    ...(layout.loaderPcs &&
+      layout.loaderPcs.length > 0 && {
+        loaderPcs: layout.loaderPcs.map((p) => ({ id: p.id, addr: hex(p.addr), cpuNum: p.cpuNum })),
+      }),
     extraArgs: layout.extraArgs,
+    ...(layout.domains && {
+      domains: layout.domains.map((d) => {
+        const mod = (m: DomainModule) => ({ id: m.id, addr: hex(m.addr), file: blobJson(m.file, h) });
+        return {
+          name: d.name,
+          memory: hex(d.memory),
+          cpus: d.cpus,
+          vpl011: d.vpl011,
+          ...(d.bootargs !== undefined && { bootargs: d.bootargs }),
+          kernel: mod(d.kernel),
+          ...(d.ramdisk && { ramdisk: mod(d.ramdisk) }),
+          ...(d.dtb && { dtb: mod(d.dtb) }),
+        };
+      }),
+    }),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -1,6 +1,7 @@
 /**
  * Every file a layout names, with the option that names it: the one walk over `-bios`, `-kernel`,
- * `-initrd`, `-dtb`, each guest-loader `kernel=`/`initrd=` and each `-device loader,file=`. Front-
+ * `-initrd`, `-dtb`, each guest-loader `kernel=`/`initrd=`, each `-device loader,file=` and each
+ * dom0less domain's kernel, ramdisk and device tree. Front-
  * ends fill sizes, hash files, trim heads, list inputs and fill placeholders through it, so a new
  * file option is one edit here.
  */
@@ -14,16 +15,19 @@ export type LayoutFileKind =
   | "dtb"
   | "module-kernel"
   | "module-initrd"
-  | "loader";
+  | "loader"
+  | "domain-kernel"
+  | "domain-ramdisk"
+  | "domain-dtb";
 
 /** One file reference: which option or stanza names it (for messages and edits) and the blob. */
 export interface LayoutFile {
   readonly kind: LayoutFileKind;
   /** `-bios`, `-kernel`, `-initrd`, `-dtb`, `guest-loader #2 kernel=`, `loader #1 file=`. */
   readonly role: string;
-  /** The module or loader id; absent for the machine-wide options. */
+  /** The module, loader or domain-module id; absent for the machine-wide options. */
   readonly id?: string;
-  /** Index of the stanza among `layout.modules` / `layout.loaders`. */
+  /** Index of the stanza among `layout.modules` / `layout.loaders` / `layout.domains`. */
   readonly index?: number;
   readonly blob: Blob;
 }
@@ -45,6 +49,15 @@ export function layoutFiles(layout: Layout): LayoutFile[] {
   });
   layout.loaders.forEach((l, index) => {
     out.push({ kind: "loader", role: `loader #${index + 1} file=`, id: l.id, index, blob: l.file });
+  });
+  // Dom0less domain blobs (not on the command line: in the DTB, loaded by -device loader).
+  (layout.domains ?? []).forEach((d, index) => {
+    for (const [kind, what, m] of [
+      ["domain-kernel", "kernel", d.kernel],
+      ["domain-ramdisk", "ramdisk", d.ramdisk],
+      ["domain-dtb", "device tree", d.dtb],
+    ] as const)
+      if (m) out.push({ kind, role: `${d.name} ${what}`, id: m.id, index, blob: m.file });
   });
   return out;
 }
@@ -80,5 +93,13 @@ export function withLayoutFiles(
       return { ...mod, ...(k && { kernel: k }), ...(r && { initrd: r }) };
     }),
     loaders: layout.loaders.map((l, i) => ({ ...l, file: at("loader", i) ?? l.file })),
+    ...(layout.domains && {
+      domains: layout.domains.map((d, i) => ({
+        ...d,
+        kernel: { ...d.kernel, file: at("domain-kernel", i) ?? d.kernel.file },
+        ...(d.ramdisk && { ramdisk: { ...d.ramdisk, file: at("domain-ramdisk", i) ?? d.ramdisk.file } }),
+        ...(d.dtb && { dtb: { ...d.dtb, file: at("domain-dtb", i) ?? d.dtb.file } }),
+      })),
+    }),
   };
 }

@@ -102,6 +102,40 @@ export interface GenericLoaderBlob {
 }
 
 /**
+ * One blob of a Xen dom0less domain: a module node under /chosen/domU*, loaded by QEMU with
+ * `-device loader,force-raw=on` (guest-loader cannot write nodes below /chosen).
+ */
+export interface DomainModule {
+  /** Stable identity, e.g. `domU1.kernel`. */
+  readonly id: string;
+  readonly addr: Address;
+  readonly file: Blob;
+}
+
+/**
+ * A Xen dom0less domU (Xen's docs/misc/arm/device-tree/booting.txt, "Creating Multiple Domains
+ * directly from Xen"): a `/chosen/<name>` node with `compatible = "xen,domain"` that Xen boots
+ * beside dom0 from the modules below it.
+ */
+export interface XenDomain {
+  /** The node name under /chosen, e.g. `domU1`. */
+  readonly name: string;
+  /** `memory`: the guest's RAM (Xen reads it in KiB, so a multiple of 1 KiB). */
+  readonly memory: ByteSize;
+  /** `cpus`: number of vcpus. */
+  readonly cpus: number;
+  /** `vpl011`: a virtual PL011 UART, whose output Xen prints on its console as `(XEN) DOM1: …`. */
+  readonly vpl011: boolean;
+  /** `multiboot,kernel`, with its `bootargs`. */
+  readonly kernel: DomainModule;
+  readonly bootargs?: string;
+  /** `multiboot,ramdisk`. */
+  readonly ramdisk?: DomainModule;
+  /** `multiboot,device-tree`: a passthrough DT fragment. */
+  readonly dtb?: DomainModule;
+}
+
+/**
  * A `-device loader,data=…,data-len=…,addr=…` stanza: `len` bytes of `data` (little-endian unless
  * `data-be=on`) written through a cpu's address space at every reset. Not a ROM: QEMU never checks
  * it against anything, and ROM blobs written after it at reset win.
@@ -125,6 +159,13 @@ export interface LoaderDataWrite {
  */
 export type QemuVersion = `${number}.${number}` | `${number}.${number}.${number}`;
 
+/** `-device loader,addr=…,cpu-num=…`: sets that cpu's PC to `addr` at reset; loads nothing. */
+export interface LoaderPc {
+  readonly id: string;
+  readonly addr: Address;
+  readonly cpuNum: number;
+}
+
 export interface Layout {
   readonly machine: Machine;
   /** The QEMU profile this layout targets; `undefined` lets the tool choose (installed QEMU, else newest). */
@@ -143,8 +184,12 @@ export interface Layout {
   readonly loaders: readonly GenericLoaderBlob[];
   /** `-device loader,data=…` writes in command-line order (absent: none). */
   readonly loaderData?: readonly LoaderDataWrite[];
+  /** `-device loader,addr=…,cpu-num=…` stanzas that only set a cpu's PC (absent: none). */
+  readonly loaderPcs?: readonly LoaderPc[];
   /** Every other QEMU argument, verbatim, as argv groups (an option and its value). */
   readonly extraArgs: readonly (readonly string[])[];
+  /** Xen dom0less domUs; a layout with any exports only in the fixed-DTB form. */
+  readonly domains?: readonly XenDomain[];
 }
 
 /** The kind of a guest-loader stanza: what QEMU writes in `compatible`. */

@@ -46,7 +46,8 @@ export function placeLoaders(layout: Layout): { regions: Region[]; diagnostics: 
 
   for (const l of layout.loaders) {
     if (!cpuExists(l.id, l.cpuNum)) continue;
-    if (l.cpuNum !== undefined) diagnostics.push(setsPc(layout, l));
+    if (l.cpuNum !== undefined)
+      diagnostics.push(setsPc(layout, l.id, `file=${l.file.path}`, l.cpuNum, pcOf(l)));
     const f = l.file;
     if (f.size === undefined) continue;
     const space = loaderSpace(l.cpuNum);
@@ -108,6 +109,11 @@ export function placeLoaders(layout: Layout): { regions: Region[]; diagnostics: 
     regions.push({ ...base, id: l.id, addr: l.addr, size: f.size, footprint: f.size });
   }
 
+  for (const p of layout.loaderPcs ?? []) {
+    if (cpuExists(p.id, p.cpuNum))
+      diagnostics.push(setsPc(layout, p.id, `addr=${hex(p.addr)}`, p.cpuNum, hex(p.addr)));
+  }
+
   for (const d of layout.loaderData ?? []) {
     if (!cpuExists(d.id, d.cpuNum)) continue;
     if (d.len < 1 || d.len > 8) {
@@ -141,17 +147,10 @@ export function placeLoaders(layout: Layout): { regions: Region[]; diagnostics: 
  * starts in the blob, not in ARM's boot stub (which hands the kernel its DTB) or RISC-V's MROM
  * reset vector (which starts the firmware).
  */
-function setsPc(layout: Layout, l: GenericLoaderBlob): Diagnostic {
+function setsPc(layout: Layout, id: string, what: string, cpuNum: number, pc: string): Diagnostic {
   const arm = layout.machine.arch === "aarch64" || layout.machine.arch === "arm";
-  const hdr = l.forceRaw ? undefined : sniffHeader(l.file.head);
-  const pc =
-    hdr?.format === "elf"
-      ? `${l.file.path}'s ELF entry point`
-      : hdr?.format === "uimage" && hdr.uimage?.type === UIMAGE_TYPE_KERNEL
-        ? hex(hdr.uimage.entry)
-        : hex(l.addr);
   const bypassed =
-    l.cpuNum !== 0
+    cpuNum !== 0
       ? undefined
       : arm
         ? layout.kernel
@@ -165,8 +164,16 @@ function setsPc(layout: Layout, l: GenericLoaderBlob): Diagnostic {
     code: "loader-sets-pc",
     qemu: "starts",
     message: bypassed
-      ? `-device loader file=${l.file.path},cpu-num=0 (${l.id}) also sets cpu 0's PC to ${pc} at reset: cpu 0 starts there instead of in ${bypassed}. Drop cpu-num= to only load the file, or make sure the blob is meant to run first.`
-      : `-device loader file=${l.file.path},cpu-num=${l.cpuNum} (${l.id}) also sets cpu ${l.cpuNum}'s PC to ${pc} at reset. Drop cpu-num= to only load the file.`,
-    regions: [l.id],
+      ? `-device loader ${what},cpu-num=0 (${id}) sets cpu 0's PC to ${pc} at reset: cpu 0 starts there instead of in ${bypassed}. Drop it (or cpu-num=, to only load a file), or make sure that code is meant to run first.`
+      : `-device loader ${what},cpu-num=${cpuNum} (${id}) sets cpu ${cpuNum}'s PC to ${pc} at reset.`,
+    regions: [id],
   };
+}
+
+/** The PC a loader file with cpu-num= sets: its ELF entry, a kernel uImage's entry, else addr=. */
+function pcOf(l: GenericLoaderBlob): string {
+  const hdr = l.forceRaw ? undefined : sniffHeader(l.file.head);
+  if (hdr?.format === "elf") return `${l.file.path}'s ELF entry point`;
+  if (hdr?.format === "uimage" && hdr.uimage?.type === UIMAGE_TYPE_KERNEL) return hex(hdr.uimage.entry);
+  return hex(l.addr);
 }

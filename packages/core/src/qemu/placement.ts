@@ -5,12 +5,13 @@
 import { sniffHeader } from "../headers/sniff.js";
 import type { Layout, QemuVersion } from "../model/types.js";
 import { moduleFile, moduleKind } from "../model/types.js";
+import { domainModules } from "../xen/domains.js";
 import { isAArch64Cpu, ramRanges } from "./machine.js";
 import { placeArm } from "./placement-arm.js";
 import { placeLoaders } from "./placement-loader.js";
 import { placeRiscv } from "./placement-riscv.js";
 import { NEWEST_VERIFIED_VERSION, profileFor, type QemuProfile } from "./profiles.js";
-import { compareRegions, type Placement, type PlacementEnv, type Region } from "./region.js";
+import { compareRegions, loaderSpace, type Placement, type PlacementEnv, type Region } from "./region.js";
 
 export interface PlacementOptions extends PlacementEnv {
   /** Overrides the layout's own `qemu` profile. */
@@ -51,6 +52,24 @@ export function placements(layout: Layout, opts: PlacementOptions = {}): Placeme
   }
   const loaders = placeLoaders(layout);
   regions.push(...loaders.regions);
+  // Dom0less domain blobs are loaded as the fixed-DTB form loads every blob: -device loader.
+  for (const { kind, module: m, domain } of domainModules(layout)) {
+    if (m.file.size === undefined) continue;
+    const hdr = kind === "kernel" ? sniffHeader(m.file.head) : undefined;
+    const footprint = hdr?.imageSize && hdr.imageSize > m.file.size ? hdr.imageSize : m.file.size;
+    regions.push({
+      id: m.id,
+      name: m.file.path,
+      role: kind === "kernel" ? "module-kernel" : kind === "ramdisk" ? "module-initrd" : "loader",
+      addr: m.addr,
+      size: m.file.size,
+      footprint,
+      space: loaderSpace(undefined),
+      mem: "ram",
+      file: m.file,
+      domain: domain.name,
+    });
+  }
   regions.sort(compareRegions);
   // An empty file registers no ROM in QEMU (load_image_targphys loads nothing), except an
   // AArch64 -kernel, which load_aarch64_image reads into a blob ROM of size 0 (7.2.22, 10.0.2).

@@ -56,6 +56,8 @@ export interface Region {
   readonly mem: "ram" | "rom" | "flash";
   /** The file loaded, when the region is a file. */
   readonly file?: Blob;
+  /** For a Xen dom0less domain's blob: the domain's name (the region is one of its modules). */
+  readonly domain?: string;
   /** Set when the size is an estimate (a profile read from source whose size depends on QEMU's whole tree). */
   readonly approximate?: boolean;
 }

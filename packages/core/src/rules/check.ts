@@ -7,6 +7,7 @@ import type { Placement } from "../qemu/region.js";
 import { argumentLengthRule } from "./argument-length.js";
 import { bssRule } from "./bss.js";
 import type { Rule } from "./context.js";
+import { domainRule } from "./domains.js";
 import { dtbRule } from "./dtb.js";
 import { dtbModuleRule } from "./dtb-modules.js";
 import { kernelOptionsRule } from "./kernel-options.js";
@@ -37,6 +38,7 @@ export const RULES: readonly Rule[] = [
   uncheckedRule,
   unsafeOptionsRule,
   argumentLengthRule,
+  domainRule,
 ];
 
 export interface CheckResult {

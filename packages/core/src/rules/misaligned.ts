@@ -3,15 +3,31 @@ import type { Diagnostic } from "../diagnostics.js";
 import { sniffHeader } from "../headers/sniff.js";
 import { moduleFile, moduleKind } from "../model/types.js";
 import { formatSize, hex } from "../util/bigint.js";
+import { domainModules } from "../xen/domains.js";
 import { alignmentRule } from "./alignment.js";
 import type { RuleContext } from "./context.js";
 
 export function misalignedRule({ layout }: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const m of layout.modules) {
-    const kind = moduleKind(m);
-    const file = moduleFile(m);
-    if (!kind || !file || m.addr === 0n || (m.kernel && m.initrd)) continue;
+  const blobs = [
+    ...layout.modules.map((m) => ({
+      m,
+      kind: moduleKind(m),
+      file: moduleFile(m),
+      both: !!(m.kernel && m.initrd),
+    })),
+    // Dom0less domain kernels and ramdisks are read by Xen the same way as dom0's.
+    ...domainModules(layout)
+      .filter((d) => d.kind !== "device-tree")
+      .map((d) => ({
+        m: d.module,
+        kind: d.kind === "kernel" ? ("kernel" as const) : ("initrd" as const),
+        file: d.module.file,
+        both: false,
+      })),
+  ];
+  for (const { m, kind, file, both } of blobs) {
+    if (!kind || !file || m.addr === 0n || both) continue;
     const hdr = kind === "kernel" ? sniffHeader(file.head) : undefined;
     const rule = alignmentRule(layout.machine.arch, kind, hdr);
     if (m.addr % rule.align === rule.offset) continue;

@@ -7,6 +7,7 @@ import { moduleFile } from "../model/types.js";
 import { moduleNodeName } from "../qemu/guest-loader.js";
 import { isVirtType } from "../qemu/machine-types.js";
 import { formatSize, hex, U64_MAX } from "../util/bigint.js";
+import { domainModules } from "../xen/domains.js";
 import type { RuleContext } from "./context.js";
 
 /** Xen on Arm keeps boot modules in a table of MAX_MODULES (32) entries; Xen itself and the DTB take two. */
@@ -120,13 +121,16 @@ export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
     }
   });
   const limit = XEN_MAX_MODULES - XEN_RESERVED_MODULES;
-  if (layout.modules.length > limit) {
+  // Xen's table holds dom0less domain modules too.
+  const all = [...layout.modules.map((m) => m.id), ...domainModules(layout).map((d) => d.module.id)];
+  if (all.length > limit) {
+    const domains = all.length - layout.modules.length;
     out.push({
       severity: "warning",
       code: "too-many-modules",
       qemu: "starts",
-      message: `${layout.modules.length} guest-loader modules: QEMU loads them all, but Xen records at most ${XEN_MAX_MODULES} boot modules (MAX_MODULES), two of which are Xen itself and the DTB, so modules beyond ${limit} are ignored with "Too many boot modules". Merge initrds or drop modules.`,
-      regions: layout.modules.slice(limit).map((m) => m.id),
+      message: `${layout.modules.length} guest-loader modules${domains > 0 ? ` and ${domains} dom0less domain modules` : ""}: QEMU loads them all, but Xen records at most ${XEN_MAX_MODULES} boot modules (MAX_MODULES), two of which are Xen itself and the DTB, so modules beyond ${limit} are ignored with "Too many boot modules". Merge initrds or drop modules.`,
+      regions: all.slice(limit),
     });
   }
   if (layout.modules.length > 0 && layout.machine.type === "none") {

@@ -5,6 +5,7 @@
  */
 import type { Diagnostic } from "../diagnostics.js";
 import type { Blob } from "../model/types.js";
+import { domainModules } from "../xen/domains.js";
 import type { RuleContext } from "./context.js";
 
 export function placeholderRule({ layout }: RuleContext): Diagnostic[] {
@@ -39,5 +40,7 @@ export function placeholderRule({ layout }: RuleContext): Diagnostic[] {
       "the firmware and everything placed after it are provisional",
     );
   for (const l of layout.loaders) unknown("-device loader", l.file, l.id, "it is left out of the checks");
+  for (const d of domainModules(layout))
+    unknown(`${d.domain.name} ${d.kind}`, d.module.file, d.module.id, "it is left out of the checks");
   return out;
 }

@@ -96,8 +96,8 @@ describe("importArgv", () => {
       { id: "d1", addr: 0x50000000n, data: 1n, len: 4, bigEndian: true, cpuNum: 1 },
       { id: "d2", addr: 0x50000000n, data: 0xffffffffffffffffn, len: 8 },
     ]);
-    // Setting a PC loads nothing: kept verbatim.
-    expect(r.layout.extraArgs).toEqual([["-device", "loader,addr=0x40000000,cpu-num=0"]]);
+    expect(r.layout.loaderPcs).toEqual([{ id: "p1", addr: 0x40000000n, cpuNum: 0 }]);
+    expect(r.layout.extraArgs).toEqual([]);
   });
 
   it.each([
@@ -218,6 +218,15 @@ const layoutArb: fc.Arbitrary<Layout> = fc
       { maxLength: 2 },
     ),
     biosDefault: fc.boolean(),
+    pcs: fc.array(
+      fc.record({
+        addr: fc.bigInt({ min: 1n, max: (1n << 64n) - 1n }),
+        cpuNum: fc.integer({ min: 0, max: 7 }),
+      }),
+      {
+        maxLength: 2,
+      },
+    ),
   })
   .map((r) => ({
     machine: {
@@ -244,6 +253,9 @@ const layoutArb: fc.Arbitrary<Layout> = fc
       ...(l.cpuNum !== undefined && { cpuNum: l.cpuNum }),
       ...(l.noAddr && { addrGiven: false as const }),
     })),
+    ...(r.pcs.length > 0 && {
+      loaderPcs: r.pcs.map((p, i) => ({ id: `p${i + 1}`, addr: p.addr, cpuNum: p.cpuNum })),
+    }),
     ...(r.data.length > 0 && {
       loaderData: r.data.map((d, i) => ({
         id: `d${i + 1}`,
