@@ -1,6 +1,6 @@
 /**
  * Where QEMU's ARM direct kernel boot (hw/arm/boot.c) puts the boot stub, `-kernel`, `-initrd`
- * and the DTB on `virt`. Formulas are in ../shared/reference/qemu-boot.md and unchanged 7.2 → 10.2;
+ * and the DTB on `virt`. Formulas are in docs/qemu-model.md and unchanged 7.2 → 10.2;
  * the conformance suite compares them with `info roms` of the real QEMU.
  */
 import type { Diagnostic } from "../diagnostics.js";

@@ -1,6 +1,6 @@
 /**
  * Where QEMU's RISC-V `virt` (hw/riscv/boot.c, hw/riscv/virt.c) puts the MROM reset vector,
- * OpenSBI, `-kernel`, `-initrd` and the FDT. See ../shared/reference/qemu-boot.md.
+ * OpenSBI, `-kernel`, `-initrd` and the FDT. See docs/qemu-model.md.
  */
 import type { Diagnostic } from "../diagnostics.js";
 import { sniffHeader } from "../headers/sniff.js";
