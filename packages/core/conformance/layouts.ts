@@ -152,7 +152,8 @@ export function genCase(arch: Arch, seed: number, version: QemuVersion = "7.2"):
       const load = base + 0x1000000 + r.int(0, 15) * 0x100000;
       // Linux (5) mostly; sometimes another OS (QEMU then boots it without stub or initrd);
       // sometimes kernel_noload (14); on RISC-V an entry point above the load address.
-      const os = r.chance(0.2) ? 17 : 5;
+      // IH_OS: 5 Linux; 1 OpenBSD, 14 VxWorks, 17 RTEMS — QEMU boots those without stub or initrd.
+      const os = r.chance(0.3) ? r.pick([1, 14, 17]) : 5;
       const type = !rv && r.chance(0.2) ? 14 : 2;
       const entry = rv && r.chance(0.5) ? load + 0x1000 : load;
       kernel = file(
@@ -164,8 +165,11 @@ export function genCase(arch: Arch, seed: number, version: QemuVersion = "7.2"):
     case "elf": {
       // ELF kernels load at their own addresses; sometimes over the base of RAM, sometimes high.
       const base = arch.startsWith("riscv") ? 0x80000000n : 0x40000000n;
-      const machine = arch.startsWith("riscv") ? 243 : a64 ? 183 : 40;
-      const bits = arch === "riscv64" || a64 ? 64 : 32;
+      // Sometimes the other ARM state's ELF (an AArch64 Xen on the default 32-bit cpu): QEMU refuses.
+      const wrongState = arch === "aarch64" && r.chance(0.25);
+      const elf64 = arch === "riscv64" || a64 !== wrongState;
+      const machine = arch.startsWith("riscv") ? 243 : elf64 ? 183 : 40;
+      const bits = elf64 ? 64 : 32;
       const at = base + BigInt(r.pick([0, 0x80000, 0x200000, 0x1000000]));
       const segs = [{ paddr: at, filesz: r.int(0x100, 0x8000), memsz: 0 }];
       segs[0]!.memsz = segs[0]!.filesz + r.int(0, 0x4000);
@@ -190,9 +194,17 @@ export function genCase(arch: Arch, seed: number, version: QemuVersion = "7.2"):
   }
   let initrd: Blob | undefined;
   if (kernel && r.chance(0.6)) {
-    initrd = r.chance(0.08)
-      ? file(new Uint8Array(0), "emptyinitrd")
-      : file(cpioBlob(r.int(100, r.chance(0.2) ? 40 * MiB : 2 * MiB)), "initrd");
+    const form = r.pick(["cpio", "cpio", "cpio", "cpio", "uimage", "empty"]);
+    initrd =
+      form === "empty"
+        ? file(new Uint8Array(0), "emptyinitrd")
+        : form === "uimage"
+          ? // mkimage -T ramdisk: QEMU loads only the payload.
+            file(
+              uImage(r.int(100, 2 * MiB), 0, { type: 3, arch: arch.startsWith("riscv") ? 26 : 22 }),
+              "rduimage",
+            )
+          : file(cpioBlob(r.int(100, r.chance(0.2) ? 40 * MiB : 2 * MiB)), "initrd");
     argv.push("-initrd", initrd.path);
   }
   const modules: Layout["modules"][number][] = [];

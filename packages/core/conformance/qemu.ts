@@ -2,7 +2,7 @@
  * Test-only harness around the real QEMU: the judge of every placement, DTB and image we model.
  *
  * QEMU is started stopped (`-S`), with no display, serial or network, and driven over QMP on
- * stdio — one run takes about 0.1 s and needs no sleeps. See ../shared/reference/qemu-boot.md.
+ * stdio — one run takes about 0.1 s and needs no sleeps. See docs/qemu-model.md.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";

@@ -26,6 +26,7 @@ export type Severity = "error" | "warning" | "info";
  *   place its own blobs.
  * - `ram-too-large`: `-m` beyond what the machine accepts (rv32: QEMU lowers it to 10 GiB).
  * - `needs-kernel`: `-append` or `-initrd` without `-kernel`, which QEMU refuses.
+ * - `kernel-incompatible`: ARM: an ELF -kernel for the other state than the cpu's, which QEMU refuses.
  * - `dtb-drops-modules`: ARM with `-dtb`: QEMU loads guest-loader blobs but writes no /chosen nodes.
  * - `no-dtb`: ARM: an ELF/non-Linux kernel leaves QEMU's DTB out of RAM (or at 0x0).
  * - `initrd-ignored`: ARM: `-initrd` with a kernel QEMU does not boot as Linux is not loaded.
@@ -74,6 +75,7 @@ export type DiagnosticCode =
   | "firmware-missing"
   | "ram-too-large"
   | "needs-kernel"
+  | "kernel-incompatible"
   | "dtb-drops-modules"
   | "no-dtb"
   | "initrd-ignored"

@@ -39,6 +39,7 @@ export * from "./qemu/guest-loader.js";
 export * from "./qemu/machine.js";
 export * from "./qemu/machine-props.js";
 export * from "./qemu/machine-types.js";
+export * from "./qemu/opensbi-sizes.js";
 export * from "./qemu/placement.js";
 export * from "./qemu/placement-arm.js";
 export * from "./qemu/placement-riscv.js";

@@ -298,7 +298,7 @@ describe("intervals (property)", () => {
   });
 });
 
-describe("placements: facts measured on QEMU 7.2 (../shared/reference/qemu-boot.md)", () => {
+describe("placements: facts measured on QEMU 7.2 (docs/qemu-model.md)", () => {
   const arm = (ram: bigint, cpu: string | undefined, kernel: Blob, initrd?: Blob): Layout => ({
     machine: {
       arch: "aarch64",

@@ -70,9 +70,12 @@ export function layoutImageRegions(
     }
     if (!withQemu) continue;
     const src = open(r.file);
-    const hdr = r.role === "kernel" ? sniffHeader(r.file.head) : undefined;
-    // A uImage's payload follows its 64-byte header.
-    const source = hdr?.format === "uimage" ? sliceSource(src, 64n, r.size) : src;
+    const hdr = r.role === "kernel" || r.role === "initrd" ? sniffHeader(r.file.head) : undefined;
+    // A uImage's payload follows its 64-byte header (an -initrd uImage ramdisk too: see initrd-file.ts).
+    const source =
+      hdr?.format === "uimage" && (r.role === "kernel" || r.size === hdr.uimage?.size)
+        ? sliceSource(src, 64n, r.size)
+        : src;
     all.push({ addr: r.addr, size: r.size, source, name: r.name });
   }
   return { regions: all, user, generated };

@@ -1,6 +1,6 @@
 /**
  * Where QEMU's ARM direct kernel boot (hw/arm/boot.c) puts the boot stub, `-kernel`, `-initrd`
- * and the DTB on `virt`. Formulas are in ../shared/reference/qemu-boot.md and unchanged 7.2 → 10.2;
+ * and the DTB on `virt`. Formulas are in docs/qemu-model.md and unchanged 7.2 → 10.2;
  * the conformance suite compares them with `info roms` of the real QEMU.
  */
 import type { Diagnostic } from "../diagnostics.js";
@@ -8,7 +8,9 @@ import { sniffHeader, UIMAGE_OS_LINUX, UIMAGE_TYPE_KERNEL_NOLOAD } from "../head
 import type { Layout } from "../model/types.js";
 import { alignUp, formatSize, hex, maxBig, minBig } from "../util/bigint.js";
 import { elfKernelRegions } from "./elf-kernel.js";
+import { initrdLoadSize } from "./initrd-file.js";
 import { isAArch64Cpu, ramBase } from "./machine.js";
+import type { QemuProfile } from "./profiles.js";
 import type { Region } from "./region.js";
 
 const KiB = 1n << 10n;
@@ -34,7 +36,7 @@ export interface ArmPlacementResult {
   diagnostics: Diagnostic[];
 }
 
-export function placeArm(layout: Layout): ArmPlacementResult {
+export function placeArm(layout: Layout, profile: QemuProfile): ArmPlacementResult {
   const m = layout.machine;
   const base = ramBase(m.arch);
   const ramEnd = base + m.ram;
@@ -94,6 +96,19 @@ export function placeArm(layout: Layout): ArmPlacementResult {
 
   // ELF first, as QEMU tries it: loaded at its own physical addresses, not booted as Linux (no
   // stub, no initrd). The DTB goes to the base of RAM when the ELF leaves room below or above it.
+  // An ELF for the other ARM state (an AArch64 ELF on a 32-bit cpu, or the reverse): arm_load_elf
+  // reads the header, load_elf rejects the machine, and QEMU exits (7.2.22 silently, 10.0.2 with
+  // "Couldn't load elf 'F': The image is from incompatible architecture").
+  if (hdr.format === "elf" && hdr.elf && hdr.elf.machine !== (a64 ? EM_AARCH64 : EM_ARM)) {
+    diagnostics.push({
+      severity: "error",
+      code: "kernel-incompatible",
+      qemu: "refuses",
+      message: `-kernel ${kernel.path} is an ${hdr.elf.machine === EM_AARCH64 ? "AArch64" : hdr.elf.machine === EM_ARM ? "32-bit ARM" : `ELF machine ${hdr.elf.machine}`} ELF but the cpu (${m.cpu ?? "the default cortex-a15"}) runs ${a64 ? "AArch64" : "32-bit ARM"}: QEMU refuses to start (${profile.release === "7.2" ? "QEMU 7.2 exits with status 1 and no message" : `"Couldn't load elf '${kernel.path}': The image is from incompatible architecture"`}). ${a64 ? "Use a 64-bit kernel" : "Give -cpu cortex-a57 (or max) for a 64-bit kernel"}.`,
+      regions: ["kernel"],
+    });
+    return { regions, diagnostics };
+  }
   const elf = elfKernelRegions(kernel, hdr, a64 ? EM_AARCH64 : EM_ARM, "cpu");
   if (elf) {
     regions.push(...elf.regions);
@@ -175,7 +190,7 @@ export function placeArm(layout: Layout): ArmPlacementResult {
   const initrdStart = alignUp(maxBig(base + minBig(m.ram / 2n, 128n * MiB), load + extent), 4n * KiB);
   let initrdSize = 0n;
   if (layout.initrd && layout.initrd.size !== undefined) {
-    initrdSize = layout.initrd.size;
+    initrdSize = initrdLoadSize({ ...layout.initrd, size: layout.initrd.size });
     const room = ramEnd - initrdStart;
     if (initrdStart >= ramEnd || initrdSize > room) {
       diagnostics.push({

@@ -1,13 +1,15 @@
 /**
  * Where QEMU's RISC-V `virt` (hw/riscv/boot.c, hw/riscv/virt.c) puts the MROM reset vector,
- * OpenSBI, `-kernel`, `-initrd` and the FDT. See ../shared/reference/qemu-boot.md.
+ * OpenSBI, `-kernel`, `-initrd` and the FDT. See docs/qemu-model.md.
  */
 import type { Diagnostic } from "../diagnostics.js";
 import { sniffHeader } from "../headers/sniff.js";
 import type { Layout } from "../model/types.js";
 import { alignDown, alignUp, formatSize, hex, minBig } from "../util/bigint.js";
 import { elfKernelRegions } from "./elf-kernel.js";
+import { initrdLoadSize } from "./initrd-file.js";
 import { effectiveRam, ramBase } from "./machine.js";
+import { openSbiSizeFor } from "./opensbi-sizes.js";
 import type { QemuProfile } from "./profiles.js";
 import type { PlacementEnv, Region } from "./region.js";
 import { riscvFdtSize } from "./riscv-fdt-size.js";
@@ -16,8 +18,6 @@ const MiB = 1n << 20n;
 const MROM_BASE = 0x1000n;
 const EM_RISCV = 243;
 const RESET_VEC_SIZE = 0x28n;
-/** Typical OpenSBI fw_dynamic sizes, used when the real file cannot be measured (e.g. in a browser). */
-const TYPICAL_FIRMWARE_SIZE = { riscv64: 0x1c280n, riscv32: 0x1a000n } as const;
 export function firmwareFileName(arch: "riscv64" | "riscv32"): string {
   return `opensbi-${arch}-generic-fw_dynamic.bin`;
 }
@@ -66,13 +66,15 @@ export function placeRiscv(
 
   let firmwareEnd = base;
   if (m.bios.kind === "default") {
-    const size = env.firmwareSize === undefined ? TYPICAL_FIRMWARE_SIZE[arch] : env.firmwareSize;
+    // Not measured (the browser): the size the distribution's build for this QEMU has.
+    const known = openSbiSizeFor(profile.version);
+    const size = env.firmwareSize === undefined ? known[arch] : env.firmwareSize;
     if (size === null) {
       diagnostics.push({
         severity: "error",
         code: "firmware-missing",
         qemu: "refuses",
-        message: `QEMU's default firmware ${firmwareFileName(arch)} is not installed, so QEMU refuses to start (${profile.release === "7.2" ? `"Unable to load the RISC-V firmware"` : `"Unable to find the RISC-V BIOS"`}). Pass -bios none to boot the kernel directly, or -bios with an OpenSBI build.`,
+        message: `QEMU's default firmware ${firmwareFileName(arch)} is not installed, so QEMU refuses to start (${profile.release === "7.2" ? `"Unable to load the RISC-V firmware"` : `"Unable to find the RISC-V BIOS"`}). Pass -bios none to boot the kernel directly, or -bios with an OpenSBI build.${env.firmwareSize === undefined ? ` (${known.source} ships none; if your QEMU has one, open it as -bios.)` : ""}`,
         regions: ["firmware"],
       });
     } else {
@@ -85,6 +87,7 @@ export function placeRiscv(
         footprint: size,
         space: "system",
         mem: "ram",
+        // Exact for the distributions in the table; another build may differ: open the file.
         ...(env.firmwareSize === undefined && { approximate: true }),
       });
       firmwareEnd = base + size;
@@ -175,7 +178,7 @@ export function placeRiscv(
       // No size check here in QEMU (its limit wraps): an initrd that runs into the FDT shows up as
       // a ROM overlap, which the overlap rule reports as QEMU does.
       const initrdStart = entry + minBig(ram / 2n, profile.riscvInitrdMaxOffset);
-      const isize = layout.initrd.size;
+      const isize = initrdLoadSize({ ...layout.initrd, size: layout.initrd.size });
       regions.push({
         id: "initrd",
         name: layout.initrd.path,

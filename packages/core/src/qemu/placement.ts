@@ -26,7 +26,8 @@ export function resolveProfile(layout: Layout, opts: { qemu?: QemuVersion } = {}
 export function placements(layout: Layout, opts: PlacementOptions = {}): Placement {
   const profile = resolveProfile(layout, opts);
   const arch = layout.machine.arch;
-  const own = arch === "aarch64" || arch === "arm" ? placeArm(layout) : placeRiscv(layout, profile, opts);
+  const own =
+    arch === "aarch64" || arch === "arm" ? placeArm(layout, profile) : placeRiscv(layout, profile, opts);
   const regions: Region[] = [...own.regions];
 
   for (const mod of layout.modules) {

@@ -32,7 +32,7 @@ export function dtbRule({ layout, placement }: RuleContext): Diagnostic[] {
       severity: "error",
       code: "no-dtb",
       qemu: "starts",
-      message: `QEMU loads no DTB at all: the ELF -kernel starts at ${hex(low)}, leaving less than the DTB's 1 MiB between the base of RAM and the kernel, and QEMU then drops the DTB without a word. The guest gets no /chosen: no bootargs, no initrd, no guest-loader modules. Link the kernel at least 1 MiB above ${hex(placement.ram[0]?.start ?? 0n)}, or boot a Linux-style Image.`,
+      message: `QEMU loads no DTB at all: the ELF -kernel starts at ${hex(low)}, leaving less than the DTB's 1 MiB between the base of RAM and the kernel, and QEMU then drops the DTB without a word. The guest gets no /chosen: no bootargs, no initrd, no guest-loader modules. Link the kernel at least 1 MiB above ${hex(placement.ram[0]?.start ?? 0n)}, or boot a Linux-style Image. Do not make a base DTB from this command line with -machine dumpdtb=: with no DTB to dump, QEMU 7.2 runs the guest instead of exiting and QEMU 10.0 crashes (segfault); drop -kernel for the dump.`,
       regions: ["dtb", ...kernel.map((r) => r.id)],
     });
   } else if (dtb.addr === 0n && !linux) {
