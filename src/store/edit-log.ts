@@ -19,3 +19,8 @@ export function takeEdits(): Edit[] {
 }
 
 export const pendingEdits = (): readonly Edit[] => log;
+
+/** Puts edits a failed save had taken back in front of the log. */
+export function restoreEdits(edits: readonly Edit[]): void {
+  log = [...edits, ...log];
+}

@@ -24,9 +24,9 @@ import {
   writeState,
 } from "../io/state-db";
 import { FIT } from "../map/scale";
-import { applyEdits } from "../model/edits";
+import { applyEdits, type Edit } from "../model/edits";
 import { DEFAULT_SAMPLE } from "../samples/samples";
-import { pendingEdits, takeEdits } from "./edit-log";
+import { pendingEdits, restoreEdits, takeEdits } from "./edit-log";
 import { type GuestmapState, useGuestmap } from "./store";
 import type { LayoutEntry, Notice, ScaleMode, UntrustedArgs } from "./ui-slice";
 
@@ -351,6 +351,13 @@ async function save(): Promise<void> {
   const s = useGuestmap.getState();
   const t = useGuestmap.temporal.getState();
   const id = s.layoutId;
+  // The edits this save covers, sent to the other tabs, which apply each exactly once. When they
+  // do not explain the layout (an undo, a layout switch), the other tabs take the whole layout.
+  const covered = takeEdits();
+  const explained =
+    base !== undefined && serializeLayout(applyEdits(base, covered)) === serializeLayout(s.layout);
+  const savedBase = base;
+  base = s.layout;
   const snapshots: [string, string][] = [];
   const prefix = `state:snap:${id}:`;
   const key = (l: Layout) => {
@@ -387,11 +394,6 @@ async function save(): Promise<void> {
       [...written].filter((k) => !keys.has(k) && k.includes(`:${TAB}:`)),
     );
     written = keys;
-    // What was saved is the new base; edits made while it was written stay in the log.
-    if (useGuestmap.getState().layout === s.layout) {
-      base = s.layout;
-      takeEdits();
-    }
     if (failed) {
       failed = false;
       useGuestmap
@@ -403,8 +405,12 @@ async function save(): Promise<void> {
       tab: TAB,
       id,
       layout: snapshots.find(([k]) => k === record.present)?.[1] ?? serializeLayout(s.layout),
+      ...(explained && { edits: covered }),
     } satisfies SyncMessage);
   } catch (e) {
+    // Not written, not sent: the next save covers these edits again.
+    base = savedBase;
+    restoreEdits(covered);
     // Not written: the next save writes these snapshots again.
     for (const [k] of snapshots) for (const l of [s.layout]) if (snapOf.get(l) === k) snapOf.delete(l);
     for (const p of [...t.pastStates, ...t.futureStates])
@@ -466,6 +472,8 @@ interface SyncMessage {
   readonly tab: string;
   readonly id: string;
   readonly layout: string;
+  /** The sender's edits since its previous save, when they explain its layout. */
+  readonly edits?: readonly Edit[];
 }
 
 let channel: BroadcastChannel | undefined;
@@ -500,16 +508,24 @@ export function startSaving(): void {
     if (m?.type !== "saved" || m.tab === TAB || m.id !== useGuestmap.getState().layoutId) return;
     const [remote] = await withHeads([parseLayoutJson(m.layout, "the other tab's layout")]);
     if (m.id !== useGuestmap.getState().layoutId) return;
-    // This tab's unsaved edits, replayed on the other tab's layout: both tabs' edits survive. When
-    // the log does not explain this tab's layout (an undo since), the other tab's layout is taken
-    // as a base and this tab's layout is kept over it (the next save sends it back).
     const local = useGuestmap.getState().layout;
-    const edits = pendingEdits();
-    const replayable =
-      base !== undefined && serializeLayout(applyEdits(base, edits)) === serializeLayout(local);
-    const layout =
-      local === base || edits.length === 0 ? remote! : replayable ? applyEdits(remote!, edits) : local;
-    base = remote;
+    let layout: Layout;
+    if (m.edits) {
+      // The other tab's edits, applied once on this tab's layout: both tabs' edits survive, also
+      // when both saved before hearing from each other.
+      layout = applyEdits(local, m.edits);
+      if (base !== undefined) base = applyEdits(base, m.edits);
+    } else {
+      // This tab's unsaved edits, replayed on the other tab's layout. When the log does not
+      // explain this tab's layout (an undo since), this tab's layout is kept over it (the next
+      // save sends it back).
+      const edits = pendingEdits();
+      const replayable =
+        base !== undefined && serializeLayout(applyEdits(base, edits)) === serializeLayout(local);
+      layout =
+        local === base || edits.length === 0 ? remote! : replayable ? applyEdits(remote!, edits) : local;
+      base = remote;
+    }
     applyingRemote = true;
     try {
       const t = useGuestmap.temporal.getState();
@@ -521,8 +537,8 @@ export function startSaving(): void {
     } finally {
       applyingRemote = false;
     }
-    // Merged with this tab's edits: that is news for the other tab.
-    if (layout !== remote) {
+    // Merged with this tab's edits: the stored record must hold both.
+    if (layout !== remote && serializeLayout(layout) !== m.layout) {
       journal();
       scheduleSave();
     }
