@@ -25,7 +25,6 @@ import {
   importShellCommand,
   type Layout,
   moduleFile,
-  PROFILES,
   parseQemuOpts,
   type QemuVersion,
 } from "../src/index.js";
@@ -44,20 +43,6 @@ const HOST_SIDE = new Set(
     " ",
   ),
 );
-
-/** The profile a QEMU release is judged with: the newest profile not newer than it. */
-function profileOf(version: string): QemuVersion {
-  const [maj, min] = version.split(".").map(Number) as [number, number];
-  const all = (Object.keys(PROFILES) as QemuVersion[]).sort(
-    (a, b) => Number.parseFloat(a) - Number.parseFloat(b),
-  );
-  let best = all[0]!;
-  for (const p of all) {
-    const [pm, pn] = p.split(".").map(Number) as [number, number];
-    if (pm < maj || (pm === maj && pn <= min)) best = p;
-  }
-  return best;
-}
 
 function firmwareSize(install: QemuInstall, arch: Arch): bigint | null | undefined {
   if (!arch.startsWith("riscv")) return undefined;
@@ -161,7 +146,7 @@ function judge(p: PublishedCommand, install: QemuInstall): string[] {
   if (!exported.ok) return [`export refused: ${exported.issues.map((i) => i.message).join("; ")}`];
   const argv = exported.argv.slice(1);
   const { placement, diagnostics } = check(layout, {
-    qemu: profileOf(install.version),
+    qemu: install.version as QemuVersion,
     firmwareSize: firmwareSize(install, arch),
   });
   const refuses = diagnostics.some((d) => d.qemu === "refuses");
