@@ -46,7 +46,7 @@ test("samples: each story loads; the 24 MiB rootfs visibly collides with QEMU's 
   await fresh(page);
   await loadSample(page, /24 MiB rootfs/);
   await expect(page.getByTestId("collision").first()).toContainText("0x48000000–0x48100000");
-  await expect(counts(page)).toContainText("1 errors");
+  await expect(counts(page)).toContainText("1 error");
   await expect(page.getByText(/overlaps QEMU's DTB/).first()).toBeVisible();
   await loadSample(page, /RISC-V 64/);
   await expect(page.getByRole("button", { name: /QEMU firmware/ })).toBeVisible();

@@ -17,11 +17,11 @@ test("drag a blob into QEMU's DTB: the collision shows before release, release k
   await page.mouse.move(d.x + 14, r.y + r.height / 2, { steps: 8 });
   await expect(page.getByTestId("pointer-address")).toHaveText(/^0x4[78][0-9a-f]{6}$/);
   await expect(page.getByTestId("collision").first()).toContainText("overlap");
-  await expect(counts(page)).toContainText("1 errors");
+  await expect(counts(page)).toContainText("1 error");
   await expect(page.getByTestId("chosen-dts")).not.toContainText("module@0x47000000");
   await page.mouse.up();
   await expect(page.getByTestId("pointer-address")).toHaveCount(0);
-  await expect(counts(page)).toContainText("1 errors");
+  await expect(counts(page)).toContainText("1 error");
   const moved = await page.getByLabel("Address").inputValue();
   expect(moved).not.toBe("0x47000000");
   expect(BigInt(moved) % 0x1000n).toBe(0n);
@@ -117,7 +117,7 @@ test("collision fixed by keyboard: the quick fix moves the rootfs to the next fr
   await fresh(page);
   await page.locator("summary", { hasText: "Samples" }).click();
   await page.getByRole("button", { name: /24 MiB rootfs/ }).click();
-  await expect(counts(page)).toContainText("1 errors");
+  await expect(counts(page)).toContainText("1 error");
   const fix = page.getByRole("button", { name: /Quick fix: move m2/ });
   await fix.focus();
   await page.keyboard.press("Enter");

@@ -15,9 +15,9 @@ test("reload finds the layout (and its undo history), even right after an edit; 
   await expect(page.getByTestId("command-line")).toContainText("addr=0x47010000");
   await page.locator("[data-blob-id=m2]").click();
   await expect(page.getByText("in this browser")).toBeVisible();
-  await page.getByRole("button", { name: "↶ Undo" }).click();
+  await page.getByRole("button", { name: "Undo", exact: true }).click();
   await expect(page.getByTestId("command-line")).toContainText("addr=0x47000000");
-  await page.getByRole("button", { name: "↷ Redo" }).click();
+  await page.getByRole("button", { name: "Redo", exact: true }).click();
   await expect(page.getByTestId("command-line")).toContainText("addr=0x47010000");
   await page.waitForTimeout(500);
   const record = (await idbKeys(page)).find((k) => k.startsWith("state:layout:"))!;
@@ -44,7 +44,7 @@ test("share link carries the layout, opens beside the saved one; a pasted comman
   expect(url).toMatch(/#layout=[A-Za-z0-9_-]+$/);
   // No file contents in a link: names, sizes and digests only.
   expect(Buffer.from(url.split("#layout=")[1]!, "base64url").toString()).not.toContain('"head"');
-  await page.getByRole("button", { name: "↶ Undo" }).click();
+  await page.getByRole("button", { name: "Undo", exact: true }).click();
   await expect(page.getByTestId("command-line")).toContainText("addr=0x42000000");
   await page.waitForTimeout(500);
   // Opened in a new tab, as a recipient would: a new layout, the saved one untouched.
@@ -73,11 +73,11 @@ test("share link carries the layout, opens beside the saved one; a pasted comman
     page.getByRole("button", { name: /^vmlinux-dom1, kernel at 0x48000000, 12 MiB/ }),
   ).toBeVisible();
   // The -kernel is a placeholder too: until its size is known, what QEMU places after it is provisional.
-  await expect(counts(page)).toContainText("0 errors · 1 warnings");
+  await expect(counts(page)).toContainText("0 errors · 1 warning");
   await page.getByLabel("-kernel size (file not in this browser)").fill("1M");
   await page.getByLabel("-kernel size (file not in this browser)").press("Enter");
   // Known now: QEMU's DTB goes to 0x48000000 (1 GiB RAM, AArch64 cpu), right where the module is.
-  await expect(counts(page)).toContainText("1 errors · 0 warnings");
+  await expect(counts(page)).toContainText("1 error · 0 warnings");
   await expect(page.getByText("error overlap").first()).toBeVisible();
 });
 
@@ -93,8 +93,8 @@ test("undo steps dropped in an earlier session are swept from storage; the ones 
   await expect(page.getByTestId("command-line")).toContainText("addr=0x47003000");
   await page.waitForTimeout(500);
   await page.reload();
-  await page.getByRole("button", { name: "↶ Undo" }).click();
-  await page.getByRole("button", { name: "↶ Undo" }).click();
+  await page.getByRole("button", { name: "Undo", exact: true }).click();
+  await page.getByRole("button", { name: "Undo", exact: true }).click();
   await m2.focus();
   await page.keyboard.press("Shift+ArrowRight");
   await expect(page.getByTestId("command-line")).toContainText("addr=0x47011000");
@@ -111,7 +111,7 @@ test("undo steps dropped in an earlier session are swept from storage; the ones 
   const named = new Set([...record.past, record.present, ...record.future]);
   expect(keys.filter((k) => k.startsWith("state:snap:")).sort()).toEqual([...named].sort());
   // The history still undoes to the start.
-  for (let i = 0; i < 2; i++) await page.getByRole("button", { name: "↶ Undo" }).click();
+  for (let i = 0; i < 2; i++) await page.getByRole("button", { name: "Undo", exact: true }).click();
   await expect(page.getByTestId("command-line")).toContainText("addr=0x47000000");
 });
 

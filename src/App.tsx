@@ -1,6 +1,7 @@
 import { useStore } from "zustand";
 import { useShareLink } from "./io/useShareLink";
 import { MemoryMap } from "./map/MemoryMap";
+import { AutoPack } from "./panels/AutoPack";
 import { ChosenPreview } from "./panels/ChosenPreview";
 import { CommandLine } from "./panels/CommandLine";
 import { Diagnostics } from "./panels/Diagnostics";
@@ -8,25 +9,33 @@ import { ExportMenu, ShareButton } from "./panels/ExportMenu";
 import { ImportMenu } from "./panels/ImportMenu";
 import { Inspector } from "./panels/Inspector";
 import { LayoutsMenu } from "./panels/LayoutsMenu";
-import { Legend } from "./panels/Legend";
+import { HelpPopover } from "./panels/Legend";
 import { MachinePanel } from "./panels/MachinePanel";
+import { RegionTable } from "./panels/RegionTable";
 import { SamplesMenu } from "./panels/SamplesMenu";
 import { UntrustedArgs } from "./panels/UntrustedArgs";
 import { redo, undo, useGuestmap } from "./store/store";
 import { NoticeBar } from "./ui/NoticeBar";
+import { Pane, PaneGroup, PaneSeparator } from "./ui/Pane";
 import { button } from "./ui/Panel";
 import { useGlobalKeys } from "./ui/useGlobalKeys";
 import { BootConsole } from "./verify/BootConsole";
 import { VerifyControls } from "./verify/VerifyControls";
 import { VerifyResults } from "./verify/VerifyResults";
 
+/**
+ * The page fills the window and never scrolls: every panel scrolls inside itself, so the map and
+ * the command line (the main output) share one screen from 1366×768 up. Columns and rows are
+ * resizable and collapsible (drag a separator, or Enter on it; each panel's ▾), remembered in
+ * localStorage.
+ */
 export function App() {
   useGlobalKeys();
   useShareLink();
   const canUndo = useStore(useGuestmap.temporal, (t) => t.pastStates.length > 0);
   const canRedo = useStore(useGuestmap.temporal, (t) => t.futureStates.length > 0);
   return (
-    <div className="flex min-h-full flex-col gap-2 p-2">
+    <div className="flex h-screen flex-col gap-2 overflow-hidden p-2">
       <header className="flex items-center gap-2 px-1">
         <h1 className="mr-3 font-mono text-[15px] font-bold tracking-tight">
           guest<span className="text-kernel">map</span>
@@ -39,7 +48,8 @@ export function App() {
         <ImportMenu />
         <ExportMenu />
         <VerifyControls />
-        <div className="ml-auto flex gap-1.5">
+        <div className="ml-auto flex items-center gap-1.5">
+          <AutoPack />
           <ShareButton className={button} />
           <button
             type="button"
@@ -48,7 +58,7 @@ export function App() {
             onClick={undo}
             aria-keyshortcuts="Control+Z"
           >
-            ↶ Undo
+            <span aria-hidden>↶ </span>Undo
           </button>
           <button
             type="button"
@@ -57,30 +67,70 @@ export function App() {
             onClick={redo}
             aria-keyshortcuts="Control+Shift+Z"
           >
-            ↷ Redo
+            <span aria-hidden>↷ </span>Redo
           </button>
+          <HelpPopover />
         </div>
       </header>
       <NoticeBar />
       <UntrustedArgs />
-      <main className="grid min-h-0 flex-1 grid-cols-[290px_minmax(0,1fr)_330px] gap-2">
-        <div className="flex min-h-0 flex-col gap-2">
-          <MachinePanel />
-          <Legend />
-        </div>
-        <div className="flex min-w-0 flex-col gap-2">
-          <MemoryMap />
-          <div className="grid h-[360px] min-h-0 grid-cols-2 gap-2">
-            <Diagnostics />
-            <ChosenPreview />
-          </div>
-          <CommandLine />
-        </div>
-        <div className="flex min-h-0 flex-col gap-2">
-          <Inspector />
-          <VerifyResults />
-          <BootConsole />
-        </div>
+      <main className="min-h-0 flex-1">
+        <PaneGroup id="columns" orientation="horizontal" className="h-full">
+          <Pane id="machine" title="Machine" defaultSize="270px" minSize="200px" maxSize="40%">
+            <MachinePanel />
+          </Pane>
+          <PaneSeparator label="Resize the Machine column" />
+          <Pane id="centre" title="Map" defaultSize="60%" minSize="30%" collapsible={false}>
+            <PaneGroup id="rows" orientation="vertical" className="h-full">
+              <Pane id="map" title="Memory map" defaultSize="42%" minSize="200px">
+                <MemoryMap />
+              </Pane>
+              <PaneSeparator label="Resize the map" />
+              <Pane
+                id="tables"
+                title="Regions and diagnostics"
+                defaultSize="30%"
+                minSize="90px"
+                collapsible={false}
+              >
+                <PaneGroup id="tables" orientation="horizontal" className="h-full">
+                  <Pane id="regions" title="Regions" defaultSize="55%" minSize="160px">
+                    <RegionTable />
+                  </Pane>
+                  <PaneSeparator label="Resize the region table" />
+                  <Pane id="diagnostics" title="Diagnostics" defaultSize="45%" minSize="160px">
+                    <Diagnostics />
+                  </Pane>
+                </PaneGroup>
+              </Pane>
+              <PaneSeparator label="Resize the command line" />
+              <Pane id="cmdline" title="QEMU command line" defaultSize="28%" minSize="90px">
+                <CommandLine />
+              </Pane>
+            </PaneGroup>
+          </Pane>
+          <PaneSeparator label="Resize the Inspector column" />
+          <Pane
+            id="side"
+            title="Inspector"
+            defaultSize="320px"
+            minSize="240px"
+            maxSize="45%"
+            collapsible={false}
+          >
+            <PaneGroup id="side" orientation="vertical" className="h-full">
+              <Pane id="inspector" title="Inspector" defaultSize="55%" minSize="120px">
+                <Inspector />
+                <VerifyResults />
+                <BootConsole />
+              </Pane>
+              <PaneSeparator label="Resize /chosen" />
+              <Pane id="chosen" title="/chosen" defaultSize="45%" minSize="90px">
+                <ChosenPreview />
+              </Pane>
+            </PaneGroup>
+          </Pane>
+        </PaneGroup>
       </main>
     </div>
   );

@@ -5,6 +5,7 @@ import { useEffectiveLayout } from "../store/derived";
 import { BidiText } from "../ui/BidiText";
 import { button, Panel } from "../ui/Panel";
 import { Segmented } from "../ui/Segmented";
+import { shellRuns } from "../ui/shell-words";
 
 export function CommandLine() {
   const layout = useDeferredValue(useEffectiveLayout());
@@ -46,9 +47,19 @@ export function CommandLine() {
       {result.ok ? (
         <pre
           data-testid="command-line"
-          className="font-mono text-[11.5px] leading-[1.5] whitespace-pre-wrap break-all text-ink"
+          className="font-mono text-[11.5px] leading-[1.5] whitespace-pre-wrap text-ink"
         >
-          <BidiText text={text} />
+          {/* Wraps between arguments only; an argument longer than the line breaks where it must. */}
+          {shellRuns(text).map((r, i) =>
+            r.space ? (
+              r.text
+            ) : (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the runs of one fixed string
+              <span key={i} className="inline-block max-w-full break-all">
+                <BidiText text={r.text} />
+              </span>
+            ),
+          )}
         </pre>
       ) : (
         <ul className="text-[12px] text-bad">

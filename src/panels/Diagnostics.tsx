@@ -18,16 +18,30 @@ export function Diagnostics() {
   const { diagnostics, placement, layout } = usePanelCheck();
   const counts = { error: 0, warning: 0, info: 0 };
   for (const d of diagnostics) counts[d.severity]++;
+  // What Fix all would touch: the problems (not notes) a move cures.
+  const fixable = diagnostics.filter((d) => d.severity !== "info" && d.fix !== undefined).length;
   return (
     <Panel
       id="diagnostics-title"
       title="Diagnostics"
       actions={
-        <span className="font-mono text-[11px]" data-testid="diagnostic-counts">
-          <span className="text-bad">{counts.error} errors</span> ·{" "}
-          <span className="text-warn">{counts.warning} warnings</span> ·{" "}
-          <span className="text-info">{counts.info} info</span>
-        </span>
+        <>
+          <span className="font-mono text-[11px]" data-testid="diagnostic-counts">
+            <span className="text-bad">{plural(counts.error, "error")}</span> ·{" "}
+            <span className="text-warn">{plural(counts.warning, "warning")}</span> ·{" "}
+            <span className="text-info">{counts.info} info</span>
+          </span>
+          {fixable > 0 && (
+            <button
+              type="button"
+              className={button}
+              title="Apply every quick fix at once: one undo step"
+              onClick={() => useGuestmap.getState().allFixed()}
+            >
+              Fix all ({fixable})
+            </button>
+          )}
+        </>
       }
     >
       {diagnostics.length === 0 ? (
@@ -71,6 +85,8 @@ export function Diagnostics() {
     </Panel>
   );
 }
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
 
 function DiagnosticRow({ d }: { d: Diagnostic }) {
   return (

@@ -49,13 +49,8 @@ export function MachinePanel() {
               id={archId}
               className={input}
               value={m.arch}
-              onChange={(e) => {
-                // Each arch keeps its own -cpu: aarch64 → riscv64 → aarch64 gives cortex-a57 back.
-                const arch = e.target.value as Arch;
-                const s = useGuestmap.getState();
-                s.cpuRemembered(m.arch, m.cpu);
-                dispatch({ type: "setMachine", machine: { arch, cpu: s.cpuByArch[arch] } });
-              }}
+              // The blobs move with RAM's base; the notice offers to keep their addresses instead.
+              onChange={(e) => useGuestmap.getState().archSwitched(e.target.value as Arch)}
             >
               {ARCHES.map((a) => (
                 <option key={a}>{a}</option>

@@ -9,9 +9,10 @@ import { create } from "zustand";
 import { DEFAULT_SAMPLE } from "../samples/samples";
 import { createDragSlice, type DragSlice } from "./drag-slice";
 import { createLayoutSlice, type LayoutSlice } from "./layout-slice";
+import { createOpsSlice, type OpsSlice } from "./ops-slice";
 import { createUiSlice, type UiSlice } from "./ui-slice";
 
-export type GuestmapState = LayoutSlice & UiSlice & DragSlice;
+export type GuestmapState = LayoutSlice & UiSlice & DragSlice & OpsSlice;
 
 /** How many undo steps a layout keeps (and saves). */
 export const UNDO_LIMIT = 100;
@@ -22,6 +23,7 @@ export const useGuestmap = create<GuestmapState>()(
       ...createLayoutSlice(DEFAULT_SAMPLE.layout)(...a),
       ...createUiSlice(...a),
       ...createDragSlice(...a),
+      ...createOpsSlice(...a),
     }),
     {
       partialize: (s) => ({ layout: s.layout }),

@@ -6,11 +6,13 @@ import type { GuestmapState } from "./store";
 export type ScaleMode = "linear" | "collapsed";
 
 /** A button a notice offers: what the user can do about it right there. */
-export type NoticeAction = "export-layout" | "start-fresh";
+export type NoticeAction = "export-layout" | "start-fresh" | "keep-addresses";
 
 export interface Notice {
   readonly kind: "info" | "error";
   readonly text: string;
+  /** One line each, under the text: what an operation moved, and why. */
+  readonly details?: readonly string[];
   readonly actions?: readonly NoticeAction[];
 }
 

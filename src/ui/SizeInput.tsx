@@ -16,6 +16,8 @@ export function SizeInput(props: {
   placeholder?: string;
   /** Why a parsed value cannot be used (shown inline, not applied); the default refuses ≥ 2^64. */
   validate?: (v: bigint) => string | undefined;
+  /** Reads the text; the default is the core's parseSize. */
+  parse?: (text: string) => bigint | undefined;
 }) {
   const fmt = props.format ?? addr;
   const shown = props.value === undefined ? "" : fmt(props.value);
@@ -28,18 +30,9 @@ export function SizeInput(props: {
   }, [shown]);
   const commit = () => {
     if (draft === shown) return;
-    const v = parseSize(draft);
-    if (v === undefined) {
-      setError(`"${draft}" is not a number: use 0x42000000, 1107296256 or 64M (K/M/G, KiB/MiB/GiB)`);
-      return;
-    }
-    const why = (props.validate ?? fitsU64)(v);
-    if (why) {
-      setError(`"${draft.trim()}": ${why}`);
-      return;
-    }
-    setError(undefined);
-    props.onCommit(v);
+    const r = readSize(draft, props.validate, props.parse);
+    setError(r.error);
+    if (r.error === undefined) props.onCommit(r.value);
   };
   return (
     <div className="flex flex-col gap-0.5">
@@ -56,7 +49,7 @@ export function SizeInput(props: {
         aria-describedby={error ? `${id}-err` : undefined}
         onChange={(e) => {
           setDraft(e.target.value);
-          const v = parseSize(e.target.value);
+          const v = (props.parse ?? parseSize)(e.target.value);
           if (error && v !== undefined && !(props.validate ?? fitsU64)(v)) setError(undefined);
         }}
         onBlur={commit}
@@ -75,6 +68,22 @@ export function SizeInput(props: {
       )}
     </div>
   );
+}
+
+/**
+ * An address or size as typed, read and checked the way every field does it (the Inspector, the
+ * region table): the value, or the inline error to show.
+ */
+export function readSize(
+  text: string,
+  validate: (v: bigint) => string | undefined = fitsU64,
+  parse: (text: string) => bigint | undefined = parseSize,
+): { value: bigint; error?: undefined } | { value?: undefined; error: string } {
+  const v = parse(text);
+  if (v === undefined)
+    return { error: `"${text}" is not a number: use 0x42000000, 1107296256 or 64M (K/M/G, KiB/MiB/GiB)` };
+  const why = validate(v);
+  return why ? { error: `"${text.trim()}": ${why}` } : { value: v };
 }
 
 /** Unapplied text of a field, kept in localStorage so a reload before the field blurs keeps it. */

@@ -1,0 +1,32 @@
+/** Auto-pack: one click places every guest-loader and loader blob collision-free (the core's pack). */
+import { useState } from "react";
+import type { PackOrder } from "../store/ops-slice";
+import { useGuestmap } from "../store/store";
+import { button, input } from "../ui/Panel";
+
+export function AutoPack() {
+  const [order, setOrder] = useState<PackOrder>("keep");
+  const hasBlobs = useGuestmap((s) => s.layout.modules.length + s.layout.loaders.length > 0);
+  return (
+    <div className="flex items-center gap-1">
+      <button
+        type="button"
+        className={`${button} whitespace-nowrap`}
+        disabled={!hasBlobs}
+        title="Place every blob at its alignment, clear of QEMU's regions, each kernel's BSS and each other (pinned blobs stay). One undo step."
+        onClick={() => useGuestmap.getState().autoPacked(order)}
+      >
+        Auto-pack
+      </button>
+      <select
+        aria-label="Auto-pack order"
+        className={`${input} w-auto text-[11px]`}
+        value={order}
+        onChange={(e) => setOrder(e.target.value as PackOrder)}
+      >
+        <option value="keep">in memory order</option>
+        <option value="size">largest first</option>
+      </select>
+    </div>
+  );
+}
