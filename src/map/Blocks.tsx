@@ -70,6 +70,8 @@ export const QemuBlock = memo(function QemuBlock(props: {
         data-region-id={r.id}
         aria-label={`QEMU ${roleLabel(r)} ${r.name} at ${addr(r.addr)}, ${human(r.size)} (locked)`}
         aria-pressed={props.selected}
+        // Locked: nothing to do with it by keyboard, so not a Tab stop (the region table lists it).
+        tabIndex={-1}
         onClick={() => props.onSelect(r.id)}
         onFocus={() => props.onSelect(r.id)}
         onPointerEnter={(e) => props.onHover(hoverAt(r.id, e))}
@@ -160,7 +162,7 @@ export const UserBlock = memo(function UserBlock(props: {
       <button
         type="button"
         data-blob-id={r.id}
-        aria-label={`${r.name}, ${kind} at ${addr(r.addr)}, ${human(r.size)}.${props.problem ? ` Has ${props.problem}s, see Diagnostics.` : ""} Arrow keys move, Delete removes.`}
+        aria-label={`${r.name}, ${kind} at ${addr(r.addr)}, ${human(r.size)}.${props.problem ? ` Has ${props.problem}s, see Diagnostics.` : ""} Arrow keys move, Delete removes, Enter edits.`}
         aria-pressed={props.selected}
         onFocus={() => props.onSelect(r.id)}
         onClick={() => props.onSelect(r.id)}

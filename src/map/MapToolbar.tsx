@@ -83,6 +83,8 @@ export function MapToolbar(props: {
         multiple
         className="sr-only"
         aria-label="Add files as guest-loader blobs"
+        // The button above is the control; announced once, not twice.
+        aria-hidden
         tabIndex={-1}
         onChange={(e) => {
           const files = [...(e.currentTarget.files ?? [])];

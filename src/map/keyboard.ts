@@ -38,6 +38,17 @@ export function onBlobKeyDown(e: KeyboardEvent<HTMLElement>, id: string): void {
       s.selected(next);
       focusBlob(next);
     }
+  } else if (e.key === "Enter") {
+    // The Inspector is far away in Tab order: Enter goes straight to its first field.
+    e.preventDefault();
+    s.selected(id);
+    requestAnimationFrame(() =>
+      document
+        .querySelector<HTMLElement>(
+          '[aria-labelledby="inspector-title"] :is(input:not([type=file]), select, textarea)',
+        )
+        ?.focus(),
+    );
   } else if (e.key === "Delete" || e.key === "Backspace") {
     e.preventDefault();
     removeAndFocusNext(id);

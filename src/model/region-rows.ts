@@ -65,11 +65,13 @@ export function regionRows(
   diagnostics: readonly Diagnostic[],
 ): RegionRow[] {
   const worst = new Map<string, Diagnostic>();
+  // Notes (info) are not problems: a row with only notes is "ok".
   for (const d of diagnostics)
-    for (const id of d.regions) {
-      const w = worst.get(id);
-      if (!w || RANK[d.severity] > RANK[w.severity]) worst.set(id, d);
-    }
+    if (d.severity !== "info")
+      for (const id of d.regions) {
+        const w = worst.get(id);
+        if (!w || RANK[d.severity] > RANK[w.severity]) worst.set(id, d);
+      }
   const status = (id: string) => {
     const d = worst.get(id);
     return d

@@ -192,6 +192,7 @@ export function ExportMenu() {
 }
 
 export function ShareButton({ className }: { className: string }) {
+  const [copied, setCopied] = useState(false);
   return (
     <button
       type="button"
@@ -202,9 +203,17 @@ export function ShareButton({ className }: { className: string }) {
         useGuestmap
           .getState()
           .noticed({ kind: "info", text: "Share link copied: it holds the layout, not the files." });
+        setCopied(true);
+        setTimeout(() => setCopied(false), 1500);
       }}
     >
-      Copy share link
+      {/* The same width either way, so the header does not jump. */}
+      <span className="inline-grid">
+        <span className={`col-start-1 row-start-1 ${copied ? "invisible" : ""}`}>Copy share link</span>
+        <span aria-live="polite" className={`col-start-1 row-start-1 ${copied ? "" : "invisible"}`}>
+          {copied ? "Copied ✓" : ""}
+        </span>
+      </span>
     </button>
   );
 }

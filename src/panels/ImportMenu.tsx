@@ -1,5 +1,5 @@
 /** Imports: paste a QEMU command line, open a layout JSON, open a DTB. A failed import changes nothing. */
-import { parseLayoutJson } from "@guestmap/core";
+import { type Layout, layoutFiles, parseLayoutJson } from "@guestmap/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { setBaseDtb } from "../io/base-dtb";
 import { checkBounds } from "../io/exports";
@@ -18,6 +18,22 @@ function apply(edit: Edit, text: string) {
   s.selected(undefined);
   s.viewChanged(FIT);
   s.noticed({ kind: "info", text });
+}
+
+/** Whether the import found every file it names in this browser, and which ones it did not. */
+function filesFound(layout: Layout): string {
+  const files = layoutFiles(layout);
+  const missing = [...new Set(files.filter((f) => f.blob.size === undefined).map((f) => f.blob.path))];
+  if (files.length === 0) return "It names no files.";
+  if (missing.length === 0)
+    return files.length === 1
+      ? "Its file was found in this browser."
+      : `All ${files.length} files were found in this browser.`;
+  const list =
+    missing.length > 3
+      ? `${missing.slice(0, 3).join(", ")} and ${missing.length - 3} more`
+      : missing.join(", ");
+  return `${missing.length} ${missing.length === 1 ? "file is" : "files are"} not in this browser (${list}): ${missing.length === 1 ? "its blob is a placeholder" : "their blobs are placeholders"}; type the size or drop the file.`;
 }
 
 export function ImportMenu() {
@@ -72,7 +88,7 @@ export function ImportMenu() {
         onImported={(layout, notes) =>
           apply(
             { type: "replaceLayout", layout },
-            `Imported the command line${notes ? ` (${notes} note(s) in the Import menu: what was skipped or substituted)` : ""}. Blobs whose files are not here are placeholders: type their size or drop the files.`,
+            `Imported the command line${notes ? ` (${notes} note(s) in the Import menu: what was skipped or substituted)` : ""}. ${filesFound(layout)}`,
           )
         }
         onFailed={(text) => useGuestmap.getState().noticed({ kind: "error", text })}

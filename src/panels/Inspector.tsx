@@ -130,6 +130,7 @@ function ModuleInspector({ module: m }: { module: GuestLoaderModule }) {
         needs {human(rule.align)} alignment{rule.offset ? ` + ${addr(rule.offset)}` : ""} · ←/→ moves by it,
         Shift ×16
       </p>
+      <PinBox id={m.id} />
       {kind === "kernel" && (
         <TextInput
           label="bootargs"
@@ -222,6 +223,7 @@ function LoaderInspector({ loader: l }: { loader: GenericLoaderBlob }) {
       <p className="-mt-1.5 text-[11px] text-muted">
         any address · ←/→ moves by {human(LOADER_STEP.align)}, Shift ×16
       </p>
+      <PinBox id={l.id} />
       {size === undefined && (
         <div className="flex flex-col gap-1 rounded border border-dashed border-muted p-2">
           <p className="text-[11px] text-muted">
@@ -246,6 +248,17 @@ function LoaderInspector({ loader: l }: { loader: GenericLoaderBlob }) {
         </button>
       </div>
     </div>
+  );
+}
+
+/** Pinned blobs stay where they are when Auto-pack runs. */
+function PinBox({ id }: { id: string }) {
+  const pinned = useGuestmap((s) => s.pinned.includes(id));
+  return (
+    <label className="-mt-1 flex items-center gap-1.5 text-[11px] text-muted">
+      <input type="checkbox" checked={pinned} onChange={() => useGuestmap.getState().pinToggled(id)} />
+      Pin (Auto-pack keeps it here)
+    </label>
   );
 }
 

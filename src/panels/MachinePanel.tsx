@@ -17,6 +17,7 @@ import { useGuestmap } from "../store/store";
 import { FileButton } from "../ui/FileButton";
 import { human } from "../ui/format";
 import { button, input, label, Panel } from "../ui/Panel";
+import { parseRamText } from "../ui/ram-field";
 import { SizeInput, TextInput } from "../ui/SizeInput";
 import { machineProps, validFileSize, validRam } from "../ui/validate";
 
@@ -62,6 +63,7 @@ export function MachinePanel() {
             value={m.ram}
             format={(v) => human(v).replace(" ", "")}
             validate={validRam}
+            parse={parseRamText}
             onCommit={(ram) => dispatch({ type: "setMachine", machine: { ram } })}
           />
         </div>

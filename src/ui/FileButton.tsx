@@ -25,6 +25,9 @@ export function FileButton(props: {
         type="file"
         className="sr-only"
         tabIndex={-1}
+        // The button is the control; the input only opens the dialog. Hidden from screen readers,
+        // or each file button would be announced twice.
+        aria-hidden
         aria-label={props.ariaLabel ?? props.label}
         accept={props.accept}
         multiple={props.multiple}

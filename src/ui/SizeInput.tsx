@@ -150,7 +150,9 @@ export function TextInput(props: {
       {props.multiline ? (
         <textarea
           id={id}
-          className={`${input} h-auto min-h-12 py-1`}
+          // One line, growing with the text (field-sizing), up to five lines, then it scrolls.
+          rows={1}
+          className={`${input} h-auto max-h-[6.5rem] min-h-6 resize-none py-0.5 [field-sizing:content]`}
           value={draft}
           placeholder={props.placeholder}
           spellCheck={false}
