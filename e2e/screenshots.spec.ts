@@ -41,3 +41,18 @@ test("screenshots", async ({ page }) => {
   await page.getByRole("button", { name: /QEMU firmware/ }).hover();
   await page.screenshot({ path: "docs/riscv64-opensbi.png" });
 });
+
+// The page layout at the two sizes the README shows: map and command line on one screen.
+for (const [width, height, sample] of [
+  [1366, 768, /Xen on aarch64/],
+  [1920, 1080, /24 MiB rootfs/],
+] as const)
+  test(`layout at ${width}×${height}`, async ({ page }) => {
+    await page.setViewportSize({ width, height });
+    await fresh(page);
+    await loadSample(page, sample);
+    await page.locator("[data-blob-id=m2]").click();
+    await page.mouse.move(0, 0);
+    await expect(page.getByTestId("command-line")).toBeInViewport();
+    await page.screenshot({ path: `docs/layout-${width}x${height}.png` });
+  });

@@ -233,7 +233,7 @@ for (const q of installs) {
     await expect(page.getByTestId("verify-status")).toContainText(`QEMU ${q.version}`, { timeout: 60_000 });
     await expect(page.locator("tr[data-verify]")).toHaveCount(roms.length);
     // Whatever guestmap predicted, the QEMU column is QEMU's, and a red mark carries both values.
-    const row = page.locator("tr", { hasText: "fdt" });
+    const row = page.locator("tr[data-verify]", { hasText: "fdt" });
     await expect(row.locator("td").nth(2)).toHaveText(
       `0x${fdt.addr.toString(16)}+0x${fdt.size.toString(16)}`,
     );

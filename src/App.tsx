@@ -82,14 +82,14 @@ export function App() {
           <PaneSeparator label="Resize the Machine column" />
           <Pane id="centre" title="Map" defaultSize="60%" minSize="30%" collapsible={false}>
             <PaneGroup id="rows" orientation="vertical" className="h-full">
-              <Pane id="map" title="Memory map" defaultSize="42%" minSize="200px">
+              <Pane id="map" title="Memory map" defaultSize="40%" minSize="200px">
                 <MemoryMap />
               </Pane>
               <PaneSeparator label="Resize the map" />
               <Pane
                 id="tables"
                 title="Regions and diagnostics"
-                defaultSize="30%"
+                defaultSize="25%"
                 minSize="90px"
                 collapsible={false}
               >
@@ -104,7 +104,7 @@ export function App() {
                 </PaneGroup>
               </Pane>
               <PaneSeparator label="Resize the command line" />
-              <Pane id="cmdline" title="QEMU command line" defaultSize="28%" minSize="90px">
+              <Pane id="cmdline" title="QEMU command line" defaultSize="35%" minSize="90px">
                 <CommandLine />
               </Pane>
             </PaneGroup>

@@ -73,7 +73,7 @@ export function MemoryMap() {
   return (
     <section
       aria-labelledby="map-title"
-      className="flex min-w-0 flex-col rounded-md border border-line bg-panel"
+      className="flex min-h-0 min-w-0 flex-1 flex-col rounded-md border border-line bg-panel"
     >
       <MapToolbar
         width={width}
@@ -87,7 +87,8 @@ export function MemoryMap() {
         }
         onFiles={(files) => addFiles.mutate({ files })}
       />
-      <div className="flex">
+      {/* Fills its pane: the lanes keep their heights, the space below stays map (drop, pan). */}
+      <div className="flex min-h-0 flex-1 overflow-hidden">
         <div
           className="relative w-[74px] shrink-0 border-r border-line text-[10px] tracking-wide text-muted uppercase"
           aria-hidden
@@ -114,7 +115,7 @@ export function MemoryMap() {
           role="application"
           aria-label="Memory map: drop files here; Tab to a blob, arrow keys move it"
           className="relative min-w-0 flex-1 touch-none overflow-hidden select-none"
-          style={{ height: MAP_HEIGHT }}
+          style={{ minHeight: MAP_HEIGHT }}
           onDragOver={(e) => {
             e.preventDefault();
             e.dataTransfer.dropEffect = "copy";

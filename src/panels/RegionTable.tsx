@@ -30,12 +30,19 @@ function editable(r: RegionRow, key: ColumnKey): boolean {
   if (key === "end") return r.size !== undefined;
   if (key === "size") return r.sizeEditable;
   if (key === "bootargs") return r.hasBootargs;
+  if (key === "kind") return r.kind === "kernel" || r.kind === "initrd";
   return false;
 }
 
 /** Applies a cell's text: the edit to dispatch, or why the text cannot be used. */
 function commitCell(r: RegionRow, key: ColumnKey, text: string): string | undefined {
   const s = useGuestmap.getState();
+  if (key === "kind") {
+    if (text !== "kernel" && text !== "initrd")
+      return `"${text}": a guest-loader blob is a kernel or an initrd`;
+    if (text !== r.kind) s.dispatch({ type: "setKind", id: r.id, kind: text });
+    return undefined;
+  }
   if (key === "bootargs") {
     const why = argvText(text);
     if (why) return why;
@@ -86,7 +93,7 @@ export function RegionTable() {
     el?.scrollIntoView({ block: "nearest", inline: "nearest" });
     if (refocus.current) {
       refocus.current = false;
-      (el?.querySelector<HTMLElement>("input") ?? el)?.focus();
+      (el?.querySelector<HTMLElement>("input, select") ?? el)?.focus();
     }
   });
 
@@ -228,6 +235,7 @@ export function RegionTable() {
                     {isEditing ? (
                       <CellEditor
                         label={`${c.title} of ${r.name}`}
+                        options={c.key === "kind" ? KINDS : undefined}
                         draft={editing.draft}
                         error={editing.error}
                         onDraft={(draft) => setEditing({ draft })}
@@ -244,7 +252,7 @@ export function RegionTable() {
         </tbody>
       </table>
       <p id="regions-help" className="mt-1 font-sans text-[11px] text-muted">
-        Arrows move between cells, Enter edits start, size, end or bootargs, Escape cancels. QEMU's own
+        Arrows move between cells, Enter edits kind, start, size, end or bootargs, Escape cancels. QEMU's own
         regions are read-only.
       </p>
     </Panel>
@@ -255,8 +263,12 @@ function statusClass(r: RegionRow): string {
   return r.severity === "error" ? "text-bad" : r.severity === "warning" ? "text-warn" : "";
 }
 
+const KINDS = ["kernel", "initrd"] as const;
+
 function CellEditor(props: {
   label: string;
+  /** A choice instead of text (a module's kind). */
+  options?: readonly string[] | undefined;
   draft: string;
   error: string | undefined;
   onDraft(d: string): void;
@@ -269,6 +281,31 @@ function CellEditor(props: {
     if (!apply) done.current = true;
     props.onDone(apply);
   };
+  const keys = (e: React.KeyboardEvent) => {
+    e.stopPropagation();
+    if (e.key === "Enter") {
+      e.preventDefault();
+      finish(true);
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      finish(false);
+    }
+  };
+  if (props.options)
+    return (
+      <select
+        aria-label={props.label}
+        className="h-5 rounded border border-focus bg-bg px-1 font-mono text-[11.5px] text-ink"
+        value={props.draft}
+        onChange={(e) => props.onDraft(e.target.value)}
+        onKeyDown={keys}
+        onBlur={() => finish(true)}
+      >
+        {props.options.map((o) => (
+          <option key={o}>{o}</option>
+        ))}
+      </select>
+    );
   return (
     <span className="flex flex-col">
       <input
@@ -279,16 +316,7 @@ function CellEditor(props: {
         value={props.draft}
         spellCheck={false}
         onChange={(e) => props.onDraft(e.target.value)}
-        onKeyDown={(e) => {
-          e.stopPropagation();
-          if (e.key === "Enter") {
-            e.preventDefault();
-            finish(true);
-          } else if (e.key === "Escape") {
-            e.preventDefault();
-            finish(false);
-          }
-        }}
+        onKeyDown={keys}
         // Leaving the cell applies the text, as the Inspector's fields do; invalid text stays shown.
         onBlur={() => finish(true)}
       />

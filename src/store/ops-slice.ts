@@ -72,8 +72,9 @@ export const createOpsSlice: StateCreator<GuestmapState, [], [], OpsSlice> = (se
       [...s.layout.modules, ...s.layout.loaders].some((b) => b.id === id),
     );
     const r = pack(s.layout, { order, locked });
-    s.dispatch({ type: "replaceLayout", layout: r.layout });
     const moved = r.moves.filter((m) => m.from !== m.to).length;
+    // Nothing moved: no undo step that changes nothing.
+    if (moved > 0) s.dispatch({ type: "replaceLayout", layout: r.layout });
     const span = r.span ? ` into [${hex(r.span.start)}, ${hex(r.span.end)})` : "";
     s.noticed(
       report(
