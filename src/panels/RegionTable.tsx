@@ -3,7 +3,7 @@
  * with the Inspector's validation, a keyboard grid (arrows between cells, Enter edits, Escape
  * cancels, Tab leaves), copy as CSV or Markdown. The selected row is the map's selection.
  */
-import { useEffect, useMemo, useRef, useState } from "react";
+import { memo, useEffect, useMemo, useRef, useState } from "react";
 import {
   COLUMNS,
   type ColumnKey,
@@ -72,7 +72,7 @@ export function RegionTable() {
     [layout, placement, diagnostics, sort],
   );
   const [cursor, setCursor] = useState<Cell>({ row: 0, col: 0 });
-  const [editing, setEditing] = useState<{ draft: string; error?: string } | undefined>();
+  const [editing, setEditing] = useState<Editing>();
   const [copied, setCopied] = useState<string>();
   const table = useRef<HTMLTableElement>(null);
   // Where keyboard focus should go after the next render (the grid moved or an edit ended).
@@ -120,6 +120,25 @@ export function RegionTable() {
     }
     setEditing(undefined);
     refocus.current = true;
+  };
+
+  // One object whose functions read this render's state: rows compare equal across renders, so a
+  // drag that moves one blob re-renders one row, not 500.
+  const api = useRef<RowApi>(undefined as unknown as RowApi);
+  api.current = {
+    focused: (i, j, id) => {
+      if (i !== row || j !== cursor.col) setCursor({ row: i, col: j });
+      if (id !== useGuestmap.getState().selection) useGuestmap.getState().selected(id);
+    },
+    doubleClicked: (i, j, r, text) => {
+      setCursor({ row: i, col: j });
+      if (editable(r, COLUMNS[j]!.key)) {
+        refocus.current = true;
+        setEditing({ draft: text === "unknown" ? "" : text });
+      }
+    },
+    drafted: (draft) => setEditing({ draft }),
+    finished: finishEdit,
   };
 
   const onGridKey = (e: React.KeyboardEvent) => {
@@ -199,55 +218,15 @@ export function RegionTable() {
         </thead>
         <tbody>
           {rows.map((r, i) => (
-            <tr
+            <TableRow
               key={r.id}
-              aria-selected={r.id === selection}
-              data-row-id={r.id}
-              className={`${r.id === selection ? "bg-kernel/20" : ""} ${r.editable ? "" : "text-muted"}`}
-            >
-              {COLUMNS.map((c, j) => {
-                const active = i === row && j === cursor.col;
-                const isEditing = active && editing !== undefined;
-                const text = c.key === "end" && rowEnd(r) === undefined ? "unknown" : cellText(r, c.key);
-                return (
-                  <td
-                    key={c.key}
-                    // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: a cell of the data grid
-                    role="gridcell"
-                    data-cell={`${i}:${j}`}
-                    // A roving tab stop: the grid is one Tab stop, arrows move inside it.
-                    tabIndex={active && !isEditing ? 0 : -1}
-                    aria-readonly={!editable(r, c.key)}
-                    className={`max-w-[16rem] truncate border-b border-line/50 px-1 py-0.5 whitespace-nowrap outline-none focus:outline-2 focus:-outline-offset-2 focus:outline-focus ${c.key === "status" ? statusClass(r) : ""}`}
-                    title={text}
-                    onFocus={() => {
-                      if (!active) setCursor({ row: i, col: j });
-                      if (r.id !== selection) useGuestmap.getState().selected(r.id);
-                    }}
-                    onDoubleClick={() => {
-                      setCursor({ row: i, col: j });
-                      if (editable(r, c.key)) {
-                        refocus.current = true;
-                        setEditing({ draft: text === "unknown" ? "" : text });
-                      }
-                    }}
-                  >
-                    {isEditing ? (
-                      <CellEditor
-                        label={`${c.title} of ${r.name}`}
-                        options={c.key === "kind" ? KINDS : undefined}
-                        draft={editing.draft}
-                        error={editing.error}
-                        onDraft={(draft) => setEditing({ draft })}
-                        onDone={finishEdit}
-                      />
-                    ) : (
-                      text
-                    )}
-                  </td>
-                );
-              })}
-            </tr>
+              r={r}
+              i={i}
+              activeCol={i === row ? cursor.col : -1}
+              selected={r.id === selection}
+              editing={i === row ? editing : undefined}
+              api={api}
+            />
           ))}
         </tbody>
       </table>
@@ -258,6 +237,87 @@ export function RegionTable() {
     </Panel>
   );
 }
+
+interface RowApi {
+  focused(i: number, j: number, id: string): void;
+  doubleClicked(i: number, j: number, r: RegionRow, text: string): void;
+  drafted(draft: string): void;
+  finished(apply: boolean): void;
+}
+
+type Editing = { draft: string; error?: string } | undefined;
+
+const sameRow = (a: RegionRow, b: RegionRow) =>
+  a.id === b.id &&
+  a.name === b.name &&
+  a.kind === b.kind &&
+  a.start === b.start &&
+  a.size === b.size &&
+  a.bootargs === b.bootargs &&
+  a.alignment === b.alignment &&
+  a.status === b.status &&
+  a.sizeEditable === b.sizeEditable;
+
+const TableRow = memo(
+  function TableRow(props: {
+    r: RegionRow;
+    i: number;
+    /** The cursor's column when the cursor is in this row, else -1. */
+    activeCol: number;
+    selected: boolean;
+    editing: Editing;
+    api: { readonly current: RowApi };
+  }) {
+    const { r, i, activeCol, editing, api } = props;
+    return (
+      <tr
+        aria-selected={props.selected}
+        data-row-id={r.id}
+        className={`${props.selected ? "bg-kernel/20" : ""} ${r.editable ? "" : "text-muted"}`}
+      >
+        {COLUMNS.map((c, j) => {
+          const active = j === activeCol;
+          const isEditing = active && editing !== undefined;
+          const text = c.key === "end" && rowEnd(r) === undefined ? "unknown" : cellText(r, c.key);
+          return (
+            <td
+              key={c.key}
+              // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: a cell of the data grid
+              role="gridcell"
+              data-cell={`${i}:${j}`}
+              // A roving tab stop: the grid is one Tab stop, arrows move inside it.
+              tabIndex={active && !isEditing ? 0 : -1}
+              aria-readonly={!editable(r, c.key)}
+              className={`max-w-[16rem] truncate border-b border-line/50 px-1 py-0.5 whitespace-nowrap outline-none focus:outline-2 focus:-outline-offset-2 focus:outline-focus ${c.key === "status" ? statusClass(r) : ""}`}
+              title={text}
+              onFocus={() => api.current.focused(i, j, r.id)}
+              onDoubleClick={() => api.current.doubleClicked(i, j, r, text)}
+            >
+              {isEditing ? (
+                <CellEditor
+                  label={`${c.title} of ${r.name}`}
+                  options={c.key === "kind" ? KINDS : undefined}
+                  draft={editing.draft}
+                  error={editing.error}
+                  onDraft={(d) => api.current.drafted(d)}
+                  onDone={(apply) => api.current.finished(apply)}
+                />
+              ) : (
+                text
+              )}
+            </td>
+          );
+        })}
+      </tr>
+    );
+  },
+  (a, b) =>
+    sameRow(a.r, b.r) &&
+    a.i === b.i &&
+    a.activeCol === b.activeCol &&
+    a.selected === b.selected &&
+    a.editing === b.editing,
+);
 
 function statusClass(r: RegionRow): string {
   return r.severity === "error" ? "text-bad" : r.severity === "warning" ? "text-warn" : "";
