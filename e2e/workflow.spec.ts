@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import fc from "fast-check";
 import { infoRoms, type QemuInstall, qemuInstalls, type RomEntry } from "../packages/core/conformance/qemu";
@@ -336,6 +337,25 @@ for (const [width, height] of [
     await page.getByRole("button", { name: "Expand Diagnostics" }).click();
     await expect(page.getByTestId("diagnostic-counts")).toBeVisible();
   });
+
+test("axe finds nothing serious in the new parts: notice with moves, region table editing, Help", async ({
+  page,
+}) => {
+  await loadSampleFresh(page, /24 MiB rootfs/);
+  await page.getByRole("button", { name: "Auto-pack" }).click();
+  await expect(notice(page)).toContainText("moved");
+  await table(page).locator("tr[data-row-id=m2] td").nth(2).focus();
+  await page.keyboard.press("Enter");
+  await expect(table(page).locator("input")).toBeFocused();
+  const serious = async () =>
+    (await new AxeBuilder({ page }).analyze()).violations.filter(
+      (v) => v.impact === "serious" || v.impact === "critical",
+    );
+  expect(await serious()).toEqual([]);
+  await page.keyboard.press("Escape");
+  await page.locator("summary", { hasText: "Help" }).click();
+  expect(await serious()).toEqual([]);
+});
 
 test.describe("small things", () => {
   test("plurals, Copied feedback, locked blocks off the Tab order, one name per button, Enter to the Inspector", async ({
