@@ -36,7 +36,7 @@ export function App() {
   const canRedo = useStore(useGuestmap.temporal, (t) => t.futureStates.length > 0);
   return (
     <div className="flex h-screen flex-col gap-2 overflow-hidden p-2">
-      <header className="flex items-center gap-2 px-1">
+      <header className="flex items-center gap-1.5 px-1">
         <h1 className="mr-3 font-mono text-[15px] font-bold tracking-tight">
           guest<span className="text-kernel">map</span>
         </h1>
@@ -50,10 +50,10 @@ export function App() {
         <VerifyControls />
         <div className="ml-auto flex items-center gap-1.5">
           <AutoPack />
-          <ShareButton className={button} />
+          <ShareButton className={`${button} whitespace-nowrap`} />
           <button
             type="button"
-            className={button}
+            className={`${button} whitespace-nowrap`}
             disabled={!canUndo}
             onClick={undo}
             aria-keyshortcuts="Control+Z"
@@ -62,7 +62,7 @@ export function App() {
           </button>
           <button
             type="button"
-            className={button}
+            className={`${button} whitespace-nowrap`}
             disabled={!canRedo}
             onClick={redo}
             aria-keyshortcuts="Control+Shift+Z"

@@ -34,7 +34,8 @@ export interface OpsSlice {
   /** The -M properties each arch had when the user switched away (a switch drops the other family's). */
   readonly propsByArch: Readonly<Partial<Record<Arch, Layout["machine"]["props"]>>>;
   pinToggled(id: string): void;
-  autoPacked(order: PackOrder): void;
+  /** `minAlign`: a power of two every blob is aligned to at least (2 MiB for Xen's module mappings). */
+  autoPacked(order: PackOrder, minAlign?: bigint): void;
   allFixed(): void;
   /** Switches arch; `move` (the default) shifts the blobs with RAM's base and fixes what collides. */
   archSwitched(arch: Arch, move?: boolean): void;
@@ -66,12 +67,12 @@ export const createOpsSlice: StateCreator<GuestmapState, [], [], OpsSlice> = (se
   propsByArch: {},
   pinToggled: (id) =>
     set((s) => ({ pinned: s.pinned.includes(id) ? s.pinned.filter((p) => p !== id) : [...s.pinned, id] })),
-  autoPacked: (order) => {
+  autoPacked: (order, minAlign) => {
     const s = get();
     const locked = s.pinned.filter((id) =>
       [...s.layout.modules, ...s.layout.loaders].some((b) => b.id === id),
     );
-    const r = pack(s.layout, { order, locked });
+    const r = pack(s.layout, { order, locked, ...(minAlign !== undefined && { minAlign }) });
     const moved = r.moves.filter((m) => m.from !== m.to).length;
     // Nothing moved: no undo step that changes nothing.
     if (moved > 0) s.dispatch({ type: "replaceLayout", layout: r.layout });

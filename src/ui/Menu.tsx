@@ -29,7 +29,7 @@ export function Menu(props: {
   }, []);
   return (
     <details ref={ref} className="relative" aria-busy={props.busy !== undefined}>
-      <summary className="flex h-7 cursor-pointer list-none items-center rounded border border-line bg-panel-2 px-2.5 text-[12px] hover:border-muted">
+      <summary className="flex h-7 cursor-pointer list-none items-center rounded border border-line bg-panel-2 px-2.5 text-[12px] whitespace-nowrap hover:border-muted">
         {props.label}{" "}
         <span aria-hidden className="ml-1 text-muted">
           ▾
