@@ -144,6 +144,11 @@ test("Auto-pack keeps pinned blobs and packs largest first on request", async ({
   // Pin the kernel where it is: only the rootfs moves.
   await page.locator("[data-blob-id=m1]").click();
   await page.getByLabel("Pin (Auto-pack keeps it here)").check();
+  // Pins are a UI preference of this layout: they survive a reload.
+  await page.waitForTimeout(300);
+  await page.reload();
+  await page.locator("[data-blob-id=m1]").click();
+  await expect(page.getByLabel("Pin (Auto-pack keeps it here)")).toBeChecked();
   const before = (await tableRows(page)).find((r) => r.id === "m1")!.start;
   await page.getByLabel("Auto-pack order").selectOption("size");
   await page.getByRole("button", { name: "Auto-pack" }).click();

@@ -18,6 +18,7 @@ import { removeAndFocusNext } from "../map/keyboard";
 import { roleLabel } from "../map/map-model";
 import { LOADER_STEP, moduleAlignment, moduleFootprint } from "../model/blob-rules";
 import { usePanelCheck } from "../store/derived";
+import { pinsOf } from "../store/ops-slice";
 import { useGuestmap } from "../store/store";
 import { FileButton } from "../ui/FileButton";
 import { addr, human } from "../ui/format";
@@ -253,7 +254,7 @@ function LoaderInspector({ loader: l }: { loader: GenericLoaderBlob }) {
 
 /** Pinned blobs stay where they are when Auto-pack runs. */
 function PinBox({ id }: { id: string }) {
-  const pinned = useGuestmap((s) => s.pinned.includes(id));
+  const pinned = useGuestmap((s) => pinsOf(s).includes(id));
   return (
     <label className="-mt-1 flex items-center gap-1.5 text-[11px] text-muted">
       <input type="checkbox" checked={pinned} onChange={() => useGuestmap.getState().pinToggled(id)} />

@@ -12,7 +12,7 @@ const rootfs24 = SAMPLES.find((x) => /24 MiB rootfs/.test(x.title))!;
 beforeEach(() => {
   s().dispatch({ type: "replaceLayout", layout: rootfs24.layout });
   s().noticed(undefined);
-  useGuestmap.setState({ pinned: [], archMove: undefined, propsByArch: {}, cpuByArch: {} });
+  useGuestmap.setState({ pinned: {}, archMove: undefined, propsByArch: {}, cpuByArch: {} });
   useGuestmap.temporal.getState().clear();
 });
 

@@ -28,8 +28,12 @@ export interface ArchMove {
 }
 
 export interface OpsSlice {
-  /** Blob ids Auto-pack leaves where they are (pinned in the Inspector or the region table). */
-  readonly pinned: readonly string[];
+  /**
+   * Per saved layout (its id), the blob ids Auto-pack leaves where they are (pinned in the
+   * Inspector). Kept in localStorage with the other UI preferences; not part of the layout, so
+   * exports and share links never carry them.
+   */
+  readonly pinned: Readonly<Record<string, readonly string[]>>;
   readonly archMove: ArchMove | undefined;
   /** The -M properties each arch had when the user switched away (a switch drops the other family's). */
   readonly propsByArch: Readonly<Partial<Record<Arch, Layout["machine"]["props"]>>>;
@@ -41,6 +45,35 @@ export interface OpsSlice {
   archSwitched(arch: Arch, move?: boolean): void;
   /** "Keep addresses": undoes the last moving arch switch and switches again without moving. */
   archMoveReverted(): void;
+}
+
+const PINS_KEY = "guestmap.pins";
+
+/** The pins of the layout this tab edits. */
+export const pinsOf = (s: Pick<GuestmapState, "pinned" | "layoutId">): readonly string[] =>
+  s.pinned[s.layoutId] ?? [];
+
+function loadPins(): Record<string, readonly string[]> {
+  try {
+    const v: unknown = JSON.parse(globalThis.localStorage?.getItem(PINS_KEY) ?? "{}");
+    if (!v || typeof v !== "object") return {};
+    // Only well-formed entries: a damaged value costs the pins, never the app.
+    return Object.fromEntries(
+      Object.entries(v).filter(
+        (e): e is [string, string[]] => Array.isArray(e[1]) && e[1].every((x) => typeof x === "string"),
+      ),
+    );
+  } catch {
+    return {};
+  }
+}
+
+function savePins(pins: Record<string, readonly string[]>): void {
+  try {
+    localStorage.setItem(PINS_KEY, JSON.stringify(pins));
+  } catch {
+    // Full or absent storage: the pins last as long as the tab.
+  }
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -62,14 +95,22 @@ function report(
 }
 
 export const createOpsSlice: StateCreator<GuestmapState, [], [], OpsSlice> = (set, get) => ({
-  pinned: [],
+  pinned: loadPins(),
   archMove: undefined,
   propsByArch: {},
   pinToggled: (id) =>
-    set((s) => ({ pinned: s.pinned.includes(id) ? s.pinned.filter((p) => p !== id) : [...s.pinned, id] })),
+    set((s) => {
+      const mine = pinsOf(s);
+      const pinned = {
+        ...s.pinned,
+        [s.layoutId]: mine.includes(id) ? mine.filter((p) => p !== id) : [...mine, id],
+      };
+      savePins(pinned);
+      return { pinned };
+    }),
   autoPacked: (order, minAlign) => {
     const s = get();
-    const locked = s.pinned.filter((id) =>
+    const locked = pinsOf(s).filter((id) =>
       [...s.layout.modules, ...s.layout.loaders].some((b) => b.id === id),
     );
     const r = pack(s.layout, { order, locked, ...(minAlign !== undefined && { minAlign }) });
