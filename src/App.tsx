@@ -36,7 +36,8 @@ export function App() {
   const canRedo = useStore(useGuestmap.temporal, (t) => t.futureStates.length > 0);
   return (
     <div className="flex h-screen flex-col gap-2 overflow-hidden p-2">
-      <header className="flex items-center gap-1.5 px-1">
+      {/* Wraps rather than overlaps when the window is narrow or the companion adds its controls. */}
+      <header className="flex flex-wrap items-center gap-1.5 px-1">
         <h1 className="mr-3 font-mono text-[15px] font-bold tracking-tight">
           guest<span className="text-kernel">map</span>
         </h1>

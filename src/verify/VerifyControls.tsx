@@ -87,7 +87,8 @@ export function VerifyControls() {
       kind: "bad",
     };
   return (
-    <div className="flex min-w-0 flex-1 items-center gap-1.5">
+    // At least as wide as its controls: a crowded header wraps instead of drawing over them.
+    <div className="flex min-w-80 flex-1 items-center gap-1.5">
       <select
         aria-label="QEMU to verify with"
         className="h-7 rounded border border-line bg-panel-2 px-1 text-[12px]"
