@@ -1,4 +1,4 @@
-import type { Blob as FileRef, Layout } from "@guestmap/core";
+import type { Layout, LayoutBlob } from "@guestmap/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { placeNewBlobs } from "../model/blob-rules";
 import type { Edit } from "../model/edits";
@@ -33,7 +33,7 @@ export function useAddFiles() {
           select: onto,
         };
       }
-      const fresh: FileRef[] = [];
+      const fresh: LayoutBlob[] = [];
       for (const ref of refs) {
         const placeholder = layout.modules.find((m) => {
           const f = m.kernel ?? m.initrd;
@@ -103,7 +103,7 @@ export function useAddFiles() {
 const baseName = (path: string) => path.split("/").pop() ?? path;
 
 /** The file of blob `id` (a guest-loader module or a generic loader). */
-function blobFile(layout: Layout, id: string): FileRef | undefined {
+function blobFile(layout: Layout, id: string): LayoutBlob | undefined {
   const m = layout.modules.find((x) => x.id === id);
   return m ? (m.kernel ?? m.initrd) : layout.loaders.find((l) => l.id === id)?.file;
 }

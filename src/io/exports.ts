@@ -11,11 +11,11 @@ import {
   encodeShareLink,
   exportArgv,
   type Fdt,
-  type Blob as FileRef,
   formatCommand,
   hex,
   type ImageFormat,
   type Layout,
+  type LayoutBlob,
   layoutImageRegions,
   MAX_LAYOUT_BLOBS,
   regionsSpan,
@@ -123,7 +123,7 @@ export function shareUrl(layout: Layout, location: { origin: string; pathname: s
   return `${location.origin}${location.pathname}${encodeShareLink(mapBlobs(layout, withoutHead))}`;
 }
 
-const withoutHead = ({ head: _head, ...blob }: FileRef): FileRef => blob;
+const withoutHead = ({ head: _head, ...blob }: LayoutBlob): LayoutBlob => blob;
 
 /** Refuses a layout bigger than any boot layout, before it reaches the store. */
 export function checkBounds(layout: Layout, source: string): void {

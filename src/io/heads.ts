@@ -3,11 +3,11 @@
  * them has no blob heads. The heads (what the header sniffer reads: kernel image_size, formats)
  * come back from the files this browser keeps, by SHA-256.
  */
-import type { Blob as FileRef, Layout } from "@guestmap/core";
+import type { Layout, LayoutBlob } from "@guestmap/core";
 import { loadHead } from "./file-store";
 
 /** Every file of a layout through `f` (modules, loaders, -kernel, -initrd, -dtb, -bios). */
-export function mapBlobs(layout: Layout, f: (b: FileRef) => FileRef): Layout {
+export function mapBlobs(layout: Layout, f: (b: LayoutBlob) => LayoutBlob): Layout {
   const bios = layout.machine.bios;
   return {
     ...layout,

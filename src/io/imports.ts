@@ -6,15 +6,15 @@ import {
   type DtbImport,
   decodeFdt,
   type Fdt,
-  type Blob as FileRef,
   type ImportIssue,
   importDtb,
   importShellCommand,
   type Layout,
+  type LayoutBlob,
 } from "@guestmap/core";
 import { refByName } from "./file-store";
 
-async function fill(ref: FileRef | undefined): Promise<FileRef | undefined> {
+async function fill(ref: LayoutBlob | undefined): Promise<LayoutBlob | undefined> {
   if (!ref || ref.size !== undefined) return ref;
   const stored = await refByName(ref.path.split("/").pop() ?? ref.path);
   return stored ? { ...stored, path: ref.path } : ref;

@@ -6,9 +6,9 @@ import {
   type AlignmentRule,
   alignmentRule,
   type BlobHeader,
-  type Blob as FileRef,
   type GuestLoaderModule,
   type Layout,
+  type LayoutBlob,
   moduleFile,
   moduleKind,
   nextFreeSlot,
@@ -48,7 +48,7 @@ export function blobMoveRule(layout: Layout, id: string): { addr: bigint; rule: 
 }
 
 /** The kind a file's header suggests: any kernel image format is a kernel, the rest an initrd. */
-export function guessKind(ref: FileRef): BlobKind {
+export function guessKind(ref: LayoutBlob): BlobKind {
   return sniffHeader(ref.head).isKernel ? "kernel" : "initrd";
 }
 
@@ -82,7 +82,7 @@ export function nextFreeAligned(layout: Layout, placement: Placement, id: string
  * Guest-loader stanzas for new files: the first at `at` snapped to its alignment (or, without
  * `at`, the first free aligned slot in RAM), each next one in the next free aligned slot.
  */
-export function placeNewBlobs(layout: Layout, refs: readonly FileRef[], at?: bigint): GuestLoaderModule[] {
+export function placeNewBlobs(layout: Layout, refs: readonly LayoutBlob[], at?: bigint): GuestLoaderModule[] {
   const out: GuestLoaderModule[] = [];
   let working = layout;
   let used = new Set([...layout.modules.map((m) => m.id), ...layout.loaders.map((l) => l.id)]);

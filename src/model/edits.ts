@@ -6,9 +6,9 @@
 import {
   type Address,
   type Bios,
-  type Blob as FileRef,
   type GuestLoaderModule,
   type Layout,
+  type LayoutBlob,
   type Machine,
   NEWEST_VERIFIED_VERSION,
   type QemuVersion,
@@ -22,13 +22,13 @@ export type Edit =
   | { readonly type: "removeBlob"; readonly id: string }
   | { readonly type: "setKind"; readonly id: string; readonly kind: BlobKind }
   | { readonly type: "setBootargs"; readonly id: string; readonly bootargs: string | undefined }
-  | { readonly type: "setBlobFile"; readonly id: string; readonly file: FileRef }
+  | { readonly type: "setBlobFile"; readonly id: string; readonly file: LayoutBlob }
   | { readonly type: "setMachine"; readonly machine: Partial<Machine> }
   | { readonly type: "setQemu"; readonly qemu: QemuVersion | undefined }
-  | { readonly type: "setKernel"; readonly kernel: FileRef | undefined }
+  | { readonly type: "setKernel"; readonly kernel: LayoutBlob | undefined }
   | { readonly type: "setAppend"; readonly append: string | undefined }
-  | { readonly type: "setInitrd"; readonly initrd: FileRef | undefined }
-  | { readonly type: "setDtb"; readonly dtb: FileRef | undefined }
+  | { readonly type: "setInitrd"; readonly initrd: LayoutBlob | undefined }
+  | { readonly type: "setDtb"; readonly dtb: LayoutBlob | undefined }
   | { readonly type: "setBios"; readonly bios: Bios }
   | { readonly type: "setExtraArgs"; readonly extraArgs: readonly (readonly string[])[] }
   | { readonly type: "replaceLayout"; readonly layout: Layout }

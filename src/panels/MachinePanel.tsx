@@ -3,8 +3,8 @@ import {
   ARCHES,
   type Arch,
   defaultCpu,
-  type Blob as FileRef,
   formatQemuOpts,
+  type LayoutBlob,
   NEWEST_VERIFIED_VERSION,
   parseQemuOpts,
   QEMU_RELEASES,
@@ -177,7 +177,7 @@ export function MachinePanel() {
 
 function FileRow(props: {
   title: string;
-  file: FileRef | undefined;
+  file: LayoutBlob | undefined;
   onOpen(f: File): void;
   /** Gives a placeholder (a file not in this browser) its size. */
   onSize(size: bigint): void;

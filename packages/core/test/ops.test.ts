@@ -9,7 +9,6 @@ import { describe, expect, it } from "vitest";
 import {
   addFiles,
   alignmentRule,
-  type Blob,
   cellsValue,
   changeArch,
   check,
@@ -20,6 +19,7 @@ import {
   formatMachineOption,
   formatMachineProps,
   type Layout,
+  type LayoutBlob,
   layoutFiles,
   mergeIntoBase,
   moduleFile,
@@ -38,7 +38,7 @@ import { arm64Image, cpioBlob, elfKernel, rawBlob } from "./fixtures/kernels.js"
 import { arbLayoutSpec, buildLayout } from "./fixtures/layouts.js";
 
 const MiB = 1n << 20n;
-const blob = (path: string, bytes: Uint8Array, size = BigInt(bytes.length)): Blob => ({
+const blob = (path: string, bytes: Uint8Array, size = BigInt(bytes.length)): LayoutBlob => ({
   path,
   size,
   head: bytes.subarray(0, 4096),
@@ -511,7 +511,7 @@ describe("-M text", () => {
 });
 
 describe("image plan", () => {
-  const src = (b: Blob) => ({ size: b.size!, read: async () => new Uint8Array() });
+  const src = (b: LayoutBlob) => ({ size: b.size!, read: async () => new Uint8Array() });
 
   it("spans the user's blobs and names QEMU's generated regions inside", () => {
     const l = xen();

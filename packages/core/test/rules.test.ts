@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  type Blob,
   check,
   type DiagnosticCode,
   intersections,
   type Layout,
+  type LayoutBlob,
   nextFreeSlot,
   placements,
   type Region,
@@ -13,12 +13,12 @@ import {
 import { arm64Image, cpioBlob, rawBlob } from "./fixtures/kernels.js";
 
 const MiB = 1n << 20n;
-const blob = (path: string, bytes: Uint8Array): Blob => ({
+const blob = (path: string, bytes: Uint8Array): LayoutBlob => ({
   path,
   size: BigInt(bytes.length),
   head: bytes.subarray(0, 4096),
 });
-const sized = (path: string, size: bigint): Blob => ({ path, size });
+const sized = (path: string, size: bigint): LayoutBlob => ({ path, size });
 
 /** The seed's Xen example on aarch64 virt with a 2 GiB, AArch64 machine. */
 function seedLayout(rootfsSize: bigint): Layout {
@@ -299,7 +299,7 @@ describe("intervals (property)", () => {
 });
 
 describe("placements: facts measured on QEMU 7.2 (docs/qemu-model.md)", () => {
-  const arm = (ram: bigint, cpu: string | undefined, kernel: Blob, initrd?: Blob): Layout => ({
+  const arm = (ram: bigint, cpu: string | undefined, kernel: LayoutBlob, initrd?: LayoutBlob): Layout => ({
     machine: {
       arch: "aarch64",
       type: "virt",

@@ -18,7 +18,7 @@ import { standaloneFdt } from "./standalone.js";
 const MAX_PADDED = 16 << 20;
 
 /**
- * Decodes a DTB from its first bytes when the file is larger than what was read (a `Blob.head`):
+ * Decodes a DTB from its first bytes when the file is larger than what was read (a `LayoutBlob.head`):
  * QEMU's dumped DTBs are 1 MiB of which a few KiB are used, and the blocks all sit in the head.
  *
  * @throws FdtError as decodeFdt; TRUNCATED when a block lies beyond the bytes given

@@ -5,7 +5,7 @@
  * so exports can say what the image leaves as zeros.
  */
 import { sniffHeader, UIMAGE_TYPE_KERNEL } from "../headers/sniff.js";
-import type { Blob } from "../model/types.js";
+import type { LayoutBlob } from "../model/types.js";
 import { type Placement, type Region, spaceRank } from "../qemu/region.js";
 import type { BlobSource, ImageRegion } from "./source.js";
 
@@ -29,7 +29,7 @@ export function sliceSource(source: BlobSource, offset: bigint, size: bigint): B
  */
 export function layoutImageRegions(
   placement: Placement,
-  open: (blob: Blob) => BlobSource,
+  open: (blob: LayoutBlob) => BlobSource,
   opts: { qemuFiles?: boolean } = {},
 ): LayoutImage {
   const withQemu = opts.qemuFiles ?? true;

@@ -9,11 +9,11 @@ import { hex, parseSize } from "../util/bigint.js";
 import {
   ARCHES,
   type Bios,
-  type Blob,
   type DomainModule,
   type GenericLoaderBlob,
   type GuestLoaderModule,
   type Layout,
+  type LayoutBlob,
   type LoaderDataWrite,
   type LoaderPc,
   MiB,
@@ -189,7 +189,7 @@ function pathText(path: readonly PropertyKey[]): string {
   return out;
 }
 
-function toBlob(b: z.infer<typeof blobSchema>): Blob {
+function toBlob(b: z.infer<typeof blobSchema>): LayoutBlob {
   return {
     path: b.path,
     ...(b.size !== undefined && { size: b.size }),
@@ -432,7 +432,7 @@ function assignIds(
   return { modules: fresh(modules, "m"), loaders: fresh(loaders, "l"), issues };
 }
 
-function blobJson(b: Blob, withHead: boolean): Record<string, unknown> {
+function blobJson(b: LayoutBlob, withHead: boolean): Record<string, unknown> {
   return {
     path: b.path,
     ...(b.size !== undefined && { size: hex(b.size) }),

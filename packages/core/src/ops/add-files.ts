@@ -6,7 +6,7 @@
  */
 import { sniffHeader } from "../headers/sniff.js";
 import { type LayoutFile, layoutFiles, withLayoutFiles } from "../model/layout-files.js";
-import type { Blob, GuestLoaderModule, Layout } from "../model/types.js";
+import type { GuestLoaderModule, Layout, LayoutBlob } from "../model/types.js";
 import { type PlacementOptions, placements } from "../qemu/placement.js";
 import { findSlot, takenIn } from "./free-space.js";
 import { blobAlignment } from "./movable.js";
@@ -21,7 +21,7 @@ export interface AddFilesOptions extends PlacementOptions {
 export interface AddFilesResult {
   readonly layout: Layout;
   /** Placeholders filled, with the file that filled each. */
-  readonly filled: readonly { readonly slot: LayoutFile; readonly file: Blob }[];
+  readonly filled: readonly { readonly slot: LayoutFile; readonly file: LayoutBlob }[];
   /** The new guest-loader stanzas, in the files' order. */
   readonly added: readonly GuestLoaderModule[];
 }
@@ -37,10 +37,14 @@ export function snapToAlignment(addr: bigint, align: bigint, offset = 0n): bigin
 }
 
 /** Adds `files` (each with its size and head) to `layout`; see the file comment. Pure. */
-export function addFiles(layout: Layout, files: readonly Blob[], opts: AddFilesOptions = {}): AddFilesResult {
+export function addFiles(
+  layout: Layout,
+  files: readonly LayoutBlob[],
+  opts: AddFilesOptions = {},
+): AddFilesResult {
   const holes = layoutFiles(layout).filter((s) => s.blob.size === undefined);
-  const fills = new Map<LayoutFile, Blob>();
-  const rest: Blob[] = [];
+  const fills = new Map<LayoutFile, LayoutBlob>();
+  const rest: LayoutBlob[] = [];
   const onto = opts.onto === undefined ? undefined : holes.find((s) => s.id === opts.onto);
   if (onto && files.length === 1) fills.set(onto, files[0]!);
   else

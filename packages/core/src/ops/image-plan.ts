@@ -7,7 +7,7 @@ import type { ImageFormat } from "../image/image.js";
 import { layoutImageRegions } from "../image/layout-regions.js";
 import { regionsSpan } from "../image/plan.js";
 import type { AddressRange, BlobSource, ImageRegion } from "../image/source.js";
-import type { Blob, Layout } from "../model/types.js";
+import type { Layout, LayoutBlob } from "../model/types.js";
 import type { Placement, Region } from "../qemu/region.js";
 import { formatSize, hex } from "../util/bigint.js";
 
@@ -57,7 +57,7 @@ const HUGE_OVER = 1n << 32n;
 export function planMemoryImage(
   layout: Layout,
   placement: Placement,
-  open: (blob: Blob) => BlobSource,
+  open: (blob: LayoutBlob) => BlobSource,
   opts: ImagePlanOptions,
 ): ImagePlan {
   const image = layoutImageRegions(placement, open);

@@ -4,7 +4,7 @@
  */
 import type { Diagnostic } from "../diagnostics.js";
 import { sniffHeader } from "../headers/sniff.js";
-import type { Blob } from "../model/types.js";
+import type { LayoutBlob } from "../model/types.js";
 import type { RuleContext } from "./context.js";
 
 /** ELF e_machine values of the targets guestmap models and their usual neighbours (elf.h). */
@@ -45,7 +45,7 @@ function notBoot(head: Uint8Array | undefined): string | undefined {
 interface Named {
   readonly id: string;
   readonly what: string;
-  readonly file: Blob;
+  readonly file: LayoutBlob;
 }
 
 export function filesRule({ layout }: RuleContext): Diagnostic[] {

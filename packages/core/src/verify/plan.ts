@@ -16,7 +16,7 @@
  */
 import { exportArgv } from "../cmdline/export.js";
 import { layoutFiles } from "../model/layout-files.js";
-import type { Blob, Layout } from "../model/types.js";
+import type { Layout, LayoutBlob } from "../model/types.js";
 
 /**
  * Verification plan problems (all stop the run):
@@ -130,7 +130,7 @@ export function planVerification(layout: Layout, opts: { program?: string } = {}
 
   const files: VerifyFile[] = [];
   const byKey = new Map<string, string>();
-  const rename = (field: string, b: Blob): Blob => {
+  const rename = (field: string, b: LayoutBlob): LayoutBlob => {
     if (b.size === undefined) {
       issues.push({
         code: "verify-no-file",
@@ -184,8 +184,8 @@ export function layoutFilePaths(layout: Layout): string[] {
 }
 
 /** The blob behind each file path a layout names, the first one for each path. */
-export function uniqueLayoutFiles(layout: Layout): Blob[] {
-  const byPath = new Map<string, Blob>();
+export function uniqueLayoutFiles(layout: Layout): LayoutBlob[] {
+  const byPath = new Map<string, LayoutBlob>();
   for (const { blob } of layoutFiles(layout)) if (!byPath.has(blob.path)) byPath.set(blob.path, blob);
   return [...byPath.values()];
 }

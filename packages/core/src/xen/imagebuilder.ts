@@ -9,7 +9,7 @@
  * Behaviour read from uboot-script-gen as of imagebuilder commit 7760210 (2021).
  */
 import { ShellSplitError, shellSplit } from "../cmdline/shell-split.js";
-import type { Blob, GuestLoaderModule, Layout, XenDomain } from "../model/types.js";
+import type { GuestLoaderModule, Layout, LayoutBlob, XenDomain } from "../model/types.js";
 import { emptyLayout, GiB, MiB } from "../model/types.js";
 import { alignUp, hex } from "../util/bigint.js";
 
@@ -212,12 +212,12 @@ export interface ImageBuilderLayout {
  */
 export function layoutFromImageBuilder(
   cfg: ImageBuilderConfig,
-  files: (path: string) => Blob | undefined,
+  files: (path: string) => LayoutBlob | undefined,
 ): { result?: ImageBuilderLayout; issues: ImageBuilderIssue[] } {
   const { plan, issues } = imageBuilderPlan(cfg, (p) => files(p)?.size);
   if (!plan) return { issues };
   const at = (name: string) => plan.entries.find((e) => e.name === name);
-  const blob = (e: ImageBuilderEntry): Blob => files(e.path) ?? { path: e.path, size: e.size };
+  const blob = (e: ImageBuilderEntry): LayoutBlob => files(e.path) ?? { path: e.path, size: e.size };
   const notes: string[] = [];
   const end = BigInt(cfg.vars.get("MEMORY_END")!);
   const start = BigInt(cfg.vars.get("MEMORY_START")!);
