@@ -49,7 +49,6 @@ export * from "./qemu/riscv-fdt-size.js";
 export * from "./rules/alignment.js";
 export * from "./rules/check.js";
 export { elfMachineName } from "./rules/files.js";
-export * from "./rules/free-slot.js";
 export * from "./rules/intervals.js";
 export * from "./rules/unchecked.js";
 export { findUnsafeOptions, type UnsafeOption, type UnsafeRisk } from "./rules/unsafe-options.js";

@@ -6,10 +6,10 @@ import {
   intersections,
   type Layout,
   type LayoutBlob,
-  nextFreeSlot,
   placements,
   type Region,
 } from "../src/index.js";
+import { findSlot, sortTaken, takenBy } from "../src/ops/free-space.js";
 import { arm64Image, cpioBlob, rawBlob } from "./fixtures/kernels.js";
 
 const MiB = 1n << 20n;
@@ -65,7 +65,12 @@ describe("check: the seed example", () => {
     expect(o!.end).toBe(0x48000001n);
     expect(o!.message).toMatch(/without a word/);
     // The nearest free 4 KiB-aligned place above the rootfs is right after the DTB.
-    expect(o!.message).toContain("Move rootfs.cpio (m2) to a free, aligned place such as 0x48100000.");
+    expect(o!.message).toContain("Move rootfs.cpio (m2) to a free, aligned place.");
+    expect(o!.fix).toEqual({
+      region: "m2",
+      addr: 0x48100000n,
+      label: "Move rootfs.cpio to 0x48100000 (4 KiB-aligned, clear of every other region)",
+    });
   });
 });
 
@@ -281,7 +286,12 @@ describe("intervals (property)", () => {
         (xs, size, align) => {
           const regions = xs.map((x, i) => region(x.start, x.len, i));
           const ram = [{ start: 0n, end: 256n }];
-          const slot = nextFreeSlot(regions, ram, size, align, 0n);
+          const slot = findSlot(sortTaken(regions.flatMap(takenBy)), ram, {
+            need: size,
+            align,
+            offset: 0n,
+            from: 0n,
+          });
           const free = (a: bigint) =>
             a + size <= 256n &&
             regions.every((r) => r.footprint === 0n || a + size <= r.addr || a >= r.addr + r.footprint);

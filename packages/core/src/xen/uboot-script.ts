@@ -6,8 +6,8 @@
  * `booti`. The `mkimage` form is uboot-image.ts.
  */
 import type { Layout } from "../model/types.js";
+import { findSlot, takenIn } from "../ops/free-space.js";
 import type { Placement } from "../qemu/region.js";
-import { nextFreeSlot } from "../rules/free-slot.js";
 import { hex } from "../util/bigint.js";
 import { DOMAIN_MEMORY_UNIT } from "./domains.js";
 
@@ -84,7 +84,13 @@ export function ubootScript(
     });
   const ram = placement.ram[0];
   const scriptAddr =
-    ram && nextFreeSlot(placement.regions, placement.ram, 64n * 1024n, 2n * MiB, ram.start + 2n * MiB);
+    ram &&
+    findSlot(takenIn(placement), placement.ram, {
+      need: 64n * 1024n,
+      align: 2n * MiB,
+      offset: 0n,
+      from: ram.start + 2n * MiB,
+    });
   if (ram && scriptAddr === undefined)
     issues.push({
       code: "uboot-no-room",
