@@ -344,7 +344,7 @@ test("a blob named by an error (outside RAM) or a warning (BSS overlap) is flagg
   const image = page.locator("[data-blob-id=m1]");
   await expect(image).toHaveAccessibleName(/Has errors, see Diagnostics/);
   await expect(image).toHaveCSS("border-color", "rgb(240, 72, 72)");
-  await page.getByRole("button", { name: /^Quick fix: move m1/ }).click();
+  await page.getByRole("button", { name: /^Quick fix: Move Image to 0x/ }).click();
   await expect(image).not.toHaveAccessibleName(/Has errors/);
   await loadSample(page, /BSS over the rootfs/);
   const rootfs = page.locator("[data-blob-id=m2]");
