@@ -1,10 +1,10 @@
-import type { Fdt } from "@guestmap/core";
 import { type QueryClient, useQuery } from "@tanstack/react-query";
 
 /** The DTB the user opened as a base for merged exports (react-query holds it; it is not layout state). */
 export interface BaseDtb {
   readonly name: string;
-  readonly fdt: Fdt;
+  /** Its bytes, as the core's merge (`mergeIntoBase`) takes them. */
+  readonly bytes: Uint8Array;
 }
 
 const KEY = ["base-dtb"] as const;

@@ -40,7 +40,7 @@ export function ImportMenu() {
   const dtb = useMutation({
     mutationFn: async (f: File) => ({ name: f.name, ...(await readDtb(f)) }),
     onSuccess: (base) => {
-      setBaseDtb(client, { name: base.name, fdt: base.fdt });
+      setBaseDtb(client, { name: base.name, bytes: base.bytes });
       const { modules, bootargs } = base.chosen;
       const layout = useGuestmap.getState().layout;
       // A base DTB without modules (QEMU's own -machine dumpdtb=, a board's DTB) is only a base:
