@@ -134,7 +134,7 @@ test("fields refuse what QEMU cannot take, inline, and apply nothing", async ({ 
   const props = page.getByLabel("-M properties");
   await props.fill("virtualization=on,=off");
   await props.press("Enter");
-  await expect(page.getByRole("alert")).toContainText("no property name");
+  await expect(page.getByRole("alert")).toContainText("has no name before");
   await expect(page.getByTestId("command-line")).toContainText("-M virt,virtualization=on \\");
 });
 

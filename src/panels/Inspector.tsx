@@ -2,6 +2,7 @@
 import {
   type BlobHeader,
   elfMachineName,
+  fileSizeProblem,
   type GenericLoaderBlob,
   type GuestLoaderModule,
   type LayoutBlob,
@@ -24,7 +25,6 @@ import { addr, human } from "../ui/format";
 import { LockIcon } from "../ui/LockIcon";
 import { button, input, label, Panel } from "../ui/Panel";
 import { SizeInput, TextInput } from "../ui/SizeInput";
-import { validFileSize } from "../ui/validate";
 
 export function Inspector() {
   const selection = useGuestmap((s) => s.selection);
@@ -148,7 +148,7 @@ function ModuleInspector({ module: m }: { module: GuestLoaderModule }) {
             label="Size"
             value={undefined}
             placeholder="e.g. 24M"
-            validate={validFileSize}
+            validate={fileSizeProblem}
             onCommit={(v) =>
               dispatch({ type: "setBlobFile", id: m.id, file: { path: file?.path ?? "file", size: v } })
             }
@@ -231,7 +231,7 @@ function LoaderInspector({ loader: l }: { loader: GenericLoaderBlob }) {
             label="Size"
             value={undefined}
             placeholder="e.g. 0x28 or 4K"
-            validate={validFileSize}
+            validate={fileSizeProblem}
             onCommit={(v) =>
               dispatch({ type: "setBlobFile", id: l.id, file: { path: l.file.path, size: v } })
             }

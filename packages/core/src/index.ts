@@ -16,6 +16,7 @@ export * from "./cmdline/shell-quote.js";
 export * from "./cmdline/shell-script.js";
 export * from "./cmdline/shell-split.js";
 export * from "./cmdline/suggest.js";
+export * from "./cmdline/value-checks.js";
 export * from "./cmdline/wrappers.js";
 export * from "./diagnostics.js";
 export * from "./dtb/index.js";

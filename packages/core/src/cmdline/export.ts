@@ -19,11 +19,11 @@ import {
   type LoaderDataWrite,
   moduleFile,
 } from "../model/types.js";
-import { U64_MAX } from "../util/bigint.js";
 import { importArgv } from "./import.js";
 import { formatRamSize } from "./numbers.js";
 import { groupArgs, optionName } from "./options.js";
 import { formatQemuOpts } from "./qemuopts.js";
+import { nulProblem, propertyKeyProblem, ramProblem, u64Problem } from "./value-checks.js";
 
 /**
  * Export problems (all errors; nothing is exported while any remains):
@@ -70,22 +70,13 @@ export function qemuProgram(arch: Arch): string {
 class Collector {
   readonly issues: ExportIssue[] = [];
   str(field: string, v: string): string {
-    const nul = v.indexOf("\0");
-    if (nul >= 0)
-      this.issues.push({
-        code: "nul-character",
-        field,
-        message: `${field} holds a NUL character at position ${nul}; no command-line argument can carry it. Remove it`,
-      });
+    const why = nulProblem(v);
+    if (why) this.issues.push({ code: "nul-character", field, message: `${field}: ${why}` });
     return v;
   }
   addr(field: string, v: bigint): string {
-    if (v < 0n || v > U64_MAX)
-      this.issues.push({
-        code: "address-out-of-range",
-        field,
-        message: `${field} = ${v} is outside 0 … 0xffffffffffffffff; QEMU addresses are 64-bit`,
-      });
+    const why = u64Problem(v);
+    if (why) this.issues.push({ code: "address-out-of-range", field, message: `${field}: ${why}` });
     return `0x${v.toString(16)}`;
   }
 }
@@ -160,21 +151,15 @@ function head(c: Collector, layout: Layout, opts: ExportOptions, dtbPath: string
   const groups: string[][] = [[c.str("program", opts.program ?? qemuProgram(m.arch))]];
   for (const [k, v] of m.props) {
     c.str(`machine.props.${k}`, v);
-    if (k === "" || k.includes(",") || k.includes("=") || k === "type")
-      c.issues.push({
-        code: "bad-property-key",
-        field: `machine.props.${k}`,
-        message: `machine property key '${k}' cannot be written as -M key=value; keys must be non-empty, without ',' or '=', and not 'type'`,
-      });
+    const why = propertyKeyProblem(k);
+    if (why)
+      c.issues.push({ code: "bad-property-key", field: `machine.props.${k}`, message: `-M ${k}: ${why}` });
   }
   groups.push(["-M", formatQemuOpts([["type", c.str("machine.type", m.type)], ...m.props], "type")]);
   const ram = formatRamSize(m.ram);
-  if (ram === undefined)
-    c.issues.push({
-      code: "ram-not-expressible",
-      field: "machine.ram",
-      message: `RAM ${m.ram} bytes cannot be given to QEMU exactly: -m sizes are rounded up to 8 KiB and 0 means the default. Use a multiple of 8192, e.g. ${((m.ram + 8191n) / 8192n) * 8192n || 8192n}`,
-    });
+  const ramWhy = ramProblem(m.ram);
+  if (ramWhy)
+    c.issues.push({ code: "ram-not-expressible", field: "machine.ram", message: `-m ${m.ram}: ${ramWhy}` });
   groups.push(["-m", ram ?? String(m.ram)]);
   if (m.cpu !== undefined) groups.push(["-cpu", c.str("machine.cpu", m.cpu)]);
   if (m.smp !== undefined) groups.push(["-smp", c.str("machine.smp", m.smp)]);

@@ -24,6 +24,7 @@ export {
   formatMachineOption,
   formatMachineProps,
   type MachineOptionIssue,
+  machinePropsProblem,
   type ParsedMachineOption,
   parseMachineOption,
 } from "./machine-option.js";

@@ -73,3 +73,12 @@ export function parseMachineOption(text: string, opts: { withType?: boolean } = 
   }
   return { ...(type !== undefined && { type }), props, issues };
 }
+
+/**
+ * Why a typed `-M` properties text (the Machine panel's field) cannot be taken, or undefined: the
+ * first problem {@link parseMachineOption} finds (a bare flag is read as QEMU reads it, not refused).
+ */
+export function machinePropsProblem(text: string): string | undefined {
+  return parseMachineOption(text, { withType: false }).issues.find((i) => i.code !== "flag-property")
+    ?.message;
+}
