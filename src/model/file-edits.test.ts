@@ -1,6 +1,6 @@
 import { check } from "@guestmap/core";
 import { describe, expect, it } from "vitest";
-import { newcCpio } from "../samples/demo-blob";
+import { newcCpio } from "../../packages/core/test/fixtures/kernels";
 import { SAMPLES } from "../samples/samples";
 import { applyEdit } from "./edits";
 import { addFileEdits } from "./file-edits";
@@ -16,8 +16,7 @@ describe("dropped files and quick fixes, as the app dispatches them", () => {
     expect(check(fixed).diagnostics.filter((d) => d.severity !== "info")).toEqual([]);
   });
   it("places a dropped file at the pointer, snapped, and the next ones in free slots", () => {
-    const c = newcCpio({ path: "r.cpio", size: 0x3000n });
-    const ref = { path: "r.cpio", size: 0x3000n, head: c.head };
+    const ref = { path: "r.cpio", size: 0x3000n, head: newcCpio(0x3000).subarray(0, 4096) };
     const r = addFileEdits(big, [ref, ref], 0x50000123n);
     const added = r.edits.flatMap((e) => (e.type === "addBlob" ? [e.module] : []));
     expect(added.map((m) => [m.id, m.addr])).toEqual([
@@ -27,8 +26,8 @@ describe("dropped files and quick fixes, as the app dispatches them", () => {
     expect(r.select).toBe("m4");
   });
   it("a file dropped on QEMU's DTB goes to the next free aligned place, never onto it", () => {
-    const c = newcCpio({ path: "r.cpio", size: 0x3000n });
-    const r = addFileEdits(big, [{ path: "r.cpio", size: 0x3000n, head: c.head }], 0x48000123n);
+    const head = newcCpio(0x3000).subarray(0, 4096);
+    const r = addFileEdits(big, [{ path: "r.cpio", size: 0x3000n, head }], 0x48000123n);
     const after = applyEdit(big, { type: "batch", edits: r.edits });
     const dtb = check(after).placement.regions.find((x) => x.role === "dtb")!;
     const m3 = after.modules.find((m) => m.id === "m3")!;
