@@ -35,7 +35,7 @@ import {
   withLayoutFiles,
 } from "../src/index.js";
 import { arm64Image, cpioBlob, elfKernel, rawBlob } from "./fixtures/kernels.js";
-import { arbLayoutSpec, buildLayout } from "./fixtures/layouts.js";
+import { arbLayoutSpec, buildLayout, xenMachine } from "./fixtures/layouts.js";
 
 const MiB = 1n << 20n;
 const blob = (path: string, bytes: Uint8Array, size = BigInt(bytes.length)): LayoutBlob => ({
@@ -47,14 +47,7 @@ const blob = (path: string, bytes: Uint8Array, size = BigInt(bytes.length)): Lay
 /** The seed's Xen example: Image (40 MiB once running) at 0x42000000, a 24 MiB rootfs at 0x47000000. */
 function xen(rootfs = 24n * MiB): Layout {
   return {
-    machine: {
-      arch: "aarch64",
-      type: "virt",
-      props: [["virtualization", "on"]],
-      ram: 2048n * MiB,
-      cpu: "cortex-a57",
-      bios: { kind: "default" },
-    },
+    machine: xenMachine(2048n * MiB),
     qemu: "7.2",
     kernel: { path: "xen", size: 1n * MiB },
     modules: [

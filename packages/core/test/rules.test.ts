@@ -11,6 +11,7 @@ import {
 } from "../src/index.js";
 import { findSlot, sortTaken, takenBy } from "../src/ops/free-space.js";
 import { arm64Image, cpioBlob, rawBlob } from "./fixtures/kernels.js";
+import { xenMachine } from "./fixtures/layouts.js";
 
 const MiB = 1n << 20n;
 const blob = (path: string, bytes: Uint8Array): LayoutBlob => ({
@@ -23,14 +24,7 @@ const sized = (path: string, size: bigint): LayoutBlob => ({ path, size });
 /** The seed's Xen example on aarch64 virt with a 2 GiB, AArch64 machine. */
 function seedLayout(rootfsSize: bigint): Layout {
   return {
-    machine: {
-      arch: "aarch64",
-      type: "virt",
-      props: [["virtualization", "on"]],
-      ram: 2048n * MiB,
-      cpu: "cortex-a57",
-      bios: { kind: "default" },
-    },
+    machine: xenMachine(2048n * MiB),
     qemu: "7.2",
     kernel: sized("xen", 1n * MiB),
     append: "dom0_mem=1G,max:1G loglvl=all guest_loglvl=all",

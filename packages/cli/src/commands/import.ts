@@ -20,9 +20,9 @@ import {
   layoutFiles,
   layoutFromDtb,
   layoutFromImageBuilder,
-  mapDomainModules,
   parseImageBuilderConfig,
   serializeLayout,
+  withLayoutFiles,
 } from "@guestmap/core";
 import { fill } from "../blobs.js";
 import { type Io, UsageError } from "../io.js";
@@ -35,21 +35,8 @@ export function rebaseLayout(layout: Layout, fromDir: string, toDir: string): La
   if (resolve(fromDir) === resolve(toDir)) return layout;
   const b = (x: LayoutBlob): LayoutBlob =>
     isAbsolute(x.path) ? x : { ...x, path: relative(toDir, resolve(fromDir, x.path)) || "." };
-  const m = layout.machine;
-  return {
-    ...layout,
-    machine: { ...m, bios: m.bios.kind === "file" ? { kind: "file", file: b(m.bios.file) } : m.bios },
-    ...(layout.kernel && { kernel: b(layout.kernel) }),
-    ...(layout.initrd && { initrd: b(layout.initrd) }),
-    ...(layout.dtb && { dtb: b(layout.dtb) }),
-    modules: layout.modules.map((x) => ({
-      ...x,
-      ...(x.kernel && { kernel: b(x.kernel) }),
-      ...(x.initrd && { initrd: b(x.initrd) }),
-    })),
-    loaders: layout.loaders.map((l) => ({ ...l, file: b(l.file) })),
-    ...(layout.domains && { domains: mapDomainModules(layout.domains, (m) => ({ ...m, file: b(m.file) })) }),
-  };
+  // Every file the layout names, through the core's one walk over them.
+  return withLayoutFiles(layout, (f) => b(f.blob));
 }
 
 export async function run(args: string[], io: Io): Promise<number> {

@@ -12,18 +12,12 @@ import {
   verifyReportFromJson,
   verifyReportToJson,
 } from "../../src/index.js";
+import { xenMachine } from "../fixtures/layouts.js";
 
 const blob = (path: string, size: bigint) => ({ path, size });
 
 const xen: Layout = {
-  machine: {
-    arch: "aarch64",
-    type: "virt",
-    props: [["virtualization", "on"]],
-    ram: 2n * GiB,
-    cpu: "cortex-a57",
-    bios: { kind: "default" },
-  },
+  machine: xenMachine(2n * GiB),
   kernel: blob("xen", 0x118a08n),
   append: "dom0_mem=1G",
   modules: [
