@@ -25,7 +25,13 @@ export { COMMAND_FORMATS, type CommandFormat, formatCommand, scriptShebang } fro
 export { fileSizeProblem, nulProblem, ramProblem, u64Problem } from "./cmdline/value-checks.js";
 
 // Diagnostics: the one problem shape
-export { type Diagnostic, type DiagnosticCode, hasErrors, type Severity } from "./diagnostics.js";
+export {
+  type Diagnostic,
+  type DiagnosticCode,
+  hasErrors,
+  type Problem,
+  type Severity,
+} from "./diagnostics.js";
 
 // DTBs as QEMU writes them: standalone, merged, overlays, /chosen, import
 export {
@@ -106,6 +112,7 @@ export { CHUNK } from "./image/write.js";
 export {
   LayoutFileError,
   type LayoutFileIssue,
+  type LayoutFileIssueCode,
   MAX_LAYOUT_BLOBS,
   parseLayoutJson,
   serializeLayout,
@@ -153,6 +160,7 @@ export {
   type ImageNoteCode,
   type ImagePlan,
   type ImagePlanOptions,
+  type MachineOptionIssue,
   type MergePolicy,
   type MovableBlob,
   machinePropsProblem,
@@ -250,6 +258,8 @@ export {
 } from "./xen/imagebuilder.js";
 export { type ScriptImageOptions, scriptImage } from "./xen/uboot-image.js";
 export {
+  type UbootScriptIssue,
+  type UbootScriptIssueCode,
   type UbootScriptOptions,
   type UbootScriptResult,
   ubootQuote,

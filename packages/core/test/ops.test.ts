@@ -574,7 +574,7 @@ describe("DTB merge policy", () => {
     ]);
   });
 
-  it("refuse: libfdt's rule, MODULE_EXISTS; pad none: as small as it gets", () => {
+  it("refuse: libfdt's rule, module-exists; pad none: as small as it gets", () => {
     expect(() => mergeIntoBase(base, l, profile, { existingModules: "refuse" })).toThrow(
       /already has a node/,
     );

@@ -11,6 +11,7 @@
  * read as a modelled option. Everything else survives QEMU 7.2 byte for byte (checked with
  * dumpdtb: `=`, leading/trailing spaces, newlines, tabs, quotes and UTF-8 in bootargs; `,` as `,,`).
  */
+import type { Problem } from "../diagnostics.js";
 import {
   type Arch,
   type GenericLoaderBlob,
@@ -44,11 +45,10 @@ export type ExportIssueCode =
   | "module-without-file"
   | "domains-need-fixed-dtb";
 
-export interface ExportIssue {
-  readonly code: ExportIssueCode;
+export interface ExportIssue extends Problem<ExportIssueCode> {
+  readonly severity: "error";
   /** The layout field, e.g. `modules[1].bootargs`. */
-  readonly field: string;
-  readonly message: string;
+  readonly where: string;
 }
 
 export type ExportResult =
@@ -71,12 +71,24 @@ class Collector {
   readonly issues: ExportIssue[] = [];
   str(field: string, v: string): string {
     const why = nulProblem(v);
-    if (why) this.issues.push({ code: "nul-character", field, message: `${field}: ${why}` });
+    if (why)
+      this.issues.push({
+        code: "nul-character",
+        severity: "error",
+        where: field,
+        message: `${field}: ${why}`,
+      });
     return v;
   }
   addr(field: string, v: bigint): string {
     const why = u64Problem(v);
-    if (why) this.issues.push({ code: "address-out-of-range", field, message: `${field}: ${why}` });
+    if (why)
+      this.issues.push({
+        code: "address-out-of-range",
+        severity: "error",
+        where: field,
+        message: `${field}: ${why}`,
+      });
     return `0x${v.toString(16)}`;
   }
 }
@@ -153,13 +165,23 @@ function head(c: Collector, layout: Layout, opts: ExportOptions, dtbPath: string
     c.str(`machine.props.${k}`, v);
     const why = propertyKeyProblem(k);
     if (why)
-      c.issues.push({ code: "bad-property-key", field: `machine.props.${k}`, message: `-M ${k}: ${why}` });
+      c.issues.push({
+        code: "bad-property-key",
+        severity: "error",
+        where: `machine.props.${k}`,
+        message: `-M ${k}: ${why}`,
+      });
   }
   groups.push(["-M", formatQemuOpts([["type", c.str("machine.type", m.type)], ...m.props], "type")]);
   const ram = formatRamSize(m.ram);
   const ramWhy = ramProblem(m.ram);
   if (ramWhy)
-    c.issues.push({ code: "ram-not-expressible", field: "machine.ram", message: `-m ${m.ram}: ${ramWhy}` });
+    c.issues.push({
+      code: "ram-not-expressible",
+      severity: "error",
+      where: "machine.ram",
+      message: `-m ${m.ram}: ${ramWhy}`,
+    });
   groups.push(["-m", ram ?? String(m.ram)]);
   if (m.cpu !== undefined) groups.push(["-cpu", c.str("machine.cpu", m.cpu)]);
   if (m.smp !== undefined) groups.push(["-smp", c.str("machine.smp", m.smp)]);
@@ -206,7 +228,8 @@ function tail(c: Collector, layout: Layout, json: boolean): string[][] {
     if (regroup.length !== 1 || regroup[0]!.group.length !== g.length || modelled)
       c.issues.push({
         code: "bad-extra-args",
-        field,
+        severity: "error",
+        where: field,
         message: `${field} = ${JSON.stringify(g)} is not one verbatim QEMU option (an option with its value, a flag, or a file) that guestmap does not model; move modelled options (-M, -m, -kernel, guest-loader/loader devices…) into their layout fields, and split or merge groups to match QEMU's options`,
       });
     groups.push([...g]);
@@ -225,7 +248,8 @@ export function exportArgv(layout: Layout, opts: ExportOptions = {}): ExportResu
   if ((layout.domains ?? []).length > 0)
     c.issues.push({
       code: "domains-need-fixed-dtb",
-      field: "domains",
+      severity: "error",
+      where: "domains",
       message:
         "the layout has Xen dom0less domains, whose /chosen/domU* nodes guest-loader cannot write: export the fixed-DTB form (a DTB with the domains, booted with -dtb, and -device loader per blob) instead",
     });
@@ -248,7 +272,8 @@ export function exportFixedDtbArgv(layout: Layout, dtbPath: string, opts: Export
     if (!f) {
       c.issues.push({
         code: "module-without-file",
-        field: `modules[${i}]`,
+        severity: "error",
+        where: `modules[${i}]`,
         message: `modules[${i}] has neither kernel nor initrd, so there is nothing to load; give it a file or remove it`,
       });
       return;

@@ -92,7 +92,7 @@ export function dtbModules(fdt: Fdt): DtbModule[] {
  * sizes and /chosen). Measured with `-machine dumpdtb=` on 7.2 and 10.0.2.
  *
  * @throws FdtError (a malformed DTB; EXISTS for a guest-loader node the DTB has already, as
- *   QEMU's FDT_ERR_EXISTS), DtbError (as chosenEdits: QEMU_REFUSES, SIZE_UNKNOWN)
+ *   QEMU's FDT_ERR_EXISTS), DtbError (as chosenEdits: qemu-refuses, size-unknown)
  */
 export function resultingChosenFdt(
   layout: Layout,

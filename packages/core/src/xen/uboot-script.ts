@@ -5,6 +5,8 @@
  * what guest-loader writes (/chosen modules, Xen's command line) and the dom0less domains, and
  * `booti`. The `mkimage` form is uboot-image.ts.
  */
+
+import type { Problem } from "../diagnostics.js";
 import type { Layout } from "../model/types.js";
 import { findSlot, takenIn } from "../ops/free-space.js";
 import type { Placement } from "../qemu/region.js";
@@ -29,9 +31,8 @@ export type UbootScriptIssueCode =
   | "uboot-initrd"
   | "uboot-no-room";
 
-export interface UbootScriptIssue {
-  readonly code: UbootScriptIssueCode;
-  readonly message: string;
+export interface UbootScriptIssue extends Problem<UbootScriptIssueCode> {
+  readonly severity: "error";
 }
 
 export type UbootScriptResult =
@@ -67,18 +68,21 @@ export function ubootScript(
   if (!kernel || !layout.kernel)
     issues.push({
       code: "uboot-no-kernel",
+      severity: "error",
       message:
         "the layout has no -kernel (Xen) with a known size: the script boots it with booti; add -kernel",
     });
   if (!dtb)
     issues.push({
       code: "uboot-no-dtb-address",
+      severity: "error",
       message:
         "QEMU places no DTB for this layout (an ELF or non-Linux kernel), so there is no address to load the machine's DTB at",
     });
   if (layout.initrd)
     issues.push({
       code: "uboot-initrd",
+      severity: "error",
       message:
         "-initrd is not written by this script (Xen takes its ramdisks as /chosen modules): make it a guest-loader initrd module",
     });
@@ -94,6 +98,7 @@ export function ubootScript(
   if (ram && scriptAddr === undefined)
     issues.push({
       code: "uboot-no-room",
+      severity: "error",
       message: "no free 2 MiB-aligned place in RAM for the script itself",
     });
   if (issues.length > 0 || !kernel || !dtb || scriptAddr === undefined) return { ok: false, issues };

@@ -90,7 +90,7 @@ describe("planVerification", () => {
   ])("refuses -M %s=%s (%s)", (k, v, code) => {
     const p = planVerification({ ...xen, machine: { ...xen.machine, props: [[k, v]] } });
     expect(p.ok).toBe(false);
-    expect(!p.ok && p.issues.map((i) => [i.code, i.field])).toEqual([[code, `machine.props.${k}`]]);
+    expect(!p.ok && p.issues.map((i) => [i.code, i.where])).toEqual([[code, `machine.props.${k}`]]);
   });
 
   it("refuses a placeholder, a cpu value with a path, a machine without an FDT", () => {
