@@ -1,5 +1,5 @@
 /** Pure drag geometry over an immutable pointer-down state (unit-tested; no DOM). */
-import { snap } from "../map/scale";
+import { snapToAlignment } from "@guestmap/core";
 
 export interface DragStart {
   readonly id: string;
@@ -14,6 +14,6 @@ export interface DragStart {
 /** Where the blob goes for the pointer now at `pointer`: moved by the same bytes, snapped unless `free`. */
 export function dragTo(start: DragStart, pointer: bigint, free: boolean): bigint {
   const raw = start.addr + (pointer - start.pointer);
-  const at = free ? raw : snap(raw, start.align, start.offset);
+  const at = free ? raw : snapToAlignment(raw, start.align, start.offset);
   return at < 0n ? 0n : at;
 }

@@ -1,5 +1,12 @@
 /** What the map draws, derived from the core's placement and diagnostics. Pure. */
-import { type CheckResult, type Diagnostic, domainModules, type Layout, type Region } from "@guestmap/core";
+import {
+  type CheckResult,
+  type Diagnostic,
+  domainModules,
+  type Layout,
+  moduleFile,
+  type Region,
+} from "@guestmap/core";
 import type { Occupied, Range } from "./scale";
 
 export interface MapModel {
@@ -59,7 +66,7 @@ export function mapModel(result: CheckResult, layout: Layout): MapModel {
     ...layout.modules.map((m) => ({
       id: m.id,
       addr: m.addr,
-      name: (m.kernel ?? m.initrd)?.path ?? "(no file)",
+      name: moduleFile(m)?.path ?? "(no file)",
     })),
     ...layout.loaders.map((l) => ({ id: l.id, addr: l.addr, name: l.file.path })),
   ].filter((p) => !regions.some((r) => r.id === p.id));

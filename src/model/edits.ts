@@ -10,6 +10,7 @@ import {
   type Layout,
   type LayoutBlob,
   type Machine,
+  moduleFile,
   NEWEST_VERIFIED_VERSION,
   type QemuVersion,
 } from "@guestmap/core";
@@ -89,7 +90,7 @@ export function applyEdit(layout: Layout, edit: Edit): Layout {
     }
     case "setKind":
       return mapModule(layout, edit.id, (m) => {
-        const file = m.kernel ?? m.initrd;
+        const file = moduleFile(m);
         if (!file || (edit.kind === "kernel" ? m.kernel && !m.initrd : m.initrd && !m.kernel)) return m;
         const { kernel: _k, initrd: _i, bootargs, ...rest } = m;
         return edit.kind === "kernel"

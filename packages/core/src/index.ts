@@ -170,6 +170,7 @@ export {
   pack,
   parseMachineOption,
   planMemoryImage,
+  snapToAlignment,
   type Unfixed,
 } from "./ops/index.js";
 

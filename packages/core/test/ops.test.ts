@@ -29,6 +29,7 @@ import {
   placements,
   planMemoryImage,
   setProp,
+  snapToAlignment,
   sniffHeader,
   standaloneDtb,
   stringValue,
@@ -436,6 +437,14 @@ describe("layout files", () => {
     );
     expect(same).toEqual(l);
     expect(out.modules.map((m) => m.addr)).toEqual(l.modules.map((m) => m.addr));
+  });
+});
+
+describe("snapping (drops and drags in the app)", () => {
+  it("snaps to the nearest aligned address with an offset", () => {
+    expect(snapToAlignment(0x42100001n, 2n * MiB)).toBe(0x42200000n);
+    expect(snapToAlignment(0x420fffffn, 2n * MiB)).toBe(0x42000000n);
+    expect(snapToAlignment(0x42000000n, 2n * MiB, 0x80000n)).toBe(0x42080000n);
   });
 });
 

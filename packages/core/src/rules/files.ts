@@ -4,7 +4,7 @@
  */
 import type { Diagnostic } from "../diagnostics.js";
 import { sniffHeader } from "../headers/sniff.js";
-import type { LayoutBlob } from "../model/types.js";
+import { type LayoutBlob, moduleFile } from "../model/types.js";
 import type { RuleContext } from "./context.js";
 
 /** ELF e_machine values of the targets guestmap models and their usual neighbours (elf.h). */
@@ -52,7 +52,7 @@ export function filesRule({ layout }: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
   const all: Named[] = [
     ...layout.modules.flatMap((m) => {
-      const f = m.kernel ?? m.initrd;
+      const f = moduleFile(m);
       return f ? [{ id: m.id, what: `guest-loader ${m.kernel ? "kernel" : "initrd"}`, file: f }] : [];
     }),
     ...layout.loaders.map((l) => ({ id: l.id, what: "-device loader", file: l.file })),
@@ -80,7 +80,7 @@ export function filesRule({ layout }: RuleContext): Diagnostic[] {
     });
   }
   for (const m of layout.modules) {
-    const f = m.kernel ?? m.initrd;
+    const f = moduleFile(m);
     if (!f?.head) continue;
     const hdr = sniffHeader(f.head);
     const kind = m.kernel ? "kernel" : "initrd";

@@ -7,7 +7,7 @@
  */
 
 import type { Problem } from "../diagnostics.js";
-import type { Layout } from "../model/types.js";
+import { type Layout, moduleFile } from "../model/types.js";
 import { findSlot, takenIn } from "../ops/free-space.js";
 import type { Placement } from "../qemu/region.js";
 import { hex } from "../util/bigint.js";
@@ -113,7 +113,7 @@ export function ubootScript(
   };
   loadLine(kernel.addr, layout.kernel!.path);
   for (const m of layout.modules) {
-    const f = m.kernel ?? m.initrd;
+    const f = moduleFile(m);
     if (f) loadLine(m.addr, f.path);
   }
   for (const l of layout.loaders) loadLine(l.addr, l.file.path);
@@ -134,7 +134,7 @@ export function ubootScript(
     if (bootargs !== undefined) edits.push(`fdt set ${node} bootargs ${ubootQuote(bootargs)}`);
   };
   for (const m of layout.modules) {
-    const f = m.kernel ?? m.initrd;
+    const f = moduleFile(m);
     if (!f || f.size === undefined) continue;
     moduleNode(chosen, m.kernel ? "kernel" : "ramdisk", m.addr, f.size, m.kernel ? m.bootargs : undefined);
   }
