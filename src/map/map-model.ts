@@ -3,6 +3,7 @@ import {
   type CheckResult,
   type Diagnostic,
   domainModules,
+  isUserRole,
   type Layout,
   moduleFile,
   type Region,
@@ -42,11 +43,10 @@ export const PLACEHOLDER_SPAN = 0x1000n;
 /** A kernel's BSS tail gets this share of the width a file of its length would (it is not file bytes). */
 const BSS_WEIGHT = 0.5;
 
-const USER_ROLES = new Set(["module-kernel", "module-initrd", "loader"]);
-
-export function isUserRole(r: Region): boolean {
+/** A blob the user placed and can drag (the core's user roles). */
+export function isUserRegion(r: Region): boolean {
   // A loader's ELF segments and Intel HEX blocks (`l1#2`) sit where the file says: not draggable.
-  return USER_ROLES.has(r.role) && !r.id.includes("#");
+  return isUserRole(r.role) && !r.id.includes("#");
 }
 
 export function mapModel(result: CheckResult, layout: Layout): MapModel {
@@ -98,8 +98,8 @@ export function mapModel(result: CheckResult, layout: Layout): MapModel {
     domain: { start: lo, end: hi },
     occupied,
     ram,
-    qemu: regions.filter((r) => !isUserRole(r)),
-    user: regions.filter((r) => isUserRole(r) && !domainIds.has(r.id)),
+    qemu: regions.filter((r) => !isUserRegion(r)),
+    user: regions.filter((r) => isUserRegion(r) && !domainIds.has(r.id)),
     domains: (layout.domains ?? []).map((d) => ({
       name: d.name,
       memory: d.memory,

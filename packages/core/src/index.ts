@@ -197,7 +197,14 @@ export {
   type QemuRelease,
   UnknownQemuVersionError,
 } from "./qemu/profiles.js";
-export type { AddressSpace, Placement, PlacementEnv, Region, RegionRole } from "./qemu/region.js";
+export {
+  type AddressSpace,
+  isUserRole,
+  type Placement,
+  type PlacementEnv,
+  type Region,
+  type RegionRole,
+} from "./qemu/region.js";
 export { riscvFdtSize, smpCpus } from "./qemu/riscv-fdt-size.js";
 
 // check(): every rule

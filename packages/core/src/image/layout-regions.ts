@@ -6,7 +6,7 @@
  */
 import { sniffHeader, UIMAGE_TYPE_KERNEL } from "../headers/sniff.js";
 import type { LayoutBlob } from "../model/types.js";
-import { type Placement, type Region, spaceRank } from "../qemu/region.js";
+import { isUserRole, type Placement, type Region, spaceRank } from "../qemu/region.js";
 import type { BlobSource, ImageRegion } from "./source.js";
 
 export interface LayoutImage {
@@ -43,7 +43,7 @@ export function layoutImageRegions(
       generated.push(r);
       continue;
     }
-    if (r.role === "module-kernel" || r.role === "module-initrd" || r.role === "loader") {
+    if (isUserRole(r.role)) {
       const hdr = r.role === "loader" && r.file ? sniffHeader(r.file.head) : undefined;
       // A loader's ELF segments need their file offsets; a raw or uImage blob is a plain slice.
       if (!r.file || r.id.includes("#")) {

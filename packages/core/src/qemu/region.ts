@@ -15,6 +15,11 @@ export type RegionRole =
   | "loader"
   | "loader-data";
 
+/** Whether a region of this role is one the user places: a guest-loader or generic-loader blob. */
+export function isUserRole(role: RegionRole): boolean {
+  return role === "module-kernel" || role === "module-initrd" || role === "loader";
+}
+
 /**
  * QEMU's ROM list keeps one address space per entry, and compares only neighbours in the same
  * space for overlaps (measured on 7.2 and 10.0.2):
