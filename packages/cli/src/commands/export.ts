@@ -241,7 +241,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   }
   if (ex.imagebuilder !== undefined) {
     const ib = imageBuilderConfig(layout, { deviceTree: ex.imagebuilderDtb ?? "virt.dtb" });
-    for (const i of ib.issues) io.stderr(`guestmap export: warning: --imagebuilder: ${i.message}\n`);
+    for (const i of ib.issues) io.stderr(`guestmap export: ${i.severity}: --imagebuilder: ${i.message}\n`);
     if (ib.text === undefined) return 1;
     await writeOutput(
       targets.get("--imagebuilder")!,

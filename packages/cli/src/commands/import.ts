@@ -158,7 +158,7 @@ async function importImageBuilder(
   const text = await readTextFile(path, config);
   const dir = dirname(path);
   const parsed = parseImageBuilderConfig(text);
-  for (const i of parsed.issues) io.stderr(`guestmap import: warning: ${config}: ${i.message}\n`);
+  for (const i of parsed.issues) io.stderr(`guestmap import: ${i.severity}: ${config}: ${i.message}\n`);
   const blobs = new Map<string, LayoutBlob>();
   for (const p of imageBuilderFiles(parsed.config)) {
     if (!blobs.has(p)) blobs.set(p, await fill({ path: p }, (x) => resolve(dir, x), dir, `${config}:`));

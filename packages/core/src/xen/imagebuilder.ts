@@ -30,8 +30,12 @@ export type ImageBuilderIssueCode =
   | "ib-not-representable";
 
 /** A problem with a config or layout; `line` (1-based) when it comes from a config line. */
+/**
+ * `ib-syntax` (the line is skipped) and `ib-not-representable` (the config is written without it)
+ * are warnings; the others stop the import or export.
+ */
 export interface ImageBuilderIssue extends Problem<ImageBuilderIssueCode> {
-  readonly severity: "error";
+  readonly severity: "error" | "warning";
   readonly line?: number;
 }
 
@@ -52,7 +56,7 @@ export function parseImageBuilderConfig(text: string): {
     if (!m) {
       issues.push({
         code: "ib-syntax",
-        severity: "error",
+        severity: "warning",
         line: i + 1,
         message: `line ${i + 1}: "${line}" is not a NAME=value assignment; guestmap reads ImageBuilder configs without running them, so only assignments count`,
       });
@@ -70,7 +74,7 @@ export function parseImageBuilderConfig(text: string): {
           : (e as Error).message;
       issues.push({
         code: "ib-syntax",
-        severity: "error",
+        severity: "warning",
         line: i + 1,
         message: `line ${i + 1}: ${m[1]}: ${why}`,
       });
@@ -317,7 +321,8 @@ export function imageBuilderConfig(
   opts: { deviceTree: string; ubootSource?: string; ubootScript?: string },
 ): { text?: string; issues: ImageBuilderIssue[] } {
   const issues: ImageBuilderIssue[] = [];
-  const bad = (message: string) => issues.push({ code: "ib-not-representable", severity: "error", message });
+  const bad = (message: string) =>
+    issues.push({ code: "ib-not-representable", severity: "warning", message });
   const kernels = layout.modules.filter((m) => m.kernel);
   const ramdisks = layout.modules.filter((m) => m.initrd && !m.kernel);
   if (!layout.kernel) bad("the layout has no -kernel: ImageBuilder's XEN is required");
