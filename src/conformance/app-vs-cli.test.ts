@@ -10,7 +10,7 @@
  *
  * The inputs are what users paste: the Xen seed, its rootfs grown over QEMU's DTB, a misaligned
  * kernel whose BSS runs over the next module, a -device loader beside guest-loader with a `,,` in
- * -M, and RISC-V with OpenSBI.
+ * a bootargs, RISC-V with OpenSBI, and small files for Intel HEX.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -46,6 +46,9 @@ const FILES: Record<string, Uint8Array> = {
   "Image-bss": arm64Image(1 * MiB, 0n, 0x3000000n, 25),
   "stub.bin": rawBlob(0x2345, 26),
   "xen-rv": riscvImage(0x9c4a0, 0x200000n, 27),
+  "xen-small": arm64Image(0x10000, 0n, 0x40000n, 29),
+  "Image-small": arm64Image(0x18000, 0n, 0x100000n, 30),
+  "initrd-small.cpio": newcCpio(0x9000, 31),
   "Image-rv": riscvImage(2 * MiB, 0x1400000n, 28),
 };
 for (const [name, bytes] of Object.entries(FILES)) writeFileSync(join(dir, name), bytes);
@@ -81,10 +84,22 @@ const CASES: { label: string; argv: string[]; ihex?: true }[] = [
       ...gl("addr=0x42001000,kernel=Image-bss"),
       ...gl("addr=0x44000000,initrd=rootfs.cpio"),
     ],
+  },
+  {
+    label: "small files for every image format: an Image, a ramdisk and a raw loader blob",
+    argv: [
+      ...A64,
+      "-kernel",
+      "xen-small",
+      ...gl("addr=0x40400000,kernel=Image-small,bootargs=console=hvc0"),
+      ...gl("addr=0x40600000,initrd=initrd-small.cpio"),
+      "-device",
+      "loader,file=stub.bin,addr=0x40700000,force-raw=on",
+    ],
     ihex: true,
   },
   {
-    label: "-device loader beside guest-loader, -M with ,, in a value",
+    label: "-device loader beside guest-loader, a `,,` in bootargs, highmem=off",
     argv: [
       "qemu-system-aarch64",
       "-M",
@@ -177,7 +192,7 @@ for (const qemu of PROFILES)
         }
 
         // The memory image (--force: the app builds images of layouts with errors too). Once, under
-        // the app's default profile; Intel HEX (seconds of text per MiB) for one case.
+        // the app's default profile; Intel HEX (seconds of text per MiB) for the small files only.
         if (qemu !== "10.0") return;
         for (const format of ["raw", "elf", ...(c.ihex ? ["ihex"] : [])] as ImageFormat[]) {
           await cli(["export", "--image", `out.${format}`, "--image-format", format, "--force", ...q]);
