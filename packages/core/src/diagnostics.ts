@@ -31,6 +31,9 @@ export type Severity = "error" | "warning" | "info";
  * - `no-dtb`: ARM: an ELF/non-Linux kernel leaves QEMU's DTB out of RAM (or at 0x0).
  * - `initrd-ignored`: ARM: `-initrd` with a kernel QEMU does not boot as Linux is not loaded.
  * - `machine-prop`: a `-M virt` property this QEMU does not have (it refuses to start).
+ * - `machine-type-unknown`: ARM: a versioned `-M virt-X.Y` newer than this QEMU (it refuses to start).
+ * - `kernel-unpack`: a compressed `-kernel` (gzip uImage, gzip, EFI zboot) QEMU cannot unpack:
+ *   it loads the file raw (warning) or refuses to start (error), as the format and version decide.
  * - `cpu-mismatch`: ARM: a 64-bit arm64 Image with a 32-bit cpu (QEMU starts; the kernel never runs).
  * - `same-name-files`: two different files under one path (QEMU loads the same file for both).
  * - `file-format`: a module that is no kernel/ramdisk (a PNG…), or an ELF that guest-loader loads raw.
@@ -80,6 +83,8 @@ export type DiagnosticCode =
   | "no-dtb"
   | "initrd-ignored"
   | "machine-prop"
+  | "machine-type-unknown"
+  | "kernel-unpack"
   | "cpu-mismatch"
   | "same-name-files"
   | "file-format"

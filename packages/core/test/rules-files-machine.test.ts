@@ -102,3 +102,24 @@ describe("machine-prop", () => {
     expect(codes(bogus)).toContain("error:machine-prop");
   });
 });
+
+describe("machine-type-unknown", () => {
+  const typed = (type: string, qemu: "7.2" | "9.0" | "10.0.2") =>
+    check({ ...base(), machine: { ...base().machine, type }, qemu }).diagnostics.filter(
+      (d) => d.code === "machine-type-unknown",
+    );
+  it("refuses a versioned virt type newer than the QEMU modelled, with that QEMU's words", () => {
+    // Measured: QEMU 7.2.22 exits 1 with "unsupported machine type" for virt-9.0 and virt-7.3.
+    expect(typed("virt-9.0", "7.2")[0]!.message).toContain('("unsupported machine type")');
+    expect(typed("virt-7.3", "7.2")).toHaveLength(1);
+    // 10.0.2: `unsupported machine type: "virt-10.1"` (the type is named from 9.1).
+    expect(typed("virt-10.1", "10.0.2")[0]!.message).toContain('("unsupported machine type: "virt-10.1"")');
+    expect(typed("virt-11.0", "10.0.2")[0]!.qemu).toBe("refuses");
+  });
+  it("accepts the QEMU's own and older types, and plain virt", () => {
+    expect(typed("virt-7.2", "7.2")).toEqual([]);
+    expect(typed("virt-2.6", "10.0.2")).toEqual([]);
+    expect(typed("virt-9.0", "9.0")).toEqual([]);
+    expect(typed("virt", "7.2")).toEqual([]);
+  });
+});
