@@ -39,7 +39,7 @@ export const QEMU_DTBS: readonly Uint8Array[] = readdirSync(FIXTURES)
   .map((f) => new Uint8Array(readFileSync(join(FIXTURES, f))));
 
 /** Byte-level mutations of a seed: bit flips, overwritten words, cuts, splices, inserted runs. */
-function mutated(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
+export function mutated(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
   const interesting = fc.constantFrom(
     0,
     1,
