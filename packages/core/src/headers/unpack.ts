@@ -127,6 +127,16 @@ export class Unpacker {
     });
   }
 
+  /** Bytes unpacked so far. */
+  get unpackedBytes(): bigint {
+    return this.out;
+  }
+
+  /** Whether the content unpacked so far starts like a kernel. */
+  headIsKernel(): boolean {
+    return sniffHeader(this.head.subarray(0, Number(this.out < 65536n ? this.out : 65536n))).isKernel;
+  }
+
   /** True once more bytes cannot change the result. */
   get done(): boolean {
     return this.failure !== undefined || this.ended;
@@ -209,17 +219,27 @@ export function unpackBytes(bytes: Uint8Array): Unpacked | undefined {
   return u.finish();
 }
 
-/** What QEMU unpacks from a file read as a stream of chunks (from offset 0), reading no further than needed. */
+/**
+ * What QEMU unpacks from a file read as a stream of chunks (from offset 0), reading no further than
+ * needed. `kernelsOnly`: give up on a plain gzip file once its first 64 KiB unpacked are not a
+ * kernel (a gzip initrd, which no QEMU loader unpacks) — for front-ends that do not know yet
+ * whether the file will be `-kernel`.
+ */
 export async function unpackStream(
   head: Uint8Array | undefined,
   size: bigint,
   chunks: AsyncIterable<Uint8Array>,
+  opts: { kernelsOnly?: boolean } = {},
 ): Promise<Unpacked | undefined> {
   const u = unpackerFor(head, size);
   if (!u) return undefined;
+  const judge = opts.kernelsOnly && u.plan.kind === "gzip";
   for await (const c of chunks) {
     u.push(c);
+    if (judge && u.unpackedBytes >= BigInt(UNPACKED_HEAD_BYTES) && !u.headIsKernel()) return undefined;
     if (u.done) break;
   }
-  return u.finish();
+  const r = u.finish();
+  if (judge && "size" in r && !sniffHeader(r.head).isKernel) return undefined;
+  return r;
 }
