@@ -146,6 +146,14 @@ function makeFiles(): Case[] {
     comp: "none",
     load: 0,
   });
+  // A ramdisk uImage is loaded as stored, gzip or not (the kernel unpacks it): the payload only.
+  mkimage("rd-gz", gz(cpioBlob(300_000)), {
+    arch: "arm64",
+    os: "linux",
+    type: "ramdisk",
+    comp: "gzip",
+    load: 0,
+  });
   mkimage("uk-arm-gz", gz(compressible(rawBlob(2 * MiB + 5))), {
     arch: "arm",
     os: "linux",
@@ -226,6 +234,11 @@ function makeFiles(): Case[] {
     { label: "ramdisk uImage as -kernel: loaded raw", arch: "aarch64", args: a64("-kernel", "rd-as-kernel") },
     { label: "gzip Image", arch: "aarch64", args: a64("-kernel", "Image.gz", "-initrd", "initrd.cpio") },
     {
+      label: "gzip ramdisk uImage as -initrd: its payload as stored",
+      arch: "aarch64",
+      args: a64("-kernel", "Image.gz", "-initrd", "rd-gz"),
+    },
+    {
       label: "gzip Image on the default 32-bit cpu: raw",
       arch: "aarch64",
       args: ["-M", "virt", "-m", "1G", "-kernel", "Image.gz"],
@@ -257,6 +270,11 @@ function makeFiles(): Case[] {
       label: "gzip uImage on riscv64",
       arch: "riscv64",
       args: ["-M", "virt", "-m", "256M", "-kernel", "uk-rv-gz", "-initrd", "initrd.cpio"],
+    },
+    {
+      label: "gzip ramdisk uImage as -initrd on riscv64",
+      arch: "riscv64",
+      args: ["-M", "virt", "-m", "256M", "-kernel", "uk-rv-gz", "-initrd", "rd-gz"],
     },
     {
       label: "kernel_noload uImage on riscv64: loaded raw",

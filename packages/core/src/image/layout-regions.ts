@@ -63,7 +63,8 @@ export function layoutImageRegions(
       all.push(region);
       continue;
     }
-    if (!r.file || r.id.includes("#") || r.file.unpacked || sniffHeader(r.file.head).uimage?.comp) {
+    const compressedKernel = r.role === "kernel" && sniffHeader(r.file?.head).uimage?.comp;
+    if (!r.file || r.id.includes("#") || r.file.unpacked || compressedKernel) {
       // ELF segments (kernel#N) would need their file offsets, a compressed kernel (gzip, gzip
       // uImage, EFI zboot) its decompressed bytes; the stub, MROM and DTB are QEMU's.
       generated.push(r);
