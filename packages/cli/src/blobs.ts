@@ -10,7 +10,9 @@ import {
   type Blob,
   type Layout,
   layoutFiles,
+  sniffHeader,
   type Unpacked,
+  unpackPlan,
   unpackStream,
   withLayoutFiles,
 } from "@guestmap/core";
@@ -24,6 +26,8 @@ const HEAD_BYTES = 64 * 1024;
  * through the core's Unpacker: memory stays at the head's size.
  */
 async function unpackFile(path: string, head: Uint8Array, size: bigint): Promise<Unpacked | undefined> {
+  // Open the file again only when QEMU would unpack it.
+  if (!unpackPlan(sniffHeader(head), size)) return undefined;
   return unpackStream(head, size, createReadStream(path) as AsyncIterable<Buffer>);
 }
 
