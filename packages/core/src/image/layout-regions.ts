@@ -63,8 +63,12 @@ export function layoutImageRegions(
       all.push(region);
       continue;
     }
-    const compressedKernel = r.role === "kernel" && sniffHeader(r.file?.head).uimage?.comp;
-    if (!r.file || r.id.includes("#") || r.file.unpacked || compressedKernel) {
+    // Loaded decompressed (a gzip uImage, or on AArch64 an Image.gz or zboot image); elsewhere
+    // QEMU loads the same file raw, which the image can copy.
+    const unpacked =
+      r.role === "kernel" &&
+      (sniffHeader(r.file?.head).uimage?.comp || (r.file?.unpacked && r.size !== r.file.size));
+    if (!r.file || r.id.includes("#") || unpacked) {
       // ELF segments (kernel#N) would need their file offsets, a compressed kernel (gzip, gzip
       // uImage, EFI zboot) its decompressed bytes; the stub, MROM and DTB are QEMU's.
       generated.push(r);
