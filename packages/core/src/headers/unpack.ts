@@ -114,14 +114,19 @@ export class Unpacker {
   private headerBuf: Uint8Array | undefined = new Uint8Array(0);
   private readonly inflate: Inflate;
   private out = 0n;
-  private readonly head = new Uint8Array(UNPACKED_HEAD_BYTES);
+  /** The first UNPACKED_HEAD_BYTES of the output, as it came. */
+  private readonly headParts: Uint8Array[] = [];
+  private headLength = 0;
   private failure: Extract<Unpacked, { failure: unknown }> | undefined;
   private ended = false;
 
   constructor(readonly plan: UnpackPlan) {
     this.inflate = new Inflate((chunk) => {
-      if (this.out < BigInt(this.head.length))
-        this.head.set(chunk.subarray(0, Math.max(0, this.head.length - Number(this.out))), Number(this.out));
+      if (this.headLength < UNPACKED_HEAD_BYTES) {
+        const part = chunk.slice(0, UNPACKED_HEAD_BYTES - this.headLength);
+        this.headParts.push(part);
+        this.headLength += part.length;
+      }
       this.out += BigInt(chunk.length);
       if (this.out > plan.cap) throw new TooLarge();
     });
@@ -132,9 +137,20 @@ export class Unpacker {
     return this.out;
   }
 
+  /** The first bytes unpacked so far (up to UNPACKED_HEAD_BYTES). */
+  private head(): Uint8Array {
+    const h = new Uint8Array(this.headLength);
+    let at = 0;
+    for (const p of this.headParts) {
+      h.set(p, at);
+      at += p.length;
+    }
+    return h;
+  }
+
   /** Whether the content unpacked so far starts like a kernel. */
   headIsKernel(): boolean {
-    return sniffHeader(this.head.subarray(0, Number(this.out < 65536n ? this.out : 65536n))).isKernel;
+    return sniffHeader(this.head()).isKernel;
   }
 
   /** True once more bytes cannot change the result. */
@@ -198,7 +214,7 @@ export class Unpacker {
       this.feed(new Uint8Array(0), true);
     }
     if (this.failure) return this.failure;
-    return { size: this.out, head: this.head.slice(0, Number(this.out < 65536n ? this.out : 65536n)) };
+    return { size: this.out, head: this.head() };
   }
 }
 
