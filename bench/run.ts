@@ -18,7 +18,8 @@ import type { Row } from "./harness.js";
 
 /** Every bench, one line each (path relative to bench/), in the order they run. */
 const BENCHES = [
-  "check.bench.ts", // check() at 1k … 100k regions
+  "dts.bench.ts", // DTB → DTS vs dtc (CLI end to end and in-process)
+  "check.bench.ts", // check() at 1k … 100k regions vs a naive pairwise check
   "dtb.bench.ts", // /chosen builder per drag frame
   "fdt.bench.ts", // FDT codec
   "image.bench.ts", // image writer memory at a 4 GiB span
