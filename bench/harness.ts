@@ -97,19 +97,19 @@ export function rounds(fallback: number): number {
 /**
  * Runs each variant once per round, alternating their order every round (A B, B A, A B …) so a
  * machine that gets busier or quieter during the run does not favour one side. `before` runs
- * ahead of each measurement (e.g. to remove the previous output), untimed.
+ * ahead of each measurement (e.g. to remove that variant's previous output), untimed.
  */
 export function alternate<K extends string>(
   n: number,
   variants: Record<K, () => Sample>,
-  before?: () => void,
+  before?: (variant: string) => void,
 ): Record<K, Sample[]> {
   const keys = Object.keys(variants) as K[];
   const out = Object.fromEntries(keys.map((k) => [k, [] as Sample[]])) as Record<K, Sample[]>;
   for (let i = 0; i < n; i++) {
     const order = i % 2 === 0 ? keys : [...keys].reverse();
     for (const k of order) {
-      before?.();
+      before?.(k);
       out[k].push(variants[k]());
     }
   }
