@@ -21,6 +21,7 @@ const BENCHES = [
   "dts.bench.ts", // DTB → DTS vs dtc (CLI end to end and in-process)
   "check.bench.ts", // check() at 1k … 100k regions vs a naive pairwise check
   "image-raw.bench.ts", // raw memory image vs truncate + dd
+  "image-ihex.bench.ts", // Intel HEX vs objcopy -O ihex
   "dtb.bench.ts", // /chosen builder per drag frame
   "fdt.bench.ts", // FDT codec
   "image.bench.ts", // image writer memory at a 4 GiB span

@@ -20,6 +20,11 @@ function zeros(): Uint8Array {
   return zeroChunk;
 }
 
+/** The two buffers one export reuses, allocated on first use: pass `{}`. */
+export interface CopyBuffers {
+  pair?: [Uint8Array, Uint8Array];
+}
+
 /**
  * Calls `each` with the plan's bytes in order, in chunks of at most `CHUNK` bytes — or, with
  * `reuse` (`each` has done with a chunk when its promise resolves) and a source that can
@@ -29,13 +34,12 @@ function zeros(): Uint8Array {
 export async function forEachChunk(
   plan: readonly Segment[],
   each: (chunk: Uint8Array) => Promise<void>,
-  reuse = false,
+  reuse?: CopyBuffers,
 ): Promise<void> {
-  let buffers: [Uint8Array, Uint8Array] | undefined;
   for (const s of plan) {
     if (s.kind === "blob" && reuse && s.source.readInto) {
-      buffers ??= [new Uint8Array(COPY_CHUNK), new Uint8Array(COPY_CHUNK)];
-      await pipeBlob(s, buffers, each);
+      reuse.pair ??= [new Uint8Array(COPY_CHUNK), new Uint8Array(COPY_CHUNK)];
+      await pipeBlob(s, reuse.pair, each);
     } else if (s.kind === "bytes") {
       if (s.data.length > 0) await each(s.data);
     } else if (s.kind === "zeros") {
@@ -92,12 +96,29 @@ function shortRead(got: number, offset: bigint, n: number): ImageError {
   );
 }
 
-/** Writes a plan to a sink; zero runs become `sink.skip` (holes) where the sink can skip. */
-export async function writePlan(plan: readonly Segment[], sink: ByteSink): Promise<void> {
-  const reuse = sink.consumesChunks === true;
-  if (!sink.skip) return forEachChunk(plan, (c) => sink.write(c), reuse);
+/**
+ * Writes a plan to a sink; zero runs become `sink.skip` (holes) where the sink can skip.
+ * `onProgress` hears the bytes done after each chunk and skip.
+ */
+export async function writePlan(
+  plan: readonly Segment[],
+  sink: ByteSink,
+  onProgress?: (done: bigint, total: bigint) => void,
+): Promise<void> {
+  const reuse = sink.consumesChunks === true ? {} : undefined;
+  let total = 0n;
+  for (const s of plan) total += s.kind === "bytes" ? BigInt(s.data.length) : s.length;
+  let done = 0n;
+  const write = async (c: Uint8Array) => {
+    await sink.write(c);
+    done += BigInt(c.length);
+    onProgress?.(done, total);
+  };
   for (const s of plan) {
-    if (s.kind === "zeros") await sink.skip(s.length);
-    else await forEachChunk([s], (c) => sink.write(c), reuse);
+    if (s.kind === "zeros" && sink.skip) {
+      await sink.skip(s.length);
+      done += s.length;
+      onProgress?.(done, total);
+    } else await forEachChunk([s], write, reuse);
   }
 }
