@@ -76,6 +76,7 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
     ...rawIo,
     stdout: (s) => rawIo.stdout(escapeTerminal(s)),
     stderr: (s) => rawIo.stderr(escapeTerminal(s)),
+    ...(rawIo.progress && { progress: (s: string) => rawIo.progress!(escapeTerminal(s)) }),
   };
   const [cmd, ...args] = argv;
   if (cmd === undefined || cmd === "--help" || cmd === "-h" || cmd === "help") {
@@ -129,6 +130,8 @@ if (isEntry || process.argv[1]?.endsWith("/bin/guestmap.js") || process.argv[1]?
   const io: Io = {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
+    // Erase to the end of the line (ESC [ K) after the carriage return: a shorter line leaves no tail.
+    ...(process.stderr.isTTY && { progress: (s: string) => process.stderr.write(`\r\x1b[K${s}`) }),
     stdoutBytes: (b) => new Promise((ok, fail) => process.stdout.write(b, (e) => (e ? fail(e) : ok()))),
     cwd: process.cwd(),
   };

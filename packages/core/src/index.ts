@@ -55,7 +55,7 @@ export * from "./rules/intervals.js";
 export * from "./rules/unchecked.js";
 export { findUnsafeOptions, type UnsafeOption, type UnsafeRisk } from "./rules/unsafe-options.js";
 export * from "./util/bigint.js";
-export { escapeTerminal, TERMINAL_UNSAFE } from "./util/text.js";
+export { escapeTerminal, isTerminalSafeAscii, TERMINAL_UNSAFE } from "./util/text.js";
 export * from "./verify/index.js";
 export * from "./xen/domains.js";
 export * from "./xen/from-dtb.js";

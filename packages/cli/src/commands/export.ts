@@ -12,6 +12,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import {
+  approxSize,
   COMMAND_FORMATS,
   type CommandFormat,
   check,
@@ -320,9 +321,12 @@ export async function run(args: string[], io: Io): Promise<number> {
           arch: layout.machine.arch,
           range,
           ...(ex.force && { maxBytes: IMAGE_SIZE_LIMIT }),
+          ...(io.progress && { onProgress: imageProgress(io.progress, ex.image) }),
         });
+        io.progress?.("");
         await sink.commit();
       } catch (e) {
+        io.progress?.("");
         await sink.abort();
         if (e instanceof ImageError) {
           const how =
@@ -341,6 +345,23 @@ export async function run(args: string[], io: Io): Promise<number> {
     }
   }
   return 0;
+}
+
+/**
+ * The image's progress line on a terminal, at most five times a second: how much of the range
+ * is written, and that Ctrl-C stops it (the temp file goes with it: output-file.ts).
+ */
+function imageProgress(show: (line: string) => void, name: string): (done: bigint, total: bigint) => void {
+  let last = 0;
+  return (done, total) => {
+    const now = Date.now();
+    if (now - last < 200 && done < total) return;
+    last = now;
+    const pct = total > 0n ? Number((done * 100n) / total) : 100;
+    show(
+      `guestmap export: writing ${name}: ${pct}% of ${approxSize(total)} (Ctrl-C cancels, leaving nothing)`,
+    );
+  };
 }
 
 /** Free bytes at the end of a DTB: totalsize minus the end of its struct and strings blocks. */

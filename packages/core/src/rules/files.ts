@@ -50,18 +50,30 @@ interface Named {
 
 export function filesRule({ layout }: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const all: Named[] = [
-    ...layout.modules.flatMap((m) => {
-      const f = m.kernel ?? m.initrd;
-      return f ? [{ id: m.id, what: `guest-loader ${m.kernel ? "kernel" : "initrd"}`, file: f }] : [];
-    }),
-    ...layout.loaders.map((l) => ({ id: l.id, what: "-device loader", file: l.file })),
-    ...(layout.kernel ? [{ id: "kernel", what: "-kernel", file: layout.kernel }] : []),
-    ...(layout.initrd ? [{ id: "initrd", what: "-initrd", file: layout.initrd }] : []),
-  ];
+  // The first stanza naming each path, and every stanza only for paths named twice or more
+  // (rare): no per-stanza allocation in the common case.
+  const first = new Map<string, Named>();
   const byPath = new Map<string, Named[]>();
-  for (const n of all) byPath.set(n.file.path, [...(byPath.get(n.file.path) ?? []), n]);
-  for (const [path, group] of byPath) {
+  const add = (id: string, what: string, file: Blob) => {
+    const seen = first.get(file.path);
+    if (seen === undefined) first.set(file.path, { id, what, file });
+    else {
+      const group = byPath.get(file.path);
+      if (group) group.push({ id, what, file });
+      else byPath.set(file.path, [seen, { id, what, file }]);
+    }
+  };
+  for (const m of layout.modules) {
+    const f = m.kernel ?? m.initrd;
+    if (f) add(m.id, m.kernel ? "guest-loader kernel" : "guest-loader initrd", f);
+  }
+  for (const l of layout.loaders) add(l.id, "-device loader", l.file);
+  if (layout.kernel) add("kernel", "-kernel", layout.kernel);
+  if (layout.initrd) add("initrd", "-initrd", layout.initrd);
+  // In the order each path first appears, as before.
+  for (const path of first.keys()) {
+    const group = byPath.get(path);
+    if (!group) continue;
     const first = group[0]!;
     const other = group.find(
       (n) =>
