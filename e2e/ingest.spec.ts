@@ -7,7 +7,7 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
-import { fresh, newcCpio } from "./helpers";
+import { fresh, newcCpio, watchFrames } from "./helpers";
 
 /** Makes `n` files of `size` bytes (part0.img…) in the page, as the desktop hands them over in a drop. */
 async function makeFiles(page: Page, n: number, size: number): Promise<void> {
@@ -42,27 +42,6 @@ async function dropMade(page: Page): Promise<void> {
         }),
       );
   });
-}
-
-/** Starts counting animation frames and the longest gap between two (a frozen tab paints none). */
-async function watchFrames(page: Page): Promise<() => Promise<{ frames: number; longest: number }>> {
-  await page.evaluate(() => {
-    const w = window as unknown as { frames_: { frames: number; longest: number; last: number } };
-    w.frames_ = { frames: 0, longest: 0, last: performance.now() };
-    const tick = (t: number) => {
-      w.frames_.longest = Math.max(w.frames_.longest, t - w.frames_.last);
-      w.frames_.last = t;
-      w.frames_.frames++;
-      requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-  });
-  return () =>
-    page.evaluate(() => {
-      const { frames, longest } = (window as unknown as { frames_: { frames: number; longest: number } })
-        .frames_;
-      return { frames, longest };
-    });
 }
 
 const blobs = (page: Page) => page.locator("[data-blob-id]");
