@@ -7,7 +7,7 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
-import { fresh, newcCpio, watchFrames } from "./helpers";
+import { dropFiles, fresh, newcCpio, watchFrames } from "./helpers";
 
 /** Makes `n` files of `size` bytes (part0.img…) in the page, as the desktop hands them over in a drop. */
 async function makeFiles(page: Page, n: number, size: number): Promise<void> {
@@ -112,4 +112,15 @@ test("Cancel stops reading many files: nothing is added and the layout is as it 
   await expect(progress).toHaveCount(0);
   await expect(blobs(page)).toHaveCount(2);
   await expect(page.getByRole("button", { name: "Undo" })).toBeDisabled();
+});
+
+test("a file whose name was not UTF-8 (the browser shows U+FFFD) gets a warning naming the fix", async ({
+  page,
+}) => {
+  await fresh(page);
+  // Chromium's File.name for `rootfs<0xff>.cpio` on a Linux disk.
+  await dropFiles(page, [{ name: "rootfs\uFFFD.cpio", data: newcCpio(8192) }], 0.9);
+  const row = page.locator("li", { hasText: "file-name-encoding" });
+  await expect(row).toContainText("rootfs\uFFFD.cpio (m3): the file's name has bytes that are not UTF-8");
+  await expect(row).toContainText("Rename the file to a UTF-8 name and drop or choose it again.");
 });
