@@ -9,7 +9,7 @@ import { type Blob as FileRef, type Unpacked, unpackStream } from "@guestmap/cor
 import { get, set } from "idb-keyval";
 import { demoFile } from "../samples/demo-blob";
 import { demoBlobBySha256 } from "../samples/samples";
-import { contentHash } from "./content-hash";
+import { hashWithHead } from "./content-hash";
 
 /** How many first bytes of a file the layout keeps in memory for header sniffing. */
 export const HEAD_BYTES = 64 * 1024;
@@ -26,11 +26,13 @@ export interface StoredFile {
 /** Files read in this page: the bytes stay usable here when IndexedDB refuses them. */
 const session = new Map<string, File>();
 
-/** Reads a dropped or opened file: its layout blob (name, size, SHA-256, head), bytes kept. */
-export async function storeFile(file: File): Promise<StoredFile> {
-  const sha256 = await contentHash(file);
+/**
+ * Reads a dropped or opened file: its layout blob (name, size, SHA-256, head), bytes kept.
+ * `signal` stops the hashing of a big file (its worker) when the user cancels.
+ */
+export async function storeFile(file: File, signal?: AbortSignal): Promise<StoredFile> {
+  const { sha256, head } = await hashWithHead(file, HEAD_BYTES, undefined, signal);
   session.set(sha256, file);
-  const head = await headOf(file);
   const unpacked = await unpackedOf(file, head);
   const ref = { path: file.name, size: BigInt(file.size), sha256, head, ...(unpacked && { unpacked }) };
   try {

@@ -4,6 +4,7 @@ import { moduleAlignment } from "../model/blob-rules";
 import { useCheck, useCommittedCheck } from "../store/derived";
 import { useGuestmap } from "../store/store";
 import { addr, human } from "../ui/format";
+import { IngestProgress } from "../ui/IngestProgress";
 import { useElementWidth } from "../ui/useElementWidth";
 import { VerifyOverlay } from "../verify/VerifyOverlay";
 import { Axis, Grid } from "./Axis";
@@ -81,9 +82,11 @@ export function MemoryMap() {
         model={model}
         pointer={<PointerAddress mapRef={ref} scale={scale} />}
         busy={
-          addFiles.isPending
-            ? `Reading ${addFiles.variables.files.length === 1 ? addFiles.variables.files[0]!.name : `${addFiles.variables.files.length} files`}…`
-            : undefined
+          addFiles.isPending ? (
+            <IngestProgress
+              fallback={`Reading ${addFiles.variables.files.length === 1 ? addFiles.variables.files[0]!.name : `${addFiles.variables.files.length} files`}…`}
+            />
+          ) : undefined
         }
         onFiles={(files) => addFiles.mutate({ files })}
       />

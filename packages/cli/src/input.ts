@@ -23,10 +23,18 @@ export interface CommonOptions {
   rest: string[];
   /** The QEMU argv after `--`, if given. */
   argv?: string[];
+  /** `--trust-args`: the user vouches for the extra QEMU arguments (unsafe-option becomes a note). */
+  trustArgs?: boolean;
 }
 
-/** Splits out `--json`, `--qemu VER` and `-- ARGV...`; other options stay in `rest` for the command. */
-export function parseCommon(args: string[], known: { json?: boolean } = { json: true }): CommonOptions {
+/**
+ * Splits out `--json`, `--qemu VER`, `--trust-args` (where the command knows them) and
+ * `-- ARGV...`; other options stay in `rest` for the command.
+ */
+export function parseCommon(
+  args: string[],
+  known: { json?: boolean; trustArgs?: boolean } = { json: true },
+): CommonOptions {
   const out: CommonOptions = { json: false, rest: [] };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -37,6 +45,7 @@ export function parseCommon(args: string[], known: { json?: boolean } = { json: 
       break;
     }
     if (a === "--json" && known.json) out.json = true;
+    else if (a === "--trust-args" && known.trustArgs) out.trustArgs = true;
     else if (a === "--qemu" || a.startsWith("--qemu=")) {
       const v = a.startsWith("--qemu=") ? a.slice(7) : args[++i];
       if (v === undefined) throw new UsageError("--qemu needs a version, e.g. --qemu 7.2");

@@ -55,6 +55,8 @@ export type Severity = "error" | "warning" | "info";
  *   on the network or change its privileges (`-incoming exec:`, `-netdev …,script=`, `-plugin`,
  *   `-drive file=`, `-qmp unix:…`, …): harmless only if the user wrote it.
  * - `argument-too-long`: an argument longer than Linux passes to a program (MAX_ARG_STRLEN).
+ * - `file-name-encoding`: a file name holding U+FFFD, what a browser or terminal shows for bytes
+ *   that are not UTF-8: the command line would name a file that does not exist.
  */
 export type DiagnosticCode =
   | "overlap"
@@ -102,7 +104,8 @@ export type DiagnosticCode =
   | "domain-config"
   | "not-checked"
   | "unsafe-option"
-  | "argument-too-long";
+  | "argument-too-long"
+  | "file-name-encoding";
 
 export interface Diagnostic {
   readonly severity: Severity;

@@ -16,6 +16,28 @@ const base = (over: Partial<Layout> = {}): Layout => ({
 });
 const codes = (l: Layout) => check(l).diagnostics.map((d) => `${d.severity}:${d.code}`);
 
+describe("file-name-encoding", () => {
+  it("warns on a name holding U+FFFD (bytes that were not UTF-8), wherever the file is named", () => {
+    // What Chromium's File.name and Node's argv give for a file called `rootfs<0xff>.cpio`.
+    const l = base({
+      kernel: blob("xen\uFFFD", arm64Image(0x100000, 0n, 0x200000n)),
+      modules: [
+        { id: "m1", addr: 0x48000000n, initrd: blob("rootfs\uFFFD.cpio", cpioBlob(0x1000)) },
+        { id: "m2", addr: 0x49000000n, initrd: blob("ok.cpio", cpioBlob(0x1000)) },
+      ],
+    });
+    const d = check(l).diagnostics.filter((x) => x.code === "file-name-encoding");
+    expect(d.map((x) => [x.severity, x.regions])).toEqual([
+      ["warning", []],
+      ["warning", ["m1"]],
+    ]);
+    expect(d[1]!.message).toBe(
+      "guest-loader #1 initrd= rootfs\uFFFD.cpio (m1): the file's name has bytes that are not UTF-8, shown as U+FFFD; the command line and script name it with U+FFFD, so QEMU looks for a file that does not exist. Rename the file to a UTF-8 name and drop or choose it again.",
+    );
+    expect(codes(base())).not.toContain("warning:file-name-encoding");
+  });
+});
+
 describe("same-name-files", () => {
   const a = "a".repeat(64);
   const b = "b".repeat(64);
