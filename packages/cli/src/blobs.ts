@@ -2,11 +2,9 @@
  * Fills a layout's blobs from the file system: their sizes and first bytes. Paths resolve against
  * `baseDir` (the layout file's folder, or the shell's cwd for a command line), as QEMU would.
  */
-import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
-import { createGunzip } from "node:zlib";
 import { type Blob, type Layout, layoutFiles, withLayoutFiles } from "@guestmap/core";
 import { UsageError } from "./io.js";
 
@@ -21,6 +19,8 @@ async function gunzipInfo(path: string): Promise<{ size: bigint; head: Uint8Arra
   const head = new Uint8Array(HEAD_BYTES);
   let got = 0;
   let size = 0;
+  // Loaded here, not at start-up: loading node:zlib costs every command time, and few kernels are gzip.
+  const { createGunzip } = await import("node:zlib");
   try {
     for await (const chunk of createReadStream(path).pipe(createGunzip())) {
       const c = chunk as Buffer;
@@ -39,6 +39,8 @@ async function gunzipInfo(path: string): Promise<{ size: bigint; head: Uint8Arra
 }
 
 async function sha256(path: string): Promise<string> {
+  // node:crypto costs milliseconds to load; only layouts that carry digests need it.
+  const { createHash } = await import("node:crypto");
   const h = createHash("sha256");
   for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
   return h.digest("hex");
