@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
+import { registerServiceWorker } from "./io/service-worker";
 import { restoreState, startSaving } from "./store/persist";
 import { ErrorScreen } from "./ui/ErrorScreen";
 import "./index.css";
@@ -17,6 +18,7 @@ const root = document.getElementById("root");
 if (!root) throw new Error("guestmap: #root element missing from index.html");
 // The saved layout is in the store before the first render: no flash of the example, and no
 // save of the example over it.
+registerServiceWorker();
 restoreState().then(() => {
   startSaving();
   createRoot(root).render(
