@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import type { Plugin, ResolvedConfig } from "vite";
 
 const WORKER = "sw.js";
@@ -31,7 +31,7 @@ export function precacheServiceWorker(): Plugin {
     },
     // After every file (chunks, assets, index.html, public/) is on disk.
     closeBundle() {
-      const outDir = join(config.root, config.build.outDir);
+      const outDir = resolve(config.root, config.build.outDir);
       const files = filesUnder(outDir);
       const digest = createHash("sha256");
       for (const f of files)
