@@ -5,13 +5,16 @@
  * reads zod, the image and DTB writers, `verify` or the HTTP companion (see `npm run bench`,
  * cold-start). Rolldown is the bundler Vite already uses for the app.
  */
-import { rm } from "node:fs/promises";
+import { rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "rolldown";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const outdir = join(root, "packages/cli/dist/bundle");
+const final = join(root, "packages/cli/dist/bundle");
+// Built beside and swapped in: a guestmap started meanwhile (a test, `npm pack` during a run)
+// finds the old bundle or the new one, never half of one, and no stale chunk survives.
+const outdir = `${final}.${process.pid}.tmp`;
 
 await rm(outdir, { recursive: true, force: true });
 await build({
@@ -30,3 +33,5 @@ await build({
     chunkFileNames: "chunks/[name]-[hash].js",
   },
 });
+await rm(final, { recursive: true, force: true });
+await rename(outdir, final);

@@ -1,5 +1,5 @@
 /**
- * `npm pack` of packages/core (its prepack script): dist/ compiled afresh by tsc (JavaScript,
+ * `npm pack` of packages/core (its prepack script): dist/ compiled again by tsc (JavaScript,
  * .d.ts and source maps, which point into the src/ shipped beside it) and the licence; postpack
  * removes the licence copy again.
  */
@@ -15,8 +15,8 @@ if (process.argv[2] === "--clean") {
   rmSync(join(core, "LICENSE"), { force: true });
   process.exit(0);
 }
-// Afresh: a file left in dist/ by a since-deleted source must not ship.
-rmSync(join(core, "dist"), { recursive: true, force: true });
+// --force: every file compiled again. (dist/ is not emptied first: the CLI's tsc build, which
+// tests may be running meanwhile, imports it.)
 const r = spawnSync(join(root, "node_modules/.bin/tsc"), ["-b", "--force", core], {
   cwd: root,
   stdio: ["ignore", "inherit", "inherit"],
