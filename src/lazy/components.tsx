@@ -18,14 +18,20 @@ function AfterFirstPaint({ children }: { children: ReactNode }) {
   const [ready, setReady] = useState(painted);
   useEffect(() => {
     if (ready) return;
-    // The frame after the next one: the first has been painted by then.
-    let id = requestAnimationFrame(() => {
-      id = requestAnimationFrame(() => {
-        painted = true;
-        setReady(true);
-      });
+    const go = () => {
+      painted = true;
+      setReady(true);
+    };
+    // The frame after the next one: the first has been painted by then. A tab opened in the
+    // background gets no frames: the timer stands in.
+    let frame = requestAnimationFrame(() => {
+      frame = requestAnimationFrame(go);
     });
-    return () => cancelAnimationFrame(id);
+    const timer = setTimeout(go, 250);
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
   }, [ready]);
   return ready ? <Suspense fallback={null}>{children}</Suspense> : null;
 }
