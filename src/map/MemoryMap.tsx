@@ -1,12 +1,13 @@
 import { type DragEvent, useEffect, useMemo, useState } from "react";
 import { useAddFiles } from "../io/add-files";
+// Loaded after the first paint with the rest of "Verify in QEMU" (lazy/components.tsx).
+import { VerifyOverlay } from "../lazy/components";
 import { moduleAlignment } from "../model/blob-rules";
 import { useCheck, useCommittedCheck } from "../store/derived";
 import { useGuestmap } from "../store/store";
 import { addr, human } from "../ui/format";
 import { IngestProgress } from "../ui/IngestProgress";
 import { useElementWidth } from "../ui/useElementWidth";
-import { VerifyOverlay } from "../verify/VerifyOverlay";
 import { Axis, Grid } from "./Axis";
 import { type Hover, QemuBlock, RamLane, UserBlock } from "./Blocks";
 import { DomainLanes } from "./DomainLanes";

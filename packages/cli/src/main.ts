@@ -112,15 +112,11 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
   }
 }
 
-const isEntry = (() => {
-  try {
-    return realpathSync(process.argv[1] ?? "") === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-})();
-
-if (isEntry || process.argv[1]?.endsWith("/bin/guestmap.js") || process.argv[1]?.endsWith("/.bin/guestmap")) {
+/**
+ * Runs `guestmap` as the program of this process: argv, stdio, exit code. Called by the launcher
+ * (bin/guestmap.js, for the bundle and for this compiled file alike), never by in-process tests.
+ */
+export function runFromShell(): void {
   // Ctrl-C during an image export must not leave a multi-GiB hidden temp file behind.
   removeTempFilesOnSignals();
   // `guestmap dts x.dtb | head`: the reader leaving is not an error worth a stack trace.
@@ -147,3 +143,13 @@ if (isEntry || process.argv[1]?.endsWith("/bin/guestmap.js") || process.argv[1]?
     },
   );
 }
+
+// `node packages/cli/dist/main.js ARGS` runs too (the launcher imports this file instead).
+const isEntry = (() => {
+  try {
+    return realpathSync(process.argv[1] ?? "") === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+})();
+if (isEntry) runFromShell();

@@ -138,7 +138,9 @@ export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
     const sa = a.start ?? -1n;
     const sb = b.start ?? -1n;
     if (sa !== sb) return sa < sb ? -1 : 1;
-    return a.code.localeCompare(b.code);
+    // Codes are lower-case ASCII: code-unit order is the collator's order, and the first
+    // localeCompare of a process costs ~8 ms of ICU set-up (a third of `guestmap check`'s own time).
+    return a.code < b.code ? -1 : a.code > b.code ? 1 : 0;
   });
 }
 
