@@ -10,6 +10,8 @@ export interface DragPreview {
   readonly addr: Address;
   /** The address under the pointer. */
   readonly pointer: Address;
+  /** The neighbour's edge the blob snapped to, if it did (the map draws a guide there). */
+  readonly edge?: Address;
 }
 
 export interface DragSlice {
