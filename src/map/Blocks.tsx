@@ -19,7 +19,26 @@ export function hoverAt(id: string, e: { clientX: number; currentTarget: Element
   return { id, x: e.clientX, y: e.currentTarget.getBoundingClientRect().bottom };
 }
 
-const span = (scale: Scale, view: View, start: bigint, end: bigint) => screenSpan(scale, view, start, end);
+/**
+ * A block's screen span in whole px: crisp edges, and an edit elsewhere that shifts a collapsed
+ * scale by a fraction of a px leaves this block's span, so it does not re-render (sameBlock).
+ */
+const span = (scale: Scale, view: View, start: bigint, end: bigint) => {
+  const s = screenSpan(scale, view, start, end);
+  const left = Math.round(s.left);
+  return { left, width: Math.max(2, Math.round(s.left + s.width) - left) };
+};
+
+const sameSpan = (
+  a: { scale: Scale; view: View },
+  b: { scale: Scale; view: View },
+  start: bigint,
+  end: bigint,
+) => {
+  const x = span(a.scale, a.view, start, end);
+  const y = span(b.scale, b.view, start, end);
+  return x.left === y.left && x.width === y.width;
+};
 
 export function RamLane({ scale, view, ram }: { scale: Scale; view: View; ram: readonly Range[] }) {
   return (
@@ -263,8 +282,9 @@ function sameBlock<P extends { region: Region; scale: Scale; view: View; selecte
     x.footprint === y.footprint &&
     x.name === y.name &&
     x.role === y.role &&
-    a.scale === b.scale &&
-    a.view === b.view &&
+    ((a.scale === b.scale && a.view === b.view) ||
+      (sameSpan(a, b, x.addr, x.addr + x.size) &&
+        (x.footprint <= x.size || sameSpan(a, b, x.addr + x.size, x.addr + x.footprint)))) &&
     a.selected === b.selected &&
     (a as { ghost?: boolean }).ghost === (b as { ghost?: boolean }).ghost &&
     (a as { row?: Row }).row?.row === (b as { row?: Row }).row?.row &&

@@ -14,10 +14,12 @@ import { type Scale, toScreen, type View } from "./scale";
 export function LiveLayer(props: { scale: Scale; view: View; width: number }) {
   const live = useCheck();
   return (
-    <>
+    // Its own compositing layer: what moves here is painted over the map, never repainting the
+    // 500 labelled blocks under it (that was most of a drag frame in the collapsed scale).
+    <div className="pointer-events-none absolute inset-0 z-20" style={{ willChange: "transform" }}>
       <CollisionBands model={mapModelOf(live)} scale={props.scale} view={props.view} width={props.width} />
       <DragLayer {...props} />
-    </>
+    </div>
   );
 }
 

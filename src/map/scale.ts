@@ -105,10 +105,11 @@ export interface Occupied extends Range {
 const cmp = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * The collapsed scale. A range's width is its weight spread over its bytes: a range cut into
- * pieces by an overlapping one (a rootfs with QEMU's DTB inside) keeps the width of its length,
- * not one per piece (the 24 MiB rootfs was drawn three times as wide as a 29.5 MiB Image).
- * A piece covered by several ranges takes the widest share. O(n log n) over the ranges.
+ * The collapsed scale. A range's width is its weight spread over its bytes, so a range cut into
+ * pieces keeps the width of its length, not one per piece (a 24 MiB rootfs with QEMU's DTB inside
+ * was drawn three times as wide as a 29.5 MiB Image). Where ranges overlap, the densest one draws
+ * the piece (the DTB keeps a readable width inside the rootfs) and the range it lies in gives up
+ * as much of its own width, down to a quarter. O(n log n) over the ranges.
  */
 export function collapsedScale(
   start: bigint,
@@ -117,45 +118,46 @@ export function collapsedScale(
   width: number,
 ): Scale {
   const e = end > start ? end : start + 1n;
-  const clipped: { start: bigint; end: bigint; density: number }[] = [];
+  const ranges: { start: bigint; end: bigint; w: number; density: number; owned: bigint; claimed: number }[] =
+    [];
   for (const r of occupied) {
     const a = r.start > start ? r.start : start;
     const b = r.end < e ? r.end : e;
     if (b <= a) continue;
-    // Width per byte of the whole range, applied to the part inside the domain.
-    clipped.push({
-      start: a,
-      end: b,
-      density: (COLLAPSE_WEIGHTS.occupied(r.end - r.start) * (r.weight ?? 1)) / Number(r.end - r.start),
-    });
+    const w = COLLAPSE_WEIGHTS.occupied(r.end - r.start) * (r.weight ?? 1);
+    ranges.push({ start: a, end: b, w, density: w / Number(r.end - r.start), owned: 0n, claimed: 0 });
   }
-  const cuts = [start, e, ...clipped.flatMap((r) => [r.start, r.end])].sort(cmp);
-  const byStart = [...clipped].sort((x, y) => cmp(x.start, y.start));
+  const cuts = [start, e, ...ranges.flatMap((r) => [r.start, r.end])].sort(cmp);
+  const byStart = [...ranges].sort((x, y) => cmp(x.start, y.start));
   // The ranges covering the current piece (overlaps are rare: this stays short).
-  let active: typeof clipped = [];
+  let active: typeof ranges = [];
   let next = 0;
-  const raw: { start: bigint; end: bigint; occupied: boolean; w: number }[] = [];
+  const raw: { start: bigint; end: bigint; owner: (typeof ranges)[number] | undefined; w: number }[] = [];
   for (let i = 0; i + 1 < cuts.length; i++) {
     const a = cuts[i]!;
     const b = cuts[i + 1]!;
     if (b === a) continue;
     while (next < byStart.length && byStart[next]!.start <= a) active.push(byStart[next++]!);
     if (active.some((r) => r.end <= a)) active = active.filter((r) => r.end > a);
-    let density = 0;
-    for (const r of active) if (r.density > density) density = r.density;
-    raw.push({
-      start: a,
-      end: b,
-      occupied: density > 0,
-      w: density > 0 ? density * Number(b - a) : COLLAPSE_WEIGHTS.gap(b - a),
-    });
+    let owner: (typeof ranges)[number] | undefined;
+    for (const r of active) if (!owner || r.density > owner.density) owner = r;
+    if (owner) {
+      owner.owned += b - a;
+      for (const r of active) if (r !== owner) r.claimed += owner.density * Number(b - a);
+    }
+    raw.push({ start: a, end: b, owner, w: owner ? 0 : COLLAPSE_WEIGHTS.gap(b - a) });
   }
+  for (const p of raw)
+    if (p.owner) {
+      const o = p.owner;
+      p.w = (Math.max(o.w / 4, o.w - o.claimed) * Number(p.end - p.start)) / Number(o.owned);
+    }
   const total = raw.reduce((n, p) => n + p.w, 0);
   let x = 0;
   const pieces = raw.map((p) => {
     const x0 = x;
     x += (p.w / total) * width;
-    return { start: p.start, end: p.end, occupied: p.occupied, x0, x1: x };
+    return { start: p.start, end: p.end, occupied: p.owner !== undefined, x0, x1: x };
   });
   pieces[pieces.length - 1] = { ...pieces[pieces.length - 1]!, x1: width };
   return fromPieces("collapsed", pieces, width);
