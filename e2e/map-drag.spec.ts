@@ -185,3 +185,72 @@ test("axis ticks are round addresses in both scales, zoomed or not; zoom says by
   }
   await expect(page.getByTestId("bytes-per-px")).toHaveText(/^≈?[\d.]+ (B|KiB|MiB|GiB)\/px$/);
 });
+
+test("measure: Shift-drag spans two addresses, ends snapping to regions' edges; the toolbar toggle does it too", async ({
+  page,
+}) => {
+  await fresh(page);
+  const image = (await page.locator("[data-blob-id=m1]").boundingBox())!;
+  const rootfs = (await page.locator("[data-blob-id=m2]").boundingBox())!;
+  const y = image.y + image.height / 2;
+  await page.keyboard.down("Shift");
+  await page.mouse.move(image.x + 2, y);
+  await page.mouse.down();
+  await page.mouse.move(rootfs.x + 3, y, { steps: 6 });
+  await page.mouse.up();
+  await page.keyboard.up("Shift");
+  // From the Image's start to the rootfs's start: 80 MiB, whatever the pixels were.
+  await expect(page.getByTestId("measure")).toHaveText("0x42000000 → 0x47000000 = 0x05000000 (80 MiB)");
+  // Measuring moved nothing.
+  await expect(page.getByTestId("command-line")).toContainText("addr=0x42000000");
+  await expect(page.getByTestId("command-line")).toContainText("addr=0x47000000");
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("measure")).toHaveCount(0);
+  // The toggle: a plain drag on the background measures instead of panning.
+  await page.getByRole("button", { name: "Measure" }).click();
+  await expect(page.getByRole("button", { name: "Measure" })).toHaveAttribute("aria-pressed", "true");
+  const map = (await page.getByTestId("memory-map").boundingBox())!;
+  await page.mouse.move(map.x + map.width * 0.8, map.y + 200);
+  await page.mouse.down();
+  await page.mouse.move(map.x + map.width * 0.9, map.y + 200, { steps: 4 });
+  await page.mouse.up();
+  await expect(page.getByTestId("measure")).toHaveText(
+    /^0x[0-9a-f]{8} → 0x[0-9a-f]{8} = 0x[0-9a-f]+ \(.+\)$/,
+  );
+});
+
+test("the 4 GiB line shows on a machine with RAM past it; hovering never moves the page; the hover card stays in the map's column", async ({
+  page,
+}) => {
+  await fresh(page);
+  const map = page.getByTestId("memory-map");
+  const before = (await map.boundingBox())!;
+  // The Inspector shows an inline error (an address it refuses).
+  await page.locator("[data-blob-id=m2]").click();
+  await page.getByLabel("Address").fill("0x47zz");
+  await page.getByLabel("Address").press("Enter");
+  const error = (await page.getByRole("alert").boundingBox())!;
+  // The rightmost block, next to the Inspector's column.
+  const dtb = (await page.getByRole("button", { name: /QEMU DTB/ }).boundingBox())!;
+  await page.mouse.move(dtb.x + dtb.width - 2, dtb.y + 10);
+  await expect(page.getByRole("tooltip")).toBeVisible();
+  // The pointer's address appeared in the toolbar without re-flowing anything under it.
+  await expect(page.getByTestId("map-readout")).toContainText(/^0x/);
+  expect(await map.boundingBox()).toEqual(before);
+  const card = (await page.getByRole("tooltip").boundingBox())!;
+  expect(card.x + card.width).toBeLessThanOrEqual(before.x + before.width + 1);
+  const overlaps =
+    card.x < error.x + error.width &&
+    error.x < card.x + card.width &&
+    card.y < error.y + error.height &&
+    error.y < card.y + card.height;
+  expect(overlaps, "the hover card covers the Inspector's error").toBe(false);
+  await page.mouse.move(0, 0);
+  await expect(page.getByTestId("4gib-marker")).toHaveCount(0);
+  const ram = page.getByLabel("RAM (-m)");
+  await ram.fill("4G");
+  await ram.press("Enter");
+  await expect(page.getByTestId("command-line")).toContainText("-m 4G");
+  await expect(page.getByTestId("4gib-marker")).toBeVisible();
+  await expect(page.getByTestId("4gib-marker")).toContainText("4 GiB");
+});

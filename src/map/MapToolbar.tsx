@@ -16,6 +16,9 @@ export function MapToolbar(props: {
   /** Work under way (files being read and hashed), said next to "Add files…". */
   busy?: string | undefined;
   onFiles(files: File[]): void;
+  /** The measure tool: a background drag measures (Shift-drag always does). */
+  measuring: boolean;
+  onMeasuring(on: boolean): void;
 }) {
   const mode = useGuestmap((s) => s.scaleMode);
   const view = useGuestmap((s) => s.view);
@@ -75,6 +78,15 @@ export function MapToolbar(props: {
         value={mode}
         onChange={(m) => s().scaleModeChanged(m)}
       />
+      <button
+        type="button"
+        className={`${btn} ml-1 ${props.measuring ? "border-info text-info" : ""}`}
+        aria-pressed={props.measuring}
+        title="Drag on the map to measure the distance between two addresses (Shift-drag measures any time; ends snap to regions' edges, Alt: free)"
+        onClick={() => props.onMeasuring(!props.measuring)}
+      >
+        Measure
+      </button>
       <button type="button" className={`${btn} ml-1`} onClick={() => input.current?.click()}>
         Add files…
       </button>

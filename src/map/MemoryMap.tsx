@@ -1,4 +1,5 @@
-import { type DragEvent, useEffect, useMemo, useState } from "react";
+import { type DragEvent, useEffect, useMemo, useRef, useState } from "react";
+import type { Measured } from "../interaction/measure";
 import { useAddFiles } from "../io/add-files";
 import { problemsOf, useCommittedCheck } from "../store/derived";
 import { useGuestmap } from "../store/store";
@@ -13,7 +14,7 @@ import { onBlobKeyDown, selectRegion } from "./keyboard";
 import { LiveLayer } from "./LiveLayer";
 import { MapToolbar } from "./MapToolbar";
 import { mapModelOf, PLACEHOLDER_SPAN } from "./map-model";
-import { FourGiBMarker, HoverCard } from "./Overlays";
+import { FourGiBMarker, HoverCard, MeasureOverlay } from "./Overlays";
 import { PointerAddress } from "./PointerAddress";
 import {
   clampView,
@@ -54,7 +55,14 @@ export function MemoryMap() {
         : collapsedScale(frame.domain.start, frame.domain.end, frame.occupied, width),
     [mode, frame, width],
   );
-  useMapInteractions(ref, scale, layout, committed.placement.regions, frame.ram);
+  const [measured, setMeasured] = useState<Measured>();
+  const [measuring, setMeasuring] = useState(false);
+  const measuringRef = useRef(measuring);
+  measuringRef.current = measuring;
+  useMapInteractions(ref, scale, layout, committed.placement.regions, frame.ram, {
+    on: () => measuringRef.current,
+    onChange: setMeasured,
+  });
   const focus = useGuestmap((s) => s.focus);
   useEffect(() => {
     if (!focus) return;
@@ -118,6 +126,8 @@ export function MemoryMap() {
             : undefined
         }
         onFiles={(files) => addFiles.mutate({ files })}
+        measuring={measuring}
+        onMeasuring={setMeasuring}
       />
       <div className="flex">
         <div
@@ -241,6 +251,9 @@ export function MemoryMap() {
               </button>
             );
           })}
+          {measured && (
+            <MeasureOverlay scale={scale} view={view} from={measured.from} to={measured.to} width={width} />
+          )}
           {hovered && !dragId && bounds && (
             <HoverCard region={hovered} x={hover.x} y={hover.y} bounds={bounds} />
           )}

@@ -189,3 +189,41 @@ function Row({ k, v }: { k: string; v: string }) {
     </div>
   );
 }
+
+/** The measure tool's span: both ends, the distance between them, in hex and in words. */
+export function MeasureOverlay(props: { scale: Scale; view: View; from: bigint; to: bigint; width: number }) {
+  const { scale, view } = props;
+  const lo = props.from < props.to ? props.from : props.to;
+  const hi = props.from < props.to ? props.to : props.from;
+  const x0 = toScreen(scale, view, lo);
+  const x1 = toScreen(scale, view, hi);
+  const left = Math.max(-2, x0);
+  const right = Math.min(props.width + 2, x1);
+  const text = `${addr(lo)} → ${addr(hi)} = ${addr(hi - lo)} (${human(hi - lo)})`;
+  return (
+    <>
+      <div
+        aria-hidden
+        className="pointer-events-none absolute top-[22px] bottom-0 z-30 border-x-2 border-info bg-info/10"
+        style={{ left, width: Math.max(0, right - left) }}
+      />
+      <div
+        data-testid="measure"
+        role="status"
+        className="absolute z-40 rounded border border-info bg-bg px-1 font-mono text-[10px] whitespace-nowrap text-info"
+        style={{
+          left: Math.max(
+            0,
+            Math.min(
+              props.width - text.length * CHAR_PX - 8,
+              (left + right) / 2 - (text.length * CHAR_PX) / 2,
+            ),
+          ),
+          top: LANES.ram.top,
+        }}
+      >
+        {text}
+      </div>
+    </>
+  );
+}

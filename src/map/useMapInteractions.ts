@@ -2,6 +2,7 @@
 import { type Layout, moduleKind, type Region } from "@guestmap/core";
 import { type RefObject, useEffect, useRef } from "react";
 import { createBlobDrag } from "../interaction/drag";
+import { createMeasure, type Measured } from "../interaction/measure";
 import { createPanZoom } from "../interaction/panzoom";
 import { moduleAlignment } from "../model/blob-rules";
 import { useGuestmap } from "../store/store";
@@ -14,9 +15,13 @@ export function useMapInteractions(
   layout: Layout,
   regions: readonly Region[],
   ram: readonly Range[],
+  measure: { on(): boolean; onChange(m: Measured | undefined): void },
 ) {
   const drag = useRef<ReturnType<typeof createBlobDrag>>(null);
   const panZoom = useRef<ReturnType<typeof createPanZoom>>(null);
+  const measurer = useRef<ReturnType<typeof createMeasure>>(null);
+  const measureRef = useRef(measure);
+  measureRef.current = measure;
 
   useEffect(() => {
     const s = useGuestmap.getState;
@@ -27,9 +32,11 @@ export function useMapInteractions(
       onCancel: () => s().dragCancelled(),
     });
     panZoom.current = createPanZoom();
+    measurer.current = createMeasure((m) => measureRef.current.onChange(m));
     return () => {
       drag.current?.destroy();
       panZoom.current?.destroy();
+      measurer.current?.destroy();
     };
   }, []);
 
@@ -72,6 +79,13 @@ export function useMapInteractions(
         useGuestmap.getState().viewChanged(next);
         return true;
       },
+    });
+    measurer.current?.update({
+      domNode,
+      toAddr: (x) => fromScreen(scale, view(), x),
+      toX: (a) => toScreen(scale, view(), a),
+      edges: () => edgesBut(""),
+      on: () => measureRef.current.on(),
     });
     panZoom.current?.update({
       domNode,
