@@ -254,3 +254,26 @@ test("the 4 GiB line shows on a machine with RAM past it; hovering never moves t
   await expect(page.getByTestId("4gib-marker")).toBeVisible();
   await expect(page.getByTestId("4gib-marker")).toContainText("4 GiB");
 });
+
+test("a blob held at the map's edge scrolls the view and keeps going", async ({ page }) => {
+  await fresh(page);
+  await page.getByText("Linear", { exact: true }).click();
+  const map = (await page.getByTestId("memory-map").boundingBox())!;
+  for (let i = 0; i < 3; i++) await page.getByRole("button", { name: "Zoom in" }).click();
+  await page.getByRole("button", { name: "Fit content" }).click();
+  const edge = Math.round(map.x + map.width - 4);
+  const atEdge = await addressAt(page, edge, map.y + 140);
+  const target = async () =>
+    BigInt(/→ (0x[0-9a-f]+)/.exec((await page.getByTestId("drag-target").textContent()) ?? "")![1]!);
+  let first = 0n;
+  await dragLeftEdgeTo(page, "m1", edge - 40, {
+    hold: async () => {
+      await page.mouse.move(edge, Math.round(map.y + 140), { steps: 3 });
+      first = await target();
+      // Held still at the edge: the view scrolls on its own and the blob goes with it.
+      await expect.poll(target).toBeGreaterThan(first + 0x1000000n);
+    },
+  });
+  // The blob went past everything the view showed before it scrolled.
+  await expect.poll(async () => BigInt(await address(page).inputValue())).toBeGreaterThan(atEdge);
+});
