@@ -7,7 +7,8 @@ import { moduleAlignment } from "../model/blob-rules";
 import { checked, useCheck, useProblem } from "../store/derived";
 import { useGuestmap } from "../store/store";
 import { DraggedBlock } from "./Blocks";
-import { mapModelOf } from "./map-model";
+import { LANES } from "./geometry";
+import { mapModelOf, PLACEHOLDER_SPAN } from "./map-model";
 import { CollisionBands, DragGuides } from "./Overlays";
 import { type Scale, toScreen, type View } from "./scale";
 
@@ -40,6 +41,21 @@ function DragLayer({ scale, view, width }: { scale: Scale; view: View; width: nu
   const left = toScreen(scale, view, drag.addr);
   return (
     <>
+      {!at && (
+        // A placeholder (no file, no size yet): its nominal page, dashed, under the pointer.
+        <div
+          aria-hidden
+          data-testid="dragged-blob"
+          className="pointer-events-none absolute z-10 rounded-[3px] border-2 border-dashed border-muted bg-panel-2/80"
+          style={{
+            left: 0,
+            top: LANES.user.top,
+            height: LANES.user.height,
+            width: Math.max(12, toScreen(scale, view, drag.addr + PLACEHOLDER_SPAN) - left),
+            transform: `translateX(${left}px)`,
+          }}
+        />
+      )}
       {at && (
         <DraggedBlock
           region={{ ...at, addr: drag.addr }}

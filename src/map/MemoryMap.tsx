@@ -233,7 +233,7 @@ export function MemoryMap() {
                 title={`${p.name} at ${addr(p.addr)}: size unknown`}
                 className={`absolute overflow-hidden rounded-[3px] border-2 border-dashed bg-panel-2/80 px-1 text-left font-mono text-[10px] leading-tight text-muted ${
                   selection === p.id ? "border-focus" : "border-muted"
-                }`}
+                } ${dragId === p.id ? "opacity-40" : ""}`}
                 style={{
                   left: x0,
                   width: x1 - x0,
