@@ -14,7 +14,7 @@ const start: DragStart = {
   offset: 0n,
   grabPx: 5,
   widthPx: 12,
-  edges: [0x48000000n, 0x48100000n],
+  edges: [0x40000000n, 0x48000000n, 0x48100000n, 0xc0000000n],
 };
 
 describe("dragTo", () => {

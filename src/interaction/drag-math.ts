@@ -17,7 +17,7 @@ export interface DragStart {
   readonly grabPx: number;
   /** The block's drawn width (kept through the drag, so its end can meet a neighbour's start). */
   readonly widthPx: number;
-  /** Other regions' starts and ends (neighbours, QEMU's own regions, RAM), to snap to. */
+  /** Other regions' starts and ends (neighbours, QEMU's own regions, RAM), to snap to; sorted. */
   readonly edges: readonly bigint[];
 }
 
@@ -63,19 +63,32 @@ export function dragTo(start: DragStart, x: number, map: DragMapping, free: bool
   const raw = map.toAddr(leftX);
   if (free) return { addr: raw < 0n ? 0n : raw, pointer };
   let best: { addr: bigint; edge: bigint; d: number } | undefined;
-  for (const e of start.edges) {
-    // Either the blob's start on the edge, or its end.
-    const ex = map.toX(e);
-    for (const [cand, at] of [
-      [alignUp(e, start.align, start.offset), ex],
-      [alignDown(e - start.size, start.align, start.offset), ex - start.widthPx],
-    ] as const) {
-      if (cand < 0n) continue;
-      const d = Math.abs(at - leftX);
-      if (d <= SNAP_PX && (!best || d < best.d)) best = { addr: cand, edge: e, d };
-    }
-  }
+  const consider = (e: bigint, cand: bigint, at: number) => {
+    if (cand < 0n) return;
+    const d = Math.abs(at - leftX);
+    if (d <= SNAP_PX && (!best || d < best.d)) best = { addr: cand, edge: e, d };
+  };
+  // Only the edges within SNAP_PX of the block's two ends: a window of the sorted edges, so a
+  // move costs the same with 10 neighbours or 1,000.
+  const near = (x: number) => window(start.edges, map.toAddr(x - SNAP_PX - 1), map.toAddr(x + SNAP_PX + 1));
+  for (const e of near(leftX)) consider(e, alignUp(e, start.align, start.offset), map.toX(e));
+  for (const e of near(leftX + start.widthPx))
+    consider(e, alignDown(e - start.size, start.align, start.offset), map.toX(e) - start.widthPx);
   if (best) return { addr: best.addr, pointer, edge: best.edge };
   const at = snap(raw, start.align, start.offset);
   return { addr: at < 0n ? 0n : at, pointer };
+}
+
+/** The elements of sorted `xs` in [lo, hi]. */
+function window(xs: readonly bigint[], lo: bigint, hi: bigint): readonly bigint[] {
+  let a = 0;
+  let b = xs.length;
+  while (a < b) {
+    const m = (a + b) >> 1;
+    if (xs[m]! < lo) a = m + 1;
+    else b = m;
+  }
+  let end = a;
+  while (end < xs.length && xs[end]! <= hi) end++;
+  return xs.slice(a, end);
 }

@@ -77,20 +77,21 @@ export function DragGuides(props: {
   width: number;
 }) {
   const { scale, view } = props;
-  const guides: bigint[] = [];
+  // Keyed by their step from the blob (k), so a move updates seven lines instead of replacing them.
+  const guides: [bigint, bigint][] = [];
   for (let k = -3n; k <= 3n; k++) {
     const a = props.addr + k * props.align;
-    if (a >= 0n) guides.push(a);
+    if (a >= 0n) guides.push([k, a]);
   }
   const px = toScreen(scale, view, props.pointer);
   return (
     <>
-      {guides.map((a) => {
+      {guides.map(([k, a]) => {
         const x = toScreen(scale, view, a);
         if (x < 0 || x > props.width) return null;
         return (
           <div
-            key={a.toString()}
+            key={k.toString()}
             aria-hidden
             className={`pointer-events-none absolute top-[22px] border-l ${a === props.addr ? "border-focus" : "border-dashed border-focus/35"}`}
             style={{ left: x, height: MAP_HEIGHT - 22 }}

@@ -55,7 +55,7 @@ export function useMapInteractions(
           out.push(r.addr, r.addr + r.size);
           if (r.footprint > r.size) out.push(r.addr + r.footprint);
         }
-      return out;
+      return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     };
     drag.current?.update({
       domNode,
