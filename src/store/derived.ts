@@ -5,9 +5,10 @@
  */
 import { type CheckResult, check, type Layout } from "@guestmap/core";
 import { useDeferredValue, useEffect, useState } from "react";
-import { applyEdit } from "../model/edits";
-import type { DragPreview } from "./drag-slice";
+import { effectiveLayout } from "./effective";
 import { type GuestmapState, useGuestmap } from "./store";
+
+export { effectiveLayout };
 
 export type Checked = CheckResult & { readonly layout: Layout };
 
@@ -38,21 +39,6 @@ export function problemsOf(c: Checked): ReadonlyMap<string, "error" | "warning">
     problemMaps.set(c, out);
   }
   return out;
-}
-
-/** The last effective layout, so every caller during one drag frame gets the same object. */
-let last: { layout: Layout; id: string; addr: bigint; effective: Layout } | undefined;
-
-/**
- * The layout as it would be if the drag in progress were released now. Pointer moves that leave
- * the blob at the same (snapped) address give the same object, so nothing downstream recomputes.
- */
-export function effectiveLayout(layout: Layout, drag: DragPreview | undefined): Layout {
-  if (!drag) return layout;
-  if (last && last.layout === layout && last.id === drag.id && last.addr === drag.addr) return last.effective;
-  const effective = applyEdit(layout, { type: "moveBlob", id: drag.id, addr: drag.addr });
-  last = { layout, id: drag.id, addr: drag.addr, effective };
-  return effective;
 }
 
 const selectEffective = (s: GuestmapState) => effectiveLayout(s.layout, s.drag);
