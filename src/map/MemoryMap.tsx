@@ -45,21 +45,20 @@ export function MemoryMap() {
   const [hover, setHover] = useState<Hover>();
   const addFiles = useAddFiles();
 
-  // The scale comes from the committed layout, so it holds still under a drag.
-  const frame = mapModelOf(committed);
-  const model = frame;
+  // Drawn from the committed layout: its scale holds still under a drag.
+  const model = mapModelOf(committed);
   const scale = useMemo(
     () =>
       mode === "linear"
-        ? linearScale(frame.domain.start, frame.domain.end, width)
-        : collapsedScale(frame.domain.start, frame.domain.end, frame.occupied, width),
-    [mode, frame, width],
+        ? linearScale(model.domain.start, model.domain.end, width)
+        : collapsedScale(model.domain.start, model.domain.end, model.occupied, width),
+    [mode, model, width],
   );
   const [measured, setMeasured] = useState<Measured>();
   const [measuring, setMeasuring] = useState(false);
   const measuringRef = useRef(measuring);
   measuringRef.current = measuring;
-  useMapInteractions(ref, scale, layout, committed.placement.regions, frame.ram, {
+  useMapInteractions(ref, scale, layout, committed.placement.regions, model.ram, {
     on: () => measuringRef.current,
     onChange: setMeasured,
   });
@@ -76,9 +75,9 @@ export function MemoryMap() {
   const selected =
     selection === undefined
       ? undefined
-      : (frame.user.find((r) => r.id === selection) ??
-        frame.qemu.find((r) => r.id === selection) ??
-        frame.placeholders
+      : (model.user.find((r) => r.id === selection) ??
+        model.qemu.find((r) => r.id === selection) ??
+        model.placeholders
           .filter((p) => p.id === selection)
           .map((p) => ({ addr: p.addr, size: PLACEHOLDER_SPAN }))[0]);
   const selectedAddr = selected?.addr;
@@ -209,7 +208,7 @@ export function MemoryMap() {
               view={view}
               selected={selection === r.id}
               ghost={dragId === r.id}
-              row={frame.rows.get(r.id)}
+              row={model.rows.get(r.id)}
               onSelect={selectRegion}
               onHover={setHover}
               onKeyDown={onBlobKeyDown}
