@@ -3,7 +3,10 @@ import { type QueryClient, useQuery } from "@tanstack/react-query";
 /** The DTB the user opened as a base for merged exports (react-query holds it; it is not layout state). */
 export interface BaseDtb {
   readonly name: string;
-  /** Its bytes, as the core's merge (`mergeIntoBase`) takes them. */
+  /**
+   * Its bytes (checked to decode when opened). Kept as bytes, not as the decoded tree: the tree
+   * lives only in the DTB worker, which decodes it again for each merged export.
+   */
   readonly bytes: Uint8Array;
 }
 

@@ -1,11 +1,9 @@
 /**
- * Imports: a pasted QEMU command line (or script), a layout JSON, a DTB. Parsing is the core's;
+ * Imports: a pasted QEMU command line (or script), a layout JSON (a DTB is read in dtb-worker.ts). Parsing is the core's;
  * this module only fills placeholders from files this browser already has.
  */
 import {
-  type DtbImport,
   type ImportIssue,
-  importDtb,
   importShellCommand,
   type Layout,
   type LayoutBlob,
@@ -44,10 +42,4 @@ export async function importCommand(text: string, vars: Record<string, string> =
     issues: r.diagnostics,
     missingVariables: r.missingVariables ?? [],
   };
-}
-
-/** A DTB's /chosen (the core's importDtb) and its bytes, kept as the base for merged exports. */
-export async function readDtb(file: File): Promise<{ bytes: Uint8Array; chosen: DtbImport }> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  return { bytes, chosen: importDtb(bytes) };
 }

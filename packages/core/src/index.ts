@@ -60,6 +60,7 @@ export { type DtbLayout, type DtbLayoutOptions, layoutFromDtb } from "./dtb/to-l
 export {
   cellsValue,
   decodeFdt,
+  dtbToDts,
   type EncodeOptions,
   emptyFdt,
   encodeFdt,
@@ -85,6 +86,16 @@ export {
 
 // File headers: what a kernel or ramdisk says about itself
 export { type BlobFormat, type BlobHeader, sniffHeader } from "./headers/sniff.js";
+export {
+  MAX_GUNZIP_UIMAGE,
+  Unpacker,
+  type UnpackKind,
+  type UnpackPlan,
+  unpackBytes,
+  unpackedContent,
+  unpackPlan,
+  unpackStream,
+} from "./headers/unpack.js";
 
 // Memory images: plans and writers (raw, ELF, Intel HEX)
 export { type ElfOptions, planElf } from "./image/elf.js";
@@ -139,6 +150,7 @@ export {
   moduleFile,
   moduleKind,
   type QemuVersion,
+  type Unpacked,
   type XenDomain,
 } from "./model/types.js";
 
@@ -209,15 +221,15 @@ export { riscvFdtSize, smpCpus } from "./qemu/riscv-fdt-size.js";
 
 // check(): every rule
 export { type AlignmentRule, alignmentRule } from "./rules/alignment.js";
-export { type CheckResult, check } from "./rules/check.js";
+export { type CheckOptions, type CheckResult, check } from "./rules/check.js";
 export { elfMachineName } from "./rules/files.js";
 export { type Intersection, type Interval, intersections } from "./rules/intervals.js";
 export { REMOVED_OPTIONS } from "./rules/unchecked.js";
 export { findUnsafeOptions, type UnsafeOption, type UnsafeRisk } from "./rules/unsafe-options.js";
 
 // Utilities
-export { alignDown, alignUp, formatSize, hex, parseSize } from "./util/bigint.js";
-export { escapeTerminal } from "./util/text.js";
+export { alignDown, alignUp, approxSize, formatSize, hex, parseSize } from "./util/bigint.js";
+export { escapeTerminal, isTerminalSafeAscii } from "./util/text.js";
 
 // Verify in QEMU: plan and compare
 export {
