@@ -5,8 +5,9 @@
  * by hand, an old share link) is bound only when the user confirms a file for it (`confirmFile`).
  * Nothing is ever sent anywhere.
  */
-import { type LayoutBlob, type Unpacked, unpackStream } from "@guestmap/core";
+import { type LayoutBlob, sniffHeader, type Unpacked, unpackPlan } from "@guestmap/core";
 import { get, set } from "idb-keyval";
+import { loadUnpacker } from "../lazy/load";
 import { demoFile } from "../samples/demo-blob";
 import { demoBlobBySha256 } from "../samples/samples";
 import { hashWithHead } from "./content-hash";
@@ -70,6 +71,8 @@ async function* chunksOf(file: Blob): AsyncGenerator<Uint8Array> {
  * core's Unpacker; undefined for anything else, a gzip initrd included.
  */
 export async function unpackedOf(file: Blob, head: Uint8Array): Promise<Unpacked | undefined> {
+  if (!unpackPlan(sniffHeader(head), BigInt(file.size))) return undefined;
+  const { unpackStream } = await loadUnpacker();
   return unpackStream(head, BigInt(file.size), chunksOf(file), { kernelsOnly: true });
 }
 

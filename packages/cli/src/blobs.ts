@@ -13,7 +13,6 @@ import {
   sniffHeader,
   type Unpacked,
   unpackPlan,
-  unpackStream,
   withLayoutFiles,
 } from "@guestmap/core";
 import { UsageError } from "./io.js";
@@ -28,6 +27,7 @@ const HEAD_BYTES = 64 * 1024;
 async function unpackFile(path: string, head: Uint8Array, size: bigint): Promise<Unpacked | undefined> {
   // Open the file again only when QEMU would unpack it.
   if (!unpackPlan(sniffHeader(head), size)) return undefined;
+  const { unpackStream } = await import("./unpack-file.js");
   return unpackStream(head, size, createReadStream(path) as AsyncIterable<Buffer>);
 }
 
