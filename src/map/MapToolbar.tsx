@@ -14,7 +14,7 @@ export function MapToolbar(props: {
   model: MapModel;
   pointer: ReactNode;
   /** Work under way (files being read and hashed), said next to "Add files…". */
-  busy?: string | undefined;
+  busy?: ReactNode | undefined;
   onFiles(files: File[]): void;
   /** The measure tool: a background drag measures (Shift-drag always does). */
   measuring: boolean;

@@ -1,11 +1,13 @@
 import { type DragEvent, useEffect, useMemo, useRef, useState } from "react";
 import type { Measured } from "../interaction/measure";
 import { useAddFiles } from "../io/add-files";
+// Loaded after the first paint with the rest of "Verify in QEMU" (lazy/components.tsx).
+import { VerifyOverlay } from "../lazy/components";
 import { problemsOf, useCommittedCheck } from "../store/derived";
 import { useGuestmap } from "../store/store";
 import { addr, human } from "../ui/format";
+import { IngestProgress } from "../ui/IngestProgress";
 import { useElementWidth } from "../ui/useElementWidth";
-import { VerifyOverlay } from "../verify/VerifyOverlay";
 import { Axis, Grid } from "./Axis";
 import { type Hover, QemuBlock, RamLane, UserBlock } from "./Blocks";
 import { DomainLanes } from "./DomainLanes";
@@ -120,9 +122,11 @@ export function MemoryMap() {
         model={model}
         pointer={<PointerAddress mapRef={ref} scale={scale} />}
         busy={
-          addFiles.isPending
-            ? `Reading ${addFiles.variables.files.length === 1 ? addFiles.variables.files[0]!.name : `${addFiles.variables.files.length} files`}…`
-            : undefined
+          addFiles.isPending ? (
+            <IngestProgress
+              fallback={`Reading ${addFiles.variables.files.length === 1 ? addFiles.variables.files[0]!.name : `${addFiles.variables.files.length} files`}…`}
+            />
+          ) : undefined
         }
         onFiles={(files) => addFiles.mutate({ files })}
         measuring={measuring}

@@ -6,36 +6,29 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
-import { createGunzip } from "node:zlib";
-import { type Blob, type Layout, layoutFiles, withLayoutFiles } from "@guestmap/core";
+import {
+  type Blob,
+  type Layout,
+  layoutFiles,
+  sniffHeader,
+  type Unpacked,
+  unpackPlan,
+  unpackStream,
+  withLayoutFiles,
+} from "@guestmap/core";
 import { UsageError } from "./io.js";
 
 /** Enough for every header we read, including an ELF's program headers. */
 const HEAD_BYTES = 64 * 1024;
 
-/** QEMU's arm64 loader gunzips at most this much (LOAD_IMAGE_MAX_GUNZIP_BYTES). */
-const MAX_GUNZIP = 256 * 1024 * 1024;
-
-/** Decompressed size and head of a gzip file, streamed: memory stays at the head's size. */
-async function gunzipInfo(path: string): Promise<{ size: bigint; head: Uint8Array } | undefined> {
-  const head = new Uint8Array(HEAD_BYTES);
-  let got = 0;
-  let size = 0;
-  try {
-    for await (const chunk of createReadStream(path).pipe(createGunzip())) {
-      const c = chunk as Buffer;
-      if (got < HEAD_BYTES) {
-        const n = Math.min(HEAD_BYTES - got, c.length);
-        head.set(c.subarray(0, n), got);
-        got += n;
-      }
-      size += c.length;
-      if (size > MAX_GUNZIP) return undefined;
-    }
-  } catch {
-    return undefined; // not a whole gzip stream: QEMU loads it raw, and so do we
-  }
-  return { size: BigInt(size), head: head.subarray(0, got) };
+/**
+ * What QEMU unpacks from a compressed kernel (gzip, gzip uImage, EFI zboot), the file streamed
+ * through the core's Unpacker: memory stays at the head's size.
+ */
+async function unpackFile(path: string, head: Uint8Array, size: bigint): Promise<Unpacked | undefined> {
+  // Open the file again only when QEMU would unpack it.
+  if (!unpackPlan(sniffHeader(head), size)) return undefined;
+  return unpackStream(head, size, createReadStream(path) as AsyncIterable<Buffer>);
 }
 
 async function sha256(path: string): Promise<string> {
@@ -91,8 +84,9 @@ export async function fill(blob: Blob, locate: Locate, baseDir: string, what: st
       head,
       ...(blob.sha256 !== undefined && { sha256: blob.sha256 }),
     };
-    if (what === "-kernel" && head[0] === 0x1f && head[1] === 0x8b) {
-      const unpacked = await gunzipInfo(path);
+    // Only QEMU's kernel loaders unpack (-kernel, -device loader); a gzip initrd stays as it is.
+    if (what === "-kernel" || what.startsWith("loader ")) {
+      const unpacked = await unpackFile(path, head, BigInt(st.size));
       if (unpacked) return { ...filled, unpacked };
     }
     return filled;
