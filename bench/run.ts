@@ -22,6 +22,7 @@ const BENCHES = [
   "check.bench.ts", // check() at 1k … 100k regions vs a naive pairwise check
   "image-raw.bench.ts", // raw memory image vs truncate + dd
   "image-ihex.bench.ts", // Intel HEX vs objcopy -O ihex
+  "cli-scale.bench.ts", // the CLI at 1k / 10k / 100k modules
   "dtb.bench.ts", // /chosen builder per drag frame
   "fdt.bench.ts", // FDT codec
   "image.bench.ts", // image writer memory at a 4 GiB span

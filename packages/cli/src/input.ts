@@ -7,6 +7,7 @@ import {
   importCommandArgv,
   type Layout,
   LayoutFileError,
+  MAX_CLI_LAYOUT_BLOBS,
   parseLayoutJson,
   profileFor,
   type QemuVersion,
@@ -86,7 +87,8 @@ export async function loadInput(opts: CommonOptions, io: Io): Promise<LoadedInpu
   const text = await readTextFile(path, `layout ${file}`);
   let layout: Layout;
   try {
-    layout = parseLayoutJson(text, file);
+    // The user's own file, not a link: the CLI's larger bound (see MAX_CLI_LAYOUT_BLOBS).
+    layout = parseLayoutJson(text, file, { maxBlobs: MAX_CLI_LAYOUT_BLOBS });
   } catch (e) {
     if (e instanceof LayoutFileError)
       throw new UsageError(
