@@ -124,3 +124,24 @@ export async function idbGet(page: Page, key: string): Promise<unknown> {
     key,
   );
 }
+
+/** Starts counting animation frames and the longest gap between two (a frozen tab paints none). */
+export async function watchFrames(page: Page): Promise<() => Promise<{ frames: number; longest: number }>> {
+  await page.evaluate(() => {
+    const w = window as unknown as { frames_: { frames: number; longest: number; last: number } };
+    w.frames_ = { frames: 0, longest: 0, last: performance.now() };
+    const tick = (t: number) => {
+      w.frames_.longest = Math.max(w.frames_.longest, t - w.frames_.last);
+      w.frames_.last = t;
+      w.frames_.frames++;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  return () =>
+    page.evaluate(() => {
+      const { frames, longest } = (window as unknown as { frames_: { frames: number; longest: number } })
+        .frames_;
+      return { frames, longest };
+    });
+}

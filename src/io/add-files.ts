@@ -4,7 +4,8 @@ import { placeNewBlobs } from "../model/blob-rules";
 import type { Edit } from "../model/edits";
 import { useGuestmap } from "../store/store";
 import { addr } from "../ui/format";
-import { storeFile } from "./file-store";
+import { MAX_BLOBS } from "./exports";
+import { IngestCancelled, storeFiles } from "./ingest";
 
 /**
  * Dropped or opened files. One file dropped onto a blob replaces that blob's file (address, kind
@@ -16,7 +17,9 @@ export function useAddFiles() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: async ({ files, at, onto }: { files: readonly File[]; at?: bigint; onto?: string }) => {
-      const stored = await Promise.all(files.map(storeFile));
+      // Refused before any byte is read: a 20,000-file drop gets its answer at once.
+      refuseOverBound(useGuestmap.getState().layout, files, onto);
+      const stored = await storeFiles(files);
       const refs = stored.map((s) => s.ref);
       const notKept = stored.filter((s) => s.notKept).map((s) => `${s.ref.path} (${s.notKept})`);
       const layout = useGuestmap.getState().layout;
@@ -94,13 +97,46 @@ export function useAddFiles() {
       else if (said.length) noticed({ kind: "info", text: said.join(" ") });
     },
     onError: (e) =>
-      useGuestmap
-        .getState()
-        .noticed({ kind: "error", text: `Could not read the file: ${(e as Error).message}` }),
+      useGuestmap.getState().noticed(
+        e instanceof IngestCancelled || e instanceof TooManyFiles
+          ? { kind: e instanceof IngestCancelled ? "info" : "error", text: e.message }
+          : {
+              kind: "error",
+              text: `Could not read ${(e as Error).message}. Nothing was added; the layout is as it was.`,
+            },
+      ),
   });
 }
 
 const baseName = (path: string) => path.split("/").pop() ?? path;
+
+/** More files than a layout may hold blobs: refused as a whole, before reading, the layout untouched. */
+export class TooManyFiles extends Error {
+  override name = "TooManyFiles";
+}
+
+/**
+ * Throws TooManyFiles when adding `files` would take the layout past MAX_BLOBS (the bound every
+ * layout, link and saved state is held to: past it, every edit re-checks thousands of regions).
+ * Files that fill a placeholder of their name, or replace the file of the blob they were dropped
+ * on, add no blob.
+ */
+function refuseOverBound(layout: Layout, files: readonly File[], onto: string | undefined): void {
+  if (onto !== undefined && files.length === 1) return;
+  const placeholders = new Set<string>();
+  for (const m of layout.modules) {
+    const f = m.kernel ?? m.initrd;
+    if (f && f.size === undefined) placeholders.add(baseName(f.path));
+  }
+  for (const l of layout.loaders) if (l.file.size === undefined) placeholders.add(baseName(l.file.path));
+  const existing = layout.modules.length + layout.loaders.length;
+  const fresh = files.filter((f) => !placeholders.has(f.name)).length;
+  if (existing + fresh <= MAX_BLOBS) return;
+  const room = Math.max(0, MAX_BLOBS - existing);
+  throw new TooManyFiles(
+    `${files.length} files would make ${existing + fresh} blobs, and a layout holds at most ${MAX_BLOBS} (Xen itself takes 32 modules). Nothing was read or added; the layout is as it was. Add at most ${room} file(s) at a time${room < fresh ? ", or start a New layout from the Layout menu" : ""}.`,
+  );
+}
 
 /** The file of blob `id` (a guest-loader module or a generic loader). */
 function blobFile(layout: Layout, id: string): FileRef | undefined {

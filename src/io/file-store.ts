@@ -5,11 +5,11 @@
  * by hand, an old share link) is bound only when the user confirms a file for it (`confirmFile`).
  * Nothing is ever sent anywhere.
  */
-import type { Blob as FileRef } from "@guestmap/core";
+import { type Blob as FileRef, type Unpacked, unpackStream } from "@guestmap/core";
 import { get, set } from "idb-keyval";
 import { demoFile } from "../samples/demo-blob";
 import { demoBlobBySha256 } from "../samples/samples";
-import { contentHash } from "./content-hash";
+import { hashWithHead } from "./content-hash";
 
 /** How many first bytes of a file the layout keeps in memory for header sniffing. */
 export const HEAD_BYTES = 64 * 1024;
@@ -26,11 +26,15 @@ export interface StoredFile {
 /** Files read in this page: the bytes stay usable here when IndexedDB refuses them. */
 const session = new Map<string, File>();
 
-/** Reads a dropped or opened file: its layout blob (name, size, SHA-256, head), bytes kept. */
-export async function storeFile(file: File): Promise<StoredFile> {
-  const sha256 = await contentHash(file);
+/**
+ * Reads a dropped or opened file: its layout blob (name, size, SHA-256, head), bytes kept.
+ * `signal` stops the hashing of a big file (its worker) when the user cancels.
+ */
+export async function storeFile(file: File, signal?: AbortSignal): Promise<StoredFile> {
+  const { sha256, head } = await hashWithHead(file, HEAD_BYTES, undefined, signal);
   session.set(sha256, file);
-  const ref = { path: file.name, size: BigInt(file.size), sha256, head: await headOf(file) };
+  const unpacked = await unpackedOf(file, head);
+  const ref = { path: file.name, size: BigInt(file.size), sha256, head, ...(unpacked && { unpacked }) };
   try {
     await set(byHash(sha256), file);
     return { ref };
@@ -45,6 +49,28 @@ export function storageError(e: unknown): string {
   if (name === "QuotaExceededError") return "the browser's storage quota is exceeded";
   if (typeof indexedDB === "undefined") return "this browser offers no IndexedDB (a private window?)";
   return (e as Error | undefined)?.message ?? String(e);
+}
+
+/** The file's bytes in order, as chunks. */
+async function* chunksOf(file: Blob): AsyncGenerator<Uint8Array> {
+  const reader = file.stream().getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/**
+ * What QEMU unpacks from a compressed kernel (gzip, gzip uImage, EFI zboot), streamed through the
+ * core's Unpacker; undefined for anything else, a gzip initrd included.
+ */
+export async function unpackedOf(file: Blob, head: Uint8Array): Promise<Unpacked | undefined> {
+  return unpackStream(head, BigInt(file.size), chunksOf(file), { kernelsOnly: true });
 }
 
 async function headOf(file: Blob): Promise<Uint8Array> {

@@ -1,17 +1,8 @@
 /**
- * Imports: a pasted QEMU command line (or script), a layout JSON, a DTB. Parsing is the core's;
+ * Imports: a pasted QEMU command line (or script), a layout JSON (a DTB is read in dtb-worker.ts). Parsing is the core's;
  * this module only fills placeholders from files this browser already has.
  */
-import {
-  type DtbImport,
-  decodeFdt,
-  type Fdt,
-  type Blob as FileRef,
-  type ImportIssue,
-  importDtb,
-  importShellCommand,
-  type Layout,
-} from "@guestmap/core";
+import { type Blob as FileRef, type ImportIssue, importShellCommand, type Layout } from "@guestmap/core";
 import { refByName } from "./file-store";
 
 async function fill(ref: FileRef | undefined): Promise<FileRef | undefined> {
@@ -53,10 +44,4 @@ export async function importCommand(text: string, vars: Record<string, string> =
     issues: r.diagnostics,
     missingVariables: r.missingVariables ?? [],
   };
-}
-
-/** A DTB's /chosen (the core's importDtb) and its decoded tree, kept as the base for merged exports. */
-export async function readDtb(file: File): Promise<{ fdt: Fdt; chosen: DtbImport }> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  return { fdt: decodeFdt(bytes), chosen: importDtb(bytes) };
 }

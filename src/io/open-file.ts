@@ -7,7 +7,7 @@ import { storeFile } from "./file-store";
 export function useOpenFileRef(then: (ref: FileRef) => void) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: storeFile,
+    mutationFn: (file: File) => storeFile(file),
     onSuccess: ({ ref, notKept }) => {
       // "Not in this browser" was remembered for this digest: it is here now.
       void client.invalidateQueries({ queryKey: ["file", ref.sha256] });

@@ -9,6 +9,8 @@ export interface MapModel {
   readonly ram: readonly Range[];
   readonly qemu: readonly Region[];
   readonly user: readonly Region[];
+  /** Where each guest-loader blob sits in its lane: overlapping blobs side by side, not on top of each other. */
+  readonly rows: ReadonlyMap<string, Row>;
   /** Xen dom0less domains, each drawn in its own lane with its blobs (not in the guest-loader lane). */
   readonly domains: readonly DomainLane[];
   /** Modules without a known size or address (placeholders): drawn as markers. */
@@ -19,6 +21,41 @@ export interface MapModel {
     code: string;
     regions: readonly string[];
   })[];
+}
+
+/** A blob's row in its lane: `row` of `rows` rows its cluster of overlapping blobs needs. */
+export interface Row {
+  readonly row: number;
+  readonly rows: number;
+}
+
+/**
+ * Rows for blobs that overlap (their file bytes or a kernel's BSS): each cluster of overlapping
+ * blobs gets as many rows as it has blobs over one byte, each blob the first row free at its
+ * start, so every blob stays visible and clickable. Sorted sweep: O(n log n).
+ */
+export function stackRows(regions: readonly Region[]): Map<string, Row> {
+  const sorted = [...regions].sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
+  const out = new Map<string, Row>();
+  let cluster: { id: string; row: number }[] = [];
+  let rowEnds: bigint[] = [];
+  let clusterEnd = -1n;
+  const close = () => {
+    for (const c of cluster) out.set(c.id, { row: c.row, rows: rowEnds.length });
+    cluster = [];
+    rowEnds = [];
+  };
+  for (const r of sorted) {
+    const end = r.addr + (r.footprint > r.size ? r.footprint : r.size);
+    if (r.addr >= clusterEnd) close();
+    let row = rowEnds.findIndex((e) => e <= r.addr);
+    if (row < 0) row = rowEnds.length;
+    rowEnds[row] = end;
+    cluster.push({ id: r.id, row });
+    if (end > clusterEnd) clusterEnd = end;
+  }
+  close();
+  return out;
 }
 
 export interface DomainLane {
@@ -47,6 +84,7 @@ export function mapModel(result: CheckResult, layout: Layout): MapModel {
   const regions = placement.regions;
   const ownerOf = new Map(domainModules(layout).map((d) => [d.module.id, d.domain.name]));
   const domainIds = new Set(ownerOf.keys());
+  const placed = new Set(regions.map((r) => r.id));
   const ram = placement.ram.map((r) => ({ start: r.start, end: r.end }));
   let lo = ram[0]?.start ?? 0n;
   let hi = ram[ram.length - 1]?.end ?? 1n;
@@ -62,7 +100,7 @@ export function mapModel(result: CheckResult, layout: Layout): MapModel {
       name: (m.kernel ?? m.initrd)?.path ?? "(no file)",
     })),
     ...layout.loaders.map((l) => ({ id: l.id, addr: l.addr, name: l.file.path })),
-  ].filter((p) => !regions.some((r) => r.id === p.id));
+  ].filter((p) => !placed.has(p.id));
   for (const p of placeholders) {
     if (p.addr < lo) lo = p.addr;
     if (p.addr + PLACEHOLDER_SPAN > hi) hi = p.addr + PLACEHOLDER_SPAN;
@@ -87,12 +125,14 @@ export function mapModel(result: CheckResult, layout: Layout): MapModel {
         (d.code === "overlap" || d.code === "bss-overlap") && d.start !== undefined && d.end !== undefined,
     )
     .map((d) => ({ start: d.start!, end: d.end!, severity: d.severity, code: d.code, regions: d.regions }));
+  const user = regions.filter((r) => isUserRole(r) && !domainIds.has(r.id));
   return {
     domain: { start: lo, end: hi },
     occupied,
     ram,
     qemu: regions.filter((r) => !isUserRole(r)),
-    user: regions.filter((r) => isUserRole(r) && !domainIds.has(r.id)),
+    user,
+    rows: stackRows(user),
     domains: (layout.domains ?? []).map((d) => ({
       name: d.name,
       memory: d.memory,
@@ -103,6 +143,18 @@ export function mapModel(result: CheckResult, layout: Layout): MapModel {
     placeholders,
     collisions,
   };
+}
+
+const models = new WeakMap<CheckResult & { layout: Layout }, MapModel>();
+
+/** `mapModel` of a check result, computed once per result (the map and its live layer share it). */
+export function mapModelOf(result: CheckResult & { layout: Layout }): MapModel {
+  let m = models.get(result);
+  if (!m) {
+    m = mapModel(result, result.layout);
+    models.set(result, m);
+  }
+  return m;
 }
 
 /** QEMU's name for a region role, as the map labels it. */

@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { useBaseDtb } from "../io/base-dtb";
 import { download } from "../io/download";
+import { mergeOffThread } from "../io/dtb-off-thread";
 import {
   dtbBytes,
   imageSpan,
@@ -55,7 +56,11 @@ export function ExportMenu() {
           return [bin(dtbBytes(layout)), "guestmap-chosen.dtb"];
         case "dtb-merged":
           if (!base) throw new Error("open a base DTB first (Import → Open DTB…)");
-          return [bin(dtbBytes(layout, base.fdt)), base.name.replace(/(\.dtb)?$/, "-guestmap.dtb")];
+          // Off the main thread: a base can hold 100,000 nodes.
+          return [
+            bin(await mergeOffThread(base.bytes, layout)),
+            base.name.replace(/(\.dtb)?$/, "-guestmap.dtb"),
+          ];
         case "overlay":
           return [bin(overlayBytes(layout)), "guestmap-chosen.dtbo"];
         case "script": {

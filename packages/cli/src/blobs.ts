@@ -6,36 +6,29 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
-import { createGunzip } from "node:zlib";
-import { type Blob, type Layout, layoutFiles, withLayoutFiles } from "@guestmap/core";
+import {
+  type Blob,
+  type Layout,
+  layoutFiles,
+  sniffHeader,
+  type Unpacked,
+  unpackPlan,
+  unpackStream,
+  withLayoutFiles,
+} from "@guestmap/core";
 import { UsageError } from "./io.js";
 
 /** Enough for every header we read, including an ELF's program headers. */
 const HEAD_BYTES = 64 * 1024;
 
-/** QEMU's arm64 loader gunzips at most this much (LOAD_IMAGE_MAX_GUNZIP_BYTES). */
-const MAX_GUNZIP = 256 * 1024 * 1024;
-
-/** Decompressed size and head of a gzip file, streamed: memory stays at the head's size. */
-async function gunzipInfo(path: string): Promise<{ size: bigint; head: Uint8Array } | undefined> {
-  const head = new Uint8Array(HEAD_BYTES);
-  let got = 0;
-  let size = 0;
-  try {
-    for await (const chunk of createReadStream(path).pipe(createGunzip())) {
-      const c = chunk as Buffer;
-      if (got < HEAD_BYTES) {
-        const n = Math.min(HEAD_BYTES - got, c.length);
-        head.set(c.subarray(0, n), got);
-        got += n;
-      }
-      size += c.length;
-      if (size > MAX_GUNZIP) return undefined;
-    }
-  } catch {
-    return undefined; // not a whole gzip stream: QEMU loads it raw, and so do we
-  }
-  return { size: BigInt(size), head: head.subarray(0, got) };
+/**
+ * What QEMU unpacks from a compressed kernel (gzip, gzip uImage, EFI zboot), the file streamed
+ * through the core's Unpacker: memory stays at the head's size.
+ */
+async function unpackFile(path: string, head: Uint8Array, size: bigint): Promise<Unpacked | undefined> {
+  // Open the file again only when QEMU would unpack it.
+  if (!unpackPlan(sniffHeader(head), size)) return undefined;
+  return unpackStream(head, size, createReadStream(path) as AsyncIterable<Buffer>);
 }
 
 async function sha256(path: string): Promise<string> {
@@ -64,31 +57,31 @@ async function mapLimited<T, R>(items: readonly T[], f: (x: T, i: number) => Pro
 /** Where a blob's file is: by default its path resolved against the base folder. */
 export type Locate = (path: string) => string;
 
-/** What one read of a file found: its size, head (and gunzipped facts), or why it could not be read. */
+/** What one read of a file found: its size, head (and unpacked facts), or why it could not be read. */
 type Facts =
   | {
       readonly ok: true;
       readonly path: string;
       readonly size: bigint;
       readonly head: Uint8Array;
-      readonly unpacked?: { size: bigint; head: Uint8Array };
+      readonly unpacked?: Unpacked;
     }
   | { readonly ok: false; readonly path: string; readonly notFile?: true; readonly error?: unknown };
 
 /**
  * Each file read once per fill, whoever names it: a layout naming one initrd at 100k addresses
  * opens it once and shares its head (bench/cli-scale.bench.ts). Keyed by resolved path and
- * whether a gzip `-kernel` is unpacked; SHA-256 sums likewise once per path.
+ * whether a compressed kernel is unpacked; SHA-256 sums likewise once per path.
  */
 export class FileFactsCache {
   private readonly facts = new Map<string, Promise<Facts>>();
   private readonly sums = new Map<string, Promise<string>>();
 
-  read(path: string, gunzip: boolean): Promise<Facts> {
-    const key = `${gunzip ? "z" : "-"}${path}`;
+  read(path: string, unpack: boolean): Promise<Facts> {
+    const key = `${unpack ? "z" : "-"}${path}`;
     let p = this.facts.get(key);
     if (!p) {
-      p = readFacts(path, gunzip);
+      p = readFacts(path, unpack);
       this.facts.set(key, p);
     }
     return p;
@@ -104,7 +97,7 @@ export class FileFactsCache {
   }
 }
 
-async function readFacts(path: string, gunzip: boolean): Promise<Facts> {
+async function readFacts(path: string, unpack: boolean): Promise<Facts> {
   let fh: Awaited<ReturnType<typeof open>> | undefined;
   try {
     fh = await open(path, "r");
@@ -112,8 +105,8 @@ async function readFacts(path: string, gunzip: boolean): Promise<Facts> {
     if (!st.isFile()) return { ok: false, path, notFile: true };
     const head = new Uint8Array(Math.min(HEAD_BYTES, st.size));
     await fh.read(head, 0, head.length, 0);
-    if (gunzip && head[0] === 0x1f && head[1] === 0x8b) {
-      const unpacked = await gunzipInfo(path);
+    if (unpack) {
+      const unpacked = await unpackFile(path, head, BigInt(st.size));
       if (unpacked) return { ok: true, path, size: BigInt(st.size), head, unpacked };
     }
     return { ok: true, path, size: BigInt(st.size), head };
@@ -133,7 +126,8 @@ export async function fill(
   cache = new FileFactsCache(),
 ): Promise<Blob> {
   const path = locate(blob.path);
-  const f = await cache.read(path, what === "-kernel");
+  // Only QEMU's kernel loaders unpack (-kernel, -device loader); a gzip initrd stays as it is.
+  const f = await cache.read(path, what === "-kernel" || what.startsWith("loader "));
   if (!f.ok) {
     if (f.notFile) throw new UsageError(`${what} ${blob.path}: ${path} is not a regular file`);
     const code = (f.error as NodeJS.ErrnoException).code;

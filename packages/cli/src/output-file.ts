@@ -13,7 +13,6 @@
  * Never over an input of the same run (compared by device and inode, so hard links and symlinks
  * count), and never two outputs onto one file.
  */
-import { randomBytes } from "node:crypto";
 import { lstatSync, realpathSync, type Stats, statSync, unlinkSync } from "node:fs";
 import { chmod, type FileHandle, open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
@@ -212,10 +211,9 @@ export async function openOutput(
       abort: () => fh.close(),
     };
   }
-  const tmp = join(
-    dirname(target.path),
-    `.${basename(target.path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
-  );
+  // The global Web Crypto, not node:crypto: importing that module costs every command start-up time.
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(4))).toString("hex");
+  const tmp = join(dirname(target.path), `.${basename(target.path)}.${process.pid}.${nonce}.tmp`);
   let fh: FileHandle | undefined;
   try {
     fh = await open(tmp, "wx", target.mode ?? mode);

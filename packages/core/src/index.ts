@@ -22,6 +22,7 @@ export * from "./dtb/index.js";
 export * from "./dtb/to-layout.js";
 export * from "./fdt/index.js";
 export * from "./headers/sniff.js";
+export * from "./headers/unpack.js";
 export * from "./image/elf.js";
 export * from "./image/ihex.js";
 export * from "./image/image.js";

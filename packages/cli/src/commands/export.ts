@@ -53,7 +53,7 @@ import { qemuEnvironment, qemuTargetOf } from "../qemu-env.js";
 import { rebaseLayout } from "./import.js";
 
 const USAGE =
-  "usage: guestmap export [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json] [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END] [--dtb OUT.dtb] [--base-dtb BASE.dtb] [--overlay OUT.dtbo] [--force] [--uboot-script OUT.source] [--uboot-image OUT.scr] [--uboot-load CMD] [--imagebuilder OUT.cfg] [--imagebuilder-dtb NAME] (LAYOUT.json | -- QEMU-ARGV...)";
+  "usage: guestmap export [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json] [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END] [--dtb OUT.dtb] [--base-dtb BASE.dtb] [--overlay OUT.dtbo] [--force] [--trust-args] [--uboot-script OUT.source] [--uboot-image OUT.scr] [--uboot-load CMD] [--imagebuilder OUT.cfg] [--imagebuilder-dtb NAME] (LAYOUT.json | -- QEMU-ARGV...)";
 
 interface ExportArgs {
   cmdline?: string;
@@ -180,7 +180,7 @@ function inputFiles(layout: Layout, baseDir: string): string[] {
 }
 
 export async function run(args: string[], io: Io): Promise<number> {
-  const common = parseCommon(args, { json: false });
+  const common = parseCommon(args, { json: false, trustArgs: true });
   const ex = parseArgs(common.rest);
   const input = await loadInput({ ...common, rest: ex.positional }, io);
   const layout = { ...input.layout, ...(common.qemu && { qemu: common.qemu }) };
@@ -286,7 +286,10 @@ export async function run(args: string[], io: Io): Promise<number> {
       // is bad input, found before anything is written).
       const opts = env.placement;
       // An image of a layout QEMU refuses or mis-loads is not what QEMU would hold: say so first.
-      const errors = check(layout, opts).diagnostics.filter((d) => d.severity === "error");
+      const errors = check(layout, {
+        ...opts,
+        ...(common.trustArgs && { trustExtraArgs: true }),
+      }).diagnostics.filter((d) => d.severity === "error");
       if (errors.length > 0 && !ex.force) {
         for (const d of errors) io.stderr(`guestmap export: error: ${d.message}\n`);
         io.stderr(

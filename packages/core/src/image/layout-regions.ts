@@ -45,8 +45,9 @@ export function layoutImageRegions(
     }
     if (r.role === "module-kernel" || r.role === "module-initrd" || r.role === "loader") {
       const hdr = r.role === "loader" && r.file ? sniffHeader(r.file.head) : undefined;
-      // A loader's ELF segments need their file offsets; a raw or uImage blob is a plain slice.
-      if (!r.file || r.id.includes("#")) {
+      // A loader's ELF segments need their file offsets, a gzip uImage its decompressed bytes;
+      // a raw or uncompressed uImage blob is a plain slice.
+      if (!r.file || r.id.includes("#") || (hdr?.format === "uimage" && hdr.uimage?.comp !== 0)) {
         generated.push(r);
         continue;
       }
@@ -62,9 +63,14 @@ export function layoutImageRegions(
       all.push(region);
       continue;
     }
-    if (!r.file || r.id.includes("#") || r.file.unpacked) {
-      // ELF segments (kernel#N) would need their file offsets, a gzip kernel its decompressed
-      // bytes; the stub, MROM and DTB are QEMU's.
+    // Loaded decompressed (a gzip uImage, or on AArch64 an Image.gz or zboot image); elsewhere
+    // QEMU loads the same file raw, which the image can copy.
+    const unpacked =
+      r.role === "kernel" &&
+      (sniffHeader(r.file?.head).uimage?.comp || (r.file?.unpacked && r.size !== r.file.size));
+    if (!r.file || r.id.includes("#") || unpacked) {
+      // ELF segments (kernel#N) would need their file offsets, a compressed kernel (gzip, gzip
+      // uImage, EFI zboot) its decompressed bytes; the stub, MROM and DTB are QEMU's.
       generated.push(r);
       continue;
     }

@@ -5,12 +5,13 @@
  */
 import { z } from "zod";
 import { isSupportedVersion, OLDEST_VERSION } from "../qemu/profiles.js";
-import { hex, parseSize } from "../util/bigint.js";
+import { base64Decode } from "../util/base64.js";
+import { parseSize } from "../util/bigint.js";
+import { LAYOUT_FORMAT, LAYOUT_VERSION, MAX_LAYOUT_BLOBS, MAX_LAYOUT_EXTRA_ARGS } from "./layout-format.js";
 import {
   ARCHES,
   type Bios,
   type Blob,
-  type DomainModule,
   type GenericLoaderBlob,
   type GuestLoaderModule,
   type Layout,
@@ -20,22 +21,16 @@ import {
   type QemuVersion,
 } from "./types.js";
 
-export const LAYOUT_FORMAT = "guestmap-layout";
-export const LAYOUT_VERSION = 1;
-
-/**
- * Most guest-loader modules plus generic loaders a layout may hold. Xen reads 30 modules; a layout
- * of 100k (from a hostile link) would make every check and render crawl, so it is refused up front.
- */
-export const MAX_LAYOUT_BLOBS = 1024;
-/**
- * The bound for a layout file the user hands the CLI themselves (`parseLayoutJson`'s `maxBlobs`):
- * not a link from someone else, and checked and exported in n log n — 100k modules in about 2 s
- * (bench/cli-scale.bench.ts). Generated test and stress layouts reach these sizes.
- */
-export const MAX_CLI_LAYOUT_BLOBS = 100_000;
-/** Most verbatim extra argument groups a layout may hold. */
-export const MAX_LAYOUT_EXTRA_ARGS = 4096;
+// Writing and the format's constants live apart from this parser, so that code that only saves
+// layouts (the app's first paint) does not load zod.
+export {
+  LAYOUT_FORMAT,
+  LAYOUT_VERSION,
+  MAX_CLI_LAYOUT_BLOBS,
+  MAX_LAYOUT_BLOBS,
+  MAX_LAYOUT_EXTRA_ARGS,
+} from "./layout-format.js";
+export { serializeLayout } from "./layout-serialize.js";
 
 // zod probes for eval support with `new Function("")` unless told not to: under the app's
 // Content-Security-Policy (no 'unsafe-eval') that probe is a reported violation. The interpreted
@@ -433,125 +428,4 @@ function assignIds(
     });
   };
   return { modules: fresh(modules, "m"), loaders: fresh(loaders, "l"), issues };
-}
-
-function blobJson(b: Blob, withHead: boolean): Record<string, unknown> {
-  return {
-    path: b.path,
-    ...(b.size !== undefined && { size: hex(b.size) }),
-    ...(b.sha256 !== undefined && { sha256: b.sha256 }),
-    ...(withHead && b.head && { head: base64Encode(b.head) }),
-  };
-}
-
-/**
- * The layout as pretty JSON text, ready to save. `withHeads` keeps each blob's first bytes (the UI
- * does, so a layout without its files still knows kernel footprints).
- */
-export function serializeLayout(layout: Layout, opts: { withHeads?: boolean } = {}): string {
-  const h = opts.withHeads ?? false;
-  const m = layout.machine;
-  const doc = {
-    format: LAYOUT_FORMAT,
-    version: LAYOUT_VERSION,
-    machine: {
-      arch: m.arch,
-      type: m.type,
-      props: Object.fromEntries(m.props),
-      ram: hex(m.ram),
-      ...(m.cpu !== undefined && { cpu: m.cpu }),
-      ...(m.smp !== undefined && { smp: m.smp }),
-      bios:
-        m.bios.kind === "file"
-          ? blobJson(m.bios.file, false)
-          : m.bios.kind === "default" && m.bios.explicit
-            ? "explicit-default"
-            : m.bios.kind,
-    },
-    ...(layout.qemu !== undefined && { qemu: layout.qemu }),
-    ...(layout.kernel && { kernel: blobJson(layout.kernel, h) }),
-    ...(layout.append !== undefined && { append: layout.append }),
-    ...(layout.initrd && { initrd: blobJson(layout.initrd, h) }),
-    ...(layout.dtb && { dtb: blobJson(layout.dtb, h) }),
-    modules: layout.modules.map((mod) => ({
-      id: mod.id,
-      addr: hex(mod.addr),
-      ...(mod.kernel && { kernel: blobJson(mod.kernel, h) }),
-      ...(mod.initrd && { initrd: blobJson(mod.initrd, h) }),
-      ...(mod.bootargs !== undefined && { bootargs: mod.bootargs }),
-    })),
-    loaders: layout.loaders.map((l) => ({
-      id: l.id,
-      addr: hex(l.addr),
-      file: blobJson(l.file, h),
-      ...(l.forceRaw !== undefined && { forceRaw: l.forceRaw }),
-      ...(l.cpuNum !== undefined && { cpuNum: l.cpuNum }),
-      ...(l.addrGiven === false && { addrGiven: false }),
-    })),
-    ...(layout.loaderData &&
-      layout.loaderData.length > 0 && {
-        loaderData: layout.loaderData.map((w) => ({
-          id: w.id,
-          addr: hex(w.addr),
-          data: hex(w.data),
-          len: w.len,
-          ...(w.bigEndian !== undefined && { bigEndian: w.bigEndian }),
-          ...(w.cpuNum !== undefined && { cpuNum: w.cpuNum }),
-        })),
-      }),
-    ...(layout.loaderPcs &&
-      layout.loaderPcs.length > 0 && {
-        loaderPcs: layout.loaderPcs.map((p) => ({ id: p.id, addr: hex(p.addr), cpuNum: p.cpuNum })),
-      }),
-    extraArgs: layout.extraArgs,
-    ...(layout.domains && {
-      domains: layout.domains.map((d) => {
-        const mod = (m: DomainModule) => ({ id: m.id, addr: hex(m.addr), file: blobJson(m.file, h) });
-        return {
-          name: d.name,
-          memory: hex(d.memory),
-          cpus: d.cpus,
-          vpl011: d.vpl011,
-          ...(d.bootargs !== undefined && { bootargs: d.bootargs }),
-          kernel: mod(d.kernel),
-          ...(d.ramdisk && { ramdisk: mod(d.ramdisk) }),
-          ...(d.dtb && { dtb: mod(d.dtb) }),
-        };
-      }),
-    }),
-  };
-  return `${JSON.stringify(doc, null, 2)}\n`;
-}
-
-const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-function base64Encode(bytes: Uint8Array): string {
-  let out = "";
-  for (let i = 0; i < bytes.length; i += 3) {
-    const a = bytes[i]!;
-    const b = bytes[i + 1];
-    const c = bytes[i + 2];
-    const n = (a << 16) | ((b ?? 0) << 8) | (c ?? 0);
-    out += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]!;
-    out += b === undefined ? "=" : B64[(n >> 6) & 63]!;
-    out += c === undefined ? "=" : B64[n & 63]!;
-  }
-  return out;
-}
-
-function base64Decode(text: string): Uint8Array {
-  const clean = text.replace(/=+$/, "");
-  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let o = 0;
-  for (let i = 0; i < clean.length; i += 4) {
-    const n =
-      (B64.indexOf(clean[i]!) << 18) |
-      (B64.indexOf(clean[i + 1] ?? "A") << 12) |
-      (B64.indexOf(clean[i + 2] ?? "A") << 6) |
-      B64.indexOf(clean[i + 3] ?? "A");
-    if (o < out.length) out[o++] = (n >> 16) & 255;
-    if (o < out.length) out[o++] = (n >> 8) & 255;
-    if (o < out.length) out[o++] = n & 255;
-  }
-  return out;
 }

@@ -31,12 +31,18 @@ export interface Blob {
   /** The file's first bytes (64 KiB at most is useful), for header sniffing. */
   readonly head?: Uint8Array;
   /**
-   * For a gzip-compressed kernel: its decompressed size and first bytes, as QEMU's arm64 loader
-   * sees them (it gunzips `-kernel` up to 256 MiB and loads the Image inside). Filled by the
-   * adapter that can read the file; never saved in a layout file.
+   * For a compressed kernel QEMU unpacks before placing it — a gzip file (`-kernel` on AArch64), a
+   * uImage with gzip payload, an arm64 EFI zboot image: the decompressed size and first bytes, or
+   * why QEMU's gunzip fails (headers/unpack.ts). Filled by the adapter that can read the whole
+   * file; never saved in a layout file. Absent: not measured (the size is then marked approximate).
    */
-  readonly unpacked?: { readonly size: ByteSize; readonly head: Uint8Array };
+  readonly unpacked?: Unpacked;
 }
+
+/** What a compressed kernel holds as QEMU's loader sees it: its content, or why gunzip fails. */
+export type Unpacked =
+  | { readonly size: ByteSize; readonly head: Uint8Array }
+  | { readonly failure: "too-large" | "corrupt"; readonly detail: string };
 
 /** `-bios`: QEMU's default firmware (OpenSBI on RISC-V, none on ARM), `none`, or a file. */
 export type Bios =

@@ -7,6 +7,8 @@ import { formatSize, hex } from "../util/bigint.js";
 export interface RuleContext {
   readonly layout: Layout;
   readonly placement: Placement;
+  /** check's `trustExtraArgs`: the user vouches for the layout's extra QEMU arguments. */
+  readonly trustExtraArgs?: boolean;
 }
 
 export type Rule = (ctx: RuleContext) => Diagnostic[];

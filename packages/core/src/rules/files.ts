@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from "../diagnostics.js";
 import { sniffHeader } from "../headers/sniff.js";
+import { layoutFiles } from "../model/layout-files.js";
 import type { Blob } from "../model/types.js";
 import type { RuleContext } from "./context.js";
 
@@ -91,6 +92,16 @@ export function filesRule({ layout }: RuleContext): Diagnostic[] {
       regions: group.map((n) => n.id),
     });
   }
+  // A name the browser (File.name) or a terminal decoded from bytes that are not UTF-8 holds
+  // U+FFFD instead of them: the command line would name a file that is not there.
+  for (const f of layoutFiles(layout))
+    if (f.blob.path.includes("\uFFFD"))
+      out.push({
+        severity: "warning",
+        code: "file-name-encoding",
+        message: `${f.role} ${f.blob.path}${f.id !== undefined ? ` (${f.id})` : ""}: the file's name has bytes that are not UTF-8, shown as U+FFFD; the command line and script name it with U+FFFD, so QEMU looks for a file that does not exist. Rename the file to a UTF-8 name and drop or choose it again.`,
+        regions: f.id !== undefined ? [f.id] : [],
+      });
   for (const m of layout.modules) {
     const f = m.kernel ?? m.initrd;
     if (!f?.head) continue;

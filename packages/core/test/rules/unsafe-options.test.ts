@@ -95,10 +95,41 @@ describe("unsafe options", () => {
         code: "unsafe-option",
         qemu: "starts",
         message:
-          "-incoming exec:sh -c 'touch /tmp/pwned' runs a program on the host: QEMU runs the shell command sh -c 'touch /tmp/pwned'. Keep it only if you wrote it or trust where the layout came from; otherwise remove the argument.",
+          "-incoming exec:sh -c 'touch /tmp/pwned' runs a program on the host: QEMU runs the shell command sh -c 'touch /tmp/pwned'. Keep it only if you wrote it or trust where the layout came from, and say so with --trust-args (guestmap check and export; it is then a note); otherwise remove the argument.",
         regions: [],
       },
     ]);
+  });
+
+  it("trustExtraArgs (--trust-args) makes each a note that still names the risk, and nothing else changes", () => {
+    // A published RISC-V command line with a disk (opensbi-riscv-tee run.sh): ordinary, and a host file.
+    const layout = importArgv([
+      "qemu-system-riscv64",
+      "-M",
+      "virt",
+      "-m",
+      "256M",
+      "-drive",
+      "file=/home/prongs/src/busybox/root.bin,format=raw,id=hd0",
+      "-device",
+      "virtio-blk-device,drive=hd0",
+    ]).layout;
+    const plain = check(layout).diagnostics;
+    const trusted = check(layout, { trustExtraArgs: true }).diagnostics;
+    const unsafe = (ds: typeof plain) => ds.filter((d) => d.code === "unsafe-option");
+    expect(unsafe(plain).map((d) => d.severity)).toEqual(["error"]);
+    expect(unsafe(trusted)).toEqual([
+      {
+        severity: "info",
+        code: "unsafe-option",
+        qemu: "starts",
+        message:
+          "-drive file=/home/prongs/src/busybox/root.bin,format=raw,id=hd0 touches host files: QEMU opens host files (file=/home/prongs/src/busybox/root.bin). Trusted (--trust-args): you said you wrote these arguments or trust where they came from.",
+        regions: [],
+      },
+    ]);
+    const others = (ds: typeof plain) => ds.filter((d) => d.code !== "unsafe-option");
+    expect(others(trusted)).toEqual(others(plain));
   });
 
   it("any exec: migration source or script= is flagged, whatever follows", () => {
