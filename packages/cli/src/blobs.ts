@@ -2,7 +2,6 @@
  * Fills a layout's blobs from the file system: their sizes and first bytes. Paths resolve against
  * `baseDir` (the layout file's folder, or the shell's cwd for a command line), as QEMU would.
  */
-import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
@@ -13,7 +12,6 @@ import {
   sniffHeader,
   type Unpacked,
   unpackPlan,
-  unpackStream,
   withLayoutFiles,
 } from "@guestmap/core";
 import { UsageError } from "./io.js";
@@ -28,10 +26,14 @@ const HEAD_BYTES = 64 * 1024;
 async function unpackFile(path: string, head: Uint8Array, size: bigint): Promise<Unpacked | undefined> {
   // Open the file again only when QEMU would unpack it.
   if (!unpackPlan(sniffHeader(head), size)) return undefined;
+  // The inflater (fflate) loads only now: most kernels are not compressed.
+  const { unpackStream } = await import("./unpack-stream.js");
   return unpackStream(head, size, createReadStream(path) as AsyncIterable<Buffer>);
 }
 
 async function sha256(path: string): Promise<string> {
+  // node:crypto costs milliseconds to load; only layouts that carry digests need it.
+  const { createHash } = await import("node:crypto");
   const h = createHash("sha256");
   for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
   return h.digest("hex");
