@@ -1,10 +1,9 @@
-import type { Blob as FileRef, Layout } from "@guestmap/core";
+import { type Blob as FileRef, type Layout, MAX_LAYOUT_BLOBS as MAX_BLOBS } from "@guestmap/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { placeNewBlobs } from "../model/blob-rules";
 import type { Edit } from "../model/edits";
 import { useGuestmap } from "../store/store";
 import { addr } from "../ui/format";
-import { MAX_BLOBS } from "./exports";
 import { IngestCancelled, storeFiles } from "./ingest";
 
 /**

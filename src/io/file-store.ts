@@ -5,7 +5,7 @@
  * by hand, an old share link) is bound only when the user confirms a file for it (`confirmFile`).
  * Nothing is ever sent anywhere.
  */
-import { type Blob as FileRef, type Unpacked, unpackStream } from "@guestmap/core";
+import { type Blob as FileRef, sniffHeader, type Unpacked, unpackPlan } from "@guestmap/core";
 import { get, set } from "idb-keyval";
 import { demoFile } from "../samples/demo-blob";
 import { demoBlobBySha256 } from "../samples/samples";
@@ -70,6 +70,9 @@ async function* chunksOf(file: Blob): AsyncGenerator<Uint8Array> {
  * core's Unpacker; undefined for anything else, a gzip initrd included.
  */
 export async function unpackedOf(file: Blob, head: Uint8Array): Promise<Unpacked | undefined> {
+  // The inflater (fflate) loads only for a file QEMU would unpack: not on the first paint.
+  if (!unpackPlan(sniffHeader(head), BigInt(file.size))) return undefined;
+  const { unpackStream } = await import("../lazy/unpack");
   return unpackStream(head, BigInt(file.size), chunksOf(file), { kernelsOnly: true });
 }
 
