@@ -6,8 +6,8 @@ import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
 import {
-  type Blob,
   type Layout,
+  type LayoutBlob,
   layoutFiles,
   sniffHeader,
   type Unpacked,
@@ -60,7 +60,12 @@ async function mapLimited<T, R>(items: readonly T[], f: (x: T, i: number) => Pro
 export type Locate = (path: string) => string;
 
 /** One file's size and first bytes (a placeholder with a typed size stays one if the file is absent). */
-export async function fill(blob: Blob, locate: Locate, baseDir: string, what: string): Promise<Blob> {
+export async function fill(
+  blob: LayoutBlob,
+  locate: Locate,
+  baseDir: string,
+  what: string,
+): Promise<LayoutBlob> {
   const path = locate(blob.path);
   let fh: Awaited<ReturnType<typeof open>> | undefined;
   try {
@@ -80,7 +85,7 @@ export async function fill(blob: Blob, locate: Locate, baseDir: string, what: st
     }
     const head = new Uint8Array(Math.min(HEAD_BYTES, st.size));
     await fh.read(head, 0, head.length, 0);
-    const filled: Blob = {
+    const filled: LayoutBlob = {
       path: blob.path,
       size: BigInt(st.size),
       head,

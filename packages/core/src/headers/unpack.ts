@@ -6,7 +6,7 @@
  * the raw deflate stream in one call into a buffer of the cap, and fails when the output does not
  * fit or the stream is cut short; the CRC and length trailer are never read.
  *
- * The result is what `Blob.unpacked` carries; the adapters stream the file through an
+ * The result is what `LayoutBlob.unpacked` carries; the adapters stream the file through an
  * {@link Unpacker} (the CLI from disk, the app from the dropped File), so memory stays at the
  * kept head however large the kernel is.
  */
