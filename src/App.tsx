@@ -1,12 +1,19 @@
 import { useStore } from "zustand";
 import { useShareLink } from "./io/useShareLink";
+// Loaded after the first paint (lazy/components.tsx): the menus and panels that need big code.
+import {
+  BootConsole,
+  ChosenPreview,
+  ExportMenu,
+  ImportMenu,
+  ShareButton,
+  VerifyControls,
+  VerifyResults,
+} from "./lazy/components";
 import { MemoryMap } from "./map/MemoryMap";
 import { AutoPack } from "./panels/AutoPack";
-import { ChosenPreview } from "./panels/ChosenPreview";
 import { CommandLine } from "./panels/CommandLine";
 import { Diagnostics } from "./panels/Diagnostics";
-import { ExportMenu, ShareButton } from "./panels/ExportMenu";
-import { ImportMenu } from "./panels/ImportMenu";
 import { Inspector } from "./panels/Inspector";
 import { LayoutsMenu } from "./panels/LayoutsMenu";
 import { HelpPopover } from "./panels/Legend";
@@ -19,9 +26,6 @@ import { NoticeBar } from "./ui/NoticeBar";
 import { Pane, PaneGroup, PaneSeparator } from "./ui/Pane";
 import { button } from "./ui/Panel";
 import { useGlobalKeys } from "./ui/useGlobalKeys";
-import { BootConsole } from "./verify/BootConsole";
-import { VerifyControls } from "./verify/VerifyControls";
-import { VerifyResults } from "./verify/VerifyResults";
 
 /**
  * The page fills the window and never scrolls: every panel scrolls inside itself, so the map and

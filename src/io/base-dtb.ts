@@ -1,10 +1,13 @@
-import type { Fdt } from "@guestmap/core";
 import { type QueryClient, useQuery } from "@tanstack/react-query";
 
 /** The DTB the user opened as a base for merged exports (react-query holds it; it is not layout state). */
 export interface BaseDtb {
   readonly name: string;
-  readonly fdt: Fdt;
+  /**
+   * Its bytes (checked to decode when opened). Kept as bytes, not as the decoded tree: the tree
+   * lives only in the DTB worker, which decodes it again for each merged export.
+   */
+  readonly bytes: Uint8Array;
 }
 
 const KEY = ["base-dtb"] as const;

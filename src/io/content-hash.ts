@@ -20,18 +20,49 @@ function toHex(bytes: Uint8Array): string {
 }
 
 export async function contentHash(file: Blob, chunk = HASH_CHUNK): Promise<string> {
-  if (file.size <= chunk)
-    return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", await file.arrayBuffer())));
-  if (typeof Worker !== "undefined" && typeof window !== "undefined") return toHex(await inWorker(file));
+  return (await hashWithHead(file, 0, chunk)).sha256;
+}
+
+/**
+ * The SHA-256 and the first `headBytes` bytes of `file`, from one read when the file fits one
+ * chunk (reading the head separately read every small file twice).
+ */
+export async function hashWithHead(
+  file: Blob,
+  headBytes: number,
+  chunk = HASH_CHUNK,
+  signal?: AbortSignal,
+): Promise<{ sha256: string; head: Uint8Array }> {
+  if (file.size <= chunk) {
+    const bytes = await file.arrayBuffer();
+    const sha256 = toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
+    // A copy: the head outlives the read, the whole file's buffer must not.
+    return { sha256, head: new Uint8Array(bytes.slice(0, headBytes)) };
+  }
+  const head = new Uint8Array(await file.slice(0, headBytes).arrayBuffer());
+  return { sha256: await streamedHash(file, chunk, signal), head };
+}
+
+async function streamedHash(file: Blob, chunk: number, signal?: AbortSignal): Promise<string> {
+  if (typeof Worker !== "undefined" && typeof window !== "undefined")
+    return toHex(await inWorker(file, signal));
   const h = sha256.create();
-  for (let off = 0; off < file.size; off += chunk)
+  for (let off = 0; off < file.size; off += chunk) {
+    signal?.throwIfAborted();
     h.update(new Uint8Array(await file.slice(off, off + chunk).arrayBuffer()));
+  }
   return toHex(h.digest());
 }
 
-function inWorker(file: Blob): Promise<Uint8Array> {
+/** Hashes `file` in hash-worker.ts; an abort stops the worker (a cancelled 8 GiB read stops at once). */
+function inWorker(file: Blob, signal?: AbortSignal): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
+    signal?.throwIfAborted();
     const w = new Worker(new URL("./hash-worker.ts", import.meta.url), { type: "module" });
+    signal?.addEventListener("abort", () => {
+      w.terminate();
+      reject(signal.reason);
+    });
     w.onmessage = (e: MessageEvent<{ digest?: Uint8Array; error?: string }>) => {
       if (e.data.digest) resolve(e.data.digest);
       else if (e.data.error) reject(new Error(e.data.error));

@@ -1,40 +1,29 @@
 /**
- * Imports: a pasted QEMU command line (or script), a layout JSON, a DTB. Parsing is the core's;
+ * Imports: a pasted QEMU command line (or script), a layout JSON (a DTB is read in dtb-worker.ts). Parsing is the core's;
  * this module only fills placeholders from files this browser already has.
  */
 import {
-  type DtbImport,
-  decodeFdt,
-  type Fdt,
-  type Blob as FileRef,
   type ImportIssue,
-  importDtb,
   importShellCommand,
   type Layout,
+  type LayoutBlob,
+  layoutFiles,
+  withLayoutFiles,
 } from "@guestmap/core";
 import { refByName } from "./file-store";
 
-async function fill(ref: FileRef | undefined): Promise<FileRef | undefined> {
-  if (!ref || ref.size !== undefined) return ref;
+async function fill(ref: LayoutBlob): Promise<LayoutBlob> {
+  if (ref.size !== undefined) return ref;
   const stored = await refByName(ref.path.split("/").pop() ?? ref.path);
   return stored ? { ...stored, path: ref.path } : ref;
 }
 
-/** Gives placeholders (blobs without a size) the bytes of a same-named file kept in this browser. */
+/**
+ * Gives placeholders (blobs without a size) the bytes of a same-named file kept in this browser:
+ * every file the layout names, through the core's one walk (`layoutFiles`).
+ */
 export async function fillPlaceholders(layout: Layout): Promise<Layout> {
-  const modules = await Promise.all(
-    layout.modules.map(async (m) =>
-      m.kernel
-        ? { ...m, kernel: (await fill(m.kernel))! }
-        : m.initrd
-          ? { ...m, initrd: (await fill(m.initrd))! }
-          : m,
-    ),
-  );
-  const loaders = await Promise.all(layout.loaders.map(async (l) => ({ ...l, file: (await fill(l.file))! })));
-  const kernel = await fill(layout.kernel);
-  const initrd = await fill(layout.initrd);
-  return { ...layout, modules, loaders, ...(kernel && { kernel }), ...(initrd && { initrd }) };
+  return withLayoutFiles(layout, await Promise.all(layoutFiles(layout).map((s) => fill(s.blob))));
 }
 
 /** A pasted command's import: a layout only when it has no error (a failed import changes nothing). */
@@ -53,10 +42,4 @@ export async function importCommand(text: string, vars: Record<string, string> =
     issues: r.diagnostics,
     missingVariables: r.missingVariables ?? [],
   };
-}
-
-/** A DTB's /chosen (the core's importDtb) and its decoded tree, kept as the base for merged exports. */
-export async function readDtb(file: File): Promise<{ fdt: Fdt; chosen: DtbImport }> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  return { fdt: decodeFdt(bytes), chosen: importDtb(bytes) };
 }

@@ -1,15 +1,17 @@
 /** Imports: paste a QEMU command line, open a layout JSON, open a DTB. A failed import changes nothing. */
 import { type Layout, layoutFiles, parseLayoutJson } from "@guestmap/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useRef } from "react";
 import { setBaseDtb } from "../io/base-dtb";
+import { DtbJobCancelled, readDtbOffThread } from "../io/dtb-off-thread";
 import { checkBounds } from "../io/exports";
 import { withHeads } from "../io/heads";
-import { readDtb } from "../io/imports";
 import { FIT } from "../map/scale";
 import type { Edit } from "../model/edits";
 import { useGuestmap } from "../store/store";
 import { FileButton } from "../ui/FileButton";
 import { Menu } from "../ui/Menu";
+import { button } from "../ui/Panel";
 import { PasteCommand } from "./PasteCommand";
 
 function apply(edit: Edit, text: string) {
@@ -53,10 +55,15 @@ export function ImportMenu() {
     },
     onError: fail,
   });
+  // A DTB is read in a worker (a 100,000-node tree takes a second to decode); Cancel stops it.
+  const reading = useRef<AbortController | undefined>(undefined);
   const dtb = useMutation({
-    mutationFn: async (f: File) => ({ name: f.name, ...(await readDtb(f)) }),
+    mutationFn: async (f: File) => {
+      reading.current = new AbortController();
+      return { name: f.name, ...(await readDtbOffThread(f, reading.current.signal)) };
+    },
     onSuccess: (base) => {
-      setBaseDtb(client, { name: base.name, fdt: base.fdt });
+      setBaseDtb(client, { name: base.name, bytes: base.bytes });
       const { modules, bootargs } = base.chosen;
       const layout = useGuestmap.getState().layout;
       // A base DTB without modules (QEMU's own -machine dumpdtb=, a board's DTB) is only a base:
@@ -80,27 +87,40 @@ export function ImportMenu() {
         `Opened ${base.name}: ${modules.length} module(s) from its /chosen; it is now the base for merged DTB exports.`,
       );
     },
-    onError: (e) => fail(new Error(`Not a DTB: ${(e as Error).message}`)),
+    onError: (e) =>
+      e instanceof DtbJobCancelled
+        ? useGuestmap
+            .getState()
+            .noticed({ kind: "info", text: "Stopped reading the DTB: nothing was changed." })
+        : fail(new Error(`Not a DTB: ${(e as Error).message}`)),
   });
   return (
-    <Menu label="Import">
-      <PasteCommand
-        onImported={(layout, notes) =>
-          apply(
-            { type: "replaceLayout", layout },
-            `Imported the command line${notes ? ` (${notes} note(s) in the Import menu: what was skipped or substituted)` : ""}. ${filesFound(layout)}`,
-          )
-        }
-        onFailed={(text) => useGuestmap.getState().noticed({ kind: "error", text })}
-      />
-      <div className="mt-1 flex gap-1.5 border-t border-line pt-1.5">
-        <FileButton
-          label="Open layout JSON…"
-          accept=".json,application/json"
-          onFiles={([f]) => f && json.mutate(f)}
+    <>
+      <Menu label="Import" {...(dtb.isPending && { busy: `Reading ${dtb.variables.name}…` })}>
+        <PasteCommand
+          onImported={(layout, notes) =>
+            apply(
+              { type: "replaceLayout", layout },
+              `Imported the command line${notes ? ` (${notes} note(s) in the Import menu: what was skipped or substituted)` : ""}. ${filesFound(layout)}`,
+            )
+          }
+          onFailed={(text) => useGuestmap.getState().noticed({ kind: "error", text })}
         />
-        <FileButton label="Open DTB…" accept=".dtb,.dtbo" onFiles={([f]) => f && dtb.mutate(f)} />
-      </div>
-    </Menu>
+        <div className="mt-1 flex gap-1.5 border-t border-line pt-1.5">
+          <FileButton
+            label="Open layout JSON…"
+            accept=".json,application/json"
+            onFiles={([f]) => f && json.mutate(f)}
+          />
+          <FileButton label="Open DTB…" accept=".dtb,.dtbo" onFiles={([f]) => f && dtb.mutate(f)} />
+        </div>
+      </Menu>
+      {dtb.isPending && (
+        // Beside the menu, which closes when the file dialog opens; the menu's label says what is read.
+        <button type="button" className={button} onClick={() => reading.current?.abort()}>
+          Cancel reading
+        </button>
+      )}
+    </>
   );
 }

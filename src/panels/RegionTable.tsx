@@ -3,6 +3,8 @@
  * with the Inspector's validation, a keyboard grid (arrows between cells, Enter edits, Escape
  * cancels, Tab leaves), copy as CSV or Markdown. The selected row is the map's selection.
  */
+
+import { fileSizeProblem, nulProblem } from "@guestmap/core";
 import { memo, useEffect, useMemo, useRef, useState } from "react";
 import {
   COLUMNS,
@@ -19,7 +21,6 @@ import { usePanelCheck } from "../store/derived";
 import { useGuestmap } from "../store/store";
 import { button, Panel } from "../ui/Panel";
 import { readSize } from "../ui/SizeInput";
-import { argvText, validFileSize } from "../ui/validate";
 
 type Cell = { readonly row: number; readonly col: number };
 
@@ -44,13 +45,13 @@ function commitCell(r: RegionRow, key: ColumnKey, text: string): string | undefi
     return undefined;
   }
   if (key === "bootargs") {
-    const why = argvText(text);
+    const why = nulProblem(text);
     if (why) return why;
     if (text !== (r.bootargs ?? ""))
       s.dispatch({ type: "setBootargs", id: r.id, bootargs: text === "" ? undefined : text });
     return undefined;
   }
-  const read = readSize(text, key === "size" ? validFileSize : undefined);
+  const read = readSize(text, key === "size" ? fileSizeProblem : undefined);
   if (read.error !== undefined) return read.error;
   const v = read.value;
   if (key === "start") s.dispatch({ type: "moveBlob", id: r.id, addr: v });

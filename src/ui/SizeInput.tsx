@@ -2,11 +2,10 @@
  * An address or size field: accepts `0x…`, decimal and K/M/G/KiB/MiB/GiB (the core's parseSize).
  * Applied on Enter or blur; invalid text is shown inline and never applied.
  */
-import { parseSize } from "@guestmap/core";
+import { nulProblem, parseSize, u64Problem } from "@guestmap/core";
 import { useEffect, useId, useState } from "react";
 import { addr } from "./format";
 import { input, label } from "./Panel";
-import { argvText, fitsU64 } from "./validate";
 
 export function SizeInput(props: {
   label: string;
@@ -50,7 +49,7 @@ export function SizeInput(props: {
         onChange={(e) => {
           setDraft(e.target.value);
           const v = (props.parse ?? parseSize)(e.target.value);
-          if (error && v !== undefined && !(props.validate ?? fitsU64)(v)) setError(undefined);
+          if (error && v !== undefined && !(props.validate ?? u64Problem)(v)) setError(undefined);
         }}
         onBlur={commit}
         onKeyDown={(e) => {
@@ -76,7 +75,7 @@ export function SizeInput(props: {
  */
 export function readSize(
   text: string,
-  validate: (v: bigint) => string | undefined = fitsU64,
+  validate: (v: bigint) => string | undefined = u64Problem,
   parse: (text: string) => bigint | undefined = parseSize,
 ): { value: bigint; error?: undefined } | { value?: undefined; error: string } {
   const v = parse(text);
@@ -130,7 +129,7 @@ export function TextInput(props: {
   }, [props.value]);
   const commit = () => {
     if (draft === (props.value ?? "")) return setError(undefined);
-    const why = argvText(draft) ?? props.validate?.(draft);
+    const why = nulProblem(draft) ?? props.validate?.(draft);
     setError(why);
     if (!why) props.onCommit(draft);
   };

@@ -18,6 +18,6 @@ export async function evaluate(opts: CommonOptions, io: Io): Promise<Evaluation>
     input.layout.qemu,
     qemuTargetOf(opts.argv, io.cwd),
   );
-  const result = check(input.layout, env.placement);
+  const result = check(input.layout, { ...env.placement, ...(opts.trustArgs && { trustExtraArgs: true }) });
   return { ...result, input, profile: env.choice, env };
 }

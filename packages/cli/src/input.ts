@@ -6,8 +6,7 @@ import { dirname, resolve } from "node:path";
 import {
   importCommandArgv,
   type Layout,
-  LayoutFileError,
-  parseLayoutJson,
+  MAX_CLI_LAYOUT_BLOBS,
   profileFor,
   type QemuVersion,
   unmodelledMachine,
@@ -23,10 +22,18 @@ export interface CommonOptions {
   rest: string[];
   /** The QEMU argv after `--`, if given. */
   argv?: string[];
+  /** `--trust-args`: the user vouches for the extra QEMU arguments (unsafe-option becomes a note). */
+  trustArgs?: boolean;
 }
 
-/** Splits out `--json`, `--qemu VER` and `-- ARGV...`; other options stay in `rest` for the command. */
-export function parseCommon(args: string[], known: { json?: boolean } = { json: true }): CommonOptions {
+/**
+ * Splits out `--json`, `--qemu VER`, `--trust-args` (where the command knows them) and
+ * `-- ARGV...`; other options stay in `rest` for the command.
+ */
+export function parseCommon(
+  args: string[],
+  known: { json?: boolean; trustArgs?: boolean } = { json: true },
+): CommonOptions {
   const out: CommonOptions = { json: false, rest: [] };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -37,6 +44,7 @@ export function parseCommon(args: string[], known: { json?: boolean } = { json: 
       break;
     }
     if (a === "--json" && known.json) out.json = true;
+    else if (a === "--trust-args" && known.trustArgs) out.trustArgs = true;
     else if (a === "--qemu" || a.startsWith("--qemu=")) {
       const v = a.startsWith("--qemu=") ? a.slice(7) : args[++i];
       if (v === undefined) throw new UsageError("--qemu needs a version, e.g. --qemu 7.2");
@@ -84,13 +92,15 @@ export async function loadInput(opts: CommonOptions, io: Io): Promise<LoadedInpu
   if (file.startsWith("-")) throw new UsageError(`unknown option '${file}'; see guestmap --help`);
   const path = resolve(io.cwd, file);
   const text = await readTextFile(path, `layout ${file}`);
+  const { LayoutFileError, parseLayoutJson } = await import("./layout-json.js");
   let layout: Layout;
   try {
-    layout = parseLayoutJson(text, file);
+    // The user's own file, not a link: the CLI's larger bound (see MAX_CLI_LAYOUT_BLOBS).
+    layout = parseLayoutJson(text, file, { maxBlobs: MAX_CLI_LAYOUT_BLOBS });
   } catch (e) {
     if (e instanceof LayoutFileError)
       throw new UsageError(
-        `${file} is not a valid guestmap layout: ${e.issues.map((i) => `${i.path || "(top level)"}: ${i.message}`).join("; ")}`,
+        `${file} is not a valid guestmap layout: ${e.issues.map((i) => `${i.where || "(top level)"}: ${i.message}`).join("; ")}`,
       );
     throw e;
   }

@@ -23,6 +23,31 @@ export async function openFileSource(path: string): Promise<FileBlobSource> {
       }
       return got === length ? buf : buf.subarray(0, got);
     },
+    async readInto(offset, into) {
+      let got = 0;
+      while (got < into.length) {
+        const { bytesRead } = await fh.read(into, got, into.length - got, Number(offset) + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return got;
+    },
     close: () => fh.close(),
+  };
+}
+
+/** A `BlobSource` over bytes already read (a small file's whole content is its head). */
+export function memorySource(bytes: Uint8Array): FileBlobSource {
+  return {
+    size: BigInt(bytes.length),
+    async read(offset, length) {
+      return bytes.slice(Number(offset), Number(offset) + length);
+    },
+    async readInto(offset, into) {
+      const part = bytes.subarray(Number(offset), Number(offset) + into.length);
+      into.set(part);
+      return part.length;
+    },
+    close: async () => {},
   };
 }

@@ -157,6 +157,11 @@ const ROWS: Row[] = [
     setup: () => ["check", ...QEMU, "-kernel", "Image", "-append", "root=/dev/v\uFFFDa"],
   },
   {
+    // A file named `k<0xff>.img` on disk: QEMU opens those bytes, Node hands guestmap U+FFFD.
+    input: "bytes that are not UTF-8 in a file name",
+    setup: () => ["check", ...QEMU, "-kernel", "k\uFFFD.img"],
+  },
+  {
     input: "a JSON `-device` repeating a key",
     setup: () => [
       "check",
@@ -182,6 +187,18 @@ const ROWS: Row[] = [
     stream: "stdout",
     line: "error: unsafe-option",
     setup: () => ["check", ...QEMU, "-incoming", "exec:sh -c 'touch /tmp/pwned'"],
+  },
+  {
+    input: "a disk (`-drive file=`): QEMU opens a host file",
+    stream: "stdout",
+    line: "error: unsafe-option",
+    setup: () => ["check", ...QEMU, "-drive", "file=disk.img,format=raw,if=none,id=hd0"],
+  },
+  {
+    input: "the same disk, vouched for with `--trust-args`",
+    stream: "stdout",
+    line: "info: unsafe-option",
+    setup: () => ["check", "--trust-args", ...QEMU, "-drive", "file=disk.img,format=raw,if=none,id=hd0"],
   },
   {
     input: "a shell script with an unterminated quote",
@@ -265,12 +282,12 @@ const ROWS: Row[] = [
       ),
   },
   {
-    input: "100k modules",
+    input: "more than 100k modules",
     setup: () =>
       withFile(
         "many.json",
         layout({
-          modules: Array.from({ length: 100_000 }, () => ({ addr: "0x42000000", initrd: { path: "r" } })),
+          modules: Array.from({ length: 100_001 }, () => ({ addr: "0x42000000", initrd: { path: "r" } })),
         }),
         ["check", "many.json"],
       ),

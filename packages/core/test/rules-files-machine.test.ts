@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { type Blob, check, emptyLayout, GiB, type Layout } from "../src/index.js";
+import { check, emptyLayout, GiB, type Layout, type LayoutBlob } from "../src/index.js";
 import { arm64Image, cpioBlob, elfKernel, rawBlob } from "./fixtures/kernels.js";
 
-const blob = (path: string, bytes: Uint8Array, sha256?: string): Blob => ({
+const blob = (path: string, bytes: Uint8Array, sha256?: string): LayoutBlob => ({
   path,
   size: BigInt(bytes.length),
   head: bytes.subarray(0, 4096),
@@ -15,6 +15,28 @@ const base = (over: Partial<Layout> = {}): Layout => ({
   ...over,
 });
 const codes = (l: Layout) => check(l).diagnostics.map((d) => `${d.severity}:${d.code}`);
+
+describe("file-name-encoding", () => {
+  it("warns on a name holding U+FFFD (bytes that were not UTF-8), wherever the file is named", () => {
+    // What Chromium's File.name and Node's argv give for a file called `rootfs<0xff>.cpio`.
+    const l = base({
+      kernel: blob("xen\uFFFD", arm64Image(0x100000, 0n, 0x200000n)),
+      modules: [
+        { id: "m1", addr: 0x48000000n, initrd: blob("rootfs\uFFFD.cpio", cpioBlob(0x1000)) },
+        { id: "m2", addr: 0x49000000n, initrd: blob("ok.cpio", cpioBlob(0x1000)) },
+      ],
+    });
+    const d = check(l).diagnostics.filter((x) => x.code === "file-name-encoding");
+    expect(d.map((x) => [x.severity, x.regions])).toEqual([
+      ["warning", []],
+      ["warning", ["m1"]],
+    ]);
+    expect(d[1]!.message).toBe(
+      "guest-loader #1 initrd= rootfs\uFFFD.cpio (m1): the file's name has bytes that are not UTF-8, shown as U+FFFD; the command line and script name it with U+FFFD, so QEMU looks for a file that does not exist. Rename the file to a UTF-8 name and drop or choose it again.",
+    );
+    expect(codes(base())).not.toContain("warning:file-name-encoding");
+  });
+});
 
 describe("same-name-files", () => {
   const a = "a".repeat(64);
@@ -100,5 +122,26 @@ describe("machine-prop", () => {
     expect(codes(arm)).not.toContain("error:machine-prop");
     const bogus = base({ machine: { ...base().machine, props: [["bogus", "1"]] } });
     expect(codes(bogus)).toContain("error:machine-prop");
+  });
+});
+
+describe("machine-type-unknown", () => {
+  const typed = (type: string, qemu: "7.2" | "9.0" | "10.0.2") =>
+    check({ ...base(), machine: { ...base().machine, type }, qemu }).diagnostics.filter(
+      (d) => d.code === "machine-type-unknown",
+    );
+  it("refuses a versioned virt type newer than the QEMU modelled, with that QEMU's words", () => {
+    // Measured: QEMU 7.2.22 exits 1 with "unsupported machine type" for virt-9.0 and virt-7.3.
+    expect(typed("virt-9.0", "7.2")[0]!.message).toContain('("unsupported machine type")');
+    expect(typed("virt-7.3", "7.2")).toHaveLength(1);
+    // 10.0.2: `unsupported machine type: "virt-10.1"` (the type is named from 9.1).
+    expect(typed("virt-10.1", "10.0.2")[0]!.message).toContain('("unsupported machine type: "virt-10.1"")');
+    expect(typed("virt-11.0", "10.0.2")[0]!.qemu).toBe("refuses");
+  });
+  it("accepts the QEMU's own and older types, and plain virt", () => {
+    expect(typed("virt-7.2", "7.2")).toEqual([]);
+    expect(typed("virt-2.6", "10.0.2")).toEqual([]);
+    expect(typed("virt-9.0", "9.0")).toEqual([]);
+    expect(typed("virt", "7.2")).toEqual([]);
   });
 });

@@ -24,7 +24,7 @@ export function diagnosticJson(d: Diagnostic) {
 }
 
 export async function run(args: string[], io: Io): Promise<number> {
-  const opts = parseCommon(args);
+  const opts = parseCommon(args, { json: true, trustArgs: true });
   const ev = await evaluate(opts, io);
   if (opts.json) {
     io.stdout(`${JSON.stringify({ diagnostics: ev.diagnostics.map(diagnosticJson) }, null, 2)}\n`);

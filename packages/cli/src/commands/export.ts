@@ -5,13 +5,14 @@
  *
  * Writes the QEMU command line (to stdout when no other output is asked for), the memory image of
  * the guest-loader and generic-loader blobs, and the DTB outputs (standalone or merged into a base
- * DTB, and a DT overlay). `--fixed-dtb` emits the `-dtb` + generic-loader form of the command line. Blob paths in the command line are
+ * DTB, and a DT overlay). `--fixed-dtb` emits the `-dtb` + generic-loader form of the command line. LayoutBlob paths in the command line are
  * rewritten relative to the cwd, where the user will run it. Outputs are written atomically and
  * never over an input file.
  */
 import { readFile, stat } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import {
+  approxSize,
   COMMAND_FORMATS,
   type CommandFormat,
   check,
@@ -40,7 +41,7 @@ import {
 import { writeDtbOutputs } from "../dtb-outputs.js";
 import { loadInput, parseCommon } from "../input.js";
 import { type Io, UsageError } from "../io.js";
-import { type FileBlobSource, openFileSource } from "../node-io.js";
+import { type FileBlobSource, memorySource, openFileSource } from "../node-io.js";
 import {
   type OutputRequest,
   type OutputTarget,
@@ -52,7 +53,7 @@ import { qemuEnvironment, qemuTargetOf } from "../qemu-env.js";
 import { rebaseLayout } from "./import.js";
 
 const USAGE =
-  "usage: guestmap export [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json] [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END] [--dtb OUT.dtb] [--base-dtb BASE.dtb] [--overlay OUT.dtbo] [--force] [--uboot-script OUT.source] [--uboot-image OUT.scr] [--uboot-load CMD] [--imagebuilder OUT.cfg] [--imagebuilder-dtb NAME] (LAYOUT.json | -- QEMU-ARGV...)";
+  "usage: guestmap export [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json] [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END] [--dtb OUT.dtb] [--base-dtb BASE.dtb] [--overlay OUT.dtbo] [--force] [--trust-args] [--uboot-script OUT.source] [--uboot-image OUT.scr] [--uboot-load CMD] [--imagebuilder OUT.cfg] [--imagebuilder-dtb NAME] (LAYOUT.json | -- QEMU-ARGV...)";
 
 interface ExportArgs {
   cmdline?: string;
@@ -179,7 +180,7 @@ function inputFiles(layout: Layout, baseDir: string): string[] {
 }
 
 export async function run(args: string[], io: Io): Promise<number> {
-  const common = parseCommon(args, { json: false });
+  const common = parseCommon(args, { json: false, trustArgs: true });
   const ex = parseArgs(common.rest);
   const input = await loadInput({ ...common, rest: ex.positional }, io);
   const layout = { ...input.layout, ...(common.qemu && { qemu: common.qemu }) };
@@ -241,7 +242,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   }
   if (ex.imagebuilder !== undefined) {
     const ib = imageBuilderConfig(layout, { deviceTree: ex.imagebuilderDtb ?? "virt.dtb" });
-    for (const i of ib.issues) io.stderr(`guestmap export: warning: --imagebuilder: ${i.message}\n`);
+    for (const i of ib.issues) io.stderr(`guestmap export: ${i.severity}: --imagebuilder: ${i.message}\n`);
     if (ib.text === undefined) return 1;
     await writeOutput(
       targets.get("--imagebuilder")!,
@@ -285,7 +286,10 @@ export async function run(args: string[], io: Io): Promise<number> {
       // is bad input, found before anything is written).
       const opts = env.placement;
       // An image of a layout QEMU refuses or mis-loads is not what QEMU would hold: say so first.
-      const errors = check(layout, opts).diagnostics.filter((d) => d.severity === "error");
+      const errors = check(layout, {
+        ...opts,
+        ...(common.trustArgs && { trustExtraArgs: true }),
+      }).diagnostics.filter((d) => d.severity === "error");
       if (errors.length > 0 && !ex.force) {
         for (const d of errors) io.stderr(`guestmap export: error: ${d.message}\n`);
         io.stderr(
@@ -298,9 +302,14 @@ export async function run(args: string[], io: Io): Promise<number> {
       for (const r of placement.regions) {
         if (!r.file || opened.has(r.file.path)) continue;
         const abs = isAbsolute(r.file.path) ? r.file.path : resolve(input.baseDir, r.file.path);
-        const src = await openFileSource(abs).catch((err: Error) => {
-          throw new UsageError(`cannot read ${r.file!.path}: ${err.message}`);
-        });
+        // A file no larger than its head is in memory already (read by fillBlobs): no second read.
+        const head = r.file.head;
+        const src =
+          head && r.file.size === BigInt(head.length) && !r.file.unpacked
+            ? memorySource(head)
+            : await openFileSource(abs).catch((err: Error) => {
+                throw new UsageError(`cannot read ${r.file!.path}: ${err.message}`);
+              });
         sources.push(src);
         opened.set(r.file.path, src);
       }
@@ -320,9 +329,12 @@ export async function run(args: string[], io: Io): Promise<number> {
           arch: layout.machine.arch,
           range,
           ...(ex.force && { maxBytes: IMAGE_SIZE_LIMIT }),
+          ...(io.progress && { onProgress: imageProgress(io.progress, ex.image) }),
         });
+        io.progress?.("");
         await sink.commit();
       } catch (e) {
+        io.progress?.("");
         await sink.abort();
         if (e instanceof ImageError) {
           const how =
@@ -341,6 +353,23 @@ export async function run(args: string[], io: Io): Promise<number> {
     }
   }
   return 0;
+}
+
+/**
+ * The image's progress line on a terminal, at most five times a second: how much of the range
+ * is written, and that Ctrl-C stops it (the temp file goes with it: output-file.ts).
+ */
+function imageProgress(show: (line: string) => void, name: string): (done: bigint, total: bigint) => void {
+  let last = 0;
+  return (done, total) => {
+    const now = Date.now();
+    if (now - last < 200 && done < total) return;
+    last = now;
+    const pct = total > 0n ? Number((done * 100n) / total) : 100;
+    show(
+      `guestmap export: writing ${name}: ${pct}% of ${approxSize(total)} (Ctrl-C cancels, leaving nothing)`,
+    );
+  };
 }
 
 /** Free bytes at the end of a DTB: totalsize minus the end of its struct and strings blocks. */

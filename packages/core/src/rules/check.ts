@@ -51,9 +51,19 @@ export interface CheckResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-export function check(layout: Layout, opts: PlacementOptions = {}): CheckResult {
+/** What to check against (the QEMU profile and installed firmware), and what the user vouches for. */
+export interface CheckOptions extends PlacementOptions {
+  /**
+   * The user says they wrote the layout's extra QEMU arguments or trust where they came from
+   * (`guestmap check --trust-args`): each `unsafe-option` is then a note that still names the
+   * risk, not an error. Never set it for a share link or someone else's file unread.
+   */
+  readonly trustExtraArgs?: boolean;
+}
+
+export function check(layout: Layout, opts: CheckOptions = {}): CheckResult {
   const placement = placements(layout, opts);
-  const ctx = { layout, placement };
+  const ctx = { layout, placement, ...(opts.trustExtraArgs && { trustExtraArgs: true }) };
   const diagnostics = [...placement.diagnostics, ...RULES.flatMap((rule) => rule(ctx))];
   return { placement, diagnostics: sortDiagnostics(withQuickFixes(layout, placement, diagnostics)) };
 }

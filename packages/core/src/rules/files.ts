@@ -4,7 +4,8 @@
  */
 import type { Diagnostic } from "../diagnostics.js";
 import { sniffHeader } from "../headers/sniff.js";
-import type { Blob } from "../model/types.js";
+import { layoutFiles } from "../model/layout-files.js";
+import { type LayoutBlob, moduleFile } from "../model/types.js";
 import type { RuleContext } from "./context.js";
 
 /** ELF e_machine values of the targets guestmap models and their usual neighbours (elf.h). */
@@ -45,23 +46,35 @@ function notBoot(head: Uint8Array | undefined): string | undefined {
 interface Named {
   readonly id: string;
   readonly what: string;
-  readonly file: Blob;
+  readonly file: LayoutBlob;
 }
 
 export function filesRule({ layout }: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const all: Named[] = [
-    ...layout.modules.flatMap((m) => {
-      const f = m.kernel ?? m.initrd;
-      return f ? [{ id: m.id, what: `guest-loader ${m.kernel ? "kernel" : "initrd"}`, file: f }] : [];
-    }),
-    ...layout.loaders.map((l) => ({ id: l.id, what: "-device loader", file: l.file })),
-    ...(layout.kernel ? [{ id: "kernel", what: "-kernel", file: layout.kernel }] : []),
-    ...(layout.initrd ? [{ id: "initrd", what: "-initrd", file: layout.initrd }] : []),
-  ];
+  // The first stanza naming each path, and every stanza only for paths named twice or more
+  // (rare): no per-stanza allocation in the common case.
+  const first = new Map<string, Named>();
   const byPath = new Map<string, Named[]>();
-  for (const n of all) byPath.set(n.file.path, [...(byPath.get(n.file.path) ?? []), n]);
-  for (const [path, group] of byPath) {
+  const add = (id: string, what: string, file: LayoutBlob) => {
+    const seen = first.get(file.path);
+    if (seen === undefined) first.set(file.path, { id, what, file });
+    else {
+      const group = byPath.get(file.path);
+      if (group) group.push({ id, what, file });
+      else byPath.set(file.path, [seen, { id, what, file }]);
+    }
+  };
+  for (const m of layout.modules) {
+    const f = moduleFile(m);
+    if (f) add(m.id, m.kernel ? "guest-loader kernel" : "guest-loader initrd", f);
+  }
+  for (const l of layout.loaders) add(l.id, "-device loader", l.file);
+  if (layout.kernel) add("kernel", "-kernel", layout.kernel);
+  if (layout.initrd) add("initrd", "-initrd", layout.initrd);
+  // In the order each path first appears, as before.
+  for (const path of first.keys()) {
+    const group = byPath.get(path);
+    if (!group) continue;
     const first = group[0]!;
     const other = group.find(
       (n) =>
@@ -79,8 +92,18 @@ export function filesRule({ layout }: RuleContext): Diagnostic[] {
       regions: group.map((n) => n.id),
     });
   }
+  // A name the browser (File.name) or a terminal decoded from bytes that are not UTF-8 holds
+  // U+FFFD instead of them: the command line would name a file that is not there.
+  for (const f of layoutFiles(layout))
+    if (f.blob.path.includes("\uFFFD"))
+      out.push({
+        severity: "warning",
+        code: "file-name-encoding",
+        message: `${f.role} ${f.blob.path}${f.id !== undefined ? ` (${f.id})` : ""}: the file's name has bytes that are not UTF-8, shown as U+FFFD; the command line and script name it with U+FFFD, so QEMU looks for a file that does not exist. Rename the file to a UTF-8 name and drop or choose it again.`,
+        regions: f.id !== undefined ? [f.id] : [],
+      });
   for (const m of layout.modules) {
-    const f = m.kernel ?? m.initrd;
+    const f = moduleFile(m);
     if (!f?.head) continue;
     const hdr = sniffHeader(f.head);
     const kind = m.kernel ? "kernel" : "initrd";

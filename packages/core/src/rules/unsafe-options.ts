@@ -283,13 +283,22 @@ const RISK_TEXT: Record<UnsafeRisk, string> = {
   privileges: "changes QEMU's privileges",
 };
 
-/** Every risky extra argument as an error: read it before running a command line you did not write. */
-export function unsafeOptionsRule({ layout }: RuleContext): Diagnostic[] {
-  return findUnsafeOptions(layout.extraArgs).map((u) => ({
-    severity: "error",
-    code: "unsafe-option",
-    qemu: "starts",
-    message: `${[...(layout.extraArgs[u.group] ?? [])].join(" ")} ${RISK_TEXT[u.risk]}: QEMU ${u.what}. Keep it only if you wrote it or trust where the layout came from; otherwise remove the argument.`,
-    regions: [],
-  }));
+/**
+ * Every risky extra argument as an error: read it before running a command line you did not write.
+ * Ordinary command lines have them too (a disk is `-drive file=`), so the message says how to
+ * vouch for them: with `trustExtraArgs` (`--trust-args`) each is a note naming the same risk.
+ */
+export function unsafeOptionsRule({ layout, trustExtraArgs }: RuleContext): Diagnostic[] {
+  return findUnsafeOptions(layout.extraArgs).map((u) => {
+    const arg = [...(layout.extraArgs[u.group] ?? [])].join(" ");
+    return {
+      severity: trustExtraArgs ? "info" : "error",
+      code: "unsafe-option",
+      qemu: "starts",
+      message: trustExtraArgs
+        ? `${arg} ${RISK_TEXT[u.risk]}: QEMU ${u.what}. Trusted (--trust-args): you said you wrote these arguments or trust where they came from.`
+        : `${arg} ${RISK_TEXT[u.risk]}: QEMU ${u.what}. Keep it only if you wrote it or trust where the layout came from, and say so with --trust-args (guestmap check and export; it is then a note); otherwise remove the argument.`,
+      regions: [],
+    };
+  });
 }

@@ -1,48 +1,34 @@
 /**
  * `npm run fuzz`: every target for GUESTMAP_FUZZ_RUNS cases (default 1,000,000), printing cases/s
- * and peak RSS, then the time of one input of 1k, 10k and 100k bytes (linear: ×10 per step).
- * Exits 1 on the first untyped error, slow case, or super-linear growth (100k > 50 × 10k: quadratic would be 100 ×).
+ * and peak RSS, then the CPU time of one input of 1k, 10k and 100k bytes (linear: ×10 per step).
+ * Exits 1 on the first untyped error, slow case, or super-linear growth: cost per byte at 100k
+ * above 4× that at 10k in three measurements running (quadratic is 10×; see linearity.ts).
  */
 import fc from "fast-check";
+import { inputBytes, MAX_PER_BYTE_RATIO, measureLinearity } from "./linearity.js";
 import { runCase, TARGETS } from "./targets.js";
 
 const RUNS = Number(process.env.GUESTMAP_FUZZ_RUNS ?? 1_000_000);
 const CASE_MS = 2_000;
 const mib = (n: number) => (n / 2 ** 20).toFixed(0);
 
-/**
- * The best time of each run over 9 rounds, one size after the other. (Interleaving the sizes
- * made the 100k inputs look slower than they are: the smaller runs in between keep shrinking the
- * young generation the big one then regrows.) The minimum is the code's own cost on a shared
- * machine.
- */
-function timesOf(runs: (() => void)[]): number[] {
-  return runs.map((run) => {
-    run(); // warm up the JIT on this input's shape
-    let best = Number.POSITIVE_INFINITY;
-    for (let round = 0; round < 9; round++) {
-      const t0 = performance.now();
-      run();
-      best = Math.min(best, performance.now() - t0);
-    }
-    return best;
-  });
-}
-
 // Sizes first, for every target, on a fresh heap: measured after a million cases (of this or
-// another target) GC pauses blur them several-fold.
+// another target) GC pauses blur them several-fold. See linearity.ts for how noise is kept out.
 const SIZES = new Map(
   TARGETS.map((target) => [
     target,
-    timesOf(
+    measureLinearity(
       [1_000, 10_000, 100_000].map((size) => {
         const input = target.sized(size);
-        return () => {
-          try {
-            target.run(input);
-          } catch (e) {
-            if (!target.typed(e)) throw e;
-          }
+        return {
+          bytes: inputBytes(input, size),
+          run: () => {
+            try {
+              target.run(input);
+            } catch (e) {
+              if (!target.typed(e)) throw e;
+            }
+          },
         };
       }),
     ),
@@ -51,7 +37,7 @@ const SIZES = new Map(
 
 let failed = false;
 for (const target of TARGETS) {
-  const sizes = SIZES.get(target)!;
+  const lin = SIZES.get(target)!;
   let peak = process.memoryUsage().rss;
   let typed = 0;
   let n = 0;
@@ -70,11 +56,12 @@ for (const target of TARGETS) {
     continue;
   }
 
-  const ratio = sizes[2]! / Math.max(sizes[1]!, 0.001);
-  if (ratio > 50) failed = true;
+  if (!lin.linear) failed = true;
+  const ratios = lin.ratios.map((r) => r.toFixed(2)).join(", ");
   console.log(
     `${target.name}: ${n} cases in ${s.toFixed(1)} s = ${Math.round(n / s)} cases/s, ${typed} typed errors, peak RSS ${mib(peak)} MiB; ` +
-      `1k/10k/100k: ${sizes.map((t) => `${t.toFixed(2)} ms`).join(" / ")}${ratio > 50 ? `  SUPER-LINEAR (×${ratio.toFixed(0)})` : ""}`,
+      `1k/10k/100k (CPU, median): ${lin.times.map((t) => `${t.ms.toFixed(3)} ms`).join(" / ")}, ` +
+      `per-byte cost 100k/10k ×${ratios}${lin.linear ? "" : `  SUPER-LINEAR (every attempt above ×${MAX_PER_BYTE_RATIO})`}`,
   );
 }
 process.exit(failed ? 1 : 0);

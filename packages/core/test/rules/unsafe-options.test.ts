@@ -95,10 +95,41 @@ describe("unsafe options", () => {
         code: "unsafe-option",
         qemu: "starts",
         message:
-          "-incoming exec:sh -c 'touch /tmp/pwned' runs a program on the host: QEMU runs the shell command sh -c 'touch /tmp/pwned'. Keep it only if you wrote it or trust where the layout came from; otherwise remove the argument.",
+          "-incoming exec:sh -c 'touch /tmp/pwned' runs a program on the host: QEMU runs the shell command sh -c 'touch /tmp/pwned'. Keep it only if you wrote it or trust where the layout came from, and say so with --trust-args (guestmap check and export; it is then a note); otherwise remove the argument.",
         regions: [],
       },
     ]);
+  });
+
+  it("trustExtraArgs (--trust-args) makes each a note that still names the risk, and nothing else changes", () => {
+    // A published RISC-V command line with a disk (opensbi-riscv-tee run.sh): ordinary, and a host file.
+    const layout = importArgv([
+      "qemu-system-riscv64",
+      "-M",
+      "virt",
+      "-m",
+      "256M",
+      "-drive",
+      "file=/home/prongs/src/busybox/root.bin,format=raw,id=hd0",
+      "-device",
+      "virtio-blk-device,drive=hd0",
+    ]).layout;
+    const plain = check(layout).diagnostics;
+    const trusted = check(layout, { trustExtraArgs: true }).diagnostics;
+    const unsafe = (ds: typeof plain) => ds.filter((d) => d.code === "unsafe-option");
+    expect(unsafe(plain).map((d) => d.severity)).toEqual(["error"]);
+    expect(unsafe(trusted)).toEqual([
+      {
+        severity: "info",
+        code: "unsafe-option",
+        qemu: "starts",
+        message:
+          "-drive file=/home/prongs/src/busybox/root.bin,format=raw,id=hd0 touches host files: QEMU opens host files (file=/home/prongs/src/busybox/root.bin). Trusted (--trust-args): you said you wrote these arguments or trust where they came from.",
+        regions: [],
+      },
+    ]);
+    const others = (ds: typeof plain) => ds.filter((d) => d.code !== "unsafe-option");
+    expect(others(trusted)).toEqual(others(plain));
   });
 
   it("any exec: migration source or script= is flagged, whatever follows", () => {
@@ -122,5 +153,43 @@ describe("unsafe options", () => {
       'the argument after -append is 131072 bytes, more than the 131071 Linux passes to a program: starting QEMU fails with "Argument list too long". Shorten it (move long kernel command lines into the DTB or an initrd\'s config).',
     ]);
     expect(at(200_000)).toHaveLength(1);
+  });
+
+  it("an over-long argument from any stanza or field is found (the rule's cheap bound never hides one)", () => {
+    const long = (n: number) => "a,,".repeat(n);
+    const cases: string[][] = [
+      ["-device", `guest-loader,addr=0x48000000,kernel=k,bootargs=${long(45_000)}`],
+      ["-device", `guest-loader,addr=0x48000000,initrd=${"r".repeat(140_000)}`],
+      ["-device", `loader,addr=0x48000000,file=${"f".repeat(140_000)}`],
+      ["-kernel", "k".repeat(140_000)],
+      ["-initrd", "i".repeat(140_000)],
+      ["-M", `virt,${"x".repeat(140_000)}=on`],
+      ["-serial", "s".repeat(140_000)],
+    ];
+    for (const extra of cases) {
+      const layout = importArgv([
+        "qemu-system-aarch64",
+        "-M",
+        "virt",
+        "-m",
+        "2G",
+        "-kernel",
+        "k",
+        ...extra,
+      ]).layout;
+      const many = {
+        ...layout,
+        modules: [
+          ...layout.modules,
+          ...Array.from({ length: 50 }, (_, i) => ({
+            id: `x${i}`,
+            addr: 0x50000000n + BigInt(i) * 0x100000n,
+            initrd: { path: `r${i}`, size: 4096n },
+          })),
+        ],
+      };
+      const found = check(many).diagnostics.filter((d) => d.code === "argument-too-long");
+      expect(found, extra.join(" ").slice(0, 40)).toHaveLength(1);
+    }
   });
 });
