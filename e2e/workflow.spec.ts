@@ -64,6 +64,9 @@ async function openLayoutJson(page: Page, json: string): Promise<void> {
     .getByLabel("Open layout JSON…")
     .setInputFiles({ name: "random.json", mimeType: "application/json", buffer: Buffer.from(json) });
   await expect(notice(page)).toContainText("Opened the layout.");
+  // The Import menu stays open after a file is opened: close it.
+  await page.keyboard.press("Escape");
+  await expect(page.getByLabel("Paste a QEMU command line")).toBeHidden();
 }
 
 const MiB2 = 2n << 20n;
