@@ -2,14 +2,21 @@
  * The README's screenshots (docs/*.png). Not part of the suite: run with
  *   GUESTMAP_SCREENSHOTS=1 npx playwright test e2e/screenshots.spec.ts
  */
-import { expect, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { fresh, loadSample } from "./helpers";
 
 test.skip(!process.env.GUESTMAP_SCREENSHOTS, "set GUESTMAP_SCREENSHOTS=1 to refresh docs/*.png");
 test.use({ viewport: { width: 1440, height: 900 } });
 
+/** The menus and /chosen load after the first paint: wait for them before a picture. */
+async function settled(page: Page) {
+  await expect(page.locator("summary", { hasText: "Export" })).toBeVisible();
+  await expect(page.getByTestId("dtb-size")).toBeVisible();
+}
+
 test("screenshots", async ({ page }) => {
   await fresh(page);
+  await settled(page);
   await page.locator("[data-blob-id=m1]").click();
   await page.mouse.move(0, 0);
   await page.screenshot({ path: "docs/first-run.png" });
@@ -50,6 +57,7 @@ for (const [width, height, sample] of [
   test(`layout at ${width}×${height}`, async ({ page }) => {
     await page.setViewportSize({ width, height });
     await fresh(page);
+    await settled(page);
     await loadSample(page, sample);
     await page.locator("[data-blob-id=m2]").click();
     await page.mouse.move(0, 0);
