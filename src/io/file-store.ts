@@ -7,6 +7,7 @@
  */
 import { type LayoutBlob, sniffHeader, type Unpacked, unpackPlan } from "@guestmap/core";
 import { get, set } from "idb-keyval";
+import { loadUnpacker } from "../lazy/load";
 import { demoFile } from "../samples/demo-blob";
 import { demoBlobBySha256 } from "../samples/samples";
 import { hashWithHead } from "./content-hash";
@@ -70,9 +71,8 @@ async function* chunksOf(file: Blob): AsyncGenerator<Uint8Array> {
  * core's Unpacker; undefined for anything else, a gzip initrd included.
  */
 export async function unpackedOf(file: Blob, head: Uint8Array): Promise<Unpacked | undefined> {
-  // The inflater (fflate) loads only for a file QEMU would unpack: not on the first paint.
   if (!unpackPlan(sniffHeader(head), BigInt(file.size))) return undefined;
-  const { unpackStream } = await import("../lazy/unpack");
+  const { unpackStream } = await loadUnpacker();
   return unpackStream(head, BigInt(file.size), chunksOf(file), { kernelsOnly: true });
 }
 

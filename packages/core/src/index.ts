@@ -86,16 +86,16 @@ export {
 
 // File headers: what a kernel or ramdisk says about itself
 export { type BlobFormat, type BlobHeader, sniffHeader } from "./headers/sniff.js";
+export { Unpacker, unpackBytes, unpackerFor, unpackStream } from "./headers/unpack.js";
 export {
+  MAX_GUNZIP_KERNEL,
   MAX_GUNZIP_UIMAGE,
-  Unpacker,
+  UNPACKED_HEAD_BYTES,
   type UnpackKind,
   type UnpackPlan,
-  unpackBytes,
   unpackedContent,
   unpackPlan,
-  unpackStream,
-} from "./headers/unpack.js";
+} from "./headers/unpack-plan.js";
 
 // Memory images: plans and writers (raw, ELF, Intel HEX)
 export { type ElfOptions, planElf } from "./image/elf.js";
@@ -124,6 +124,7 @@ export {
   LayoutFileError,
   type LayoutFileIssue,
   type LayoutFileIssueCode,
+  MAX_CLI_LAYOUT_BLOBS,
   MAX_LAYOUT_BLOBS,
   parseLayoutJson,
   serializeLayout,

@@ -1,7 +1,9 @@
 /**
- * Whether and how QEMU unpacks a kernel file (see unpack.ts), decided from its header alone.
- * Apart from the inflater: deciding costs nothing, while loading fflate costs every process that
- * reads a kernel (the CLI's start-up) milliseconds, and only compressed kernels need it.
+ * Which files QEMU's loaders decompress before placing them, and into how much room
+ * (hw/core/loader.c, the same in 7.2 and 10.0): a gzip-compressed `-kernel` (AArch64 only, up to
+ * 256 MiB out), a uImage whose `ih_comp` is gzip (up to 64 MiB out) and an arm64 EFI zboot image's
+ * gzip payload (8.0+, up to 256 MiB out). Read from the header alone; the decompression itself is
+ * unpack.ts (which carries the inflater, so front-ends load it only for such files).
  */
 import type { ByteSize, Unpacked } from "../model/types.js";
 import { type BlobHeader, UIMAGE_COMP_GZIP, UIMAGE_TYPE_KERNEL, UIMAGE_TYPE_KERNEL_NOLOAD } from "./sniff.js";

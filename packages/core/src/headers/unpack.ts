@@ -1,8 +1,6 @@
 /**
- * What QEMU's loaders decompress before they place a kernel, measured the way QEMU measures it
- * (hw/core/loader.c, the same in 7.2 and 10.0): a gzip-compressed `-kernel` (AArch64 only, up to
- * 256 MiB out), a uImage whose `ih_comp` is gzip (up to 64 MiB out) and an arm64 EFI zboot image's
- * gzip payload (8.0+, up to 256 MiB out). QEMU's `gunzip()` skips the gzip header by hand, inflates
+ * What QEMU's loaders decompress before they place a kernel (which files: unpack-plan.ts),
+ * measured the way QEMU measures it (hw/core/loader.c, the same in 7.2 and 10.0). QEMU's `gunzip()` skips the gzip header by hand, inflates
  * the raw deflate stream in one call into a buffer of the cap, and fails when the output does not
  * fit or the stream is cut short; the CRC and length trailer are never read.
  *
@@ -14,17 +12,6 @@ import { Inflate } from "fflate";
 import type { Unpacked } from "../model/types.js";
 import { sniffHeader } from "./sniff.js";
 import { UNPACKED_HEAD_BYTES, type UnpackPlan, unpackPlan } from "./unpack-plan.js";
-
-// Kept importable from here, as before the split.
-export {
-  MAX_GUNZIP_KERNEL,
-  MAX_GUNZIP_UIMAGE,
-  UNPACKED_HEAD_BYTES,
-  type UnpackKind,
-  type UnpackPlan,
-  unpackedContent,
-  unpackPlan,
-} from "./unpack-plan.js";
 
 /** gzip header flags (RFC 1952), as QEMU's gunzip() reads them. */
 const FHCRC = 2;
