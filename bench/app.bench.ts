@@ -10,8 +10,10 @@
  *   moves), the interval between frames during the drag (p95), and release until the frame with
  *   the committed layout is painted and until the page is idle.
  *
- * Also each key press's and pointer move's main-thread CPU time (Chromium's ThreadTime counter),
- * which, unlike the wall times, does not grow when other processes share the cores.
+ * Also each key press's, pointer move's and release's main-thread CPU time from a Chromium trace
+ * (thread time, split into style+layout and paint), which, unlike the wall times, does not grow
+ * when other processes share the cores (2 cores shared by several engineers' test suites made
+ * the wall times vary 2–4× from run to run).
  *
  * Medians over ROUNDS rounds (a fresh page each). Targets at 500 blobs: move ≤ 16.7 ms, drag
  * p95 ≤ 16.7 ms, release ≤ 50 ms. Exits non-zero when one is missed.
@@ -89,6 +91,7 @@ async function keyMoves(page: Page, id: string): Promise<{ frame: number[]; idle
       };
       const frame: number[] = [];
       const settled: number[] = [];
+      performance.mark("gm-keys-start");
       for (let i = 0; i < keys; i++) {
         await whenIdle();
         const key = i % 2 ? "ArrowLeft" : "ArrowRight";
@@ -108,6 +111,7 @@ async function keyMoves(page: Page, id: string): Promise<{ frame: number[]; idle
         frame.push(painted - t0);
         settled.push((await whenIdle()) - t0);
       }
+      performance.mark("gm-keys-end");
       return { frame, idle: settled };
     },
     { keys: KEYS },
@@ -169,6 +173,7 @@ async function drag(
           }),
         );
       await whenIdle();
+      performance.mark("gm-moves-start");
       const out: number[] = [];
       const starts: number[] = [];
       for (let i = 0; i < moves; i++) {
@@ -179,9 +184,11 @@ async function drag(
         out.push(t1 - t0);
       }
       const intervals = starts.slice(1).map((t, i) => t - starts[i]!);
+      performance.mark("gm-moves-end");
       const [t0, t1] = await inFrame("pointerup", x + 30);
       const release = t1 - t0;
       const releaseIdle = (await whenIdle()) - t0;
+      performance.mark("gm-release-end");
       return { moves: out, intervals, release, releaseIdle };
     },
     { x, y, moves: MOVES },
@@ -212,7 +219,54 @@ async function serve(): Promise<ChildProcess> {
 }
 
 const log = (s: string) => process.env.GUESTMAP_BENCH_VERBOSE && console.error(s);
-const fmt = (ms: number) => `${ms.toFixed(1).padStart(7)} ms`;
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  tdur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string };
+}
+
+/** Main-thread CPU (thread time, so other processes on the cores do not inflate it) between marks. */
+interface Cpu {
+  total: number;
+  style: number;
+  paint: number;
+}
+
+async function traced<T>(browser: Browser, page: Page, run: () => Promise<T>): Promise<[T, TraceEvent[]]> {
+  await browser.startTracing(page, {
+    categories: [
+      "toplevel",
+      "devtools.timeline",
+      "disabled-by-default-devtools.timeline",
+      "blink.user_timing",
+    ],
+  });
+  const r = await run();
+  return [r, JSON.parse((await browser.stopTracing()).toString()).traceEvents as TraceEvent[]];
+}
+
+function cpuBetween(events: TraceEvent[], from: string, to: string): Cpu {
+  const mark = (name: string) => events.find((e) => e.name === name);
+  const a = mark(from);
+  const b = mark(to);
+  if (!a || !b) throw new Error(`trace without the marks ${from}/${to}`);
+  // The page's main thread: the one that recorded the marks.
+  const on = (e: TraceEvent) =>
+    e.pid === a.pid && e.tid === a.tid && e.ph === "X" && e.ts >= a.ts && e.ts < b.ts;
+  const sum = (names: string[]) =>
+    events.filter((e) => on(e) && names.includes(e.name)).reduce((n, e) => n + (e.tdur ?? 0) / 1000, 0);
+  return {
+    total: sum(["RunTask"]),
+    style: sum(["UpdateLayoutTree", "Layout"]),
+    paint: sum(["Paint", "PrePaint", "Layerize"]),
+  };
+}
+
+const fmt = (ms: number) => `${ms.toFixed(1).padStart(6)} ms`;
 
 async function main() {
   const server = await serve();
@@ -223,16 +277,24 @@ async function main() {
   let ok = true;
   try {
     console.log(
-      "blobs  scale      | key→frame  key→idle  key CPU | drag move→frame p95  frame interval p95  move CPU | release→frame  release→idle",
+      [
+        "Wall time (ms, medians over rounds): what a user waits for, on this machine as loaded now.",
+        "CPU (ms): the page's main-thread CPU per key press / pointer move / release, from a Chromium",
+        "trace (thread time: other processes on the cores do not inflate it), as total (style+layout, paint).",
+        "",
+        "blobs  scale     | key→frame key→idle | move→frame p95 frame gap p95 | release→frame →idle | CPU: key               move              release",
+      ].join("\n"),
     );
-    // CPU: the page's main-thread CPU time per key press / pointer move (everything it caused,
-    // the deferred panels included), from Chromium's own counter: unlike the wall times, it does
-    // not grow when other processes hold the cores.
     for (const n of SIZES) {
       for (const scale of ["collapsed", "linear"] as const) {
         const rows: {
           keyCpu: number;
+          keyStyle: number;
+          keyPaint: number;
           moveCpu: number;
+          moveStyle: number;
+          movePaint: number;
+          relCpu: number;
           key: number;
           keyIdle: number;
           move: number;
@@ -245,21 +307,20 @@ async function main() {
           const page = await open(browser, n, scale);
           log("keys");
           const id = `m${Math.ceil(n / 2)}`;
-          const cpu = await page.context().newCDPSession(page);
-          await cpu.send("Performance.enable");
-          const threadTime = async () =>
-            (await cpu.send("Performance.getMetrics")).metrics.find((x) => x.name === "ThreadTime")!.value *
-            1000;
-          let t = await threadTime();
-          const k = await keyMoves(page, id);
-          const keyCpu = ((await threadTime()) - t) / KEYS;
+          const [k, keyTrace] = await traced(browser, page, () => keyMoves(page, id));
+          const keyCpu = cpuBetween(keyTrace, "gm-keys-start", "gm-keys-end");
           log("drag");
-          t = await threadTime();
-          const d = await drag(page, id);
-          const moveCpu = ((await threadTime()) - t) / MOVES;
+          const [d, dragTrace] = await traced(browser, page, () => drag(page, id));
+          const moveCpu = cpuBetween(dragTrace, "gm-moves-start", "gm-moves-end");
+          const relCpu = cpuBetween(dragTrace, "gm-moves-end", "gm-release-end");
           rows.push({
-            keyCpu,
-            moveCpu,
+            keyCpu: keyCpu.total / KEYS,
+            keyStyle: keyCpu.style / KEYS,
+            keyPaint: keyCpu.paint / KEYS,
+            moveCpu: moveCpu.total / MOVES,
+            moveStyle: moveCpu.style / MOVES,
+            movePaint: moveCpu.paint / MOVES,
+            relCpu: relCpu.total,
             key: median(k.frame),
             keyIdle: median(k.idle),
             move: p95(d.moves),
@@ -272,7 +333,12 @@ async function main() {
         const m = (f: (r: (typeof rows)[number]) => number) => median(rows.map(f));
         const row = {
           keyCpu: m((r) => r.keyCpu),
+          keyStyle: m((r) => r.keyStyle),
+          keyPaint: m((r) => r.keyPaint),
           moveCpu: m((r) => r.moveCpu),
+          moveStyle: m((r) => r.moveStyle),
+          movePaint: m((r) => r.movePaint),
+          relCpu: m((r) => r.relCpu),
           key: m((r) => r.key),
           keyIdle: m((r) => r.keyIdle),
           move: m((r) => r.move),
@@ -280,8 +346,10 @@ async function main() {
           rel: m((r) => r.rel),
           relIdle: m((r) => r.relIdle),
         };
+        const cpu = (t: number, st: number, p: number) =>
+          `${t.toFixed(1).padStart(6)} (${st.toFixed(1)}, ${p.toFixed(1)})`.padEnd(18);
         console.log(
-          `${String(n).padStart(5)}  ${scale.padEnd(10)} | ${fmt(row.key)} ${fmt(row.keyIdle)} ${fmt(row.keyCpu)} | ${fmt(row.move)}          ${fmt(row.interval)} ${fmt(row.moveCpu)} | ${fmt(row.rel)}     ${fmt(row.relIdle)}`,
+          `${String(n).padStart(5)}  ${scale.padEnd(9)} | ${fmt(row.key)} ${fmt(row.keyIdle)} | ${fmt(row.move)}      ${fmt(row.interval)} | ${fmt(row.rel)} ${fmt(row.relIdle)} |      ${cpu(row.keyCpu, row.keyStyle, row.keyPaint)}${cpu(row.moveCpu, row.moveStyle, row.movePaint)}${row.relCpu.toFixed(1).padStart(6)}`,
         );
         if (n === 500) {
           const missed = [

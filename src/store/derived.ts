@@ -62,14 +62,17 @@ export function useCommittedCheck(): Checked {
   return checked(useGuestmap((s) => s.layout));
 }
 
-/** How long the pointer must rest during a drag before the panels catch up with it. */
+/** A rest, during a drag: this long and this many frames in a row without a pointer move. */
 const PANEL_REST_MS = 150;
+const PANEL_REST_FRAMES = 6;
 
 /**
  * The effective layout for the panels (/chosen, command line, diagnostics, inspector), rendered
- * at lower priority. During a drag they follow when the pointer rests (PANEL_REST_MS), not at
- * every move: printing /chosen and the command line for 500 blobs took longer than a frame, and
- * React cannot split one component's render or a commit, so the moving block stuttered.
+ * at lower priority. During a drag they follow when the pointer rests, not at every move: printing
+ * /chosen and the command line for 500 blobs takes longer than a frame, and React cannot split one
+ * component's render or a commit, so the moving block stuttered. A rest is counted in frames as
+ * well as in ms: on a busy machine a slow frame alone must not pass for a rest (that rendered the
+ * panels between moves and tripled the CPU per move at 500 blobs).
  */
 export function usePanelLayout(): Layout {
   const layout = useGuestmap((s) => s.layout);
@@ -77,16 +80,34 @@ export function usePanelLayout(): Layout {
   const [rested, setRested] = useState<Layout>(layout);
   useEffect(() => {
     if (!dragging) return;
-    const start = useGuestmap.getState();
-    setRested(effectiveLayout(start.layout, start.drag));
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const unsubscribe = useGuestmap.subscribe((s) => {
-      clearTimeout(timer);
-      timer = setTimeout(() => setRested(effectiveLayout(s.layout, s.drag)), PANEL_REST_MS);
+    const now = () => {
+      const s = useGuestmap.getState();
+      return effectiveLayout(s.layout, s.drag);
+    };
+    let shown = now();
+    setRested(shown);
+    let moved = true;
+    let lastMove = performance.now();
+    let still = 0;
+    const unsubscribe = useGuestmap.subscribe(() => {
+      moved = true;
+      lastMove = performance.now();
+    });
+    let frame = requestAnimationFrame(function tick(t) {
+      still = moved ? 0 : still + 1;
+      moved = false;
+      if (still >= PANEL_REST_FRAMES && t - lastMove >= PANEL_REST_MS) {
+        const current = now();
+        if (current !== shown) {
+          shown = current;
+          setRested(current);
+        }
+      }
+      frame = requestAnimationFrame(tick);
     });
     return () => {
       unsubscribe();
-      clearTimeout(timer);
+      cancelAnimationFrame(frame);
     };
   }, [dragging]);
   return useDeferredValue(dragging ? rested : layout);

@@ -7,13 +7,12 @@ import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
 import {
-  type Blob,
   type Layout,
+  type LayoutBlob,
   layoutFiles,
   sniffHeader,
   type Unpacked,
   unpackPlan,
-  unpackStream,
   withLayoutFiles,
 } from "@guestmap/core";
 import { UsageError } from "./io.js";
@@ -28,6 +27,7 @@ const HEAD_BYTES = 64 * 1024;
 async function unpackFile(path: string, head: Uint8Array, size: bigint): Promise<Unpacked | undefined> {
   // Open the file again only when QEMU would unpack it.
   if (!unpackPlan(sniffHeader(head), size)) return undefined;
+  const { unpackStream } = await import("./unpack-file.js");
   return unpackStream(head, size, createReadStream(path) as AsyncIterable<Buffer>);
 }
 
@@ -119,12 +119,12 @@ async function readFacts(path: string, unpack: boolean): Promise<Facts> {
 
 /** One file's size and first bytes (a placeholder with a typed size stays one if the file is absent). */
 export async function fill(
-  blob: Blob,
+  blob: LayoutBlob,
   locate: Locate,
   baseDir: string,
   what: string,
   cache = new FileFactsCache(),
-): Promise<Blob> {
+): Promise<LayoutBlob> {
   const path = locate(blob.path);
   // Only QEMU's kernel loaders unpack (-kernel, -device loader); a gzip initrd stays as it is.
   const f = await cache.read(path, what === "-kernel" || what.startsWith("loader "));
@@ -154,7 +154,7 @@ export async function fill(
         `${what} ${blob.path}: the layout says SHA-256 ${blob.sha256} but ${path} has ${sum}; it is not the file the layout was made with — fix the path, or remove "sha256" from the layout to take the file as it is`,
       );
   }
-  const filled: Blob = {
+  const filled: LayoutBlob = {
     path: blob.path,
     size: f.size,
     head: f.head,

@@ -100,7 +100,7 @@ export async function loadInput(opts: CommonOptions, io: Io): Promise<LoadedInpu
   } catch (e) {
     if (e instanceof LayoutFileError)
       throw new UsageError(
-        `${file} is not a valid guestmap layout: ${e.issues.map((i) => `${i.path || "(top level)"}: ${i.message}`).join("; ")}`,
+        `${file} is not a valid guestmap layout: ${e.issues.map((i) => `${i.where || "(top level)"}: ${i.message}`).join("; ")}`,
       );
     throw e;
   }

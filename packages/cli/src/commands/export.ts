@@ -5,7 +5,7 @@
  *
  * Writes the QEMU command line (to stdout when no other output is asked for), the memory image of
  * the guest-loader and generic-loader blobs, and the DTB outputs (standalone or merged into a base
- * DTB, and a DT overlay). `--fixed-dtb` emits the `-dtb` + generic-loader form of the command line. Blob paths in the command line are
+ * DTB, and a DT overlay). `--fixed-dtb` emits the `-dtb` + generic-loader form of the command line. LayoutBlob paths in the command line are
  * rewritten relative to the cwd, where the user will run it. Outputs are written atomically and
  * never over an input file.
  */
@@ -242,7 +242,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   }
   if (ex.imagebuilder !== undefined) {
     const ib = imageBuilderConfig(layout, { deviceTree: ex.imagebuilderDtb ?? "virt.dtb" });
-    for (const i of ib.issues) io.stderr(`guestmap export: warning: --imagebuilder: ${i.message}\n`);
+    for (const i of ib.issues) io.stderr(`guestmap export: ${i.severity}: --imagebuilder: ${i.message}\n`);
     if (ib.text === undefined) return 1;
     await writeOutput(
       targets.get("--imagebuilder")!,
