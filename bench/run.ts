@@ -32,8 +32,6 @@ const BENCHES = [
   "image.bench.ts", // image writer memory at a 4 GiB span
   "pack.bench.ts", // pack / fixAll vs ImageBuilder's rule
   "persist.bench.ts", // the app's per-edit journal
-  "cold-start.bench.ts", // `guestmap check` of the Xen example vs node -e 0
-  "first-paint.bench.ts", // the app's first paint and the JS before the map, under vite preview
 ];
 
 const here = dirname(fileURLToPath(import.meta.url));
