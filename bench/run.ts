@@ -27,6 +27,7 @@ const BENCHES = [
   "image.bench.ts", // image writer memory at a 4 GiB span
   "pack.bench.ts", // pack / fixAll vs ImageBuilder's rule
   "persist.bench.ts", // the app's per-edit journal
+  "app.bench.ts", // the app in Chromium: arrow-key move, drag frames and release at 2–500 blobs
 ];
 
 const here = dirname(fileURLToPath(import.meta.url));
