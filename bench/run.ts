@@ -22,12 +22,18 @@ const BENCHES = [
   "check.bench.ts", // check() at 1k … 100k regions vs a naive pairwise check
   "image-raw.bench.ts", // raw memory image vs truncate + dd
   "image-ihex.bench.ts", // Intel HEX vs objcopy -O ihex
+  "cli-scale.bench.ts", // the CLI at 1k / 10k / 100k modules
+  "cold-start.bench.ts", // the packed CLI's cold start vs node -e 0 (dist)
+  "first-paint.bench.ts", // the app's first paint and initial JS (dist)
+  "app.bench.ts", // arrow-key move and drag frame times at 2…500 blobs (mapperf)
+  "add-files.bench.ts", // add 200 files in the app (harden2)
   "dtb.bench.ts", // /chosen builder per drag frame
   "fdt.bench.ts", // FDT codec
   "image.bench.ts", // image writer memory at a 4 GiB span
   "pack.bench.ts", // pack / fixAll vs ImageBuilder's rule
   "persist.bench.ts", // the app's per-edit journal
-  "app.bench.ts", // the app in Chromium: arrow-key move, drag frames and release at 2–500 blobs
+  "cold-start.bench.ts", // `guestmap check` of the Xen example vs node -e 0
+  "first-paint.bench.ts", // the app's first paint and the JS before the map, under vite preview
 ];
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,5 +1,5 @@
 /** Pure drag geometry over an immutable pointer-down state (unit-tested; no DOM). */
-import { snap } from "../map/scale";
+import { snapToAlignment } from "@guestmap/core";
 
 export interface DragStart {
   readonly id: string;
@@ -75,7 +75,7 @@ export function dragTo(start: DragStart, x: number, map: DragMapping, free: bool
   for (const e of near(leftX + start.widthPx))
     consider(e, alignDown(e - start.size, start.align, start.offset), map.toX(e) - start.widthPx);
   if (best) return { addr: best.addr, pointer, edge: best.edge };
-  const at = snap(raw, start.align, start.offset);
+  const at = snapToAlignment(raw, start.align, start.offset);
   return { addr: at < 0n ? 0n : at, pointer };
 }
 

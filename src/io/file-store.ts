@@ -5,8 +5,9 @@
  * by hand, an old share link) is bound only when the user confirms a file for it (`confirmFile`).
  * Nothing is ever sent anywhere.
  */
-import { type Blob as FileRef, type Unpacked, unpackStream } from "@guestmap/core";
+import { type LayoutBlob, sniffHeader, type Unpacked, unpackPlan } from "@guestmap/core";
 import { get, set } from "idb-keyval";
+import { loadUnpacker } from "../lazy/load";
 import { demoFile } from "../samples/demo-blob";
 import { demoBlobBySha256 } from "../samples/samples";
 import { hashWithHead } from "./content-hash";
@@ -18,7 +19,7 @@ const byHash = (hash: string) => `sha256:${hash}`;
 
 /** A read file as a layout blob, and whether its bytes were kept across reloads. */
 export interface StoredFile {
-  readonly ref: FileRef & { readonly sha256: string };
+  readonly ref: LayoutBlob & { readonly sha256: string };
   /** Why IndexedDB refused the bytes (they work in this tab until it is closed), if it did. */
   readonly notKept?: string;
 }
@@ -70,6 +71,8 @@ async function* chunksOf(file: Blob): AsyncGenerator<Uint8Array> {
  * core's Unpacker; undefined for anything else, a gzip initrd included.
  */
 export async function unpackedOf(file: Blob, head: Uint8Array): Promise<Unpacked | undefined> {
+  if (!unpackPlan(sniffHeader(head), BigInt(file.size))) return undefined;
+  const { unpackStream } = await loadUnpacker();
   return unpackStream(head, BigInt(file.size), chunksOf(file), { kernelsOnly: true });
 }
 
@@ -95,14 +98,14 @@ async function fileBySha256(sha256: string): Promise<File | undefined> {
 }
 
 /** The bytes behind a layout blob, or undefined when this browser does not have that exact file. */
-export async function loadFile(ref: FileRef): Promise<File | undefined> {
+export async function loadFile(ref: LayoutBlob): Promise<File | undefined> {
   if (ref.size === undefined || ref.sha256 === undefined) return undefined;
   const file = await fileBySha256(ref.sha256);
   return file && BigInt(file.size) === ref.size ? file : undefined;
 }
 
 /** The first bytes of the file with this digest (headers are sniffed from these), if this browser has it. */
-export async function loadHead(ref: FileRef): Promise<Uint8Array | undefined> {
+export async function loadHead(ref: LayoutBlob): Promise<Uint8Array | undefined> {
   if (ref.sha256 === undefined) return undefined;
   const demo = demoBlobBySha256(ref.sha256);
   if (demo) return demo.head;
@@ -115,6 +118,6 @@ export async function loadHead(ref: FileRef): Promise<Uint8Array | undefined> {
  * placeholders. A file is never bound by its name (two files called `rootfs.cpio` are not the same
  * file), so this finds nothing; a placeholder is filled when the user drops or chooses its file.
  */
-export async function refByName(_path: string): Promise<FileRef | undefined> {
+export async function refByName(_path: string): Promise<LayoutBlob | undefined> {
   return undefined;
 }

@@ -3,43 +3,32 @@
  * them has no blob heads. The heads (what the header sniffer reads: kernel image_size, formats)
  * come back from the files this browser keeps, by SHA-256.
  */
-import { type Blob as FileRef, type Layout, sniffHeader, type Unpacked, unpackPlan } from "@guestmap/core";
+import {
+  type Layout,
+  type LayoutBlob,
+  layoutFiles,
+  sniffHeader,
+  type Unpacked,
+  unpackPlan,
+  withLayoutFiles,
+} from "@guestmap/core";
 import { loadFile, loadHead, unpackedOf } from "./file-store";
 
-/** Every file of a layout through `f` (modules, loaders, -kernel, -initrd, -dtb, -bios). */
-export function mapBlobs(layout: Layout, f: (b: FileRef) => FileRef): Layout {
-  const bios = layout.machine.bios;
-  return {
-    ...layout,
-    modules: layout.modules.map((m) =>
-      m.kernel ? { ...m, kernel: f(m.kernel) } : m.initrd ? { ...m, initrd: f(m.initrd) } : m,
-    ),
-    loaders: layout.loaders.map((l) => ({ ...l, file: f(l.file) })),
-    ...(layout.kernel && { kernel: f(layout.kernel) }),
-    ...(layout.initrd && { initrd: f(layout.initrd) }),
-    ...(layout.dtb && { dtb: f(layout.dtb) }),
-    machine:
-      bios.kind === "file"
-        ? { ...layout.machine, bios: { kind: "file", file: f(bios.file) } }
-        : layout.machine,
-  };
+/** Every file of a layout through `f`: the core's one walk over a layout's files (`withLayoutFiles`). */
+export function mapBlobs(layout: Layout, f: (b: LayoutBlob) => LayoutBlob): Layout {
+  return withLayoutFiles(layout, (slot) => f(slot.blob));
 }
 
 /** The layouts with the heads of every file this browser has (one read per distinct file). */
 export async function withHeads(layouts: readonly Layout[]): Promise<Layout[]> {
   const wanted = new Set<string>();
-  for (const l of layouts)
-    mapBlobs(l, (b) => {
-      if (b.sha256 && !b.head) wanted.add(b.sha256);
-      return b;
-    });
-  const heads = new Map<string, { head: Uint8Array; unpacked?: Unpacked }>();
   const sizes = new Map<string, bigint>();
   for (const l of layouts)
-    mapBlobs(l, (b) => {
+    for (const { blob: b } of layoutFiles(l)) {
+      if (b.sha256 && !b.head) wanted.add(b.sha256);
       if (b.sha256 && b.size !== undefined) sizes.set(b.sha256, b.size);
-      return b;
-    });
+    }
+  const heads = new Map<string, { head: Uint8Array; unpacked?: Unpacked }>();
   await Promise.all(
     [...wanted].map(async (sha256) => {
       const head = await loadHead({ path: "", sha256 }).catch(() => undefined);

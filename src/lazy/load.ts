@@ -4,3 +4,4 @@
  * "Verify in QEMU" come in their own chunks when first used, precached by the service worker.
  */
 export const loadLayoutParser = () => import("./layout-parser");
+export const loadUnpacker = () => import("./unpacker");

@@ -1,5 +1,13 @@
 /** What the map draws, derived from the core's placement and diagnostics. Pure. */
-import { type CheckResult, type Diagnostic, domainModules, type Layout, type Region } from "@guestmap/core";
+import {
+  type CheckResult,
+  type Diagnostic,
+  domainModules,
+  isUserRole,
+  type Layout,
+  moduleFile,
+  type Region,
+} from "@guestmap/core";
 import type { Occupied, Range } from "./scale";
 
 export interface MapModel {
@@ -72,11 +80,10 @@ export const PLACEHOLDER_SPAN = 0x1000n;
 /** A kernel's BSS tail gets this share of the width a file of its length would (it is not file bytes). */
 const BSS_WEIGHT = 0.5;
 
-const USER_ROLES = new Set(["module-kernel", "module-initrd", "loader"]);
-
-export function isUserRole(r: Region): boolean {
+/** A blob the user placed and can drag (the core's user roles). */
+export function isUserRegion(r: Region): boolean {
   // A loader's ELF segments and Intel HEX blocks (`l1#2`) sit where the file says: not draggable.
-  return USER_ROLES.has(r.role) && !r.id.includes("#");
+  return isUserRole(r.role) && !r.id.includes("#");
 }
 
 export function mapModel(result: CheckResult, layout: Layout): MapModel {
@@ -97,7 +104,7 @@ export function mapModel(result: CheckResult, layout: Layout): MapModel {
     ...layout.modules.map((m) => ({
       id: m.id,
       addr: m.addr,
-      name: (m.kernel ?? m.initrd)?.path ?? "(no file)",
+      name: moduleFile(m)?.path ?? "(no file)",
     })),
     ...layout.loaders.map((l) => ({ id: l.id, addr: l.addr, name: l.file.path })),
   ].filter((p) => !placed.has(p.id));
@@ -125,12 +132,12 @@ export function mapModel(result: CheckResult, layout: Layout): MapModel {
         (d.code === "overlap" || d.code === "bss-overlap") && d.start !== undefined && d.end !== undefined,
     )
     .map((d) => ({ start: d.start!, end: d.end!, severity: d.severity, code: d.code, regions: d.regions }));
-  const user = regions.filter((r) => isUserRole(r) && !domainIds.has(r.id));
+  const user = regions.filter((r) => isUserRegion(r) && !domainIds.has(r.id));
   return {
     domain: { start: lo, end: hi },
     occupied,
     ram,
-    qemu: regions.filter((r) => !isUserRole(r)),
+    qemu: regions.filter((r) => !isUserRegion(r)),
     user,
     rows: stackRows(user),
     domains: (layout.domains ?? []).map((d) => ({

@@ -306,15 +306,6 @@ export function bytesPerPx(scale: Scale, view: View, screenX: number): number {
   return Number(p.end - p.start) / Math.max(1e-9, (p.x1 - p.x0) * view.zoom);
 }
 
-/** The address ≡ `offset` (mod `align`) nearest to `addr`. */
-export function snap(addr: bigint, align: bigint, offset = 0n): bigint {
-  if (align <= 1n) return addr;
-  const rel = addr - offset;
-  const down = rel - (((rel % align) + align) % align);
-  const up = down + align;
-  return (rel - down <= up - rel ? down : up) + offset;
-}
-
 /** The aligned address `steps` steps from `addr` (negative steps go down); a misaligned start snaps first. */
 export function stepAligned(addr: bigint, align: bigint, offset: bigint, steps: number): bigint {
   const rel = addr - offset;

@@ -53,7 +53,7 @@ export function CommandLine() {
       ) : (
         <ul className="text-[12px] text-bad">
           {result.issues.map((i) => (
-            <li key={`${i.code}-${i.field}`}>
+            <li key={`${i.code}-${i.where}`}>
               {i.code}: <BidiText text={i.message} />
             </li>
           ))}

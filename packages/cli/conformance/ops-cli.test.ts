@@ -5,7 +5,7 @@
  * explanations, fixes, DTB bytes and image bytes. The merged DTB is also judged by every installed
  * QEMU (7.2.22, 10.0.2), each modelled by its own version: for a
  * packed layout, merged into QEMU's DTB dumped WITH the guest-loader devices on the command line
- * (which the CLI used to refuse with MODULE_EXISTS), it equals QEMU's own DTB as dtc prints it, at
+ * (which the CLI used to refuse with module-exists), it equals QEMU's own DTB as dtc prints it, at
  * QEMU's size (the header's block offsets aside: libfdt's writer starts the reserve map at 0x30).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";

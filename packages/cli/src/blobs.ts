@@ -7,13 +7,12 @@ import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
 import {
-  type Blob,
   type Layout,
+  type LayoutBlob,
   layoutFiles,
   sniffHeader,
   type Unpacked,
   unpackPlan,
-  unpackStream,
   withLayoutFiles,
 } from "@guestmap/core";
 import { UsageError } from "./io.js";
@@ -28,6 +27,7 @@ const HEAD_BYTES = 64 * 1024;
 async function unpackFile(path: string, head: Uint8Array, size: bigint): Promise<Unpacked | undefined> {
   // Open the file again only when QEMU would unpack it.
   if (!unpackPlan(sniffHeader(head), size)) return undefined;
+  const { unpackStream } = await import("./unpack-file.js");
   return unpackStream(head, size, createReadStream(path) as AsyncIterable<Buffer>);
 }
 
@@ -57,52 +57,110 @@ async function mapLimited<T, R>(items: readonly T[], f: (x: T, i: number) => Pro
 /** Where a blob's file is: by default its path resolved against the base folder. */
 export type Locate = (path: string) => string;
 
-/** One file's size and first bytes (a placeholder with a typed size stays one if the file is absent). */
-export async function fill(blob: Blob, locate: Locate, baseDir: string, what: string): Promise<Blob> {
-  const path = locate(blob.path);
+/** What one read of a file found: its size, head (and unpacked facts), or why it could not be read. */
+type Facts =
+  | {
+      readonly ok: true;
+      readonly path: string;
+      readonly size: bigint;
+      readonly head: Uint8Array;
+      readonly unpacked?: Unpacked;
+    }
+  | { readonly ok: false; readonly path: string; readonly notFile?: true; readonly error?: unknown };
+
+/**
+ * Each file read once per fill, whoever names it: a layout naming one initrd at 100k addresses
+ * opens it once and shares its head (bench/cli-scale.bench.ts). Keyed by resolved path and
+ * whether a compressed kernel is unpacked; SHA-256 sums likewise once per path.
+ */
+export class FileFactsCache {
+  private readonly facts = new Map<string, Promise<Facts>>();
+  private readonly sums = new Map<string, Promise<string>>();
+
+  read(path: string, unpack: boolean): Promise<Facts> {
+    const key = `${unpack ? "z" : "-"}${path}`;
+    let p = this.facts.get(key);
+    if (!p) {
+      p = readFacts(path, unpack);
+      this.facts.set(key, p);
+    }
+    return p;
+  }
+
+  sha256(path: string): Promise<string> {
+    let p = this.sums.get(path);
+    if (!p) {
+      p = sha256(path);
+      this.sums.set(path, p);
+    }
+    return p;
+  }
+}
+
+async function readFacts(path: string, unpack: boolean): Promise<Facts> {
   let fh: Awaited<ReturnType<typeof open>> | undefined;
   try {
     fh = await open(path, "r");
     const st = await fh.stat();
-    if (!st.isFile()) throw new UsageError(`${what} ${blob.path}: ${path} is not a regular file`);
-    if (blob.size !== undefined && blob.size !== BigInt(st.size))
-      throw new UsageError(
-        `${what} ${blob.path}: the layout says ${blob.size} bytes but ${path} has ${st.size}; it is not the file the layout was made with — fix the path, or remove "size" from the layout to take the file as it is`,
-      );
-    if (blob.sha256 !== undefined) {
-      const sum = await sha256(path);
-      if (sum !== blob.sha256)
-        throw new UsageError(
-          `${what} ${blob.path}: the layout says SHA-256 ${blob.sha256} but ${path} has ${sum}; it is not the file the layout was made with — fix the path, or remove "sha256" from the layout to take the file as it is`,
-        );
-    }
+    if (!st.isFile()) return { ok: false, path, notFile: true };
     const head = new Uint8Array(Math.min(HEAD_BYTES, st.size));
     await fh.read(head, 0, head.length, 0);
-    const filled: Blob = {
-      path: blob.path,
-      size: BigInt(st.size),
-      head,
-      ...(blob.sha256 !== undefined && { sha256: blob.sha256 }),
-    };
-    // Only QEMU's kernel loaders unpack (-kernel, -device loader); a gzip initrd stays as it is.
-    if (what === "-kernel" || what.startsWith("loader ")) {
+    if (unpack) {
       const unpacked = await unpackFile(path, head, BigInt(st.size));
-      if (unpacked) return { ...filled, unpacked };
+      if (unpacked) return { ok: true, path, size: BigInt(st.size), head, unpacked };
     }
-    return filled;
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    // A layout may describe a file that is not here (a placeholder with a typed size): keep it.
-    if (code === "ENOENT" && blob.size !== undefined) return blob;
-    const why =
-      code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (e as Error).message;
-    throw new UsageError(
-      `${what} ${blob.path}: cannot read ${path} (${why}); fix the path (relative paths resolve against ${baseDir})`,
-    );
+    return { ok: true, path, size: BigInt(st.size), head };
+  } catch (error) {
+    return { ok: false, path, error };
   } finally {
     await fh?.close();
   }
+}
+
+/** One file's size and first bytes (a placeholder with a typed size stays one if the file is absent). */
+export async function fill(
+  blob: LayoutBlob,
+  locate: Locate,
+  baseDir: string,
+  what: string,
+  cache = new FileFactsCache(),
+): Promise<LayoutBlob> {
+  const path = locate(blob.path);
+  // Only QEMU's kernel loaders unpack (-kernel, -device loader); a gzip initrd stays as it is.
+  const f = await cache.read(path, what === "-kernel" || what.startsWith("loader "));
+  if (!f.ok) {
+    if (f.notFile) throw new UsageError(`${what} ${blob.path}: ${path} is not a regular file`);
+    const code = (f.error as NodeJS.ErrnoException).code;
+    // A layout may describe a file that is not here (a placeholder with a typed size): keep it.
+    if (code === "ENOENT" && blob.size !== undefined) return blob;
+    const why =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EACCES"
+          ? "permission denied"
+          : (f.error as Error).message;
+    throw new UsageError(
+      `${what} ${blob.path}: cannot read ${path} (${why}); fix the path (relative paths resolve against ${baseDir})`,
+    );
+  }
+  if (blob.size !== undefined && blob.size !== f.size)
+    throw new UsageError(
+      `${what} ${blob.path}: the layout says ${blob.size} bytes but ${path} has ${f.size}; it is not the file the layout was made with — fix the path, or remove "size" from the layout to take the file as it is`,
+    );
+  if (blob.sha256 !== undefined) {
+    const sum = await cache.sha256(path);
+    if (sum !== blob.sha256)
+      throw new UsageError(
+        `${what} ${blob.path}: the layout says SHA-256 ${blob.sha256} but ${path} has ${sum}; it is not the file the layout was made with — fix the path, or remove "sha256" from the layout to take the file as it is`,
+      );
+  }
+  const filled: LayoutBlob = {
+    path: blob.path,
+    size: f.size,
+    head: f.head,
+    ...(blob.sha256 !== undefined && { sha256: blob.sha256 }),
+  };
+  return f.unpacked ? { ...filled, unpacked: f.unpacked } : filled;
 }
 
 /** The layout with every referenced file's size and head read from disk. */
@@ -112,5 +170,9 @@ export async function fillBlobs(
   locate: Locate = (p) => resolve(baseDir, p),
 ): Promise<Layout> {
   const files = layoutFiles(layout);
-  return withLayoutFiles(layout, await mapLimited(files, (f) => fill(f.blob, locate, baseDir, f.role)));
+  const cache = new FileFactsCache();
+  return withLayoutFiles(
+    layout,
+    await mapLimited(files, (f) => fill(f.blob, locate, baseDir, f.role, cache)),
+  );
 }

@@ -6,6 +6,7 @@ import { dirname, resolve } from "node:path";
 import {
   importCommandArgv,
   type Layout,
+  MAX_CLI_LAYOUT_BLOBS,
   profileFor,
   type QemuVersion,
   unmodelledMachine,
@@ -94,11 +95,12 @@ export async function loadInput(opts: CommonOptions, io: Io): Promise<LoadedInpu
   const { LayoutFileError, parseLayoutJson } = await import("./layout-json.js");
   let layout: Layout;
   try {
-    layout = parseLayoutJson(text, file);
+    // The user's own file, not a link: the CLI's larger bound (see MAX_CLI_LAYOUT_BLOBS).
+    layout = parseLayoutJson(text, file, { maxBlobs: MAX_CLI_LAYOUT_BLOBS });
   } catch (e) {
     if (e instanceof LayoutFileError)
       throw new UsageError(
-        `${file} is not a valid guestmap layout: ${e.issues.map((i) => `${i.path || "(top level)"}: ${i.message}`).join("; ")}`,
+        `${file} is not a valid guestmap layout: ${e.issues.map((i) => `${i.where || "(top level)"}: ${i.message}`).join("; ")}`,
       );
     throw e;
   }

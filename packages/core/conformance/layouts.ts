@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import type { Arch, Blob, Layout, QemuVersion } from "../src/index.js";
+import type { Arch, Layout, LayoutBlob, QemuVersion } from "../src/index.js";
 import {
   arm64Image,
   cpioBlob,
@@ -42,7 +42,7 @@ export function rng(seed: number) {
 }
 
 let fileNo = 0;
-export function file(bytes: Uint8Array, stem: string): Blob {
+export function file(bytes: Uint8Array, stem: string): LayoutBlob {
   const name = `${stem}-${fileNo++}.bin`;
   writeFileSync(join(dir, name), bytes);
   return { path: name, size: BigInt(bytes.length), head: bytes.subarray(0, 4096) };
@@ -103,7 +103,7 @@ export function genCase(arch: Arch, seed: number, version: QemuVersion = "7.2"):
     bios = { kind: "file", file: fw };
     argv.push("-bios", fw.path);
   }
-  let kernel: Blob | undefined;
+  let kernel: LayoutBlob | undefined;
   const kchoice = r.pick([
     "none",
     "raw",
@@ -209,7 +209,7 @@ export function genCase(arch: Arch, seed: number, version: QemuVersion = "7.2"):
     append = r.pick(["console=ttyS0", "dom0_mem=1G,max:1G loglvl=all", "root=/dev/vda ro quiet", ""]);
     argv.push("-append", append);
   }
-  let initrd: Blob | undefined;
+  let initrd: LayoutBlob | undefined;
   if (kernel && r.chance(0.6)) {
     const form = r.pick(["cpio", "cpio", "cpio", "cpio", "uimage", "empty"]);
     initrd =

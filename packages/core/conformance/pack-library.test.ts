@@ -76,7 +76,7 @@ describe.skipIf(!haveTool("npm"))("npm pack of @guestmap/core, used as a library
     expect(pack.status, pack.stderr).toBe(0);
     const tarball = readdirSync(work).find((f) => /^guestmap-core-.*\.tgz$/.test(f));
     expect(tarball, pack.stdout).toBeDefined();
-    // zod and crc-32 come from npm's cache (filled by the repository's `npm ci`), else the registry.
+    // zod, crc-32 and fflate come from npm's cache (filled by the repository's `npm ci`), else the registry.
     const install = spawnSync(
       "npm",
       ["install", "--prefer-offline", "--no-audit", "--no-fund", "--no-package-lock", join(work, tarball!)],
@@ -90,7 +90,7 @@ describe.skipIf(!haveTool("npm"))("npm pack of @guestmap/core, used as a library
     expect(readdirSync(pkg).sort()).toEqual(["LICENSE", "README.md", "dist", "package.json", "src"]);
     expect(readdirSync(join(pkg, "dist"))).toContain("index.d.ts");
     const installed = readdirSync(join(project, "node_modules")).filter((n) => !n.startsWith("."));
-    expect(installed.sort()).toEqual(["@guestmap", "crc-32", "zod"]);
+    expect(installed.sort()).toEqual(["@guestmap", "crc-32", "fflate", "zod"]);
   });
 
   it.skipIf(!q72)("runs the README's example from a plain ESM script; QEMU 7.2 agrees on the DTB", () => {

@@ -6,6 +6,25 @@
 export type Severity = "error" | "warning" | "info";
 
 /**
+ * The one problem shape of the core: every list of problems it returns — diagnostics, import and
+ * export issues, verify, ImageBuilder and U-Boot issues, image notes, `-M` text issues, layout file
+ * issues — extends this, so a panel, the CLI's text and `--json` render them alike. Codes are
+ * lower-case kebab (`nul-character`); the FDT codec's errors keep libfdt's FDT_ERR_* names.
+ */
+export interface Problem<C extends string = string> {
+  /** Stable: switch on this, not on the message. */
+  readonly code: C;
+  readonly severity: Severity;
+  /** What is wrong, where, and how to fix it. */
+  readonly message: string;
+  /**
+   * Where, as the input names it: a layout field (`modules[1].bootargs`), an argument, a config
+   * line. Diagnostics say where with `regions` and `start`/`end` instead.
+   */
+  readonly where?: string;
+}
+
+/**
  * Every diagnostic code, with what it means:
  * - `overlap`: two loaded regions intersect (QEMU's own placements included).
  * - `outside-ram`: a blob is not entirely inside the machine's RAM.
@@ -107,10 +126,7 @@ export type DiagnosticCode =
   | "argument-too-long"
   | "file-name-encoding";
 
-export interface Diagnostic {
-  readonly severity: Severity;
-  readonly code: DiagnosticCode;
-  readonly message: string;
+export interface Diagnostic extends Problem<DiagnosticCode> {
   /** Ids of the regions involved (see `Region.id`), first the one to fix. */
   readonly regions: readonly string[];
   /**

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { type Blob, check, emptyLayout, GiB, type Layout } from "../src/index.js";
+import { check, emptyLayout, GiB, type Layout, type LayoutBlob } from "../src/index.js";
 import { arm64Image, cpioBlob, elfKernel, rawBlob } from "./fixtures/kernels.js";
 
-const blob = (path: string, bytes: Uint8Array, sha256?: string): Blob => ({
+const blob = (path: string, bytes: Uint8Array, sha256?: string): LayoutBlob => ({
   path,
   size: BigInt(bytes.length),
   head: bytes.subarray(0, 4096),

@@ -5,7 +5,7 @@
  *
  * Writes the QEMU command line (to stdout when no other output is asked for), the memory image of
  * the guest-loader and generic-loader blobs, and the DTB outputs (standalone or merged into a base
- * DTB, and a DT overlay). `--fixed-dtb` emits the `-dtb` + generic-loader form of the command line. Blob paths in the command line are
+ * DTB, and a DT overlay). `--fixed-dtb` emits the `-dtb` + generic-loader form of the command line. LayoutBlob paths in the command line are
  * rewritten relative to the cwd, where the user will run it. Outputs are written atomically and
  * never over an input file.
  */
@@ -41,7 +41,7 @@ import {
 import { writeDtbOutputs } from "../dtb-outputs.js";
 import { loadInput, parseCommon } from "../input.js";
 import { type Io, UsageError } from "../io.js";
-import { type FileBlobSource, openFileSource } from "../node-io.js";
+import { type FileBlobSource, memorySource, openFileSource } from "../node-io.js";
 import {
   type OutputRequest,
   type OutputTarget,
@@ -242,7 +242,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   }
   if (ex.imagebuilder !== undefined) {
     const ib = imageBuilderConfig(layout, { deviceTree: ex.imagebuilderDtb ?? "virt.dtb" });
-    for (const i of ib.issues) io.stderr(`guestmap export: warning: --imagebuilder: ${i.message}\n`);
+    for (const i of ib.issues) io.stderr(`guestmap export: ${i.severity}: --imagebuilder: ${i.message}\n`);
     if (ib.text === undefined) return 1;
     await writeOutput(
       targets.get("--imagebuilder")!,
@@ -302,9 +302,14 @@ export async function run(args: string[], io: Io): Promise<number> {
       for (const r of placement.regions) {
         if (!r.file || opened.has(r.file.path)) continue;
         const abs = isAbsolute(r.file.path) ? r.file.path : resolve(input.baseDir, r.file.path);
-        const src = await openFileSource(abs).catch((err: Error) => {
-          throw new UsageError(`cannot read ${r.file!.path}: ${err.message}`);
-        });
+        // A file no larger than its head is in memory already (read by fillBlobs): no second read.
+        const head = r.file.head;
+        const src =
+          head && r.file.size === BigInt(head.length) && !r.file.unpacked
+            ? memorySource(head)
+            : await openFileSource(abs).catch((err: Error) => {
+                throw new UsageError(`cannot read ${r.file!.path}: ${err.message}`);
+              });
         sources.push(src);
         opened.set(r.file.path, src);
       }

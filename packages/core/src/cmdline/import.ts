@@ -14,11 +14,11 @@
 import {
   type Arch,
   type Bios,
-  type Blob,
   emptyLayout,
   type GenericLoaderBlob,
   type GuestLoaderModule,
   type Layout,
+  type LayoutBlob,
   type LoaderDataWrite,
   type LoaderPc,
 } from "../model/types.js";
@@ -65,10 +65,10 @@ export function importArgv(argv: readonly string[]): ImportResult {
   let cpu: string | undefined;
   let smp: string | undefined;
   let bios: Bios = { kind: "default" };
-  let kernel: Blob | undefined;
+  let kernel: LayoutBlob | undefined;
   let append: string | undefined;
-  let initrd: Blob | undefined;
-  let dtb: Blob | undefined;
+  let initrd: LayoutBlob | undefined;
+  let dtb: LayoutBlob | undefined;
   const modules: GuestLoaderModule[] = [];
   const loaders: GenericLoaderBlob[] = [];
   const loaderData: LoaderDataWrite[] = [];

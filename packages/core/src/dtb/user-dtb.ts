@@ -5,7 +5,7 @@
  * lost: the device wrote them into the machine's FDT, which -dtb replaced); RISC-V keeps them.
  */
 import { decodeFdt } from "../fdt/decode.js";
-import { applyFdtEdit } from "../fdt/edit.js";
+import { applyFdtEdit, applyFdtEdits } from "../fdt/edit.js";
 import { FdtError } from "../fdt/errors.js";
 import { type Fdt, type FdtNode, findNode, getProp } from "../fdt/tree.js";
 import { readCells, readStringList, readU32 } from "../fdt/values.js";
@@ -18,7 +18,7 @@ import { standaloneFdt } from "./standalone.js";
 const MAX_PADDED = 16 << 20;
 
 /**
- * Decodes a DTB from its first bytes when the file is larger than what was read (a `Blob.head`):
+ * Decodes a DTB from its first bytes when the file is larger than what was read (a `LayoutBlob.head`):
  * QEMU's dumped DTBs are 1 MiB of which a few KiB are used, and the blocks all sit in the head.
  *
  * @throws FdtError as decodeFdt; TRUNCATED when a block lies beyond the bytes given
@@ -92,7 +92,7 @@ export function dtbModules(fdt: Fdt): DtbModule[] {
  * sizes and /chosen). Measured with `-machine dumpdtb=` on 7.2 and 10.0.2.
  *
  * @throws FdtError (a malformed DTB; EXISTS for a guest-loader node the DTB has already, as
- *   QEMU's FDT_ERR_EXISTS), DtbError (as chosenEdits: QEMU_REFUSES, SIZE_UNKNOWN)
+ *   QEMU's FDT_ERR_EXISTS), DtbError (as chosenEdits: qemu-refuses, size-unknown)
  */
 export function resultingChosenFdt(
   layout: Layout,
@@ -107,7 +107,7 @@ export function resultingChosenFdt(
   let merged = findNode(user, "/chosen")
     ? user
     : applyFdtEdit(user, { type: "addSubnode", path: "/", name: "chosen" });
-  for (const e of chosenEdits(layout, profile, { ...opts, addressCells })) merged = applyFdtEdit(merged, e);
+  merged = applyFdtEdits(merged, chosenEdits(layout, profile, { ...opts, addressCells }));
   const chosen = findNode(merged, "/chosen");
   if (!chosen) throw new FdtError("INTERNAL", "applyChosen left no /chosen", 0);
   const keep = ["#address-cells", "#size-cells"];

@@ -5,8 +5,8 @@
  * so exports can say what the image leaves as zeros.
  */
 import { sniffHeader, UIMAGE_TYPE_KERNEL } from "../headers/sniff.js";
-import type { Blob } from "../model/types.js";
-import { type Placement, type Region, spaceRank } from "../qemu/region.js";
+import type { LayoutBlob } from "../model/types.js";
+import { isUserRole, type Placement, type Region, spaceRank } from "../qemu/region.js";
 import type { BlobSource, ImageRegion } from "./source.js";
 
 export interface LayoutImage {
@@ -29,7 +29,7 @@ export function sliceSource(source: BlobSource, offset: bigint, size: bigint): B
  */
 export function layoutImageRegions(
   placement: Placement,
-  open: (blob: Blob) => BlobSource,
+  open: (blob: LayoutBlob) => BlobSource,
   opts: { qemuFiles?: boolean } = {},
 ): LayoutImage {
   const withQemu = opts.qemuFiles ?? true;
@@ -43,7 +43,7 @@ export function layoutImageRegions(
       generated.push(r);
       continue;
     }
-    if (r.role === "module-kernel" || r.role === "module-initrd" || r.role === "loader") {
+    if (isUserRole(r.role)) {
       const hdr = r.role === "loader" && r.file ? sniffHeader(r.file.head) : undefined;
       // A loader's ELF segments need their file offsets, a gzip uImage its decompressed bytes;
       // a raw or uncompressed uImage blob is a plain slice.

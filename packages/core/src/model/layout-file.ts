@@ -4,6 +4,7 @@
  * `"2G"`) because JSON numbers lose precision above 2^53.
  */
 import { z } from "zod";
+import type { Problem } from "../diagnostics.js";
 import { isSupportedVersion, OLDEST_VERSION } from "../qemu/profiles.js";
 import { base64Decode } from "../util/base64.js";
 import { parseSize } from "../util/bigint.js";
@@ -11,10 +12,10 @@ import { LAYOUT_FORMAT, LAYOUT_VERSION, MAX_LAYOUT_BLOBS, MAX_LAYOUT_EXTRA_ARGS 
 import {
   ARCHES,
   type Bios,
-  type Blob,
   type GenericLoaderBlob,
   type GuestLoaderModule,
   type Layout,
+  type LayoutBlob,
   type LoaderDataWrite,
   type LoaderPc,
   MiB,
@@ -26,6 +27,7 @@ import {
 export {
   LAYOUT_FORMAT,
   LAYOUT_VERSION,
+  MAX_CLI_LAYOUT_BLOBS,
   MAX_LAYOUT_BLOBS,
   MAX_LAYOUT_EXTRA_ARGS,
 } from "./layout-format.js";
@@ -164,10 +166,32 @@ const layoutSchema = z.strictObject({
   domains: z.array(domainSchema).optional(),
 });
 
-/** One problem in a layout file: where (a field path like `modules[1].addr`) and what. */
-export interface LayoutFileIssue {
-  readonly path: string;
-  readonly message: string;
+/**
+ * Layout file problems (all errors; the file is refused):
+ * - `not-json`, `newer-version`: not a layout this guestmap reads.
+ * - `bad-field`: a field of the wrong type or value (the schema's message says which).
+ * - `nul-character`, `lone-surrogate`: a string no QEMU argument can carry.
+ * - `too-deep`, `too-many-blobs`, `too-many-args`, `prototype-key`: refused before validation.
+ * - `duplicate-id`: two modules or loaders with one id.
+ * - `bad-link`: a share link that is not base64url UTF-8 text of a bounded size.
+ */
+export type LayoutFileIssueCode =
+  | "not-json"
+  | "newer-version"
+  | "bad-field"
+  | "nul-character"
+  | "lone-surrogate"
+  | "too-deep"
+  | "too-many-blobs"
+  | "too-many-args"
+  | "prototype-key"
+  | "duplicate-id"
+  | "bad-link";
+
+/** One problem in a layout file: where (a field path like `modules[1].addr`, "" for the whole file) and what. */
+export interface LayoutFileIssue extends Problem<LayoutFileIssueCode> {
+  readonly severity: "error";
+  readonly where: string;
 }
 
 /** A layout file that cannot be used; `issues` name each bad field. */
@@ -178,7 +202,7 @@ export class LayoutFileError extends Error {
     source = "layout",
   ) {
     super(
-      `${source} is not a valid guestmap layout:\n${issues.map((i) => `  ${i.path || "(top level)"}: ${i.message}`).join("\n")}`,
+      `${source} is not a valid guestmap layout:\n${issues.map((i) => `  ${i.where || "(top level)"}: ${i.message}`).join("\n")}`,
     );
   }
 }
@@ -189,7 +213,7 @@ function pathText(path: readonly PropertyKey[]): string {
   return out;
 }
 
-function toBlob(b: z.infer<typeof blobSchema>): Blob {
+function toBlob(b: z.infer<typeof blobSchema>): LayoutBlob {
   return {
     path: b.path,
     ...(b.size !== undefined && { size: b.size }),
@@ -200,16 +224,24 @@ function toBlob(b: z.infer<typeof blobSchema>): Blob {
 
 /**
  * Parses and validates layout JSON text. Throws `LayoutFileError` listing every bad field;
- * `source` names the file in the message.
+ * `source` names the file in the message. `maxBlobs` (default `MAX_LAYOUT_BLOBS`, the app's and
+ * share links' bound) caps `modules` and `loaders` each.
  */
-export function parseLayoutJson(text: string, source = "layout"): Layout {
+export function parseLayoutJson(text: string, source = "layout", opts: { maxBlobs?: number } = {}): Layout {
   let raw: unknown;
   try {
     // Editors on Windows save UTF-8 with a byte-order mark; JSON.parse refuses it.
     raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     throw new LayoutFileError(
-      [{ path: "", message: `not JSON: ${(e as Error).message}. Fix the syntax, or re-export the layout.` }],
+      [
+        {
+          code: "not-json",
+          severity: "error",
+          where: "",
+          message: `not JSON: ${(e as Error).message}. Fix the syntax, or re-export the layout.`,
+        },
+      ],
       source,
     );
   }
@@ -224,7 +256,9 @@ export function parseLayoutJson(text: string, source = "layout"): Layout {
       throw new LayoutFileError(
         [
           {
-            path: "version",
+            code: "newer-version",
+            severity: "error",
+            where: "version",
             message: `version ${v} is newer than this guestmap understands (${LAYOUT_VERSION}); update guestmap`,
           },
         ],
@@ -232,12 +266,17 @@ export function parseLayoutJson(text: string, source = "layout"): Layout {
       );
     }
   }
-  const early = boundsIssues(raw);
+  const early = boundsIssues(raw, opts.maxBlobs ?? MAX_LAYOUT_BLOBS);
   if (early.length > 0) throw new LayoutFileError(early, source);
   const r = layoutSchema.safeParse(raw);
   if (!r.success) {
     throw new LayoutFileError(
-      r.error.issues.map((i) => ({ path: pathText(i.path), message: i.message })),
+      r.error.issues.map((i) => ({
+        code: "bad-field",
+        severity: "error",
+        where: pathText(i.path),
+        message: i.message,
+      })),
       source,
     );
   }
@@ -331,19 +370,23 @@ const PROTO_KEYS = new Set(["__proto__"]);
  * Problems found before schema validation: keys that would reach an object's prototype, and
  * counts past the bounds (so a 100k-module file fails fast instead of being validated entry by entry).
  */
-function boundsIssues(raw: unknown): LayoutFileIssue[] {
+function boundsIssues(raw: unknown, maxBlobs: number): LayoutFileIssue[] {
   const issues: LayoutFileIssue[] = [];
   const walk = (v: unknown, path: (string | number)[]) => {
     if (issues.length >= 10 || v === null) return;
     if (typeof v === "string") {
       if (v.includes("\0"))
         issues.push({
-          path: pathText(path),
+          code: "nul-character",
+          severity: "error",
+          where: pathText(path),
           message: "contains a NUL character, which no QEMU argument or file name can hold; remove it",
         });
       else if (LONE_SURROGATE.test(v))
         issues.push({
-          path: pathText(path),
+          code: "lone-surrogate",
+          severity: "error",
+          where: pathText(path),
           message:
             "contains a lone UTF-16 surrogate (a \\ud800-style escape), which is not text and has no UTF-8 bytes; an exported script would pass a different string. Fix the escape",
         });
@@ -353,26 +396,28 @@ function boundsIssues(raw: unknown): LayoutFileIssue[] {
     // A layout nests five levels at most; a hostile one nested 100k deep must not blow the stack.
     if (path.length > 16) {
       issues.push({
-        path: pathText(path),
+        code: "too-deep",
+        severity: "error",
+        where: pathText(path),
         message: "nested deeper than any layout field; this is not a guestmap layout",
       });
       return;
     }
     if (Array.isArray(v)) {
-      if (
-        path.length === 1 &&
-        (path[0] === "modules" || path[0] === "loaders") &&
-        v.length > MAX_LAYOUT_BLOBS
-      ) {
+      if (path.length === 1 && (path[0] === "modules" || path[0] === "loaders") && v.length > maxBlobs) {
         issues.push({
-          path: pathText(path),
-          message: `${v.length} entries, more than the ${MAX_LAYOUT_BLOBS} guestmap accepts (Xen reads at most 30 modules); split the layout`,
+          code: "too-many-blobs",
+          severity: "error",
+          where: pathText(path),
+          message: `${v.length} entries, more than the ${maxBlobs} guestmap accepts (Xen reads at most 30 modules); split the layout`,
         });
         return;
       }
       if (path.length === 1 && path[0] === "extraArgs" && v.length > MAX_LAYOUT_EXTRA_ARGS) {
         issues.push({
-          path: "extraArgs",
+          code: "too-many-args",
+          severity: "error",
+          where: "extraArgs",
           message: `${v.length} argument groups, more than the ${MAX_LAYOUT_EXTRA_ARGS} guestmap accepts`,
         });
         return;
@@ -382,10 +427,17 @@ function boundsIssues(raw: unknown): LayoutFileIssue[] {
     }
     for (const k of Object.keys(v)) {
       if (k.includes("\0"))
-        issues.push({ path: pathText(path), message: "a key contains a NUL character; remove it" });
+        issues.push({
+          code: "nul-character",
+          severity: "error",
+          where: pathText(path),
+          message: "a key contains a NUL character; remove it",
+        });
       else if (PROTO_KEYS.has(k))
         issues.push({
-          path: pathText([...path, k]),
+          code: "prototype-key",
+          severity: "error",
+          where: pathText([...path, k]),
           message: `a key named "${k}" is not allowed (it would replace an object's prototype); remove it`,
         });
       else walk((v as Record<string, unknown>)[k], [...path, k]);
@@ -411,7 +463,9 @@ function assignIds(
       const first = owner.get(x.id);
       if (first !== undefined)
         issues.push({
-          path: `${field}[${i}].id`,
+          code: "duplicate-id",
+          severity: "error",
+          where: `${field}[${i}].id`,
           message: `"${x.id}" is already the id of ${first}; give every module and loader its own id (or none, to have one assigned)`,
         });
       else owner.set(x.id, `${field}[${i}]`);

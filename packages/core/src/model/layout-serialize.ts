@@ -5,9 +5,9 @@
 import { base64Encode } from "../util/base64.js";
 import { hex } from "../util/bigint.js";
 import { LAYOUT_FORMAT, LAYOUT_VERSION } from "./layout-format.js";
-import type { Blob, DomainModule, Layout } from "./types.js";
+import type { DomainModule, Layout, LayoutBlob } from "./types.js";
 
-function blobJson(b: Blob, withHead: boolean): Record<string, unknown> {
+function blobJson(b: LayoutBlob, withHead: boolean): Record<string, unknown> {
   return {
     path: b.path,
     ...(b.size !== undefined && { size: hex(b.size) }),

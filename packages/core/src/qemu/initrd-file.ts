@@ -6,13 +6,13 @@
  * kernel to unpack. Anything else is loaded whole. Measured on 7.2.22 and 10.0.2.
  */
 import { sniffHeader } from "../headers/sniff.js";
-import type { Blob } from "../model/types.js";
+import type { LayoutBlob } from "../model/types.js";
 
 /** U-Boot's IH_TYPE_RAMDISK. */
 const UIMAGE_TYPE_RAMDISK = 3;
 
 /** The size QEMU loads for this -initrd (its file size, or a uImage ramdisk's payload as stored). */
-export function initrdLoadSize(initrd: Blob & { readonly size: bigint }): bigint {
+export function initrdLoadSize(initrd: LayoutBlob & { readonly size: bigint }): bigint {
   const hdr = sniffHeader(initrd.head);
   const u = hdr.format === "uimage" ? hdr.uimage : undefined;
   if (u && u.type === UIMAGE_TYPE_RAMDISK && u.size + 64n <= initrd.size) return u.size;

@@ -5,7 +5,7 @@
  */
 import type { Diagnostic } from "../diagnostics.js";
 import { type BlobHeader, sniffHeader } from "../headers/sniff.js";
-import type { Blob, Layout } from "../model/types.js";
+import type { Layout, LayoutBlob } from "../model/types.js";
 import { alignUp, formatSize, hex, maxBig, minBig } from "../util/bigint.js";
 import { elfKernelRegions } from "./elf-kernel.js";
 import { initrdLoadSize } from "./initrd-file.js";
@@ -257,7 +257,7 @@ export function placeArm(layout: Layout, profile: QemuProfile): ArmPlacementResu
  * when QEMU refuses (the diagnostic is pushed).
  */
 function arm64Content(
-  kernel: Blob,
+  kernel: LayoutBlob,
   fileSize: bigint,
   hdr: BlobHeader,
   profile: QemuProfile,

@@ -16,7 +16,7 @@ import {
   UIMAGE_TYPE_KERNEL_NOLOAD,
   UIMAGE_VXWORKS_LINUX_ARCHES,
 } from "../headers/sniff.js";
-import type { Blob } from "../model/types.js";
+import type { LayoutBlob } from "../model/types.js";
 
 export interface UImageKernel {
   /** Where the payload goes. */
@@ -47,7 +47,7 @@ export interface UImageOptions {
  * `load_uimage_as` fails); `diagnostics` gets a warning where QEMU prints an error and goes on.
  */
 export function uimageKernel(
-  file: Blob,
+  file: LayoutBlob,
   hdr: BlobHeader,
   opts: UImageOptions,
   diagnostics: Diagnostic[],

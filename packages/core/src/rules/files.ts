@@ -5,7 +5,7 @@
 import type { Diagnostic } from "../diagnostics.js";
 import { sniffHeader } from "../headers/sniff.js";
 import { layoutFiles } from "../model/layout-files.js";
-import type { Blob } from "../model/types.js";
+import { type LayoutBlob, moduleFile } from "../model/types.js";
 import type { RuleContext } from "./context.js";
 
 /** ELF e_machine values of the targets guestmap models and their usual neighbours (elf.h). */
@@ -46,7 +46,7 @@ function notBoot(head: Uint8Array | undefined): string | undefined {
 interface Named {
   readonly id: string;
   readonly what: string;
-  readonly file: Blob;
+  readonly file: LayoutBlob;
 }
 
 export function filesRule({ layout }: RuleContext): Diagnostic[] {
@@ -55,7 +55,7 @@ export function filesRule({ layout }: RuleContext): Diagnostic[] {
   // (rare): no per-stanza allocation in the common case.
   const first = new Map<string, Named>();
   const byPath = new Map<string, Named[]>();
-  const add = (id: string, what: string, file: Blob) => {
+  const add = (id: string, what: string, file: LayoutBlob) => {
     const seen = first.get(file.path);
     if (seen === undefined) first.set(file.path, { id, what, file });
     else {
@@ -65,7 +65,7 @@ export function filesRule({ layout }: RuleContext): Diagnostic[] {
     }
   };
   for (const m of layout.modules) {
-    const f = m.kernel ?? m.initrd;
+    const f = moduleFile(m);
     if (f) add(m.id, m.kernel ? "guest-loader kernel" : "guest-loader initrd", f);
   }
   for (const l of layout.loaders) add(l.id, "-device loader", l.file);
@@ -103,7 +103,7 @@ export function filesRule({ layout }: RuleContext): Diagnostic[] {
         regions: f.id !== undefined ? [f.id] : [],
       });
   for (const m of layout.modules) {
-    const f = m.kernel ?? m.initrd;
+    const f = moduleFile(m);
     if (!f?.head) continue;
     const hdr = sniffHeader(f.head);
     const kind = m.kernel ? "kernel" : "initrd";
