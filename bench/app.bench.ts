@@ -21,6 +21,8 @@
  *   npm run bench -- app            (GUESTMAP_BENCH_PORT to pick the preview port)
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "@playwright/test";
@@ -203,12 +205,23 @@ async function drag(
   return r;
 }
 
+/** The build this bench serves: its own folder, so an e2e run rebuilding dist/ meanwhile cannot break it. */
+const DIST = mkdtempSync(join(tmpdir(), "guestmap-app-bench-"));
+process.on("exit", () => rmSync(DIST, { recursive: true, force: true }));
+
 async function serve(): Promise<ChildProcess> {
-  const build = spawnSync("npx", ["vite", "build", "--logLevel", "error"], { cwd: root, stdio: "inherit" });
+  const build = spawnSync(
+    "npx",
+    ["vite", "build", "--outDir", DIST, "--emptyOutDir", "--logLevel", "error"],
+    {
+      cwd: root,
+      stdio: "inherit",
+    },
+  );
   if (build.status !== 0) throw new Error("vite build failed");
   const server = spawn(
     "npx",
-    ["vite", "preview", "--host", "127.0.0.1", "--port", String(PORT), "--strictPort"],
+    ["vite", "preview", "--outDir", DIST, "--host", "127.0.0.1", "--port", String(PORT), "--strictPort"],
     {
       cwd: root,
       stdio: "ignore",
