@@ -169,12 +169,16 @@ async function drag(
       // The event dispatched in a frame's rAF callback (where Chromium delivers real pointer
       // moves); a message posted just before it runs right after that frame is painted, ahead of
       // any work React defers to later tasks. Resolves [dispatched, painted].
-      const inFrame = (type: string, cx: number) =>
+      const inFrame = (type: string, cx: number, mark?: string) =>
         new Promise<[number, number]>((res) =>
           requestAnimationFrame(() => {
             const t = performance.now();
+            if (mark) performance.mark(mark);
             const ch = new MessageChannel();
-            ch.port1.onmessage = () => res([t, performance.now()]);
+            ch.port1.onmessage = () => {
+              if (mark) performance.mark(`${mark}-painted`);
+              res([t, performance.now()]);
+            };
             ch.port2.postMessage(0);
             ev(type, cx);
           }),
@@ -186,7 +190,7 @@ async function drag(
       for (let i = 0; i < moves; i++) {
         // Back and forth over ±60 px, as a hand looking for a place does.
         const dx = 60 * Math.sin(i / 6);
-        const [t0, t1] = await inFrame("pointermove", x + 4 + dx);
+        const [t0, t1] = await inFrame("pointermove", x + 4 + dx, `gm-m${i}`);
         starts.push(t0);
         out.push(t1 - t0);
       }
@@ -302,7 +306,7 @@ async function main() {
         "CPU (ms): the page's main-thread CPU per key press / pointer move / release, from a Chromium",
         "trace (thread time: other processes on the cores do not inflate it), as total (style+layout, paint).",
         "",
-        "blobs  scale     | key→frame key→idle | move→frame p95 frame gap p95 | release→frame →idle | CPU: key →frame →idle (style, paint)  move (style, paint)  release →frame →idle",
+        "blobs  scale     | key→frame key→idle | move→frame p95 frame gap p95 | release→frame →idle | CPU: key →frame →idle (style, paint)  move →frame p95, all (style, paint)  release →frame →idle",
       ].join("\n"),
     );
     for (const n of SIZES) {
@@ -313,6 +317,7 @@ async function main() {
           keyStyle: number;
           keyPaint: number;
           moveCpu: number;
+          moveFrameCpu: number;
           moveStyle: number;
           movePaint: number;
           relCpu: number;
@@ -338,6 +343,13 @@ async function main() {
           log("drag");
           const [d, dragTrace] = await traced(browser, page, () => drag(page, id));
           const moveCpu = cpuBetween(dragTrace, "gm-moves-start", "gm-moves-end");
+          // Each move until its frame is painted: the p95 the target is stated for.
+          const moveFrameCpu = p95(
+            Array.from(
+              { length: MOVES },
+              (_, i) => cpuBetween(dragTrace, `gm-m${i}`, `gm-m${i}-painted`).total,
+            ),
+          );
           const relCpu = cpuBetween(dragTrace, "gm-moves-end", "gm-release-end");
           const relFrameCpu = cpuBetween(dragTrace, "gm-moves-end", "gm-release-painted");
           rows.push({
@@ -346,6 +358,7 @@ async function main() {
             keyStyle: keyCpu.style / KEYS,
             keyPaint: keyCpu.paint / KEYS,
             moveCpu: moveCpu.total / MOVES,
+            moveFrameCpu,
             moveStyle: moveCpu.style / MOVES,
             movePaint: moveCpu.paint / MOVES,
             relCpu: relCpu.total,
@@ -366,6 +379,7 @@ async function main() {
           keyStyle: m((r) => r.keyStyle),
           keyPaint: m((r) => r.keyPaint),
           moveCpu: m((r) => r.moveCpu),
+          moveFrameCpu: m((r) => r.moveFrameCpu),
           moveStyle: m((r) => r.moveStyle),
           movePaint: m((r) => r.movePaint),
           relCpu: m((r) => r.relCpu),
@@ -380,20 +394,14 @@ async function main() {
         const cpu = (t: number, st: number, p: number) =>
           `${t.toFixed(1).padStart(6)} (${st.toFixed(1)}, ${p.toFixed(1)})`.padEnd(18);
         console.log(
-          `${String(n).padStart(5)}  ${scale.padEnd(9)} | ${fmt(row.key)} ${fmt(row.keyIdle)} | ${fmt(row.move)}      ${fmt(row.interval)} | ${fmt(row.rel)} ${fmt(row.relIdle)} | ${row.keyFrameCpu.toFixed(1).padStart(5)} ${cpu(row.keyCpu, row.keyStyle, row.keyPaint)}${cpu(row.moveCpu, row.moveStyle, row.movePaint)}${row.relFrameCpu.toFixed(1).padStart(6)} ${row.relCpu.toFixed(1).padStart(6)}`,
+          `${String(n).padStart(5)}  ${scale.padEnd(9)} | ${fmt(row.key)} ${fmt(row.keyIdle)} | ${fmt(row.move)}      ${fmt(row.interval)} | ${fmt(row.rel)} ${fmt(row.relIdle)} | ${row.keyFrameCpu.toFixed(1).padStart(5)} ${cpu(row.keyCpu, row.keyStyle, row.keyPaint)}${row.moveFrameCpu.toFixed(1).padStart(5)} ${cpu(row.moveCpu, row.moveStyle, row.movePaint)}${row.relFrameCpu.toFixed(1).padStart(6)} ${row.relCpu.toFixed(1).padStart(6)}`,
         );
         if (n === 500) {
           // Judged on main-thread CPU, which other jobs on the cores do not inflate; the wall
           // time, which they do (2–4× between runs here), is shown beside it.
           const rows500 = [
             ["one arrow-key move → its frame", row.keyFrameCpu, row.key, FRAME, "≤ 16.7 ms (one frame)"],
-            [
-              "drag, pointer move → next frame (p95 wall; CPU per move)",
-              row.moveCpu,
-              row.move,
-              FRAME,
-              "p95 ≤ 16.7 ms",
-            ],
+            ["drag, pointer move → its frame (p95)", row.moveFrameCpu, row.move, FRAME, "p95 ≤ 16.7 ms"],
             ["drag release → its frame", row.relFrameCpu, row.rel, 50, "≤ 50 ms"],
           ] as const;
           for (const [what, cpuMs, wallMs, target, stated] of rows500)
