@@ -62,7 +62,11 @@ try {
       if (!s) break;
     }
     const cell = (r: (typeof results)[number] | undefined) =>
-      !r ? "not run" : r.s ? `${ms(r.s.wallMs)} ${mib(r.s.maxRssMiB)}` : `> ${limit} s`;
+      !r
+        ? "not run"
+        : r.s
+          ? `${ms(r.s.wallMs)} (CPU ${ms(r.s.cpuMs)}) ${mib(r.s.maxRssMiB)}`
+          : `> ${limit} s`;
     const growth = (a: number, b: number) => {
       const x = results.find((r) => r.size === a)?.s;
       const y = results.find((r) => r.size === b)?.s;

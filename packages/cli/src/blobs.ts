@@ -2,7 +2,6 @@
  * Fills a layout's blobs from the file system: their sizes and first bytes. Paths resolve against
  * `baseDir` (the layout file's folder, or the shell's cwd for a command line), as QEMU would.
  */
-import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
@@ -32,6 +31,8 @@ async function unpackFile(path: string, head: Uint8Array, size: bigint): Promise
 }
 
 async function sha256(path: string): Promise<string> {
+  // node:crypto costs milliseconds to load; only layouts that carry digests need it.
+  const { createHash } = await import("node:crypto");
   const h = createHash("sha256");
   for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
   return h.digest("hex");

@@ -79,6 +79,10 @@ function refuse(message: string, moduleId?: string): never {
   throw new DtbError("qemu-refuses", message, moduleId);
 }
 
+/** The two module `compatible` values, encoded once: trees share values and never mutate them. */
+const COMPATIBLE_KERNEL = stringListValue(["multiboot,module", "multiboot,kernel"]);
+const COMPATIBLE_RAMDISK = stringListValue(["multiboot,module", "multiboot,ramdisk"]);
+
 /**
  * The libfdt edits QEMU makes to /chosen for `layout`, in QEMU's call order (see the file
  * comment). Apply them in order with `applyFdtEdit` to a tree that has /chosen; a new property
@@ -156,7 +160,7 @@ export function chosenEdits(layout: Layout, profile: QemuProfile, opts: ChosenEd
         type: "setProp",
         path,
         name: "compatible",
-        value: stringListValue(["multiboot,module", m.kernel ? "multiboot,kernel" : "multiboot,ramdisk"]),
+        value: m.kernel ? COMPATIBLE_KERNEL : COMPATIBLE_RAMDISK,
       },
     );
     if (m.bootargs !== undefined)
