@@ -1,6 +1,7 @@
 import tailwindcss from "@tailwindcss/vite";
 import react from "@vitejs/plugin-react";
 import { defineConfig, type Plugin } from "vite";
+import { precacheServiceWorker } from "./build/precache.ts";
 
 /**
  * index.html's Content-Security-Policy holds for the built app (`npm run build`, what users and
@@ -17,7 +18,9 @@ function cspOnlyInBuild(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), tailwindcss(), cspOnlyInBuild()],
+  plugins: [react(), tailwindcss(), cspOnlyInBuild(), precacheServiceWorker()],
+  // Relative URLs throughout: the built folder works under any sub-path (https://host/tools/guestmap/).
+  base: "./",
   // Resolve @guestmap/core to its TypeScript source so the app needs no separate core build.
   resolve: { conditions: ["source", "module", "browser", "development|production"] },
   server: { port: 5173 },

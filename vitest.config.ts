@@ -10,13 +10,15 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["packages/*/test/**/*.test.ts", "src/**/*.test.ts"],
+          exclude: ["src/conformance/**", "**/node_modules/**"],
         },
       },
       {
         extends: true,
         test: {
           name: "conformance",
-          include: ["packages/*/conformance/**/*.test.ts"],
+          // src/conformance: the app's adapters against the CLI (no DOM needed).
+          include: ["packages/*/conformance/**/*.test.ts", "src/conformance/**/*.test.ts"],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

@@ -25,6 +25,7 @@ test("the built app runs under its CSP with no violation", async ({ page, baseUR
   const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute("content");
   expect(csp).toContain("default-src 'none'");
   expect(csp).toContain("script-src 'self'");
+  expect(csp).toContain("worker-src 'self';");
   expect(csp).not.toContain("unsafe");
   // Fetches go to the app's origin, or to the local "Verify in QEMU" companion on loopback only.
   expect(csp).toContain("connect-src 'self' http://127.0.0.1:* http://localhost:*;");

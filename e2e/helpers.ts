@@ -1,22 +1,18 @@
 /** Test fixtures made in the test: real headers, real files; and a few page helpers. */
 import { expect, type Page } from "@playwright/test";
-import { arm64Image as buildArm64Image } from "../packages/core/test/fixtures/kernels";
+import {
+  arm64Image as buildArm64Image,
+  newcCpio as buildNewcCpio,
+} from "../packages/core/test/fixtures/kernels";
 
 /** An arm64 Image (text_offset 0, image_size, the "ARM\x64" magic): the core's one test builder. */
 export function arm64Image(size: number, imageSize: number): Buffer {
   return Buffer.from(buildArm64Image(size, 0n, BigInt(imageSize)));
 }
 
-/** A newc cpio with one file and the trailer, padded to `size`. */
-export function newcCpio(size: number): Buffer {
-  const rec = (name: string, len: number) => {
-    const f = (n: number) => n.toString(16).padStart(8, "0");
-    const h = `070701${f(1)}${f(0o100644)}${f(0)}${f(0)}${f(1)}${f(0)}${f(len)}${f(0)}${f(0)}${f(0)}${f(0)}${f(name.length + 1)}${f(0)}${name}\0`;
-    return Buffer.from(h.padEnd(Math.ceil(h.length / 4) * 4, "\0"), "latin1");
-  };
-  const out = Buffer.alloc(size);
-  Buffer.concat([rec("init", 0), rec("TRAILER!!!", 0)]).copy(out);
-  return out;
+/** A whole newc cpio archive of `size` bytes (`seed` varies its bytes): the core's one test builder. */
+export function newcCpio(size: number, seed?: number): Buffer {
+  return Buffer.from(buildNewcCpio(size, seed));
 }
 
 /** Drops files on the map at a fraction of its width, as the desktop would (a DataTransfer with Files). */

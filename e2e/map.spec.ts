@@ -118,7 +118,7 @@ test("collision fixed by keyboard: the quick fix moves the rootfs to the next fr
   await page.locator("summary", { hasText: "Samples" }).click();
   await page.getByRole("button", { name: /24 MiB rootfs/ }).click();
   await expect(counts(page)).toContainText("1 errors");
-  const fix = page.getByRole("button", { name: /Quick fix: move m2/ });
+  const fix = page.getByRole("button", { name: /Quick fix: Move rootfs\.cpio to 0x/ });
   await fix.focus();
   await page.keyboard.press("Enter");
   await expect(counts(page)).toContainText("0 errors · 0 warnings");

@@ -1,11 +1,18 @@
 import { useStore } from "zustand";
 import { useShareLink } from "./io/useShareLink";
+// Loaded after the first paint (lazy/components.tsx): the menus and panels that need big code.
+import {
+  BootConsole,
+  ChosenPreview,
+  ExportMenu,
+  ImportMenu,
+  ShareButton,
+  VerifyControls,
+  VerifyResults,
+} from "./lazy/components";
 import { MemoryMap } from "./map/MemoryMap";
-import { ChosenPreview } from "./panels/ChosenPreview";
 import { CommandLine } from "./panels/CommandLine";
 import { Diagnostics } from "./panels/Diagnostics";
-import { ExportMenu, ShareButton } from "./panels/ExportMenu";
-import { ImportMenu } from "./panels/ImportMenu";
 import { Inspector } from "./panels/Inspector";
 import { LayoutsMenu } from "./panels/LayoutsMenu";
 import { Legend } from "./panels/Legend";
@@ -16,9 +23,6 @@ import { redo, undo, useGuestmap } from "./store/store";
 import { NoticeBar } from "./ui/NoticeBar";
 import { button } from "./ui/Panel";
 import { useGlobalKeys } from "./ui/useGlobalKeys";
-import { BootConsole } from "./verify/BootConsole";
-import { VerifyControls } from "./verify/VerifyControls";
-import { VerifyResults } from "./verify/VerifyResults";
 
 export function App() {
   useGlobalKeys();

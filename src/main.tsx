@@ -1,31 +1,10 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { StrictMode } from "react";
-import { createRoot } from "react-dom/client";
-import { App } from "./App";
-import { restoreState, startSaving } from "./store/persist";
-import { ErrorScreen } from "./ui/ErrorScreen";
+/**
+ * Entry point. index.html shows a placeholder header; evaluating the app's scripts (React, the
+ * core's placements and rules: ~150 KB gzip) would hold the browser's first paint back until they
+ * have run, so they are loaded with `import()`, after that paint.
+ */
+import { registerServiceWorker } from "./io/service-worker";
 import "./index.css";
 
-const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: { staleTime: Number.POSITIVE_INFINITY, retry: false },
-    mutations: { retry: false },
-  },
-});
-
-const root = document.getElementById("root");
-if (!root) throw new Error("guestmap: #root element missing from index.html");
-// The saved layout is in the store before the first render: no flash of the example, and no
-// save of the example over it.
-restoreState().then(() => {
-  startSaving();
-  createRoot(root).render(
-    <StrictMode>
-      <ErrorScreen>
-        <QueryClientProvider client={queryClient}>
-          <App />
-        </QueryClientProvider>
-      </ErrorScreen>
-    </StrictMode>,
-  );
-});
+registerServiceWorker();
+import("./boot");

@@ -1,17 +1,17 @@
-import type { Blob as FileRef, Layout } from "@guestmap/core";
+import { type Layout, type LayoutBlob, moduleFile } from "@guestmap/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { placeNewBlobs } from "../model/blob-rules";
 import type { Edit } from "../model/edits";
+import { addFileEdits } from "../model/file-edits";
 import { useGuestmap } from "../store/store";
-import { addr } from "../ui/format";
 import { MAX_BLOBS } from "./exports";
 import { IngestCancelled, storeFiles } from "./ingest";
 
 /**
  * Dropped or opened files. One file dropped onto a blob replaces that blob's file (address, kind
- * and bootargs stay; a placeholder keeps the path its command line names). A file named like a
- * placeholder fills it; any other becomes a new guest-loader blob in the nearest free aligned slot.
- * React-query owns the async reading; the result is one batch of edits (one undo step).
+ * and bootargs stay; a placeholder keeps the path its command line names). Otherwise the core's
+ * `addFiles` decides (model/file-edits.ts): a file named like a placeholder fills it, any other
+ * becomes a new guest-loader blob in the nearest free aligned slot. React-query owns the async
+ * reading; the result is one batch of edits (one undo step).
  */
 export function useAddFiles() {
   const client = useQueryClient();
@@ -23,64 +23,20 @@ export function useAddFiles() {
       const refs = stored.map((s) => s.ref);
       const notKept = stored.filter((s) => s.notKept).map((s) => `${s.ref.path} (${s.notKept})`);
       const layout = useGuestmap.getState().layout;
-      const edits: Edit[] = [];
-      const said: string[] = [];
       const current = onto === undefined ? undefined : blobFile(layout, onto);
       if (current && refs.length === 1) {
         const ref = refs[0]!;
         const path = current.size === undefined ? current.path : ref.path;
         return {
-          edits: [{ type: "setBlobFile", id: onto!, file: { ...ref, path } } satisfies Edit],
+          edits: [
+            { type: "setBlobFile", id: onto!, file: { ...ref, path } } satisfies Edit,
+          ] as readonly Edit[],
           said: [`${ref.path} now fills ${current.path} (${onto}); its address, kind and bootargs are kept.`],
           notKept,
           select: onto,
         };
       }
-      const fresh: FileRef[] = [];
-      for (const ref of refs) {
-        const placeholder = layout.modules.find((m) => {
-          const f = m.kernel ?? m.initrd;
-          return f && f.size === undefined && baseName(f.path) === ref.path;
-        });
-        const loader = layout.loaders.find(
-          (l) => l.file.size === undefined && baseName(l.file.path) === ref.path,
-        );
-        if (!placeholder && loader)
-          edits.push({ type: "setBlobFile", id: loader.id, file: { ...ref, path: loader.file.path } });
-        else if (placeholder)
-          edits.push({
-            type: "setBlobFile",
-            id: placeholder.id,
-            file: { ...ref, path: (placeholder.kernel ?? placeholder.initrd)!.path },
-          });
-        else if (
-          layout.kernel &&
-          layout.kernel.size === undefined &&
-          baseName(layout.kernel.path) === ref.path
-        )
-          edits.push({ type: "setKernel", kernel: { ...ref, path: layout.kernel.path } });
-        else if (
-          layout.initrd &&
-          layout.initrd.size === undefined &&
-          baseName(layout.initrd.path) === ref.path
-        )
-          edits.push({ type: "setInitrd", initrd: { ...ref, path: layout.initrd.path } });
-        else if (layout.dtb && layout.dtb.size === undefined && layout.dtb.path.split("/").pop() === ref.path)
-          edits.push({ type: "setDtb", dtb: { ...ref, path: layout.dtb.path } });
-        else fresh.push(ref);
-      }
-      const modules = placeNewBlobs(layout, fresh, at);
-      for (const m of modules) said.push(`${(m.kernel ?? m.initrd)!.path} went to ${addr(m.addr)}`);
-      edits.push(...modules.map((module): Edit => ({ type: "addBlob", module })));
-      const last = edits[edits.length - 1];
-      const select =
-        last?.type === "addBlob" ? last.module.id : last?.type === "setBlobFile" ? last.id : undefined;
-      return {
-        edits,
-        said: said.length ? [`${said.join(", ")} (the nearest free aligned slot).`] : [],
-        notKept,
-        select,
-      };
+      return { ...addFileEdits(layout, refs, at), notKept };
     },
     onSuccess: ({ edits, said, notKept, select }) => {
       // Files this browser did not have before are here now.
@@ -125,7 +81,7 @@ function refuseOverBound(layout: Layout, files: readonly File[], onto: string | 
   if (onto !== undefined && files.length === 1) return;
   const placeholders = new Set<string>();
   for (const m of layout.modules) {
-    const f = m.kernel ?? m.initrd;
+    const f = moduleFile(m);
     if (f && f.size === undefined) placeholders.add(baseName(f.path));
   }
   for (const l of layout.loaders) if (l.file.size === undefined) placeholders.add(baseName(l.file.path));
@@ -139,7 +95,7 @@ function refuseOverBound(layout: Layout, files: readonly File[], onto: string | 
 }
 
 /** The file of blob `id` (a guest-loader module or a generic loader). */
-function blobFile(layout: Layout, id: string): FileRef | undefined {
+function blobFile(layout: Layout, id: string): LayoutBlob | undefined {
   const m = layout.modules.find((x) => x.id === id);
-  return m ? (m.kernel ?? m.initrd) : layout.loaders.find((l) => l.id === id)?.file;
+  return m ? moduleFile(m) : layout.loaders.find((l) => l.id === id)?.file;
 }

@@ -35,7 +35,7 @@ self.onmessage = async (e: MessageEvent<DtbJob>) => {
       const chosen = importDtb(bytes);
       post({ op: "read", bytes, chosen }, [bytes.buffer]);
     } else {
-      const bytes = dtbBytes(job.layout, decodeFdt(job.base));
+      const bytes = dtbBytes(job.layout, job.base);
       post({ op: "merge", bytes }, [bytes.buffer]);
     }
   } catch (err) {

@@ -3,38 +3,38 @@
  * a DT overlay, the memory image, the shell script and the layout JSON; and the share link.
  */
 import {
-  applyChosen,
+  type BlobSource,
   check,
   chosenOverlayDtb,
   decodeShareLink,
-  encodeFdt,
   encodeShareLink,
   exportArgv,
-  type Fdt,
-  type Blob as FileRef,
   formatCommand,
-  hex,
   type ImageFormat,
+  type ImageNote,
+  type ImagePlan,
   type Layout,
-  layoutImageRegions,
+  type LayoutBlob,
   MAX_LAYOUT_BLOBS,
-  regionsSpan,
+  mergeIntoBase,
+  planMemoryImage,
   resolveProfile,
   scriptShebang,
   serializeLayout,
   standaloneDtb,
 } from "@guestmap/core";
-import { withoutModules } from "../dtb/base";
 import { loadFile } from "./file-store";
 import { mapBlobs } from "./heads";
 import { FileSource, imageBlob } from "./image-blob";
 
-/** The standalone DTB, or `base` (any DTB; module nodes it already has are replaced) with QEMU's /chosen merged in. */
-export function dtbBytes(layout: Layout, base?: Fdt): Uint8Array {
+/**
+ * The standalone DTB, or the layout merged into `base` (the bytes of a DTB the user opened) by
+ * the core's merge policy, as `guestmap export --dtb --base-dtb` does: module nodes the base
+ * already has are replaced, and the result keeps the base's size (QEMU pads its own DTB so).
+ */
+export function dtbBytes(layout: Layout, base?: Uint8Array): Uint8Array {
   const profile = resolveProfile(layout);
-  return base
-    ? encodeFdt(applyChosen(withoutModules(base), layout, profile))
-    : standaloneDtb(layout, profile);
+  return base ? mergeIntoBase(base, layout, profile).bytes : standaloneDtb(layout, profile);
 }
 
 /** A DT overlay: fragment@0 targets /chosen and carries QEMU's /chosen additions. */
@@ -54,22 +54,18 @@ export function layoutJson(layout: Layout): string {
   return serializeLayout(layout);
 }
 
+/** A source never read: planning a range and its notes needs no bytes. */
+const UNREAD: BlobSource = {
+  size: 0n,
+  read: () => Promise.reject(new Error("planning reads no bytes")),
+};
+
 /**
- * The memory image, as the CLI writes it: every file QEMU loads (the core's layoutImageRegions, in
- * QEMU's reset order) over the span of the user's blobs. Returns the regions QEMU generates
- * itself inside that span (left as zeros) so the UI can say so.
+ * The core's memory-image plan of the layout (the same as `guestmap export --image`): its range
+ * and notes (`huge`, `sparse`, `generated`, `loader-parsed`), before any file is read.
  */
-/** The address range a memory image covers: from the lowest to the end of the highest user blob. */
-export function imageSpan(layout: Layout): { start: bigint; end: bigint } | undefined {
-  let start: bigint | undefined;
-  let end: bigint | undefined;
-  for (const r of check(layout).placement.regions) {
-    if (!(r.role === "module-kernel" || r.role === "module-initrd" || r.role === "loader") || r.size === 0n)
-      continue;
-    if (start === undefined || r.addr < start) start = r.addr;
-    if (end === undefined || r.addr + r.size > end) end = r.addr + r.size;
-  }
-  return start === undefined || end === undefined ? undefined : { start, end };
+export function imagePlan(layout: Layout, format: ImageFormat): ImagePlan {
+  return planMemoryImage(layout, check(layout).placement, () => UNREAD, { format });
 }
 
 /** What a long export reports and how it is cancelled. */
@@ -79,17 +75,44 @@ export interface ExportControl {
   progress?(done: number): void;
 }
 
+/** A memory image built from the core's plan. */
+export interface MemoryImage {
+  readonly blob: Blob;
+  /** The plan's notes, for the message line. */
+  readonly notes: readonly ImageNote[];
+  readonly start: bigint;
+}
+
+/**
+ * The memory image as the core plans it, from the bytes `fileOf` gives each blob (a `File` kept in
+ * IndexedDB, or any `Blob`): composed from slices, nothing copied.
+ */
+export async function memoryImageOf(
+  layout: Layout,
+  format: ImageFormat,
+  fileOf: (blob: LayoutBlob) => Blob,
+  control: ExportControl = {},
+): Promise<MemoryImage> {
+  const plan = planMemoryImage(layout, check(layout).placement, (b) => new FileSource(fileOf(b)), { format });
+  if (!plan.ok) throw new Error(plan.message.replace(": give the image a range START:END", ""));
+  return {
+    blob: await imageBlob(plan.regions, format, layout.machine.arch, plan.range, control),
+    notes: plan.notes,
+    start: plan.range.start,
+  };
+}
+
+/** The memory image from the files this browser keeps (by SHA-256); says which are missing. */
 export async function memoryImage(
   layout: Layout,
   format: ImageFormat,
   control: ExportControl = {},
-): Promise<{ blob: Blob; zeroed: string[]; start: bigint }> {
-  const { placement } = check(layout);
+): Promise<MemoryImage> {
   // Keyed by content, not name: two blobs named alike may be different files, and a blob without
   // a digest is bound to no bytes at all (the user has to choose its file).
   const files = new Map<string, File>();
   const missing: string[] = [];
-  for (const r of placement.regions) {
+  for (const r of check(layout).placement.regions) {
     if (!r.file || (r.file.sha256 && files.has(r.file.sha256))) continue;
     const file = await loadFile(r.file);
     if (file && r.file.sha256) files.set(r.file.sha256, file);
@@ -99,18 +122,7 @@ export async function memoryImage(
     throw new Error(
       `the bytes of ${[...new Set(missing)].join(", ")} are not in this browser${typeof indexedDB === "undefined" ? " (it offers no IndexedDB to keep files in, e.g. a private window)" : ""}: drop each file onto its blob (or "Choose file…" in the Inspector) first`,
     );
-  const image = layoutImageRegions(placement, (b) => new FileSource(files.get(b.sha256!)!));
-  if (image.user.length === 0)
-    throw new Error("the layout has no guest-loader blobs, so there is no image span");
-  const range = regionsSpan(image.user);
-  const zeroed = image.generated
-    .filter((g) => g.addr < range.end && g.addr + g.size > range.start)
-    .map((g) => `${g.name} at ${hex(g.addr)}`);
-  return {
-    blob: await imageBlob(image.regions, format, layout.machine.arch, range, control),
-    zeroed,
-    start: range.start,
-  };
+  return memoryImageOf(layout, format, (b) => files.get(b.sha256!)!, control);
 }
 
 // Share links: the layout (names, sizes, digests; never file contents) in the URL hash, with the
@@ -123,7 +135,7 @@ export function shareUrl(layout: Layout, location: { origin: string; pathname: s
   return `${location.origin}${location.pathname}${encodeShareLink(mapBlobs(layout, withoutHead))}`;
 }
 
-const withoutHead = ({ head: _head, ...blob }: FileRef): FileRef => blob;
+const withoutHead = ({ head: _head, ...blob }: LayoutBlob): LayoutBlob => blob;
 
 /** Refuses a layout bigger than any boot layout, before it reaches the store. */
 export function checkBounds(layout: Layout, source: string): void {

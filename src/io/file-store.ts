@@ -5,8 +5,9 @@
  * by hand, an old share link) is bound only when the user confirms a file for it (`confirmFile`).
  * Nothing is ever sent anywhere.
  */
-import type { Blob as FileRef } from "@guestmap/core";
+import { type LayoutBlob, sniffHeader, type Unpacked, unpackPlan } from "@guestmap/core";
 import { get, set } from "idb-keyval";
+import { loadUnpacker } from "../lazy/load";
 import { demoFile } from "../samples/demo-blob";
 import { demoBlobBySha256 } from "../samples/samples";
 import { hashWithHead } from "./content-hash";
@@ -18,7 +19,7 @@ const byHash = (hash: string) => `sha256:${hash}`;
 
 /** A read file as a layout blob, and whether its bytes were kept across reloads. */
 export interface StoredFile {
-  readonly ref: FileRef & { readonly sha256: string };
+  readonly ref: LayoutBlob & { readonly sha256: string };
   /** Why IndexedDB refused the bytes (they work in this tab until it is closed), if it did. */
   readonly notKept?: string;
 }
@@ -33,7 +34,8 @@ const session = new Map<string, File>();
 export async function storeFile(file: File, signal?: AbortSignal): Promise<StoredFile> {
   const { sha256, head } = await hashWithHead(file, HEAD_BYTES, undefined, signal);
   session.set(sha256, file);
-  const ref = { path: file.name, size: BigInt(file.size), sha256, head };
+  const unpacked = await unpackedOf(file, head);
+  const ref = { path: file.name, size: BigInt(file.size), sha256, head, ...(unpacked && { unpacked }) };
   try {
     await set(byHash(sha256), file);
     return { ref };
@@ -48,6 +50,30 @@ export function storageError(e: unknown): string {
   if (name === "QuotaExceededError") return "the browser's storage quota is exceeded";
   if (typeof indexedDB === "undefined") return "this browser offers no IndexedDB (a private window?)";
   return (e as Error | undefined)?.message ?? String(e);
+}
+
+/** The file's bytes in order, as chunks. */
+async function* chunksOf(file: Blob): AsyncGenerator<Uint8Array> {
+  const reader = file.stream().getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/**
+ * What QEMU unpacks from a compressed kernel (gzip, gzip uImage, EFI zboot), streamed through the
+ * core's Unpacker; undefined for anything else, a gzip initrd included.
+ */
+export async function unpackedOf(file: Blob, head: Uint8Array): Promise<Unpacked | undefined> {
+  if (!unpackPlan(sniffHeader(head), BigInt(file.size))) return undefined;
+  const { unpackStream } = await loadUnpacker();
+  return unpackStream(head, BigInt(file.size), chunksOf(file), { kernelsOnly: true });
 }
 
 async function headOf(file: Blob): Promise<Uint8Array> {
@@ -72,14 +98,14 @@ async function fileBySha256(sha256: string): Promise<File | undefined> {
 }
 
 /** The bytes behind a layout blob, or undefined when this browser does not have that exact file. */
-export async function loadFile(ref: FileRef): Promise<File | undefined> {
+export async function loadFile(ref: LayoutBlob): Promise<File | undefined> {
   if (ref.size === undefined || ref.sha256 === undefined) return undefined;
   const file = await fileBySha256(ref.sha256);
   return file && BigInt(file.size) === ref.size ? file : undefined;
 }
 
 /** The first bytes of the file with this digest (headers are sniffed from these), if this browser has it. */
-export async function loadHead(ref: FileRef): Promise<Uint8Array | undefined> {
+export async function loadHead(ref: LayoutBlob): Promise<Uint8Array | undefined> {
   if (ref.sha256 === undefined) return undefined;
   const demo = demoBlobBySha256(ref.sha256);
   if (demo) return demo.head;
@@ -92,6 +118,6 @@ export async function loadHead(ref: FileRef): Promise<Uint8Array | undefined> {
  * placeholders. A file is never bound by its name (two files called `rootfs.cpio` are not the same
  * file), so this finds nothing; a placeholder is filled when the user drops or chooses its file.
  */
-export async function refByName(_path: string): Promise<FileRef | undefined> {
+export async function refByName(_path: string): Promise<LayoutBlob | undefined> {
   return undefined;
 }

@@ -2,30 +2,28 @@
  * Imports: a pasted QEMU command line (or script), a layout JSON (a DTB is read in dtb-worker.ts). Parsing is the core's;
  * this module only fills placeholders from files this browser already has.
  */
-import { type Blob as FileRef, type ImportIssue, importShellCommand, type Layout } from "@guestmap/core";
+import {
+  type ImportIssue,
+  importShellCommand,
+  type Layout,
+  type LayoutBlob,
+  layoutFiles,
+  withLayoutFiles,
+} from "@guestmap/core";
 import { refByName } from "./file-store";
 
-async function fill(ref: FileRef | undefined): Promise<FileRef | undefined> {
-  if (!ref || ref.size !== undefined) return ref;
+async function fill(ref: LayoutBlob): Promise<LayoutBlob> {
+  if (ref.size !== undefined) return ref;
   const stored = await refByName(ref.path.split("/").pop() ?? ref.path);
   return stored ? { ...stored, path: ref.path } : ref;
 }
 
-/** Gives placeholders (blobs without a size) the bytes of a same-named file kept in this browser. */
+/**
+ * Gives placeholders (blobs without a size) the bytes of a same-named file kept in this browser:
+ * every file the layout names, through the core's one walk (`layoutFiles`).
+ */
 export async function fillPlaceholders(layout: Layout): Promise<Layout> {
-  const modules = await Promise.all(
-    layout.modules.map(async (m) =>
-      m.kernel
-        ? { ...m, kernel: (await fill(m.kernel))! }
-        : m.initrd
-          ? { ...m, initrd: (await fill(m.initrd))! }
-          : m,
-    ),
-  );
-  const loaders = await Promise.all(layout.loaders.map(async (l) => ({ ...l, file: (await fill(l.file))! })));
-  const kernel = await fill(layout.kernel);
-  const initrd = await fill(layout.initrd);
-  return { ...layout, modules, loaders, ...(kernel && { kernel }), ...(initrd && { initrd }) };
+  return withLayoutFiles(layout, await Promise.all(layoutFiles(layout).map((s) => fill(s.blob))));
 }
 
 /** A pasted command's import: a layout only when it has no error (a failed import changes nothing). */

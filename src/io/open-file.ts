@@ -1,10 +1,10 @@
-import type { Blob as FileRef } from "@guestmap/core";
+import type { LayoutBlob } from "@guestmap/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useGuestmap } from "../store/store";
 import { storeFile } from "./file-store";
 
 /** Reads one opened file into a layout blob (keeping its bytes), then hands it to `then`. */
-export function useOpenFileRef(then: (ref: FileRef) => void) {
+export function useOpenFileRef(then: (ref: LayoutBlob) => void) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (file: File) => storeFile(file),

@@ -1,7 +1,7 @@
+import type { Layout } from "@guestmap/core";
 import { useEffect } from "react";
 import { newLayout } from "../store/persist";
 import { useGuestmap } from "../store/store";
-import { layoutFromHash } from "./exports";
 import { withHeads } from "./heads";
 
 /**
@@ -22,8 +22,10 @@ async function openFromHash() {
   const hash = window.location.hash;
   if (!hash.startsWith("#layout=")) return;
   history.replaceState(null, "", window.location.pathname + window.location.search);
-  let layout: ReturnType<typeof layoutFromHash>;
+  let layout: Layout | undefined;
   try {
+    // Loaded only for a link: the decoder brings zod and the exporters (see lazy/load.ts).
+    const { layoutFromHash } = await import("./exports");
     layout = layoutFromHash(hash);
   } catch (e) {
     useGuestmap.getState().noticed({

@@ -13,7 +13,10 @@ export function Axis({ scale, view }: { scale: Scale; view: View }) {
       {t.map(({ addr: a, x }) => (
         <div key={a.toString()} className="absolute top-0 h-full" style={{ left: x }}>
           <div className="h-full border-l border-line" />
-          <span className="absolute top-1 left-1 whitespace-nowrap font-mono text-[10px] text-muted">
+          <span
+            data-testid="axis-tick"
+            className="absolute top-1 left-1 whitespace-nowrap font-mono text-[10px] text-muted"
+          >
             {addr(a)}
           </span>
         </div>

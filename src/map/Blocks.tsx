@@ -1,10 +1,11 @@
 /** The drawn regions: RAM, QEMU's own placements (locked) and the guest-loader blobs. */
 import type { Region } from "@guestmap/core";
 import { type KeyboardEvent, memo } from "react";
+import { useProblem } from "../store/derived";
 import { addr, human } from "../ui/format";
 import { LockIcon } from "../ui/LockIcon";
 import { LANES } from "./geometry";
-import { roleLabel } from "./map-model";
+import { type Row, roleLabel } from "./map-model";
 import { type Range, type Scale, screenSpan, type View } from "./scale";
 
 /** The hovered region and where its card goes (client coordinates: the card is position:fixed). */
@@ -18,7 +19,26 @@ export function hoverAt(id: string, e: { clientX: number; currentTarget: Element
   return { id, x: e.clientX, y: e.currentTarget.getBoundingClientRect().bottom };
 }
 
-const span = (scale: Scale, view: View, start: bigint, end: bigint) => screenSpan(scale, view, start, end);
+/**
+ * A block's screen span in whole px: crisp edges, and an edit elsewhere that shifts a collapsed
+ * scale by a fraction of a px leaves this block's span, so it does not re-render (sameBlock).
+ */
+const span = (scale: Scale, view: View, start: bigint, end: bigint) => {
+  const s = screenSpan(scale, view, start, end);
+  const left = Math.round(s.left);
+  return { left, width: Math.max(2, Math.round(s.left + s.width) - left) };
+};
+
+const sameSpan = (
+  a: { scale: Scale; view: View },
+  b: { scale: Scale; view: View },
+  start: bigint,
+  end: bigint,
+) => {
+  const x = span(a.scale, a.view, start, end);
+  const y = span(b.scale, b.view, start, end);
+  return x.left === y.left && x.width === y.width;
+};
 
 export function RamLane({ scale, view, ram }: { scale: Scale; view: View; ram: readonly Range[] }) {
   return (
@@ -128,30 +148,42 @@ const KIND_STYLE: Record<string, { bg: string; ink: string; border: string }> = 
   loader: { bg: "bg-[#3d2c14]", ink: "text-[#f6d19d]", border: "border-loader" },
 };
 
+/** The vertical extent of a blob in the guest-loader lane: its row among the blobs it overlaps. */
+export function laneRow(row: Row | undefined): { top: number; height: number } {
+  const rows = row?.rows ?? 1;
+  const h = (LANES.user.height - (rows - 1) * 2) / rows;
+  return { top: LANES.user.top + (row?.row ?? 0) * (h + 2), height: h };
+}
+
 export const UserBlock = memo(function UserBlock(props: {
   region: Region;
   scale: Scale;
   view: View;
   selected: boolean;
-  dragging: boolean;
-  /** The worst diagnostic naming this blob, if it is an error or a warning. */
-  problem: "error" | "warning" | undefined;
+  /** Being dragged: drawn where it was as an outline (DragLayer draws it under the pointer). */
+  ghost: boolean;
+  /** Its row among the blobs it overlaps. */
+  row: Row | undefined;
   onSelect(id: string): void;
   onHover(h: Hover | undefined): void;
   onKeyDown(e: KeyboardEvent<HTMLButtonElement>, id: string): void;
 }) {
   const { region: r, scale, view } = props;
+  // The worst diagnostic naming this blob, live during a drag: only blocks whose own changes re-render.
+  const problem = useProblem(r.id);
   const file = span(scale, view, r.addr, r.addr + r.size);
   const bss = r.footprint > r.size ? span(scale, view, r.addr + r.size, r.addr + r.footprint) : undefined;
   const st = KIND_STYLE[r.role] ?? KIND_STYLE.loader!;
   const kind = roleLabel(r);
+  const lane = laneRow(props.row);
+  const tall = lane.height >= 40;
   return (
     <>
-      {bss && (
+      {bss && !props.ghost && (
         <BssTail
           id={r.id}
           bytes={r.footprint - r.size}
-          lane={LANES.user}
+          lane={lane}
           left={bss.left}
           width={bss.width}
           className={`${st.border} ${st.ink} opacity-80`}
@@ -160,31 +192,81 @@ export const UserBlock = memo(function UserBlock(props: {
       <button
         type="button"
         data-blob-id={r.id}
-        aria-label={`${r.name}, ${kind} at ${addr(r.addr)}, ${human(r.size)}.${props.problem ? ` Has ${props.problem}s, see Diagnostics.` : ""} Arrow keys move, Delete removes.`}
+        aria-label={`${r.name}, ${kind} at ${addr(r.addr)}, ${human(r.size)}.${problem ? ` Has ${problem}s, see Diagnostics.` : ""} Arrow keys move, Delete removes.`}
         aria-pressed={props.selected}
         onFocus={() => props.onSelect(r.id)}
         onClick={() => props.onSelect(r.id)}
         onKeyDown={(e) => props.onKeyDown(e, r.id)}
         onPointerEnter={(e) => props.onHover(hoverAt(r.id, e))}
         onPointerLeave={() => props.onHover(undefined)}
-        className={`absolute touch-none overflow-hidden rounded-[3px] border-2 text-left font-mono text-[11px] leading-tight ${st.bg} ${st.ink} ${
-          props.problem === "error" ? "border-bad" : props.problem === "warning" ? "border-warn" : st.border
-        } ${props.selected ? "ring-2 ring-focus/80" : ""} ${props.dragging ? "z-10 cursor-grabbing shadow-lg shadow-black/60" : "cursor-grab"}`}
-        style={{ top: LANES.user.top, height: LANES.user.height, left: file.left, width: file.width }}
+        className={`absolute touch-none overflow-hidden rounded-[3px] border-2 text-left font-mono text-[11px] leading-tight ${
+          props.ghost ? "border-dashed bg-transparent text-muted opacity-60" : `${st.bg} ${st.ink}`
+        } ${problem === "error" ? "border-bad" : problem === "warning" ? "border-warn" : st.border} ${
+          props.selected ? "ring-2 ring-focus/80" : ""
+        } cursor-grab`}
+        style={{ top: lane.top, height: lane.height, left: file.left, width: file.width }}
       >
-        {file.width > 40 && (
-          <>
-            <bdi className="block truncate px-1.5 pt-1 font-semibold">{r.name}</bdi>
-            <span className="block truncate px-1.5 text-[10px]">
-              {human(r.size)} · {kind}
-            </span>
-            <span className="block truncate px-1.5 text-[10px]">{addr(r.addr)}</span>
-          </>
-        )}
+        {file.width > 40 && !props.ghost && <BlockLabel r={r} kind={kind} tall={tall} />}
       </button>
     </>
   );
 }, sameBlock);
+
+function BlockLabel({ r, kind, tall }: { r: Region; kind: string; tall: boolean }) {
+  return (
+    <>
+      <bdi className="block truncate px-1.5 pt-0.5 font-semibold">{r.name}</bdi>
+      {tall && (
+        <span className="block truncate px-1.5 text-[10px]">
+          {human(r.size)} · {kind}
+        </span>
+      )}
+      <span className="block truncate px-1.5 text-[10px]">{addr(r.addr)}</span>
+    </>
+  );
+}
+
+/**
+ * The blob being dragged, under the pointer: as wide as it was at pointer-down (its width
+ * reflects its size, whichever piece of a collapsed scale it crosses), at its would-be address.
+ */
+export function DraggedBlock(props: {
+  region: Region;
+  left: number;
+  width: number;
+  bssWidth: number;
+  problem: "error" | "warning" | undefined;
+}) {
+  const r = props.region;
+  const st = KIND_STYLE[r.role] ?? KIND_STYLE.loader!;
+  return (
+    <div
+      aria-hidden
+      data-testid="dragged-blob"
+      className="pointer-events-none absolute z-10"
+      style={{ left: 0, top: 0, transform: `translateX(${props.left}px)` }}
+    >
+      <div
+        className={`absolute overflow-hidden rounded-[3px] border-2 text-left font-mono text-[11px] leading-tight shadow-lg shadow-black/60 ${st.bg} ${st.ink} ${
+          props.problem === "error" ? "border-bad" : props.problem === "warning" ? "border-warn" : st.border
+        }`}
+        style={{ top: LANES.user.top, height: LANES.user.height, left: 0, width: Math.max(2, props.width) }}
+      >
+        {props.width > 40 && <BlockLabel r={r} kind={roleLabel(r)} tall />}
+      </div>
+      {props.bssWidth > 0 && (
+        <BssTail
+          id={`${r.id}-drag`}
+          bytes={r.footprint - r.size}
+          lane={LANES.user}
+          left={props.width}
+          width={props.bssWidth}
+          className={`${st.border} ${st.ink} opacity-80`}
+        />
+      )}
+    </div>
+  );
+}
 
 /** Blocks re-render only when what they draw changes (a drag recomputes every region object). */
 function sameBlock<P extends { region: Region; scale: Scale; view: View; selected: boolean }>(
@@ -200,10 +282,12 @@ function sameBlock<P extends { region: Region; scale: Scale; view: View; selecte
     x.footprint === y.footprint &&
     x.name === y.name &&
     x.role === y.role &&
-    a.scale === b.scale &&
-    a.view === b.view &&
+    ((a.scale === b.scale && a.view === b.view) ||
+      (sameSpan(a, b, x.addr, x.addr + x.size) &&
+        (x.footprint <= x.size || sameSpan(a, b, x.addr + x.size, x.addr + x.footprint)))) &&
     a.selected === b.selected &&
-    (a as { dragging?: boolean }).dragging === (b as { dragging?: boolean }).dragging &&
-    (a as { problem?: string }).problem === (b as { problem?: string }).problem
+    (a as { ghost?: boolean }).ghost === (b as { ghost?: boolean }).ghost &&
+    (a as { row?: Row }).row?.row === (b as { row?: Row }).row?.row &&
+    (a as { row?: Row }).row?.rows === (b as { row?: Row }).row?.rows
   );
 }

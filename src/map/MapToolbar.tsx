@@ -1,8 +1,9 @@
 import { type ReactNode, useRef } from "react";
 import { useGuestmap } from "../store/store";
+import { human } from "../ui/format";
 import { Segmented } from "../ui/Segmented";
 import type { MapModel } from "./map-model";
-import { FIT, maxZoom, type Scale, viewFor, zoomAt } from "./scale";
+import { bytesPerPx, FIT, maxZoom, type Scale, viewFor, zoomAt } from "./scale";
 
 const btn =
   "h-6 min-w-6 rounded border border-line bg-panel-2 px-2 text-[11px] text-ink hover:border-muted disabled:opacity-40";
@@ -15,6 +16,9 @@ export function MapToolbar(props: {
   /** Work under way (files being read and hashed), said next to "Add files…". */
   busy?: ReactNode | undefined;
   onFiles(files: File[]): void;
+  /** The measure tool: a background drag measures (Shift-drag always does). */
+  measuring: boolean;
+  onMeasuring(on: boolean): void;
 }) {
   const mode = useGuestmap((s) => s.scaleMode);
   const view = useGuestmap((s) => s.view);
@@ -74,6 +78,15 @@ export function MapToolbar(props: {
         value={mode}
         onChange={(m) => s().scaleModeChanged(m)}
       />
+      <button
+        type="button"
+        className={`${btn} ml-1 ${props.measuring ? "border-info text-info" : ""}`}
+        aria-pressed={props.measuring}
+        title="Drag on the map to measure the distance between two addresses (Shift-drag measures any time; ends snap to regions' edges, Alt: free)"
+        onClick={() => props.onMeasuring(!props.measuring)}
+      >
+        Measure
+      </button>
       <button type="button" className={`${btn} ml-1`} onClick={() => input.current?.click()}>
         Add files…
       </button>
@@ -93,9 +106,26 @@ export function MapToolbar(props: {
       <span aria-live="polite" className="text-[11px] text-info empty:hidden">
         {props.busy}
       </span>
-      <span className="ml-auto font-mono text-[11px] text-muted" aria-live="off">
-        {props.pointer}zoom ×{view.zoom < 10 ? view.zoom.toFixed(1) : Math.round(view.zoom)}
+      {/* A fixed width, right-aligned: the pointer's address coming and going never re-wraps the
+          toolbar (it shifted the page by a line). */}
+      <span
+        className="ml-auto w-[44ch] shrink-0 truncate text-right font-mono text-[11px] text-muted"
+        aria-live="off"
+        data-testid="map-readout"
+      >
+        {props.pointer}zoom ×{view.zoom < 10 ? view.zoom.toFixed(1) : Math.round(view.zoom)} ·{" "}
+        <span title="bytes per screen pixel at the middle of the map" data-testid="bytes-per-px">
+          {perPx(bytesPerPx(props.scale, view, props.width / 2))}/px
+        </span>
       </span>
     </div>
   );
+}
+
+/** Bytes per pixel, readable: "2 MiB", "512 B", "0.06 B" at the deepest zoom. */
+function perPx(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes <= 0) return "—";
+  if (bytes < 1) return `${bytes.toPrecision(2)} B`;
+  const b = BigInt(Math.round(bytes));
+  return `${Number(b) === bytes ? "" : "≈"}${human(b)}`;
 }

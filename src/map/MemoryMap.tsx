@@ -1,47 +1,69 @@
-import { type DragEvent, useEffect, useMemo, useState } from "react";
+import { type DragEvent, useEffect, useMemo, useRef, useState } from "react";
+import type { Measured } from "../interaction/measure";
 import { useAddFiles } from "../io/add-files";
-import { moduleAlignment } from "../model/blob-rules";
-import { useCheck, useCommittedCheck } from "../store/derived";
+// Loaded after the first paint with the rest of "Verify in QEMU" (lazy/components.tsx).
+import { VerifyOverlay } from "../lazy/components";
+import { problemsOf, useCommittedCheck } from "../store/derived";
 import { useGuestmap } from "../store/store";
 import { addr, human } from "../ui/format";
 import { IngestProgress } from "../ui/IngestProgress";
 import { useElementWidth } from "../ui/useElementWidth";
-import { VerifyOverlay } from "../verify/VerifyOverlay";
 import { Axis, Grid } from "./Axis";
 import { type Hover, QemuBlock, RamLane, UserBlock } from "./Blocks";
 import { DomainLanes } from "./DomainLanes";
 import { LANES, MAP_HEIGHT } from "./geometry";
 import { onBlobKeyDown, selectRegion } from "./keyboard";
+import { LiveLayer } from "./LiveLayer";
 import { MapToolbar } from "./MapToolbar";
-import { mapModel, PLACEHOLDER_SPAN } from "./map-model";
-import { CollisionBands, DragGuides, HoverCard } from "./Overlays";
+import { mapModelOf, PLACEHOLDER_SPAN } from "./map-model";
+import { FourGiBMarker, HoverCard, MeasureOverlay } from "./Overlays";
 import { PointerAddress } from "./PointerAddress";
-import { collapsedScale, fromScreen, linearScale, screenSpan, viewFor } from "./scale";
+import {
+  clampView,
+  collapsedScale,
+  fromScreen,
+  linearScale,
+  maxZoom,
+  screenSpan,
+  toScreen,
+  viewFor,
+} from "./scale";
 import { useMapInteractions } from "./useMapInteractions";
 
+/**
+ * The memory map. It draws the committed layout, so a drag re-renders none of it: the dragged
+ * block, its guides and the live collisions are LiveLayer's, and a block re-renders only when its
+ * own border (its problem) changes.
+ */
 export function MemoryMap() {
-  const live = useCheck();
   const committed = useCommittedCheck();
-  const layout = useGuestmap((s) => s.layout);
+  const layout = committed.layout;
   const mode = useGuestmap((s) => s.scaleMode);
   const view = useGuestmap((s) => s.view);
   const selection = useGuestmap((s) => s.selection);
-  const drag = useGuestmap((s) => s.drag);
+  const selectionSeq = useGuestmap((s) => s.selectionSeq);
+  const dragId = useGuestmap((s) => s.drag?.id);
   const [ref, width] = useElementWidth<HTMLDivElement>();
   const [hover, setHover] = useState<Hover>();
   const addFiles = useAddFiles();
 
-  const model = useMemo(() => mapModel(live, live.layout), [live]);
-  // The scale comes from the committed layout, so it holds still under a drag.
-  const frame = useMemo(() => mapModel(committed, layout), [committed, layout]);
+  // Drawn from the committed layout: its scale holds still under a drag.
+  const model = mapModelOf(committed);
   const scale = useMemo(
     () =>
       mode === "linear"
-        ? linearScale(frame.domain.start, frame.domain.end, width)
-        : collapsedScale(frame.domain.start, frame.domain.end, frame.occupied, width),
-    [mode, frame, width],
+        ? linearScale(model.domain.start, model.domain.end, width)
+        : collapsedScale(model.domain.start, model.domain.end, model.occupied, width),
+    [mode, model, width],
   );
-  useMapInteractions(ref, scale, layout);
+  const [measured, setMeasured] = useState<Measured>();
+  const [measuring, setMeasuring] = useState(false);
+  const measuringRef = useRef(measuring);
+  measuringRef.current = measuring;
+  useMapInteractions(ref, scale, layout, committed.placement.regions, model.ram, {
+    on: () => measuringRef.current,
+    onChange: setMeasured,
+  });
   const focus = useGuestmap((s) => s.focus);
   useEffect(() => {
     if (!focus) return;
@@ -50,17 +72,35 @@ export function MemoryMap() {
     s.rangeFocused(undefined);
   }, [focus, scale]);
 
-  // Border colour: a blob named by any error (a collision, outside RAM, misaligned…) or warning.
-  const problems = useMemo(() => {
-    const out = new Map<string, "error" | "warning">();
-    for (const d of live.diagnostics)
-      for (const id of d.regions)
-        if (d.severity === "error") out.set(id, "error");
-        else if (d.severity === "warning" && !out.has(id)) out.set(id, "warning");
-    return out;
-  }, [live]);
-  const dragAlign = drag ? layout.modules.find((m) => m.id === drag.id) : undefined;
+  // Selecting a blob that is off-screen (↓ at a deep zoom, a diagnostic, the region table) pans
+  // the view to it at the same zoom; focusing it must not scroll the map's box instead.
+  const selected =
+    selection === undefined
+      ? undefined
+      : (model.user.find((r) => r.id === selection) ??
+        model.qemu.find((r) => r.id === selection) ??
+        model.placeholders
+          .filter((p) => p.id === selection)
+          .map((p) => ({ addr: p.addr, size: PLACEHOLDER_SPAN }))[0]);
+  const selectedAddr = selected?.addr;
+  const selectedEnd = selected ? selected.addr + selected.size : undefined;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: pans on a new selection or a move of the selected blob, never because the user panned away
+  useEffect(() => {
+    if (selectedAddr === undefined || selectedEnd === undefined || width <= 0) return;
+    const v = useGuestmap.getState().view;
+    const x0 = toScreen(scale, v, selectedAddr);
+    const x1 = toScreen(scale, v, selectedEnd);
+    if (x1 >= 0 && x0 <= scale.width) return;
+    const mid = (scale.x(selectedAddr) + scale.x(selectedEnd)) / 2;
+    useGuestmap
+      .getState()
+      .viewChanged(
+        clampView({ zoom: v.zoom, pan: mid * v.zoom - scale.width / 2 }, scale.width, maxZoom(scale)),
+      );
+  }, [selectedAddr, selectedEnd, selectionSeq]);
+
   const hovered = hover && [...model.qemu, ...model.user].find((r) => r.id === hover.id);
+  const bounds = hovered ? ref.current?.getBoundingClientRect() : undefined;
 
   const onDrop = (e: DragEvent<HTMLDivElement>) => {
     e.preventDefault();
@@ -89,6 +129,8 @@ export function MemoryMap() {
           ) : undefined
         }
         onFiles={(files) => addFiles.mutate({ files })}
+        measuring={measuring}
+        onMeasuring={setMeasuring}
       />
       <div className="flex">
         <div
@@ -118,6 +160,12 @@ export function MemoryMap() {
           aria-label="Memory map: drop files here; Tab to a blob, arrow keys move it"
           className="relative min-w-0 flex-1 touch-none overflow-hidden select-none"
           style={{ height: MAP_HEIGHT }}
+          // Focusing a block off-screen scrolls even an overflow-hidden box, shifting every block
+          // against the axis: the view pans instead (above), so the box never keeps a scroll.
+          onScroll={(e) => {
+            e.currentTarget.scrollLeft = 0;
+            e.currentTarget.scrollTop = 0;
+          }}
           onDragOver={(e) => {
             e.preventDefault();
             e.dataTransfer.dropEffect = "copy";
@@ -126,6 +174,7 @@ export function MemoryMap() {
         >
           <Grid scale={scale} view={view} />
           <Axis scale={scale} view={view} />
+          <FourGiBMarker scale={scale} view={view} />
           {scale.kind === "collapsed" &&
             scale.pieces
               .filter((p) => !p.occupied && p.end - p.start > 0x100000n)
@@ -162,14 +211,14 @@ export function MemoryMap() {
               scale={scale}
               view={view}
               selected={selection === r.id}
-              dragging={drag?.id === r.id}
-              problem={problems.get(r.id)}
+              ghost={dragId === r.id}
+              row={model.rows.get(r.id)}
               onSelect={selectRegion}
               onHover={setHover}
               onKeyDown={onBlobKeyDown}
             />
           ))}
-          <CollisionBands model={model} scale={scale} view={view} width={width} />
+          <LiveLayer scale={scale} view={view} width={width} />
           <VerifyOverlay scale={scale} view={view} />
           {model.placeholders.map((p) => {
             const { left: x0, width: w } = screenSpan(scale, view, p.addr, p.addr + PLACEHOLDER_SPAN, 12);
@@ -187,7 +236,7 @@ export function MemoryMap() {
                 title={`${p.name} at ${addr(p.addr)}: size unknown`}
                 className={`absolute overflow-hidden rounded-[3px] border-2 border-dashed bg-panel-2/80 px-1 text-left font-mono text-[10px] leading-tight text-muted ${
                   selection === p.id ? "border-focus" : "border-muted"
-                }`}
+                } ${dragId === p.id ? "opacity-40" : ""}`}
                 style={{
                   left: x0,
                   width: x1 - x0,
@@ -205,17 +254,12 @@ export function MemoryMap() {
               </button>
             );
           })}
-          {drag && (
-            <DragGuides
-              scale={scale}
-              view={view}
-              addr={drag.addr}
-              pointer={drag.pointer}
-              align={dragAlign ? moduleAlignment(layout, dragAlign).align : 1n}
-              width={width}
-            />
+          {measured && (
+            <MeasureOverlay scale={scale} view={view} from={measured.from} to={measured.to} width={width} />
           )}
-          {hovered && !drag && <HoverCard region={hovered} x={hover.x} y={hover.y} />}
+          {hovered && !dragId && bounds && (
+            <HoverCard region={hovered} x={hover.x} y={hover.y} bounds={bounds} />
+          )}
         </div>
       </div>
       <DomainLanes
@@ -224,7 +268,7 @@ export function MemoryMap() {
         scale={scale}
         view={view}
         selection={selection}
-        problems={problems}
+        problems={problemsOf(committed)}
         onSelect={selectRegion}
       />
     </section>

@@ -71,30 +71,41 @@ export function DragGuides(props: {
   view: View;
   addr: bigint;
   pointer: bigint;
+  /** The neighbour edge the blob snapped to. */
+  edge: bigint | undefined;
   align: bigint;
   width: number;
 }) {
   const { scale, view } = props;
-  const guides: bigint[] = [];
+  // Keyed by their step from the blob (k), so a move updates seven lines instead of replacing them.
+  const guides: [bigint, bigint][] = [];
   for (let k = -3n; k <= 3n; k++) {
     const a = props.addr + k * props.align;
-    if (a >= 0n) guides.push(a);
+    if (a >= 0n) guides.push([k, a]);
   }
   const px = toScreen(scale, view, props.pointer);
   return (
     <>
-      {guides.map((a) => {
+      {guides.map(([k, a]) => {
         const x = toScreen(scale, view, a);
         if (x < 0 || x > props.width) return null;
         return (
           <div
-            key={a.toString()}
+            key={k.toString()}
             aria-hidden
             className={`pointer-events-none absolute top-[22px] border-l ${a === props.addr ? "border-focus" : "border-dashed border-focus/35"}`}
             style={{ left: x, height: MAP_HEIGHT - 22 }}
           />
         );
       })}
+      {props.edge !== undefined && (
+        <div
+          aria-hidden
+          data-testid="snap-guide"
+          className="pointer-events-none absolute top-[22px] z-20 border-l-2 border-focus"
+          style={{ left: toScreen(scale, view, props.edge), height: MAP_HEIGHT - 22 }}
+        />
+      )}
       <div
         data-testid="pointer-address"
         className="pointer-events-none absolute z-30 rounded bg-focus px-1 font-mono text-[10px] text-black"
@@ -103,25 +114,60 @@ export function DragGuides(props: {
         {addr(props.pointer)}
       </div>
       <div
+        data-testid="drag-target"
         className="pointer-events-none absolute z-30 rounded border border-focus bg-bg px-1 font-mono text-[10px] text-focus"
         style={{
           left: Math.min(props.width - 150, Math.max(0, toScreen(scale, view, props.addr))),
           top: LANES.user.top - 16,
         }}
       >
-        → {addr(props.addr)} (step {human(props.align)})
+        → {addr(props.addr)} (
+        {props.edge !== undefined ? `snapped to ${addr(props.edge)}` : `step ${human(props.align)}`})
       </div>
     </>
   );
 }
 
-export function HoverCard({ region, x, y }: { region: Region; x: number; y: number }) {
+/** The 4 GiB line: past it a 32-bit consumer (an arm32 guest, a 32-bit DMA) cannot reach. */
+export function FourGiBMarker({ scale, view }: { scale: Scale; view: View }) {
+  const at = 1n << 32n;
+  if (at <= scale.start || at >= scale.end) return null;
+  const x = toScreen(scale, view, at);
+  if (x < 0 || x > scale.width) return null;
+  return (
+    <div
+      data-testid="4gib-marker"
+      className="pointer-events-none absolute top-[22px] bottom-0 z-10 border-l border-dashed border-warn/70"
+      style={{ left: x }}
+    >
+      <span className="absolute top-0 left-1 rounded bg-bg/80 px-0.5 font-mono text-[9px] whitespace-nowrap text-warn">
+        4 GiB
+      </span>
+    </div>
+  );
+}
+
+/**
+ * The hovered region's exact range, below it. Kept within the map's own column (`bounds`, client
+ * px): it used to spill over the Inspector and hide its inline error.
+ */
+export function HoverCard({
+  region,
+  x,
+  y,
+  bounds,
+}: {
+  region: Region;
+  x: number;
+  y: number;
+  bounds: { left: number; right: number };
+}) {
   const end = region.addr + region.size;
   return (
     <div
       role="tooltip"
       className="pointer-events-none fixed z-40 w-64 rounded border border-line bg-panel-2 p-2 font-mono text-[11px] shadow-xl shadow-black/50"
-      style={{ left: Math.min(Math.max(4, x - 20), window.innerWidth - 268), top: y + 8 }}
+      style={{ left: Math.max(bounds.left + 4, Math.min(x - 20, bounds.right - 260)), top: y + 8 }}
     >
       <div className="mb-1 font-sans font-semibold text-ink">
         {region.name} <span className="font-normal text-muted">· {roleLabel(region)}</span>
@@ -142,5 +188,43 @@ function Row({ k, v }: { k: string; v: string }) {
       <span className="text-muted">{k}</span>
       <span className="text-ink">{v}</span>
     </div>
+  );
+}
+
+/** The measure tool's span: both ends, the distance between them, in hex and in words. */
+export function MeasureOverlay(props: { scale: Scale; view: View; from: bigint; to: bigint; width: number }) {
+  const { scale, view } = props;
+  const lo = props.from < props.to ? props.from : props.to;
+  const hi = props.from < props.to ? props.to : props.from;
+  const x0 = toScreen(scale, view, lo);
+  const x1 = toScreen(scale, view, hi);
+  const left = Math.max(-2, x0);
+  const right = Math.min(props.width + 2, x1);
+  const text = `${addr(lo)} → ${addr(hi)} = ${addr(hi - lo)} (${human(hi - lo)})`;
+  return (
+    <>
+      <div
+        aria-hidden
+        className="pointer-events-none absolute top-[22px] bottom-0 z-30 border-x-2 border-info bg-info/10"
+        style={{ left, width: Math.max(0, right - left) }}
+      />
+      <div
+        data-testid="measure"
+        role="status"
+        className="absolute z-40 rounded border border-info bg-bg px-1 font-mono text-[10px] whitespace-nowrap text-info"
+        style={{
+          left: Math.max(
+            0,
+            Math.min(
+              props.width - text.length * CHAR_PX - 8,
+              (left + right) / 2 - (text.length * CHAR_PX) / 2,
+            ),
+          ),
+          top: LANES.ram.top,
+        }}
+      >
+        {text}
+      </div>
+    </>
   );
 }

@@ -4,8 +4,11 @@ import { blobMoveRule } from "../model/blob-rules";
 import { useGuestmap } from "../store/store";
 import { stepAligned } from "./scale";
 
+/** Focuses a blob's block without scrolling: the map pans to a selected blob itself (MemoryMap). */
 function focusBlob(id: string) {
-  requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-blob-id="${id}"]`)?.focus());
+  requestAnimationFrame(() =>
+    document.querySelector<HTMLElement>(`[data-blob-id="${id}"]`)?.focus({ preventScroll: true }),
+  );
 }
 
 /** Blob ids in address order, as the map shows them. */

@@ -2,7 +2,7 @@ import { check, importShellCommand } from "@guestmap/core";
 import { describe, expect, it } from "vitest";
 import { blobMoveRule } from "../model/blob-rules";
 import { SAMPLES } from "../samples/samples";
-import { mapModel, PLACEHOLDER_SPAN } from "./map-model";
+import { mapModel, PLACEHOLDER_SPAN, stackRows } from "./map-model";
 import { collapsedScale } from "./scale";
 
 const pasted = importShellCommand(
@@ -48,5 +48,29 @@ describe("collapsed scale of a kernel with BSS", () => {
     expect(file).toBeGreaterThan(40);
     expect(bss).toBeGreaterThan(10);
     expect(bss).toBeLessThan(file);
+  });
+});
+
+describe("stackRows", () => {
+  const r = (id: string, addr: bigint, size: bigint, footprint = size) =>
+    ({ id, addr, size, footprint, name: id, role: "module-initrd" }) as Parameters<
+      typeof stackRows
+    >[0][number];
+  it("puts overlapping blobs side by side, each cluster with as many rows as blobs over one byte", () => {
+    const rows = stackRows([
+      r("a", 0x1000n, 0x3000n),
+      r("b", 0x2000n, 0x1000n),
+      r("c", 0x3800n, 0x1000n),
+      r("d", 0x10000n, 0x1000n),
+      // A kernel's BSS overlapping the next blob counts too.
+      r("k", 0x20000n, 0x1000n, 0x3000n),
+      r("e", 0x21000n, 0x1000n),
+    ]);
+    expect(rows.get("a")).toEqual({ row: 0, rows: 2 });
+    expect(rows.get("b")).toEqual({ row: 1, rows: 2 });
+    expect(rows.get("c")).toEqual({ row: 1, rows: 2 });
+    expect(rows.get("d")).toEqual({ row: 0, rows: 1 });
+    expect(rows.get("k")).toEqual({ row: 0, rows: 2 });
+    expect(rows.get("e")).toEqual({ row: 1, rows: 2 });
   });
 });

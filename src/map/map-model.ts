@@ -1,5 +1,13 @@
 /** What the map draws, derived from the core's placement and diagnostics. Pure. */
-import { type CheckResult, type Diagnostic, domainModules, type Layout, type Region } from "@guestmap/core";
+import {
+  type CheckResult,
+  type Diagnostic,
+  domainModules,
+  isUserRole,
+  type Layout,
+  moduleFile,
+  type Region,
+} from "@guestmap/core";
 import type { Occupied, Range } from "./scale";
 
 export interface MapModel {
@@ -9,6 +17,8 @@ export interface MapModel {
   readonly ram: readonly Range[];
   readonly qemu: readonly Region[];
   readonly user: readonly Region[];
+  /** Where each guest-loader blob sits in its lane: overlapping blobs side by side, not on top of each other. */
+  readonly rows: ReadonlyMap<string, Row>;
   /** Xen dom0less domains, each drawn in its own lane with its blobs (not in the guest-loader lane). */
   readonly domains: readonly DomainLane[];
   /** Modules without a known size or address (placeholders): drawn as markers. */
@@ -19,6 +29,41 @@ export interface MapModel {
     code: string;
     regions: readonly string[];
   })[];
+}
+
+/** A blob's row in its lane: `row` of `rows` rows its cluster of overlapping blobs needs. */
+export interface Row {
+  readonly row: number;
+  readonly rows: number;
+}
+
+/**
+ * Rows for blobs that overlap (their file bytes or a kernel's BSS): each cluster of overlapping
+ * blobs gets as many rows as it has blobs over one byte, each blob the first row free at its
+ * start, so every blob stays visible and clickable. Sorted sweep: O(n log n).
+ */
+export function stackRows(regions: readonly Region[]): Map<string, Row> {
+  const sorted = [...regions].sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
+  const out = new Map<string, Row>();
+  let cluster: { id: string; row: number }[] = [];
+  let rowEnds: bigint[] = [];
+  let clusterEnd = -1n;
+  const close = () => {
+    for (const c of cluster) out.set(c.id, { row: c.row, rows: rowEnds.length });
+    cluster = [];
+    rowEnds = [];
+  };
+  for (const r of sorted) {
+    const end = r.addr + (r.footprint > r.size ? r.footprint : r.size);
+    if (r.addr >= clusterEnd) close();
+    let row = rowEnds.findIndex((e) => e <= r.addr);
+    if (row < 0) row = rowEnds.length;
+    rowEnds[row] = end;
+    cluster.push({ id: r.id, row });
+    if (end > clusterEnd) clusterEnd = end;
+  }
+  close();
+  return out;
 }
 
 export interface DomainLane {
@@ -35,11 +80,10 @@ export const PLACEHOLDER_SPAN = 0x1000n;
 /** A kernel's BSS tail gets this share of the width a file of its length would (it is not file bytes). */
 const BSS_WEIGHT = 0.5;
 
-const USER_ROLES = new Set(["module-kernel", "module-initrd", "loader"]);
-
-export function isUserRole(r: Region): boolean {
+/** A blob the user placed and can drag (the core's user roles). */
+export function isUserRegion(r: Region): boolean {
   // A loader's ELF segments and Intel HEX blocks (`l1#2`) sit where the file says: not draggable.
-  return USER_ROLES.has(r.role) && !r.id.includes("#");
+  return isUserRole(r.role) && !r.id.includes("#");
 }
 
 export function mapModel(result: CheckResult, layout: Layout): MapModel {
@@ -47,6 +91,7 @@ export function mapModel(result: CheckResult, layout: Layout): MapModel {
   const regions = placement.regions;
   const ownerOf = new Map(domainModules(layout).map((d) => [d.module.id, d.domain.name]));
   const domainIds = new Set(ownerOf.keys());
+  const placed = new Set(regions.map((r) => r.id));
   const ram = placement.ram.map((r) => ({ start: r.start, end: r.end }));
   let lo = ram[0]?.start ?? 0n;
   let hi = ram[ram.length - 1]?.end ?? 1n;
@@ -59,10 +104,10 @@ export function mapModel(result: CheckResult, layout: Layout): MapModel {
     ...layout.modules.map((m) => ({
       id: m.id,
       addr: m.addr,
-      name: (m.kernel ?? m.initrd)?.path ?? "(no file)",
+      name: moduleFile(m)?.path ?? "(no file)",
     })),
     ...layout.loaders.map((l) => ({ id: l.id, addr: l.addr, name: l.file.path })),
-  ].filter((p) => !regions.some((r) => r.id === p.id));
+  ].filter((p) => !placed.has(p.id));
   for (const p of placeholders) {
     if (p.addr < lo) lo = p.addr;
     if (p.addr + PLACEHOLDER_SPAN > hi) hi = p.addr + PLACEHOLDER_SPAN;
@@ -87,12 +132,14 @@ export function mapModel(result: CheckResult, layout: Layout): MapModel {
         (d.code === "overlap" || d.code === "bss-overlap") && d.start !== undefined && d.end !== undefined,
     )
     .map((d) => ({ start: d.start!, end: d.end!, severity: d.severity, code: d.code, regions: d.regions }));
+  const user = regions.filter((r) => isUserRegion(r) && !domainIds.has(r.id));
   return {
     domain: { start: lo, end: hi },
     occupied,
     ram,
-    qemu: regions.filter((r) => !isUserRole(r)),
-    user: regions.filter((r) => isUserRole(r) && !domainIds.has(r.id)),
+    qemu: regions.filter((r) => !isUserRegion(r)),
+    user,
+    rows: stackRows(user),
     domains: (layout.domains ?? []).map((d) => ({
       name: d.name,
       memory: d.memory,
@@ -103,6 +150,18 @@ export function mapModel(result: CheckResult, layout: Layout): MapModel {
     placeholders,
     collisions,
   };
+}
+
+const models = new WeakMap<CheckResult & { layout: Layout }, MapModel>();
+
+/** `mapModel` of a check result, computed once per result (the map and its live layer share it). */
+export function mapModelOf(result: CheckResult & { layout: Layout }): MapModel {
+  let m = models.get(result);
+  if (!m) {
+    m = mapModel(result, result.layout);
+    models.set(result, m);
+  }
+  return m;
 }
 
 /** QEMU's name for a region role, as the map labels it. */

@@ -3,11 +3,11 @@ import { describe, expect, it } from "vitest";
 import {
   clampView,
   collapsedScale,
+  fromScreen,
   linearScale,
   MAX_PX_PER_BYTE,
   maxZoom,
   screenSpan,
-  snap,
   stepAligned,
   ticks,
   viewFor,
@@ -76,11 +76,6 @@ describe("views", () => {
 });
 
 describe("alignment", () => {
-  it("snaps to the nearest aligned address with an offset", () => {
-    expect(snap(0x42100001n, 2n * MiB)).toBe(0x42200000n);
-    expect(snap(0x420fffffn, 2n * MiB)).toBe(0x42000000n);
-    expect(snap(0x42000000n, 2n * MiB, 0x80000n)).toBe(0x42080000n);
-  });
   it("steps by the alignment, snapping a misaligned start first", () => {
     expect(stepAligned(0x42000000n, 2n * MiB, 0n, 1)).toBe(0x42200000n);
     expect(stepAligned(0x42000000n, 2n * MiB, 0n, -16)).toBe(0x40000000n);
@@ -105,5 +100,48 @@ describe("deep zoom", () => {
     const span = screenSpan(s, v, 0n, 1n << 31n);
     expect(span).toEqual({ left: -8, width: 1016 });
     expect(screenSpan(s, { zoom: 1, pan: 0 }, 0n, 1n << 30n)).toEqual({ left: 0, width: 500 });
+  });
+});
+
+describe("collapsed widths", () => {
+  // The sample the issue measured: a 29.5 MiB Image, and a 24 MiB rootfs with QEMU's 1 MiB DTB inside.
+  const image = { start: 0x42000000n, end: 0x42000000n + 0x1d80000n };
+  const rootfs = { start: 0x47000000n, end: 0x47000000n + 24n * MiB };
+  const dtb = { start: 0x48000000n, end: 0x48100000n };
+  const s = collapsedScale(base, base + 2048n * MiB, [image, rootfs, dtb], 1000);
+  const w = (r: { start: bigint; end: bigint }) => s.x(r.end) - s.x(r.start);
+  it("grow with the size, however an overlap cuts a range into pieces", () => {
+    // The rootfs was three times as wide as the larger Image: one width per piece.
+    expect(w(rootfs)).toBeLessThan(w(image) * 1.1);
+    expect(w(rootfs)).toBeGreaterThan(w(image) * 0.8);
+    expect(w(dtb)).toBeLessThan(w(image));
+  });
+});
+
+describe("round ticks", () => {
+  // A region ending at an odd address: its end was a tick (0x40318a08).
+  const odd = [
+    { start: base, end: base + 0x28n },
+    { start: 0x40200000n, end: 0x40318a08n },
+    { start: 0x47000000n, end: 0x48036640n },
+  ];
+  const s = collapsedScale(base, base + 2048n * MiB, odd, 1000);
+  it("collapsed ticks are the roundest addresses in reach, never a region's odd end", () => {
+    for (const zoom of [1, 4, 64, 4096]) {
+      const view = { zoom, pan: s.x(0x40300000n) * zoom - 500 };
+      const t = ticks(s, clampView(view, 1000), 96);
+      expect(t.length).toBeGreaterThan(2);
+      for (const { addr, x } of t) {
+        // Rounder than anything else within the tick's own slot of the screen.
+        const lo = fromScreen(s, clampView(view, 1000), x - 40);
+        const hi = fromScreen(s, clampView(view, 1000), x + 40);
+        const span = hi - lo;
+        let step = 1n;
+        while (step * 2n <= span / 4n) step *= 2n;
+        expect(addr % step, `0x${addr.toString(16)} at zoom ${zoom}`).toBe(0n);
+        expect([0x40318a08n, 0x48036640n]).not.toContain(addr);
+      }
+      for (let i = 1; i < t.length; i++) expect(t[i]!.x - t[i - 1]!.x).toBeGreaterThanOrEqual(48);
+    }
   });
 });

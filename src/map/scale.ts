@@ -88,7 +88,10 @@ export function linearScale(start: bigint, end: bigint, width: number): Scale {
   return fromPieces("linear", [{ start, end: e, x0: 0, x1: width, occupied: true }], width);
 }
 
-/** Relative widths: occupied pieces by log2 of their length, gaps small and nearly constant. */
+/**
+ * Relative widths: an occupied range's whole width grows with log2 of its length, gaps stay small
+ * and nearly constant.
+ */
 export const COLLAPSE_WEIGHTS = {
   occupied: (len: bigint) => 6 + Math.log2(Number(len) + 1),
   gap: (len: bigint) => 4 + Math.log2(Number(len) + 1) * 0.25,
@@ -99,6 +102,15 @@ export interface Occupied extends Range {
   readonly weight?: number;
 }
 
+const cmp = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The collapsed scale. A range's width is its weight spread over its bytes, so a range cut into
+ * pieces keeps the width of its length, not one per piece (a 24 MiB rootfs with QEMU's DTB inside
+ * was drawn three times as wide as a 29.5 MiB Image). Where ranges overlap, the densest one draws
+ * the piece (the DTB keeps a readable width inside the rootfs) and the range it lies in gives up
+ * as much of its own width, down to a quarter. O(n log n) over the ranges.
+ */
 export function collapsedScale(
   start: bigint,
   end: bigint,
@@ -106,33 +118,46 @@ export function collapsedScale(
   width: number,
 ): Scale {
   const e = end > start ? end : start + 1n;
-  const cuts = new Set<bigint>([start, e]);
+  const ranges: { start: bigint; end: bigint; w: number; density: number; owned: bigint; claimed: number }[] =
+    [];
   for (const r of occupied) {
-    if (r.end <= start || r.start >= e) continue;
-    cuts.add(r.start > start ? r.start : start);
-    cuts.add(r.end < e ? r.end : e);
+    const a = r.start > start ? r.start : start;
+    const b = r.end < e ? r.end : e;
+    if (b <= a) continue;
+    const w = COLLAPSE_WEIGHTS.occupied(r.end - r.start) * (r.weight ?? 1);
+    ranges.push({ start: a, end: b, w, density: w / Number(r.end - r.start), owned: 0n, claimed: 0 });
   }
-  const sorted = [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const raw: { start: bigint; end: bigint; occupied: boolean; w: number }[] = [];
-  for (let i = 0; i + 1 < sorted.length; i++) {
-    const a = sorted[i]!;
-    const b = sorted[i + 1]!;
-    let weight = 0;
-    for (const r of occupied) if (r.start <= a && r.end >= b) weight = Math.max(weight, r.weight ?? 1);
-    const occ = weight > 0;
-    raw.push({
-      start: a,
-      end: b,
-      occupied: occ,
-      w: occ ? COLLAPSE_WEIGHTS.occupied(b - a) * weight : COLLAPSE_WEIGHTS.gap(b - a),
-    });
+  const cuts = [start, e, ...ranges.flatMap((r) => [r.start, r.end])].sort(cmp);
+  const byStart = [...ranges].sort((x, y) => cmp(x.start, y.start));
+  // The ranges covering the current piece (overlaps are rare: this stays short).
+  let active: typeof ranges = [];
+  let next = 0;
+  const raw: { start: bigint; end: bigint; owner: (typeof ranges)[number] | undefined; w: number }[] = [];
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    const a = cuts[i]!;
+    const b = cuts[i + 1]!;
+    if (b === a) continue;
+    while (next < byStart.length && byStart[next]!.start <= a) active.push(byStart[next++]!);
+    if (active.some((r) => r.end <= a)) active = active.filter((r) => r.end > a);
+    let owner: (typeof ranges)[number] | undefined;
+    for (const r of active) if (!owner || r.density > owner.density) owner = r;
+    if (owner) {
+      owner.owned += b - a;
+      for (const r of active) if (r !== owner) r.claimed += owner.density * Number(b - a);
+    }
+    raw.push({ start: a, end: b, owner, w: owner ? 0 : COLLAPSE_WEIGHTS.gap(b - a) });
   }
+  for (const p of raw)
+    if (p.owner) {
+      const o = p.owner;
+      p.w = (Math.max(o.w / 4, o.w - o.claimed) * Number(p.end - p.start)) / Number(o.owned);
+    }
   const total = raw.reduce((n, p) => n + p.w, 0);
   let x = 0;
   const pieces = raw.map((p) => {
     const x0 = x;
     x += (p.w / total) * width;
-    return { start: p.start, end: p.end, occupied: p.occupied, x0, x1: x };
+    return { start: p.start, end: p.end, occupied: p.owner !== undefined, x0, x1: x };
   });
   pieces[pieces.length - 1] = { ...pieces[pieces.length - 1]!, x1: width };
   return fromPieces("collapsed", pieces, width);
@@ -214,7 +239,23 @@ export function viewFor(scale: Scale, range: Range, margin = 0.1): View {
   return clampView({ zoom, pan }, scale.width, max);
 }
 
-/** Axis ticks: round power-of-two addresses (linear), piece edges (collapsed), at least `minPx` apart. */
+/** The roundest address in [lo, hi]: the one with the most trailing zero bits. */
+export function roundest(lo: bigint, hi: bigint): bigint {
+  if (hi <= lo) return lo;
+  for (let k = 63n; k > 0n; k--) {
+    const step = 1n << k;
+    const a = ((lo + step - 1n) / step) * step;
+    if (a <= hi) return a;
+  }
+  return lo;
+}
+
+/**
+ * Axis ticks at round addresses (0x40000000, 0x40400000 — never a region's odd end like
+ * 0x40318a08), about `minPx` apart. Linear: every multiple of the smallest power of two that
+ * spaces them `minPx` apart. Collapsed: in each `minPx` slot of the screen, the roundest address
+ * it shows, since the bytes per pixel change from piece to piece.
+ */
 export function ticks(scale: Scale, view: View, minPx: number): { addr: bigint; x: number }[] {
   const out: { addr: bigint; x: number }[] = [];
   const w = scale.width;
@@ -229,24 +270,40 @@ export function ticks(scale: Scale, view: View, minPx: number): { addr: bigint; 
     return out;
   }
   let lastX = Number.NEGATIVE_INFINITY;
-  for (const p of scale.pieces) {
-    for (const a of p === scale.pieces[0] ? [p.start, p.end] : [p.end]) {
-      const x = toScreen(scale, view, a);
-      if (x < -1 || x > w + 1 || x - lastX < minPx) continue;
-      out.push({ addr: a, x });
-      lastX = x;
+  for (let x0 = 0; x0 < w; x0 += minPx) {
+    const a = roundest(fromScreen(scale, view, x0), fromScreen(scale, view, Math.min(w, x0 + minPx) - 1));
+    const x = toScreen(scale, view, a);
+    if (x < -0.5 || x > w + 0.5) continue;
+    // Two slots can find the same address, or two a few px apart: keep the rounder one.
+    const prev = out[out.length - 1];
+    if (prev && x - lastX < minPx / 2) {
+      if (prev.addr === a || trailingZeros(prev.addr) >= trailingZeros(a)) continue;
+      out.pop();
     }
+    out.push({ addr: a, x });
+    lastX = x;
   }
   return out;
 }
 
-/** The address ≡ `offset` (mod `align`) nearest to `addr`. */
-export function snap(addr: bigint, align: bigint, offset = 0n): bigint {
-  if (align <= 1n) return addr;
-  const rel = addr - offset;
-  const down = rel - (((rel % align) + align) % align);
-  const up = down + align;
-  return (rel - down <= up - rel ? down : up) + offset;
+function trailingZeros(a: bigint): number {
+  if (a === 0n) return 64;
+  let n = 0;
+  while ((a & 1n) === 0n) {
+    a >>= 1n;
+    n++;
+  }
+  return n;
+}
+
+/** Bytes per screen pixel at screen x (the collapsed scale's density changes along the map). */
+export function bytesPerPx(scale: Scale, view: View, screenX: number): number {
+  const a = fromScreen(scale, view, screenX - 0.5);
+  const b = fromScreen(scale, view, screenX + 0.5);
+  if (b > a) return Number(b - a);
+  // Past the domain's end, or deep inside a byte: from the piece's slope.
+  const p = scale.pieces.find((q) => q.start <= a && a < q.end) ?? scale.pieces[scale.pieces.length - 1]!;
+  return Number(p.end - p.start) / Math.max(1e-9, (p.x1 - p.x0) * view.zoom);
 }
 
 /** The aligned address `steps` steps from `addr` (negative steps go down); a misaligned start snaps first. */

@@ -6,10 +6,11 @@
 import {
   type Address,
   type Bios,
-  type Blob as FileRef,
   type GuestLoaderModule,
   type Layout,
+  type LayoutBlob,
   type Machine,
+  moduleFile,
   NEWEST_VERIFIED_VERSION,
   type QemuVersion,
 } from "@guestmap/core";
@@ -22,13 +23,13 @@ export type Edit =
   | { readonly type: "removeBlob"; readonly id: string }
   | { readonly type: "setKind"; readonly id: string; readonly kind: BlobKind }
   | { readonly type: "setBootargs"; readonly id: string; readonly bootargs: string | undefined }
-  | { readonly type: "setBlobFile"; readonly id: string; readonly file: FileRef }
+  | { readonly type: "setBlobFile"; readonly id: string; readonly file: LayoutBlob }
   | { readonly type: "setMachine"; readonly machine: Partial<Machine> }
   | { readonly type: "setQemu"; readonly qemu: QemuVersion | undefined }
-  | { readonly type: "setKernel"; readonly kernel: FileRef | undefined }
+  | { readonly type: "setKernel"; readonly kernel: LayoutBlob | undefined }
   | { readonly type: "setAppend"; readonly append: string | undefined }
-  | { readonly type: "setInitrd"; readonly initrd: FileRef | undefined }
-  | { readonly type: "setDtb"; readonly dtb: FileRef | undefined }
+  | { readonly type: "setInitrd"; readonly initrd: LayoutBlob | undefined }
+  | { readonly type: "setDtb"; readonly dtb: LayoutBlob | undefined }
   | { readonly type: "setBios"; readonly bios: Bios }
   | { readonly type: "setExtraArgs"; readonly extraArgs: readonly (readonly string[])[] }
   | { readonly type: "replaceLayout"; readonly layout: Layout }
@@ -89,7 +90,7 @@ export function applyEdit(layout: Layout, edit: Edit): Layout {
     }
     case "setKind":
       return mapModule(layout, edit.id, (m) => {
-        const file = m.kernel ?? m.initrd;
+        const file = moduleFile(m);
         if (!file || (edit.kind === "kernel" ? m.kernel && !m.initrd : m.initrd && !m.kernel)) return m;
         const { kernel: _k, initrd: _i, bootargs, ...rest } = m;
         return edit.kind === "kernel"

@@ -1,13 +1,13 @@
 /** The equivalent QEMU command (the core's exportArgv + formatCommand), one-line or multi-line, with copy. */
 import { exportArgv, formatCommand } from "@guestmap/core";
-import { useDeferredValue, useMemo, useState } from "react";
-import { useEffectiveLayout } from "../store/derived";
+import { useMemo, useState } from "react";
+import { usePanelLayout } from "../store/derived";
 import { BidiText } from "../ui/BidiText";
 import { button, Panel } from "../ui/Panel";
 import { Segmented } from "../ui/Segmented";
 
 export function CommandLine() {
-  const layout = useDeferredValue(useEffectiveLayout());
+  const layout = usePanelLayout();
   const [format, setFormat] = useState<"line" | "multiline">("multiline");
   const [copied, setCopied] = useState(false);
   const result = useMemo(() => exportArgv(layout), [layout]);
@@ -53,7 +53,7 @@ export function CommandLine() {
       ) : (
         <ul className="text-[12px] text-bad">
           {result.issues.map((i) => (
-            <li key={`${i.code}-${i.field}`}>
+            <li key={`${i.code}-${i.where}`}>
               {i.code}: <BidiText text={i.message} />
             </li>
           ))}

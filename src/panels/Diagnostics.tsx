@@ -1,13 +1,11 @@
-/** Every diagnostic from the core: click to select and frame its range; quick fix where obvious. */
+/** Every diagnostic from the core: click to select and frame its range; the core's quick fix as a button. */
 import type { Diagnostic } from "@guestmap/core";
-import { nextFreeAligned } from "../model/blob-rules";
 import { usePanelCheck } from "../store/derived";
 import { useGuestmap } from "../store/store";
 import { BidiText } from "../ui/BidiText";
 import { addr } from "../ui/format";
 import { button, Panel } from "../ui/Panel";
 
-const FIXABLE = new Set(["overlap", "bss-overlap", "misaligned", "outside-ram"]);
 const SEV = {
   error: { icon: "✕", cls: "text-bad border-bad/50" },
   warning: { icon: "▲", cls: "text-warn border-warn/50" },
@@ -15,7 +13,7 @@ const SEV = {
 } as const;
 
 export function Diagnostics() {
-  const { diagnostics, placement, layout } = usePanelCheck();
+  const { diagnostics } = usePanelCheck();
   const counts = { error: 0, warning: 0, info: 0 };
   for (const d of diagnostics) counts[d.severity]++;
   return (
@@ -34,41 +32,34 @@ export function Diagnostics() {
         <p className="text-ram-ink">✓ No problems: QEMU will load every blob where the map shows it.</p>
       ) : (
         <ul className="flex flex-col gap-1.5" aria-live="polite">
-          {diagnostics.map((d) => {
-            // The core's own quick fix when it gives one (Diagnostic.fix, being added to the core),
-            // else the next free aligned slot from nextFreeSlot/alignmentRule.
-            const coreFix = (d as { fix?: { region: string; addr: bigint } }).fix;
-            const target = coreFix?.region ?? d.regions[0];
-            const fixable = target && FIXABLE.has(d.code) && layout.modules.some((m) => m.id === target);
-            const slot = coreFix
-              ? coreFix.addr
-              : fixable
-                ? nextFreeAligned(layout, placement, target)
-                : undefined;
-            return (
-              <li
-                key={`${d.code}|${d.regions.join()}|${d.start}|${d.message}`}
-                className={`rounded border-l-2 bg-bg/50 py-1 pr-1 pl-2 ${SEV[d.severity].cls}`}
-              >
-                <DiagnosticRow d={d} />
-                {slot !== undefined && target && (
-                  <button
-                    type="button"
-                    className={`${button} mt-1`}
-                    onClick={() => {
-                      useGuestmap.getState().dispatch({ type: "moveBlob", id: target, addr: slot });
-                      useGuestmap.getState().selected(target);
-                    }}
-                  >
-                    Quick fix: move {target} to next free aligned slot {addr(slot)}
-                  </button>
-                )}
-              </li>
-            );
-          })}
+          {diagnostics.map((d) => (
+            <li
+              key={`${d.code}|${d.regions.join()}|${d.start}|${d.message}`}
+              className={`rounded border-l-2 bg-bg/50 py-1 pr-1 pl-2 ${SEV[d.severity].cls}`}
+            >
+              <DiagnosticRow d={d} />
+              {d.fix && <QuickFixButton fix={d.fix} />}
+            </li>
+          ))}
         </ul>
       )}
     </Panel>
+  );
+}
+
+/** The core's quick fix (`Diagnostic.fix`, labelled by file name): one move, one undo step. */
+function QuickFixButton({ fix }: { fix: NonNullable<Diagnostic["fix"]> }) {
+  return (
+    <button
+      type="button"
+      className={`${button} mt-1`}
+      onClick={() => {
+        useGuestmap.getState().dispatch({ type: "moveBlob", id: fix.region, addr: fix.addr });
+        useGuestmap.getState().selected(fix.region);
+      }}
+    >
+      Quick fix: {fix.label ?? `move ${fix.region} to ${addr(fix.addr)}`}
+    </button>
   );
 }
 

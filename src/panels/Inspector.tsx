@@ -2,9 +2,10 @@
 import {
   type BlobHeader,
   elfMachineName,
-  type Blob as FileRef,
+  fileSizeProblem,
   type GenericLoaderBlob,
   type GuestLoaderModule,
+  type LayoutBlob,
   moduleFile,
   moduleKind,
   type Region,
@@ -24,7 +25,6 @@ import { addr, human } from "../ui/format";
 import { LockIcon } from "../ui/LockIcon";
 import { button, input, label, Panel } from "../ui/Panel";
 import { SizeInput, TextInput } from "../ui/SizeInput";
-import { validFileSize } from "../ui/validate";
 
 export function Inspector() {
   const selection = useGuestmap((s) => s.selection);
@@ -148,7 +148,7 @@ function ModuleInspector({ module: m }: { module: GuestLoaderModule }) {
             label="Size"
             value={undefined}
             placeholder="e.g. 24M"
-            validate={validFileSize}
+            validate={fileSizeProblem}
             onCommit={(v) =>
               dispatch({ type: "setBlobFile", id: m.id, file: { path: file?.path ?? "file", size: v } })
             }
@@ -231,7 +231,7 @@ function LoaderInspector({ loader: l }: { loader: GenericLoaderBlob }) {
             label="Size"
             value={undefined}
             placeholder="e.g. 0x28 or 4K"
-            validate={validFileSize}
+            validate={fileSizeProblem}
             onCommit={(v) =>
               dispatch({ type: "setBlobFile", id: l.id, file: { path: l.file.path, size: v } })
             }
@@ -250,7 +250,7 @@ function LoaderInspector({ loader: l }: { loader: GenericLoaderBlob }) {
 }
 
 /** The bytes this browser has for a blob: only the file with its SHA-256 (never one of the same name). */
-function useFileBytes(file: FileRef | undefined) {
+function useFileBytes(file: LayoutBlob | undefined) {
   return useQuery({
     queryKey: ["file", file?.sha256, file?.size?.toString()],
     queryFn: async () => (file ? ((await loadFile(file)) ?? null) : null),
@@ -258,7 +258,7 @@ function useFileBytes(file: FileRef | undefined) {
   });
 }
 
-function bytesText(file: FileRef | undefined, bytes: File | null | undefined): string {
+function bytesText(file: LayoutBlob | undefined, bytes: File | null | undefined): string {
   if (bytes) return "in this browser";
   if (file?.size === undefined) return "placeholder";
   return file.sha256 ? "not in this browser" : "not bound (no SHA-256)";
@@ -273,7 +273,7 @@ function headerText(hdr: BlobHeader): string {
  * Replacing or binding a blob's file: "Choose file…" keeps the address, kind and bootargs (one undo
  * step). A blob without bytes here says why, and binding it is the user's explicit choice.
  */
-function BindFile(props: { file: FileRef; has: boolean; onFiles(f: File): void }) {
+function BindFile(props: { file: LayoutBlob; has: boolean; onFiles(f: File): void }) {
   return (
     <div className="flex flex-col gap-1 rounded border border-line p-2">
       {!props.has && (

@@ -3,13 +3,16 @@ import {
   ARCHES,
   type Arch,
   defaultCpu,
-  type Blob as FileRef,
-  formatQemuOpts,
+  fileSizeProblem,
+  formatMachineProps,
+  type LayoutBlob,
+  machinePropsProblem,
   NEWEST_VERIFIED_VERSION,
-  parseQemuOpts,
+  parseMachineOption,
   QEMU_RELEASES,
   type QemuRelease,
   type QemuVersion,
+  ramProblem,
 } from "@guestmap/core";
 import { useId } from "react";
 import { useOpenFileRef } from "../io/open-file";
@@ -18,7 +21,6 @@ import { FileButton } from "../ui/FileButton";
 import { human } from "../ui/format";
 import { button, input, label, Panel } from "../ui/Panel";
 import { SizeInput, TextInput } from "../ui/SizeInput";
-import { machineProps, validFileSize, validRam } from "../ui/validate";
 
 /** "10.0 — Debian 13, verified (10.0.2)": what the release is and whether CI runs a binary of it. */
 function releaseLabel(r: QemuRelease): string {
@@ -66,7 +68,7 @@ export function MachinePanel() {
             label="RAM (-m)"
             value={m.ram}
             format={(v) => human(v).replace(" ", "")}
-            validate={validRam}
+            validate={ramProblem}
             onCommit={(ram) => dispatch({ type: "setMachine", machine: { ram } })}
           />
         </div>
@@ -103,15 +105,15 @@ export function MachinePanel() {
         </div>
         <TextInput
           label="-M properties"
-          value={formatQemuOpts(m.props)}
+          value={formatMachineProps(m.props)}
           placeholder="virtualization=on"
-          validate={machineProps}
+          validate={machinePropsProblem}
           onCommit={(t) =>
             dispatch({
               type: "setMachine",
               machine: {
-                // QEMU's own QemuOpts syntax: `dumpdtb=a,,b.dtb` is one property, a bare `foo` is foo=on.
-                props: parseQemuOpts(t).map((p) => [p.key, p.value] as const),
+                // The core's QemuOpts reading: `dumpdtb=a,,b.dtb` is one property, a bare `foo` is foo=on.
+                props: parseMachineOption(t, { withType: false }).props,
               },
             })
           }
@@ -177,7 +179,7 @@ export function MachinePanel() {
 
 function FileRow(props: {
   title: string;
-  file: FileRef | undefined;
+  file: LayoutBlob | undefined;
   onOpen(f: File): void;
   /** Gives a placeholder (a file not in this browser) its size. */
   onSize(size: bigint): void;
@@ -221,7 +223,7 @@ function FileRow(props: {
             label={`${props.title} size (file not in this browser)`}
             value={undefined}
             placeholder="e.g. 0x118a08 or 2M"
-            validate={validFileSize}
+            validate={fileSizeProblem}
             onCommit={props.onSize}
           />
         </div>

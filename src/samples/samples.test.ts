@@ -27,10 +27,28 @@ describe("samples", () => {
     expect(s.blobs.map((b) => sniffHeader(b.head).format)).toEqual(["arm64-image", "arm64-image", "cpio"]);
     expect(sniffHeader(byId("riscv64-opensbi").blobs[1]!.head).format).toBe("riscv-image");
   });
-  it("a newc cpio is exactly its size and ends with the trailer", () => {
-    const c = newcCpio({ path: "r", size: 0x10000n });
-    expect(c.head.length + (0x10000 - c.head.length - c.tail!.length) + c.tail!.length).toBe(0x10000);
-    expect(new TextDecoder().decode(c.tail!.subarray(110, 120))).toBe("TRAILER!!!");
+  it("a demo cpio is a newc archive of exactly its size, as file(1) and the newc record chain say", async () => {
+    const bytes = new Uint8Array(await demoFile(newcCpio({ path: "r", size: 0x10000n })).arrayBuffer());
+    expect(bytes.length).toBe(0x10000);
+    expect(execFileSync("file", ["-b", "-"], { input: bytes }).toString().trim()).toBe(
+      "ASCII cpio archive (SVR4 with no CRC)",
+    );
+    // Walk the records as the kernel's unpacker does (110-byte header, name, data, each 4-aligned):
+    // the chain must reach TRAILER!!! and end exactly at the file's end.
+    const names: string[] = [];
+    let at = 0;
+    const field = (i: number) =>
+      Number.parseInt(new TextDecoder().decode(bytes.subarray(at + 6 + 8 * i, at + 14 + 8 * i)), 16);
+    for (;;) {
+      expect(new TextDecoder().decode(bytes.subarray(at, at + 6))).toBe("070701");
+      const nameSize = field(11);
+      const fileSize = field(6);
+      names.push(new TextDecoder().decode(bytes.subarray(at + 110, at + 110 + nameSize - 1)));
+      at = Math.ceil((Math.ceil((at + 110 + nameSize) / 4) * 4 + fileSize) / 4) * 4;
+      if (names.at(-1) === "TRAILER!!!") break;
+    }
+    expect(names).toEqual([".", "init", "bin/busybox", "TRAILER!!!"]);
+    expect(at).toBe(0x10000);
   });
 });
 

@@ -2,7 +2,7 @@
  * Sample layouts, each a story a hypervisor developer recognises. Their blobs are generated in
  * the browser (demo-blob.ts) with real headers and realistic sizes.
  */
-import { type Blob as FileRef, GiB, type Layout } from "@guestmap/core";
+import { GiB, type Layout, type LayoutBlob } from "@guestmap/core";
 import { arm64Image, type DemoBlob, newcCpio, riscvImage, xenImage } from "./demo-blob";
 
 export interface Sample {
@@ -31,7 +31,7 @@ const DEMO_SHA256: Readonly<Record<string, string>> = {
 
 export const demoKey = (d: DemoBlob) => `${d.path}:0x${d.size.toString(16)}`;
 
-function ref(d: DemoBlob): FileRef {
+function ref(d: DemoBlob): LayoutBlob {
   const sha256 = DEMO_SHA256[demoKey(d)];
   return { path: d.path, size: d.size, head: d.head, ...(sha256 && { sha256 }) };
 }

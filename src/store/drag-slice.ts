@@ -1,7 +1,7 @@
 import type { Address } from "@guestmap/core";
 import type { StateCreator } from "zustand";
-import { applyEdit } from "../model/edits";
 import { logEdit } from "./edit-log";
+import { effectiveLayout } from "./effective";
 import type { GuestmapState } from "./store";
 
 /** A drag in progress: where the blob would be if released now. Not part of the layout. */
@@ -10,6 +10,8 @@ export interface DragPreview {
   readonly addr: Address;
   /** The address under the pointer. */
   readonly pointer: Address;
+  /** The neighbour's edge the blob snapped to, if it did (the map draws a guide there). */
+  readonly edge?: Address;
 }
 
 export interface DragSlice {
@@ -27,7 +29,8 @@ export const createDragSlice: StateCreator<GuestmapState, [], [], DragSlice> = (
     set((s) => {
       if (!s.drag) return s;
       const edit = { type: "moveBlob", id: s.drag.id, addr: s.drag.addr } as const;
-      const layout = applyEdit(s.layout, edit);
+      // The very object the drag's last frame showed: its check is already done.
+      const layout = effectiveLayout(s.layout, s.drag);
       if (layout !== s.layout) logEdit(edit);
       return { drag: undefined, layout };
     }),

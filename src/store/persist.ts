@@ -6,7 +6,7 @@
  * is backed up under a key of its own, the app starts a new layout and says so; a failed write
  * keeps everything in this tab and offers the layout JSON.
  */
-import { type Layout, parseLayoutJson, serializeLayout } from "@guestmap/core";
+import { type Layout, serializeLayout } from "@guestmap/core";
 import { storageError } from "../io/file-store";
 import { withHeads } from "../io/heads";
 import {
@@ -23,6 +23,7 @@ import {
   snapKey,
   writeState,
 } from "../io/state-db";
+import { loadLayoutParser } from "../lazy/load";
 import { FIT } from "../map/scale";
 import { applyEdits, type Edit } from "../model/edits";
 import { DEFAULT_SAMPLE } from "../samples/samples";
@@ -81,6 +82,11 @@ const unsavedId = () => journalEntry()?.id;
  * The journalled change, when it belongs to `loaded` and is newer than what was saved: the layout
  * as it was left, one undo step after the saved one.
  */
+/** parseLayoutJson, loaded on first use (it brings zod; see lazy/load.ts). */
+async function parseLayout(text: string, source: string): Promise<Layout> {
+  return (await loadLayoutParser()).parseLayoutJson(text, source);
+}
+
 async function withUnsaved(loaded: Loaded, savedAt: number): Promise<Loaded> {
   const raw = globalThis.localStorage?.getItem(UNSAVED_KEY);
   if (!raw) return loaded;
@@ -88,7 +94,7 @@ async function withUnsaved(loaded: Loaded, savedAt: number): Promise<Loaded> {
     const u = JSON.parse(raw) as Unsaved;
     if (u.id !== loaded.id || !(u.at > savedAt)) return loaded;
     changedAt = Math.max(changedAt, u.at);
-    const [present] = await withHeads([parseLayoutJson(u.layout, "the last change")]);
+    const [present] = await withHeads([await parseLayout(u.layout, "the last change")]);
     const name = typeof u.name === "string" ? u.name : loaded.name;
     if (serializeLayout(present!) === serializeLayout(loaded.present)) return { ...loaded, name };
     return { ...loaded, name, present: present!, past: [...(loaded.past ?? []), loaded.present], future: [] };
@@ -157,7 +163,7 @@ async function readLayout(id: string, entry: LayoutEntry | undefined): Promise<L
   if (typeof r.present !== "string" || !Array.isArray(r.past) || !Array.isArray(r.future))
     throw new Error("the saved layout record is unreadable");
   const keys = [...r.past, r.present, ...r.future];
-  const texts = await readSnapshots(keys);
+  const [texts, { parseLayoutJson }] = await Promise.all([readSnapshots(keys), loadLayoutParser()]);
   const parse = (text: unknown, key: string): Layout | undefined => {
     if (typeof text !== "string") return undefined;
     const layout = parseLayoutJson(text, "the saved layout");
@@ -208,7 +214,7 @@ async function legacy(): Promise<{ loaded?: Loaded; notice: Notice } | undefined
   try {
     const v = JSON.parse(raw) as { state?: { layoutJson?: unknown; scaleMode?: unknown } };
     if (typeof v.state?.layoutJson !== "string") throw new Error("the saved state has no layout");
-    const [present] = await withHeads([parseLayoutJson(v.state.layoutJson, "the saved layout")]);
+    const [present] = await withHeads([await parseLayout(v.state.layoutJson, "the saved layout")]);
     return {
       loaded: { ...example(), name: "Saved layout", present: present! },
       notice: {
@@ -297,7 +303,7 @@ export async function restoreState(): Promise<void> {
       const entry = { id: j.id, name: j.name };
       loaded = await readLayout(j.id, entry).catch(async () => ({
         ...entry,
-        present: (await withHeads([parseLayoutJson(j.layout, "the last change")]))[0]!,
+        present: (await withHeads([await parseLayout(j.layout, "the last change")]))[0]!,
       }));
       layouts = withEntry(layouts, { id: loaded.id, name: loaded.name });
     }
@@ -506,7 +512,7 @@ export function startSaving(): void {
   channel.onmessage = async (e: MessageEvent<SyncMessage>) => {
     const m = e.data;
     if (m?.type !== "saved" || m.tab === TAB || m.id !== useGuestmap.getState().layoutId) return;
-    const [remote] = await withHeads([parseLayoutJson(m.layout, "the other tab's layout")]);
+    const [remote] = await withHeads([await parseLayout(m.layout, "the other tab's layout")]);
     if (m.id !== useGuestmap.getState().layoutId) return;
     const local = useGuestmap.getState().layout;
     let layout: Layout;

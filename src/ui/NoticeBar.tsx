@@ -1,5 +1,5 @@
+import { serializeLayout } from "@guestmap/core";
 import { download } from "../io/download";
-import { layoutJson } from "../io/exports";
 import { useGuestmap } from "../store/store";
 import type { NoticeAction } from "../store/ui-slice";
 import { BidiText } from "./BidiText";
@@ -11,7 +11,8 @@ const ACTIONS: Record<NoticeAction, { label: string; run(): void }> = {
     run: () => {
       const s = useGuestmap.getState();
       download(
-        new Blob([layoutJson(s.layout)], { type: "application/json" }),
+        // The layout file as Export writes it (io/exports.ts layoutJson), without loading the exporters.
+        new Blob([serializeLayout(s.layout)], { type: "application/json" }),
         `${fileStem(s.layoutName)}.json`,
       );
     },

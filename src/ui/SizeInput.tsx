@@ -2,11 +2,10 @@
  * An address or size field: accepts `0x…`, decimal and K/M/G/KiB/MiB/GiB (the core's parseSize).
  * Applied on Enter or blur; invalid text is shown inline and never applied.
  */
-import { parseSize } from "@guestmap/core";
+import { nulProblem, parseSize, u64Problem } from "@guestmap/core";
 import { useEffect, useId, useState } from "react";
 import { addr } from "./format";
 import { input, label } from "./Panel";
-import { argvText, fitsU64 } from "./validate";
 
 export function SizeInput(props: {
   label: string;
@@ -33,7 +32,7 @@ export function SizeInput(props: {
       setError(`"${draft}" is not a number: use 0x42000000, 1107296256 or 64M (K/M/G, KiB/MiB/GiB)`);
       return;
     }
-    const why = (props.validate ?? fitsU64)(v);
+    const why = (props.validate ?? u64Problem)(v);
     if (why) {
       setError(`"${draft.trim()}": ${why}`);
       return;
@@ -57,7 +56,7 @@ export function SizeInput(props: {
         onChange={(e) => {
           setDraft(e.target.value);
           const v = parseSize(e.target.value);
-          if (error && v !== undefined && !(props.validate ?? fitsU64)(v)) setError(undefined);
+          if (error && v !== undefined && !(props.validate ?? u64Problem)(v)) setError(undefined);
         }}
         onBlur={commit}
         onKeyDown={(e) => {
@@ -121,7 +120,7 @@ export function TextInput(props: {
   }, [props.value]);
   const commit = () => {
     if (draft === (props.value ?? "")) return setError(undefined);
-    const why = argvText(draft) ?? props.validate?.(draft);
+    const why = nulProblem(draft) ?? props.validate?.(draft);
     setError(why);
     if (!why) props.onCommit(draft);
   };

@@ -2,15 +2,13 @@
  * QEMU's truth on the memory map: a bar over each region, green where QEMU put it where guestmap
  * said, red (with both values) where not; over a blob QEMU wrote into, the bytes it changed.
  */
-import { hex } from "@guestmap/core";
+import { hex, isUserRole } from "@guestmap/core";
 import { LANES } from "../map/geometry";
 import { type Scale, screenSpan, type View } from "../map/scale";
 import { useVerification } from "./useVerification";
 
 /** Approximate width of a 10px monospace character, to keep a label inside the map. */
 const CHAR_PX = 6.1;
-
-const USER_ROLES = new Set(["module-kernel", "module-initrd", "loader"]);
 
 export function VerifyOverlay(props: { scale: Scale; view: View }) {
   const { query } = useVerification();
@@ -21,7 +19,7 @@ export function VerifyOverlay(props: { scale: Scale; view: View }) {
     <>
       {r.regions.map((x) => {
         const at = x.qemu ?? x.predicted!;
-        const lane = x.role && USER_ROLES.has(x.role) ? LANES.user : LANES.qemu;
+        const lane = x.role && isUserRole(x.role) ? LANES.user : LANES.qemu;
         const { left, width } = screenSpan(scale, view, at.addr, at.addr + at.size, 3);
         const text = x.equal
           ? `${x.name}: QEMU agrees, ${hex(at.addr)}+${hex(at.size)}`

@@ -1,5 +1,5 @@
 /**
- * The DTB commands against QEMU 7.2 and dtc, on QEMU's own guest-loader example (docs/system/
+ * The DTB commands against every installed QEMU (7.2.22, 10.0.2) and dtc, on QEMU's own guest-loader example (docs/system/
  * guest-loader.rst: Xen with a dom0 kernel and initrd), moved to aarch64 virt:
  *   - `guestmap chosen -- ARGV` == dtc's text of QEMU's dumped /chosen (stdout-path aside);
  *   - `guestmap dts` == `dtc -I dtb -O dts` on QEMU's DTB;
@@ -10,10 +10,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PROFILES } from "@guestmap/core";
+import { profileFor } from "@guestmap/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { dtcToDts } from "../../core/conformance/fdt-tools.js";
-import { dumpDtb } from "../../core/conformance/qemu.js";
+import { dumpDtb, qemuInstalls, qemuLabel } from "../../core/conformance/qemu.js";
 import { haveTool } from "../../core/conformance/tools.js";
 import { run as chosenRun } from "../src/commands/chosen.js";
 import { run as dtsRun } from "../src/commands/dts.js";
@@ -51,14 +51,13 @@ function chosenBlock(text: string): string {
     .join("\n");
 }
 
-describe.skipIf(!haveTool("qemu-system-aarch64") || !haveTool("dtc") || !haveTool("fdtoverlay"))(
-  "DTB commands vs QEMU 7.2 on the guest-loader docs example",
-  () => {
-    const qemu = () => dumpDtb("qemu-system-aarch64", ARGV.slice(1), dir);
+for (const q of haveTool("dtc") && haveTool("fdtoverlay") ? qemuInstalls() : [])
+  describe(`DTB commands vs ${qemuLabel(q)} on the guest-loader docs example`, () => {
+    const qemu = () => dumpDtb(q.binary("aarch64"), ARGV.slice(1), dir);
 
     it("guestmap chosen prints QEMU's /chosen as dtc does", async () => {
       const c = capture();
-      expect(await chosenRun(["--qemu", "7.2", "--", ...ARGV], c.io), c.o.err).toBe(0);
+      expect(await chosenRun(["--qemu", q.version, "--", ...ARGV], c.io), c.o.err).toBe(0);
       expect(chosenBlock(c.o.out)).toBe(chosenBlock(dtcText(qemu())));
       expect(chosenBlock(c.o.out)).toContain('bootargs = "dom0_mem=1G,max:1G loglvl=all guest_loglvl=all";');
     });
@@ -71,12 +70,12 @@ describe.skipIf(!haveTool("qemu-system-aarch64") || !haveTool("dtc") || !haveToo
     });
 
     it("export's merged DTB and overlay give QEMU's DTB; outputs are atomic and spare the inputs", async () => {
-      writeFileSync(join(dir, "base.dtb"), dumpDtb("qemu-system-aarch64", MACHINE, dir));
+      writeFileSync(join(dir, "base.dtb"), dumpDtb(q.binary("aarch64"), MACHINE, dir));
       const c = capture();
       const input = await loadInput(parseCommon(["--", ...ARGV]), c.io);
       const r = await writeDtbOutputs({
         layout: input.layout,
-        profile: PROFILES["7.2"],
+        profile: profileFor(q.version),
         dtbOut: "out.dtb",
         baseDtb: "base.dtb",
         overlayOut: "out.dtbo",
@@ -97,7 +96,7 @@ describe.skipIf(!haveTool("qemu-system-aarch64") || !haveTool("dtc") || !haveToo
       await expect(
         writeDtbOutputs({
           layout: input.layout,
-          profile: PROFILES["7.2"],
+          profile: profileFor(q.version),
           dtbOut: "base.dtb",
           baseDtb: "base.dtb",
           cwd: dir,
@@ -106,5 +105,4 @@ describe.skipIf(!haveTool("qemu-system-aarch64") || !haveTool("dtc") || !haveToo
       ).rejects.toThrow(/refusing to write .*base\.dtb: it is an input/);
       expect(readFileSync(join(dir, "base.dtb")).equals(before)).toBe(true);
     });
-  },
-);
+  });

@@ -9,7 +9,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { dumpDtb } from "../../core/conformance/qemu.js";
+import { dumpDtb, type QemuInstall, qemuInstalls, qemuLabel } from "../../core/conformance/qemu.js";
 import { haveTool } from "../../core/conformance/tools.js";
 import { decodeFdt, findNode, printDts } from "../../core/src/index.js";
 import { cpioBlob, rawBlob } from "../../core/test/fixtures/kernels.js";
@@ -25,11 +25,13 @@ const files = {
   "root,fs.cpio": cpioBlob(0x50000, 23),
 };
 
-/** Runs `sh run.sh` with qemu-system-aarch64 shimmed to stop at reset and answer QMP on stdio. */
-function runScriptStopped(commands: object[]): unknown[] {
+/** Runs `sh run.sh` with qemu-system-aarch64 shimmed to `q`'s, stopped at reset and answering QMP on stdio. */
+function runScriptStopped(q: QemuInstall, commands: object[]): unknown[] {
   const shimDir = join(dir, "shim");
   mkdirSync(shimDir, { recursive: true });
-  const real = spawnSync("sh", ["-c", "command -v qemu-system-aarch64"], { encoding: "utf8" }).stdout.trim();
+  const real = spawnSync("sh", ["-c", 'command -v "$1"', "sh", q.binary("aarch64")], {
+    encoding: "utf8",
+  }).stdout.trim();
   const shim = join(shimDir, "qemu-system-aarch64");
   writeFileSync(
     shim,
@@ -56,12 +58,11 @@ function runScriptStopped(commands: object[]): unknown[] {
   return returns.slice(1, 1 + commands.length);
 }
 
-describe.skipIf(!haveTool("qemu-system-aarch64") || !haveTool("dtc"))(
-  "export --fixed-dtb on QEMU 7.2",
-  () => {
+for (const q of haveTool("dtc") ? qemuInstalls() : [])
+  describe(`export --fixed-dtb on ${qemuLabel(q)}`, () => {
     it("loads the same blobs and boots a DTB with the same /chosen modules", async () => {
       for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
-      writeFileSync(join(dir, "base.dtb"), dumpDtb("qemu-system-aarch64", MACHINE, dir));
+      writeFileSync(join(dir, "base.dtb"), dumpDtb(q.binary("aarch64"), MACHINE, dir));
       const argv = [
         "qemu-system-aarch64",
         ...MACHINE,
@@ -73,7 +74,7 @@ describe.skipIf(!haveTool("qemu-system-aarch64") || !haveTool("dtc"))(
         [
           "export",
           "--qemu",
-          "7.2",
+          q.version,
           "--dtb",
           "merged.dtb",
           "--base-dtb",
@@ -91,7 +92,7 @@ describe.skipIf(!haveTool("qemu-system-aarch64") || !haveTool("dtc"))(
       expect(scriptArgv).toMatch(/-dtb merged\.dtb/);
       expect(scriptArgv).not.toMatch(/guest-loader/);
 
-      const [roms, k, rd] = runScriptStopped([
+      const [roms, k, rd] = runScriptStopped(q, [
         { execute: "human-monitor-command", arguments: { "command-line": "info roms" } },
         { execute: "pmemsave", arguments: { val: 0x42000000, size: 0x30000, filename: join(dir, "k.mem") } },
         { execute: "pmemsave", arguments: { val: 0x47000000, size: 0x50000, filename: join(dir, "r.mem") } },
@@ -113,11 +114,11 @@ describe.skipIf(!haveTool("qemu-system-aarch64") || !haveTool("dtc"))(
       }).stdout.split("\0");
       words.pop();
       expect(words).toContain("loader,file=Image k,addr=0x42000000,force-raw=on");
-      const p = await runCli(["placements", "--json", "--qemu", "7.2", "--", ...words], dir);
+      const p = await runCli(["placements", "--json", "--qemu", q.version, "--", ...words], dir);
       const ours = JSON.parse(p.stdout).regions.find((x: { role: string }) => x.role === "dtb");
       expect(BigInt(ours.addr)).toBe(BigInt(`0x${dtbLine![1]}`));
       expect(BigInt(ours.size)).toBe(BigInt(`0x${dtbLine![2]}`));
-      const [saved] = runScriptStopped([
+      const [saved] = runScriptStopped(q, [
         {
           execute: "pmemsave",
           arguments: {
@@ -134,7 +135,7 @@ describe.skipIf(!haveTool("qemu-system-aarch64") || !haveTool("dtc"))(
         root: { name: "", props: [], children: [findNode(inRam, "/chosen")!] },
       });
       // Compare with what QEMU itself builds from the guest-loader command line.
-      const qemuOwn = decodeFdt(dumpDtb("qemu-system-aarch64", argv.slice(1), dir));
+      const qemuOwn = decodeFdt(dumpDtb(q.binary("aarch64"), argv.slice(1), dir));
       const own = printDts({
         ...qemuOwn,
         root: { name: "", props: [], children: [findNode(qemuOwn, "/chosen")!] },
@@ -143,5 +144,4 @@ describe.skipIf(!haveTool("qemu-system-aarch64") || !haveTool("dtc"))(
       expect(modules(chosen)).toBe(modules(own));
       expect(chosen).toContain('bootargs = "dom0_mem=1G,max:1G";');
     });
-  },
-);
+  });

@@ -2,9 +2,10 @@
  * One answer from both front-ends: the same inputs fed to the CLI (`pack`, `fix`, `check --json`,
  * `export --dtb --base-dtb`, `export --image`) and to the core operations it adapts (`pack`,
  * `fixAll`, `check`, `mergeIntoBase`, `planMemoryImage` + `writeImage`) give identical addresses,
- * explanations, fixes, DTB bytes and image bytes. The merged DTB is also judged by QEMU 7.2: for a
+ * explanations, fixes, DTB bytes and image bytes. The merged DTB is also judged by every installed
+ * QEMU (7.2.22, 10.0.2), each modelled by its own version: for a
  * packed layout, merged into QEMU's DTB dumped WITH the guest-loader devices on the command line
- * (which the CLI used to refuse with MODULE_EXISTS), it equals QEMU's own DTB as dtc prints it, at
+ * (which the CLI used to refuse with module-exists), it equals QEMU's own DTB as dtc prints it, at
  * QEMU's size (the header's block offsets aside: libfdt's writer starts the reserve map at 0x30).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -17,11 +18,12 @@ import {
   type Layout,
   mergeIntoBase,
   moduleFile,
-  PROFILES,
   pack,
   parseLayoutJson,
   placements,
   planMemoryImage,
+  profileFor,
+  type QemuVersion,
   serializeLayout,
   writeImage,
 } from "@guestmap/core";
@@ -29,7 +31,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { dtcToDts } from "../../core/conformance/fdt-tools.js";
 import { firmwareSize } from "../../core/conformance/layouts.js";
-import { dumpDtb } from "../../core/conformance/qemu.js";
+import { dumpDtb, qemuInstalls, qemuLabel } from "../../core/conformance/qemu.js";
 import { haveTool } from "../../core/conformance/tools.js";
 import { arbLayoutSpec, type LayoutSpec, writeLayoutFiles } from "../../core/test/fixtures/layouts.js";
 import { runCli } from "../test/run-cli.js";
@@ -42,9 +44,10 @@ let n = 0;
 function setUp(
   spec: LayoutSpec,
   props: [string, string][] = [],
+  qemu: QemuVersion = "7.2",
 ): { file: string; layout: Layout; bytes: Map<string, Uint8Array> } {
   const { layout: built, bytes } = writeLayoutFiles(spec, dir);
-  const layout: Layout = { ...built, qemu: "7.2", machine: { ...built.machine, props } };
+  const layout: Layout = { ...built, qemu, machine: { ...built.machine, props } };
   const file = `layout-${n++}.json`;
   writeFileSync(join(dir, file), serializeLayout(layout));
   return { file, layout, bytes };
@@ -52,7 +55,7 @@ function setUp(
 
 const env = (l: Layout) => {
   const fw = firmwareSize(l.machine.arch);
-  return { qemu: "7.2" as const, ...(fw !== undefined && { firmwareSize: fw }) };
+  return { qemu: l.qemu ?? ("7.2" as const), ...(fw !== undefined && { firmwareSize: fw }) };
 };
 const addrs = (l: Layout) => [...l.modules, ...l.loaders].map((b) => `${b.id}@${hex(b.addr)}`);
 
@@ -132,9 +135,8 @@ describe("CLI and core give the same answer", () => {
   });
 });
 
-describe.skipIf(!haveTool("qemu-system-aarch64") || !haveTool("dtc"))(
-  "the DTB merge policy, judged by QEMU 7.2",
-  () => {
+for (const q of haveTool("dtc") ? qemuInstalls() : [])
+  describe(`the DTB merge policy, judged by ${qemuLabel(q)}`, () => {
     it("a base dumped with the guest-loader devices on the command line: their nodes are replaced, and the merge equals QEMU's DTB", async () => {
       const spec: LayoutSpec = {
         arch: "aarch64",
@@ -151,7 +153,7 @@ describe.skipIf(!haveTool("qemu-system-aarch64") || !haveTool("dtc"))(
           { slot: "module-initrd", file: { kind: "cpio", size: 12_345 }, at: 0x2100000 },
         ],
       };
-      const { layout } = setUp(spec, [["dtb-randomness", "off"]]);
+      const { layout } = setUp(spec, [["dtb-randomness", "off"]], q.version);
       const packed = pack(layout, env(layout)).layout;
       writeFileSync(join(dir, "dtb-packed.json"), serializeLayout(packed));
       const argv = (withInitrd: boolean) => [
@@ -169,7 +171,7 @@ describe.skipIf(!haveTool("qemu-system-aarch64") || !haveTool("dtc"))(
           `guest-loader,addr=${hex(m.addr)},${m.kernel ? "kernel" : "initrd"}=${moduleFile(m)!.path}`,
         ]),
       ];
-      const base = dumpDtb("qemu-system-aarch64", argv(false), dir);
+      const base = dumpDtb(q.binary("aarch64"), argv(false), dir);
       writeFileSync(join(dir, "base-with-modules.dtb"), base);
       const r = await runCli(
         ["export", "--dtb", "merged.dtb", "--base-dtb", "base-with-modules.dtb", "dtb-packed.json"],
@@ -178,14 +180,13 @@ describe.skipIf(!haveTool("qemu-system-aarch64") || !haveTool("dtc"))(
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toMatch(/already had module@0x[0-9a-f]+, module@0x[0-9a-f]+ .*replaced/);
       const cli = new Uint8Array(readFileSync(join(dir, "merged.dtb")));
-      const core = mergeIntoBase(base, packed, PROFILES["7.2"], { env: {} }).bytes;
+      const core = mergeIntoBase(base, packed, profileFor(q.version), { env: {} }).bytes;
       expect(Buffer.compare(Buffer.from(cli), Buffer.from(core))).toBe(0);
-      const qemu = dumpDtb("qemu-system-aarch64", argv(true), dir);
+      const qemu = dumpDtb(q.binary("aarch64"), argv(true), dir);
       const dts = (b: Uint8Array) => dtcToDts(b).stdout.toString("latin1");
       expect(dts(cli)).toBe(dts(qemu));
       // Byte for byte but for the header's layout: libfdt's sequential writer (QEMU) puts the
       // reservation map at 0x30, the encoder (like dtc) at 0x28. Same size: padded like QEMU's.
       expect(cli.length).toBe(qemu.length);
     });
-  },
-);
+  });

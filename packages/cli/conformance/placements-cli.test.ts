@@ -3,10 +3,14 @@
  * argv, on every installed QEMU (7.2.22, 10.0.2), for generated command lines on every arch. No
  * --qemu: guestmap must pick the behaviour and the firmware of the QEMU the command line names.
  */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { dir, genCase, removeCaseDir, romName } from "../../core/conformance/layouts.js";
 import { infoRoms, QemuCrashed, QemuRefused, qemuInstalls, qemuLabel } from "../../core/conformance/qemu.js";
 import type { Arch } from "../../core/src/index.js";
+import { arm64Image, efiZboot, uImage } from "../../core/test/fixtures/kernels.js";
 import { runCli } from "../test/run-cli.js";
 
 afterAll(removeCaseDir);
@@ -61,3 +65,36 @@ for (const q of qemuInstalls())
       }
     });
   }
+
+/**
+ * Compressed kernels through the CLI's own file reading (it streams each through the core's
+ * Unpacker): a gzip uImage, an Image.gz and an EFI zboot image, on each QEMU.
+ */
+function compressedKernels(): Record<string, Uint8Array> {
+  const img = arm64Image(1 << 20, 0n, 3n << 20n);
+  img.fill(0, 0x40);
+  const gz = new Uint8Array(gzipSync(img));
+  const u = uImage(gz.length, 0x41000000);
+  u.set(gz, 64);
+  u[31] = 1; // ih_comp = gzip
+  return { "cli-uimage.gz": u, "cli-Image.gz": gz, "cli-zboot.efi": efiZboot(gz) };
+}
+
+for (const q of qemuInstalls())
+  describe(`guestmap placements --json equals ${qemuLabel(q)} info roms: compressed kernels`, () => {
+    const files = compressedKernels();
+    for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
+    const binary = q.binary("aarch64");
+    it.each(Object.keys(files))("%s", async (name) => {
+      const argv = ["-M", "virt", "-cpu", "cortex-a57", "-m", "1G", "-kernel", name];
+      const r = await runCli(["placements", "--json", "--", binary, ...argv], dir);
+      expect(r.code, r.stderr).toBe(0);
+      const ours = (JSON.parse(r.stdout).regions as { name: string; addr: string; size: string }[])
+        .map((x) => ({ name: x.name, addr: BigInt(x.addr), size: BigInt(x.size) }))
+        .sort(byAddr);
+      const roms = infoRoms(binary, argv, dir);
+      expect(ours).toEqual(
+        roms.map((x) => ({ name: romName(x.name), addr: x.addr, size: x.size })).sort(byAddr),
+      );
+    });
+  });

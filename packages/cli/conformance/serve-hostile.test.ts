@@ -3,8 +3,8 @@
  * origins, a rebinding Host, 1 GB bodies (declared, and streamed without end), path traversal
  * (in the layout, through a symlink, in the URL), option injection through bootargs, file names
  * and -M properties, two runs at once; temp folders are gone afterwards, and a QEMU past its
- * time limit is killed with its whole process group. The verifications that do run use the
- * real QEMU on PATH.
+ * time limit is killed with its whole process group. The verifications that do run use every
+ * installed QEMU (7.2.22 on PATH, 10.0.2 from its directory), each asked for by its version.
  */
 import { execFileSync } from "node:child_process";
 import {
@@ -22,7 +22,7 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { haveTool } from "../../core/conformance/tools.js";
+import { qemuInstalls, qemuLabel } from "../../core/conformance/qemu.js";
 import { arm64Image, cpioBlob } from "../../core/test/fixtures/kernels.js";
 import { runQemuProcess } from "../src/qemu-run/qemu-process.js";
 import { type Companion, startCompanion } from "../src/serve/server.js";
@@ -46,6 +46,7 @@ mkdirSync(privateTmp);
 const savedTmp = process.env.TMPDIR;
 process.env.TMPDIR = privateTmp;
 const ours = () => readdirSync(privateTmp).filter((n) => /^guestmap-(serve|verify)-/.test(n));
+const installs = qemuInstalls();
 let before: string[] = [];
 let c: Companion;
 let small: Companion;
@@ -53,7 +54,7 @@ beforeAll(async () => {
   before = ours();
   c = await startCompanion({
     port: 0,
-    qemuDirs: [],
+    qemuDirs: installs.flatMap((q) => (q.dir ? [q.dir] : [])),
     fileDirs: [files],
     allowOrigins: [APP],
     maxBody: 64 << 20,
@@ -108,13 +109,17 @@ function call(
 const auth = { Authorization: `Bearer ${TOKEN}` };
 
 /** A multipart body: the layout field and uploaded files (name = the layout's path). */
-function form(layout: object, uploads: Record<string, Buffer | Uint8Array> = {}) {
+function form(layout: object, uploads: Record<string, Buffer | Uint8Array> = {}, qemu?: string) {
   const boundary = "----guestmap-test-boundary";
   const parts: Buffer[] = [
     Buffer.from(
       `--${boundary}\r\nContent-Disposition: form-data; name="layout"\r\n\r\n${JSON.stringify(layout)}\r\n`,
     ),
   ];
+  if (qemu !== undefined)
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="qemu"\r\n\r\n${qemu}\r\n`),
+    );
   for (const [name, bytes] of Object.entries(uploads)) {
     parts.push(
       Buffer.from(
@@ -142,12 +147,12 @@ function layout(modules: object[], props: Record<string, string> = {}) {
   };
 }
 
-const verify = (l: object, uploads?: Record<string, Buffer | Uint8Array>, port = c.port) => {
-  const f = form(l, uploads);
+const verify = (l: object, uploads?: Record<string, Buffer | Uint8Array>, port = c.port, qemu?: string) => {
+  const f = form(l, uploads, qemu);
   return call(port, "/verify", { method: "POST", headers: { ...auth, ...f.headers }, body: f.body });
 };
 
-describe.skipIf(!haveTool("qemu-system-aarch64"))("guestmap serve: hostile requests", () => {
+describe.skipIf(installs.length === 0)("guestmap serve: hostile requests", () => {
   it("no token, a wrong token, a token of another length: 401; the right one in a header or ?token=: 200", async () => {
     expect((await call(c.port, "/qemu")).status).toBe(401);
     expect(JSON.parse((await call(c.port, "/qemu")).body).error.code).toBe("missing-token");
@@ -159,7 +164,12 @@ describe.skipIf(!haveTool("qemu-system-aarch64"))("guestmap serve: hostile reque
     expect((await call(c.port, "/verify", { method: "POST" })).status).toBe(401);
     expect((await call(c.port, "/qemu", { headers: auth })).status).toBe(200);
     const q = JSON.parse((await call(c.port, `/qemu?token=${TOKEN}`)).body);
-    expect(q.qemus.some((x: { arch: string }) => x.arch === "aarch64")).toBe(true);
+    for (const i of installs)
+      expect(
+        q.qemus.some(
+          (x: { arch: string; version: string }) => x.arch === "aarch64" && x.version === i.version,
+        ),
+      ).toBe(true);
   });
 
   it("other origins are refused, even with the token, and never get a CORS header; the app's origin gets exactly its own", async () => {
@@ -300,35 +310,41 @@ describe.skipIf(!haveTool("qemu-system-aarch64"))("guestmap serve: hostile reque
     expect(JSON.parse(r.body).error.issues[0].code).toBe("verify-machine-prop");
   });
 
-  it("bootargs and uploaded file names carrying QemuOpts and options reach QEMU as data", async () => {
-    const marker = join(root, "pwned.dtb");
-    const evilName = `x,initrd=Image,dumpdtb=${marker}`;
-    const r = await verify(
-      layout([
-        {
-          id: "m1",
-          addr: "0x48000000",
-          kernel: { path: "Image" },
-          bootargs: `a,dumpdtb=${marker} -append x`,
-        },
-        { id: "m2", addr: "0x4a000000", initrd: { path: evilName } },
-        { id: "m3", addr: "0x4c000000", initrd: { path: "-S" } },
-      ]),
-      { [evilName]: cpioBlob(0x2000, 3), "-S": cpioBlob(0x1000, 4) },
-    );
-    expect(r.status, r.body).toBe(200);
-    const out = JSON.parse(r.body);
-    expect(out.dropped).toEqual([["-drive", "file=/etc/passwd,if=none"]]);
-    expect(out.report.differences).toEqual([]);
-    expect(out.report.chosen.equal).toBe(true);
-    expect(out.report.chosen.qemu).toContain(`bootargs = "a,dumpdtb=${marker} -append x";`);
-    expect(out.report.blobs.map((b: { name: string; summary: string }) => [b.name, b.summary])).toEqual([
-      ["Image", "bytes intact"],
-      [evilName, "bytes intact"],
-      ["-S", "bytes intact"],
-    ]);
-    expect(existsSync(marker)).toBe(false);
-  });
+  it.each(installs.map((q) => ({ q, label: qemuLabel(q) })))(
+    "bootargs and uploaded file names carrying QemuOpts and options reach $label as data",
+    async ({ q }) => {
+      const marker = join(root, "pwned.dtb");
+      const evilName = `x,initrd=Image,dumpdtb=${marker}`;
+      const r = await verify(
+        layout([
+          {
+            id: "m1",
+            addr: "0x48000000",
+            kernel: { path: "Image" },
+            bootargs: `a,dumpdtb=${marker} -append x`,
+          },
+          { id: "m2", addr: "0x4a000000", initrd: { path: evilName } },
+          { id: "m3", addr: "0x4c000000", initrd: { path: "-S" } },
+        ]),
+        { [evilName]: cpioBlob(0x2000, 3), "-S": cpioBlob(0x1000, 4) },
+        c.port,
+        q.version,
+      );
+      expect(r.status, r.body).toBe(200);
+      const out = JSON.parse(r.body);
+      expect(out.qemu.version).toBe(q.version);
+      expect(out.dropped).toEqual([["-drive", "file=/etc/passwd,if=none"]]);
+      expect(out.report.differences).toEqual([]);
+      expect(out.report.chosen.equal).toBe(true);
+      expect(out.report.chosen.qemu).toContain(`bootargs = "a,dumpdtb=${marker} -append x";`);
+      expect(out.report.blobs.map((b: { name: string; summary: string }) => [b.name, b.summary])).toEqual([
+        ["Image", "bytes intact"],
+        [evilName, "bytes intact"],
+        ["-S", "bytes intact"],
+      ]);
+      expect(existsSync(marker)).toBe(false);
+    },
+  );
 
   it("one run at a time: a second request while one is in flight gets 429", async () => {
     const f = form(layout([{ id: "m1", addr: "0x48000000", initrd: { path: "rootfs.cpio" } }]));

@@ -6,36 +6,29 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
-import { createGunzip } from "node:zlib";
-import { type Blob, type Layout, layoutFiles, withLayoutFiles } from "@guestmap/core";
+import {
+  type Layout,
+  type LayoutBlob,
+  layoutFiles,
+  sniffHeader,
+  type Unpacked,
+  unpackPlan,
+  withLayoutFiles,
+} from "@guestmap/core";
 import { UsageError } from "./io.js";
 
 /** Enough for every header we read, including an ELF's program headers. */
 const HEAD_BYTES = 64 * 1024;
 
-/** QEMU's arm64 loader gunzips at most this much (LOAD_IMAGE_MAX_GUNZIP_BYTES). */
-const MAX_GUNZIP = 256 * 1024 * 1024;
-
-/** Decompressed size and head of a gzip file, streamed: memory stays at the head's size. */
-async function gunzipInfo(path: string): Promise<{ size: bigint; head: Uint8Array } | undefined> {
-  const head = new Uint8Array(HEAD_BYTES);
-  let got = 0;
-  let size = 0;
-  try {
-    for await (const chunk of createReadStream(path).pipe(createGunzip())) {
-      const c = chunk as Buffer;
-      if (got < HEAD_BYTES) {
-        const n = Math.min(HEAD_BYTES - got, c.length);
-        head.set(c.subarray(0, n), got);
-        got += n;
-      }
-      size += c.length;
-      if (size > MAX_GUNZIP) return undefined;
-    }
-  } catch {
-    return undefined; // not a whole gzip stream: QEMU loads it raw, and so do we
-  }
-  return { size: BigInt(size), head: head.subarray(0, got) };
+/**
+ * What QEMU unpacks from a compressed kernel (gzip, gzip uImage, EFI zboot), the file streamed
+ * through the core's Unpacker: memory stays at the head's size.
+ */
+async function unpackFile(path: string, head: Uint8Array, size: bigint): Promise<Unpacked | undefined> {
+  // Open the file again only when QEMU would unpack it.
+  if (!unpackPlan(sniffHeader(head), size)) return undefined;
+  const { unpackStream } = await import("./unpack-file.js");
+  return unpackStream(head, size, createReadStream(path) as AsyncIterable<Buffer>);
 }
 
 async function sha256(path: string): Promise<string> {
@@ -65,7 +58,12 @@ async function mapLimited<T, R>(items: readonly T[], f: (x: T, i: number) => Pro
 export type Locate = (path: string) => string;
 
 /** One file's size and first bytes (a placeholder with a typed size stays one if the file is absent). */
-export async function fill(blob: Blob, locate: Locate, baseDir: string, what: string): Promise<Blob> {
+export async function fill(
+  blob: LayoutBlob,
+  locate: Locate,
+  baseDir: string,
+  what: string,
+): Promise<LayoutBlob> {
   const path = locate(blob.path);
   let fh: Awaited<ReturnType<typeof open>> | undefined;
   try {
@@ -85,14 +83,15 @@ export async function fill(blob: Blob, locate: Locate, baseDir: string, what: st
     }
     const head = new Uint8Array(Math.min(HEAD_BYTES, st.size));
     await fh.read(head, 0, head.length, 0);
-    const filled: Blob = {
+    const filled: LayoutBlob = {
       path: blob.path,
       size: BigInt(st.size),
       head,
       ...(blob.sha256 !== undefined && { sha256: blob.sha256 }),
     };
-    if (what === "-kernel" && head[0] === 0x1f && head[1] === 0x8b) {
-      const unpacked = await gunzipInfo(path);
+    // Only QEMU's kernel loaders unpack (-kernel, -device loader); a gzip initrd stays as it is.
+    if (what === "-kernel" || what.startsWith("loader ")) {
+      const unpacked = await unpackFile(path, head, BigInt(st.size));
       if (unpacked) return { ...filled, unpacked };
     }
     return filled;

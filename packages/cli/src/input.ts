@@ -6,8 +6,6 @@ import { dirname, resolve } from "node:path";
 import {
   importCommandArgv,
   type Layout,
-  LayoutFileError,
-  parseLayoutJson,
   profileFor,
   type QemuVersion,
   unmodelledMachine,
@@ -93,13 +91,14 @@ export async function loadInput(opts: CommonOptions, io: Io): Promise<LoadedInpu
   if (file.startsWith("-")) throw new UsageError(`unknown option '${file}'; see guestmap --help`);
   const path = resolve(io.cwd, file);
   const text = await readTextFile(path, `layout ${file}`);
+  const { LayoutFileError, parseLayoutJson } = await import("./layout-json.js");
   let layout: Layout;
   try {
     layout = parseLayoutJson(text, file);
   } catch (e) {
     if (e instanceof LayoutFileError)
       throw new UsageError(
-        `${file} is not a valid guestmap layout: ${e.issues.map((i) => `${i.path || "(top level)"}: ${i.message}`).join("; ")}`,
+        `${file} is not a valid guestmap layout: ${e.issues.map((i) => `${i.where || "(top level)"}: ${i.message}`).join("; ")}`,
       );
     throw e;
   }

@@ -4,6 +4,11 @@ export interface Io {
   stderr(text: string): void;
   /** Binary output to stdout (`-` as an output file); resolves once written. */
   stdoutBytes(bytes: Uint8Array): Promise<void>;
+  /**
+   * A status line that replaces the previous one (`\r`), for long writes; present only when
+   * stderr is a terminal. `progress("")` clears it.
+   */
+  progress?(line: string): void;
   /** Where relative paths on the command line resolve. */
   readonly cwd: string;
   /** All of standard input (tests inject it; the CLI reads process.stdin when absent). */

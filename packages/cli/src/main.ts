@@ -78,6 +78,7 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
     ...rawIo,
     stdout: (s) => rawIo.stdout(escapeTerminal(s)),
     stderr: (s) => rawIo.stderr(escapeTerminal(s)),
+    ...(rawIo.progress && { progress: (s: string) => rawIo.progress!(escapeTerminal(s)) }),
   };
   const [cmd, ...args] = argv;
   if (cmd === undefined || cmd === "--help" || cmd === "-h" || cmd === "help") {
@@ -111,15 +112,11 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
   }
 }
 
-const isEntry = (() => {
-  try {
-    return realpathSync(process.argv[1] ?? "") === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-})();
-
-if (isEntry || process.argv[1]?.endsWith("/bin/guestmap.js") || process.argv[1]?.endsWith("/.bin/guestmap")) {
+/**
+ * Runs `guestmap` as the program of this process: argv, stdio, exit code. Called by the launcher
+ * (bin/guestmap.js, for the bundle and for this compiled file alike), never by in-process tests.
+ */
+export function runFromShell(): void {
   // Ctrl-C during an image export must not leave a multi-GiB hidden temp file behind.
   removeTempFilesOnSignals();
   // `guestmap dts x.dtb | head`: the reader leaving is not an error worth a stack trace.
@@ -131,6 +128,8 @@ if (isEntry || process.argv[1]?.endsWith("/bin/guestmap.js") || process.argv[1]?
   const io: Io = {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
+    // Erase to the end of the line (ESC [ K) after the carriage return: a shorter line leaves no tail.
+    ...(process.stderr.isTTY && { progress: (s: string) => process.stderr.write(`\r\x1b[K${s}`) }),
     stdoutBytes: (b) => new Promise((ok, fail) => process.stdout.write(b, (e) => (e ? fail(e) : ok()))),
     cwd: process.cwd(),
   };
@@ -144,3 +143,13 @@ if (isEntry || process.argv[1]?.endsWith("/bin/guestmap.js") || process.argv[1]?
     },
   );
 }
+
+// `node packages/cli/dist/main.js ARGS` runs too (the launcher imports this file instead).
+const isEntry = (() => {
+  try {
+    return realpathSync(process.argv[1] ?? "") === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+})();
+if (isEntry) runFromShell();

@@ -23,6 +23,15 @@ export async function openFileSource(path: string): Promise<FileBlobSource> {
       }
       return got === length ? buf : buf.subarray(0, got);
     },
+    async readInto(offset, into) {
+      let got = 0;
+      while (got < into.length) {
+        const { bytesRead } = await fh.read(into, got, into.length - got, Number(offset) + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return got;
+    },
     close: () => fh.close(),
   };
 }

@@ -18,6 +18,7 @@ import {
   parseQemuVersionOutput,
   type QemuVersion,
 } from "@guestmap/core";
+import { cachedQemuVersion } from "./qemu-version-cache.js";
 
 export function qemuBinaryName(arch: Arch): string {
   return `qemu-system-${arch}`;
@@ -76,8 +77,11 @@ export function installedQemuVersion(
   const bin = qemuBinary(arch, target);
   if (!bin) return undefined;
   if (!versions.has(bin)) {
-    const r = spawnSync(bin, ["--version"], { encoding: "utf8", timeout: 10_000 });
-    versions.set(bin, r.status === 0 ? parseQemuVersionOutput(r.stdout) : undefined);
+    const version = cachedQemuVersion(bin, (b) => {
+      const r = spawnSync(b, ["--version"], { encoding: "utf8", timeout: 10_000 });
+      return r.status === 0 ? parseQemuVersionOutput(r.stdout) : undefined;
+    });
+    versions.set(bin, version);
   }
   const version = versions.get(bin);
   return version ? { version, binary: bin } : undefined;

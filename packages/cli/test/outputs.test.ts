@@ -20,7 +20,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCli } from "./run-cli.js";
+import { main } from "../src/main.js";
+import { captureIo, runCli } from "./run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "guestmap-out-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -150,6 +151,34 @@ describe("import -o", () => {
     );
     expect(readFileSync(join(dir, "Image"))).toEqual(Buffer.alloc(4096, 7));
   });
+});
+
+describe("image progress", () => {
+  it("on a terminal, a status line with the share written, cleared at the end", async () => {
+    const { o, io } = captureIo(dir);
+    const lines: string[] = [];
+    const code = await main(["export", "--image", "p.hex", ...ARGV], {
+      ...io,
+      progress: (l) => lines.push(l),
+    });
+    expect(code, o.err).toBe(0);
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(lines[0]).toMatch(
+      /^guestmap export: writing p\.hex: \d+% of [\d.]+ MiB \(Ctrl-C cancels, leaving nothing\)$/,
+    );
+    expect(lines.at(-2)).toContain(": 100% of ");
+    expect(lines.at(-1)).toBe("");
+    expect(readFileSync(join(dir, "p.hex"), "latin1")).toMatch(/:00000001FF\r\n$/);
+  });
+
+  it("not on a terminal (a pipe, a log file): no status line at all", () => {
+    const r = spawnSync(NODE_CLI[0]!, [...NODE_CLI.slice(1), "export", "--image", "q.hex", ...ARGV], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/writing|\r/);
+  }, 30_000);
 });
 
 describe("the real process", () => {

@@ -1,6 +1,7 @@
 /**
  * Exported command lines judged by the real tools: bash (argv as a program receives it, and no
- * payload ever executes) and QEMU 7.2 (bootargs in /chosen as dtc/fdtget read them).
+ * payload ever executes) and every installed QEMU, 7.2.22 and 10.0.2 (bootargs in /chosen as
+ * dtc/fdtget read them).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -14,7 +15,7 @@ import { formatCommand, scriptShebang } from "../src/cmdline/shell-quote.js";
 import { shellSplit } from "../src/cmdline/shell-split.js";
 import type { Layout } from "../src/model/types.js";
 import { TERMINAL_UNSAFE } from "../src/util/text.js";
-import { QEMU_BINARIES } from "./qemu.js";
+import { qemuInstalls, qemuLabel } from "./qemu.js";
 import { haveTool } from "./tools.js";
 
 const dir = mkdtempSync(join(tmpdir(), "guestmap-cmdline-"));
@@ -152,57 +153,59 @@ function fdtBytes(dtb: string, node: string, prop: string): string {
   return Buffer.from(bytes.slice(0, -1)).toString("utf8");
 }
 
-describe.skipIf(!haveTool("qemu-system-aarch64") || !haveTool("fdtget") || !haveTool("bash"))(
-  "QEMU 7.2 receives bootargs intact (bash → qemu → dumpdtb → fdtget)",
-  () => {
-    it.each(PAYLOADS.filter((p) => p !== ""))("%j", (p) => {
-      const file = "k,1 $x.bin";
-      writeFileSync(join(dir, file), new Uint8Array(4096).fill(7));
-      const e = exportArgv(layoutWith(p, file), { program: QEMU_BINARIES.aarch64 });
-      if (!e.ok) throw new Error(JSON.stringify(e.issues));
-      const dtb = join(dir, "out.dtb");
-      const groups = [
-        ...e.groups,
-        ["-display", "none", "-serial", "none", "-monitor", "none", "-net", "none"],
-        ["-machine", `dumpdtb=${dtb}`],
-      ];
-      const script = join(dir, "qemu.sh");
-      writeFileSync(script, formatCommand(groups, "multiline"));
-      const r = spawnSync("bash", [script], { cwd: dir, encoding: "utf8" });
-      expect(r.status, r.stderr).toBe(0);
-      expect(fdtBytes(dtb, "/chosen/module@0x48000000", "bootargs")).toBe(p);
-      expect(fdtBytes(dtb, "/chosen", "bootargs")).toBe(p);
-      const dts = execFileSync("dtc", ["-q", "-I", "dtb", "-O", "dts", dtb], { encoding: "utf8" });
-      expect(dts).toContain("module@0x49000000");
-      expect(existsSync(pwned)).toBe(false);
-    });
+for (const q of qemuInstalls())
+  describe.skipIf(!haveTool("fdtget") || !haveTool("bash"))(
+    `${qemuLabel(q)} receives bootargs intact (bash → qemu → dumpdtb → fdtget)`,
+    () => {
+      const aarch64 = q.binary("aarch64");
+      it.each(PAYLOADS.filter((p) => p !== ""))("%j", (p) => {
+        const file = "k,1 $x.bin";
+        writeFileSync(join(dir, file), new Uint8Array(4096).fill(7));
+        const e = exportArgv(layoutWith(p, file), { program: aarch64 });
+        if (!e.ok) throw new Error(JSON.stringify(e.issues));
+        const dtb = join(dir, "out.dtb");
+        const groups = [
+          ...e.groups,
+          ["-display", "none", "-serial", "none", "-monitor", "none", "-net", "none"],
+          ["-machine", `dumpdtb=${dtb}`],
+        ];
+        const script = join(dir, "qemu.sh");
+        writeFileSync(script, formatCommand(groups, "multiline"));
+        const r = spawnSync("bash", [script], { cwd: dir, encoding: "utf8" });
+        expect(r.status, r.stderr).toBe(0);
+        expect(fdtBytes(dtb, "/chosen/module@0x48000000", "bootargs")).toBe(p);
+        expect(fdtBytes(dtb, "/chosen", "bootargs")).toBe(p);
+        const dts = execFileSync("dtc", ["-q", "-I", "dtb", "-O", "dts", dtb], { encoding: "utf8" });
+        expect(dts).toContain("module@0x49000000");
+        expect(existsSync(pwned)).toBe(false);
+      });
 
-    it("empty bootargs: an empty property on the module; -append '' gives no /chosen/bootargs", () => {
-      writeFileSync(join(dir, "k.bin"), new Uint8Array(16));
-      const e = exportArgv(layoutWith("", "k.bin"), { program: QEMU_BINARIES.aarch64 });
-      if (!e.ok) throw new Error("export failed");
-      const dtb = join(dir, "empty.dtb");
-      execFileSync(
-        QEMU_BINARIES.aarch64,
-        [...e.argv.slice(1), "-display", "none", "-net", "none", "-machine", `dumpdtb=${dtb}`],
-        { cwd: dir, stdio: "ignore" },
-      );
-      expect(fdtBytes(dtb, "/chosen/module@0x48000000", "bootargs")).toBe("");
-      expect(spawnSync("fdtget", [dtb, "/chosen", "bootargs"]).status).not.toBe(0);
-    });
+      it("empty bootargs: an empty property on the module; -append '' gives no /chosen/bootargs", () => {
+        writeFileSync(join(dir, "k.bin"), new Uint8Array(16));
+        const e = exportArgv(layoutWith("", "k.bin"), { program: aarch64 });
+        if (!e.ok) throw new Error("export failed");
+        const dtb = join(dir, "empty.dtb");
+        execFileSync(
+          aarch64,
+          [...e.argv.slice(1), "-display", "none", "-net", "none", "-machine", `dumpdtb=${dtb}`],
+          { cwd: dir, stdio: "ignore" },
+        );
+        expect(fdtBytes(dtb, "/chosen/module@0x48000000", "bootargs")).toBe("");
+        expect(spawnSync("fdtget", [dtb, "/chosen", "bootargs"]).status).not.toBe(0);
+      });
 
-    it("the JSON -device form carries the same bootargs", () => {
-      writeFileSync(join(dir, "k.bin"), new Uint8Array(16));
-      const p = 'x,y "q" ü';
-      const e = exportArgv(layoutWith(p, "k.bin"), { deviceSyntax: "json" });
-      if (!e.ok) throw new Error("export failed");
-      const dtb = join(dir, "json.dtb");
-      execFileSync(
-        QEMU_BINARIES.aarch64,
-        [...e.argv.slice(1), "-display", "none", "-net", "none", "-machine", `dumpdtb=${dtb}`],
-        { cwd: dir, stdio: "ignore" },
-      );
-      expect(fdtBytes(dtb, "/chosen/module@0x48000000", "bootargs")).toBe(p);
-    });
-  },
-);
+      it("the JSON -device form carries the same bootargs", () => {
+        writeFileSync(join(dir, "k.bin"), new Uint8Array(16));
+        const p = 'x,y "q" ü';
+        const e = exportArgv(layoutWith(p, "k.bin"), { deviceSyntax: "json" });
+        if (!e.ok) throw new Error("export failed");
+        const dtb = join(dir, "json.dtb");
+        execFileSync(
+          aarch64,
+          [...e.argv.slice(1), "-display", "none", "-net", "none", "-machine", `dumpdtb=${dtb}`],
+          { cwd: dir, stdio: "ignore" },
+        );
+        expect(fdtBytes(dtb, "/chosen/module@0x48000000", "bootargs")).toBe(p);
+      });
+    },
+  );

@@ -17,7 +17,6 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   type Arch,
-  type Blob,
   chosenOverlayDtb,
   decodeFdt,
   encodeFdt,
@@ -25,6 +24,7 @@ import {
   getPropValue,
   importDtb,
   type Layout,
+  type LayoutBlob,
   mergeDtb,
   placements,
   profileFor,
@@ -85,8 +85,8 @@ function genCase(arch: Arch, seed: number, q: QemuInstall): Case {
 
   const boot: string[] = [];
   const extra: string[] = [];
-  let kernel: Blob | undefined;
-  let initrd: Blob | undefined;
+  let kernel: LayoutBlob | undefined;
+  let initrd: LayoutBlob | undefined;
   let append: string | undefined;
   if (r.chance(0.75)) {
     kernel = file(rawBlob(r.int(64, 200_000), seed), "kern");

@@ -1,12 +1,12 @@
 /**
  * Random trees (test/fdt/blob.ts's fdtArb) judged by dtc, in both directions:
- *   our bytes  → `dtc -I dtb -O dts`  must print exactly what printDts prints;
+ *   our bytes  → `dtc -I dtb -O dts`  must print exactly what printDts and dtbToDts print;
  *   printDts   → `dtc -I dts -O dtb`  must give exactly our bytes, and decode to the tree.
  * About 2 dtc runs per tree.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeFdt, encodeFdt, type Fdt, printDts } from "../src/fdt/index.js";
+import { decodeFdt, dtbToDts, encodeFdt, type Fdt, printDts } from "../src/fdt/index.js";
 import { deepRoot, fdtArb, plain } from "../test/fdt/blob.js";
 import { dtcToDtb, dtcToDts, fdtdump } from "./fdt-tools.js";
 import { haveTool } from "./tools.js";
@@ -28,6 +28,7 @@ describe.skipIf(!haveTool("dtc") || !haveTool("fdtdump"))("generated trees vs dt
         expect(back.stderr).toBe("");
         expect(back.status).toBe(0);
         expect(back.stdout.toString("latin1")).toBe(dts);
+        expect(Buffer.compare(back.stdout, dtbToDts(ours))).toBe(0);
         if (AMBIGUOUS_NUL.test(dts)) return;
         const dtb = dtcToDtb(dts);
         expect(dtb.stderr).toBe("");

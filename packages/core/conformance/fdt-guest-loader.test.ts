@@ -25,7 +25,7 @@ import { dtcToDts } from "./fdt-tools.js";
 import { dumpDtb, infoRoms, pmemsave, qemuInstalls, qemuLabel } from "./qemu.js";
 import { haveTool } from "./tools.js";
 
-interface Blob {
+interface LayoutBlob {
   addr: bigint;
   file: string;
   size: number;
@@ -33,13 +33,13 @@ interface Blob {
   bootargs?: string;
 }
 
-const BLOBS: Blob[] = [
+const BLOBS: LayoutBlob[] = [
   { addr: 0x42000000n, file: "K", size: 100, kind: "kernel", bootargs: "x" },
   { addr: 0x44000000n, file: "R", size: 37, kind: "initrd" },
   { addr: 0x46000000n, file: "K", size: 100, kind: "kernel" },
 ];
 
-function deviceArgs(blobs: readonly Blob[], base = 0n): string[] {
+function deviceArgs(blobs: readonly LayoutBlob[], base = 0n): string[] {
   return blobs.flatMap((b) => [
     "-device",
     `guest-loader,addr=0x${(b.addr + base).toString(16)},${b.kind}=${b.file}${b.bootargs ? `,bootargs=${b.bootargs}` : ""}`,
@@ -47,7 +47,7 @@ function deviceArgs(blobs: readonly Blob[], base = 0n): string[] {
 }
 
 /** guest-loader.c's loader_insert_platform_data, call for call. */
-function replay(fdt: Fdt, blobs: readonly Blob[], base = 0n): Fdt {
+function replay(fdt: Fdt, blobs: readonly LayoutBlob[], base = 0n): Fdt {
   for (const b of blobs) {
     const addr = b.addr + base;
     const node = `/chosen/module@0x${addr.toString(16).padStart(8, "0")}`;

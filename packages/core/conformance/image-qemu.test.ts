@@ -1,5 +1,5 @@
 /**
- * Images judged by QEMU 7.2 and binutils: the raw image equals `pmemsave` of the same range after
+ * Images judged by every installed QEMU (7.2.22 and 10.0.2) and binutils: the raw image equals `pmemsave` of the same range after
  * QEMU loaded the blobs; the ELF loaded by `-device loader,file=x.elf` gives the same RAM; the
  * Intel HEX converted back by `objcopy -I ihex -O binary` (and loaded by QEMU) equals the raw image.
  */
@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { type ImageFormat, writeImage } from "../src/image/image.js";
 import type { BlobSource, ImageRegion } from "../src/image/source.js";
 import type { Arch } from "../src/model/types.js";
-import { pmemsave, QEMU_BINARIES } from "./qemu.js";
+import { pmemsave, qemuInstalls, qemuLabel } from "./qemu.js";
 import { haveTool } from "./tools.js";
 
 const dir = mkdtempSync(join(tmpdir(), "guestmap-image-"));
@@ -50,73 +50,75 @@ const CASES: { arch: Arch; machine: string[]; base: bigint }[] = [
   { arch: "riscv32", machine: ["-M", "virt", "-m", "1G", "-bios", "none"], base: 0x88000000n },
 ];
 
-describe.each(CASES)("$arch images against QEMU 7.2", ({ arch, machine, base }) => {
-  const bin = QEMU_BINARIES[arch];
-  const files = [
-    { path: blob(`${arch}-a.bin`, 0x1234, 1), addr: base },
-    { path: blob(`${arch}-b.bin`, 0x20001, 2), addr: base + 0x13000n },
-    { path: blob(`${arch}-c.bin`, 77, 3), addr: base + 0x40005n },
-  ];
-  const regions: ImageRegion[] = files.map((f) => ({
-    addr: f.addr,
-    size: fileSource(f.path).size,
-    source: fileSource(f.path),
-  }));
-  const end = files[2]!.addr + 77n;
-  const loaders = files.flatMap((f) => [
-    "-device",
-    `loader,file=${f.path},addr=0x${f.addr.toString(16)},force-raw=on`,
-  ]);
+for (const q of qemuInstalls())
+  describe.each(CASES)(`$arch images against ${qemuLabel(q)}`, ({ arch, machine, base }) => {
+    const bin = q.binary(arch);
+    const files = [
+      { path: blob(`${arch}-a.bin`, 0x1234, 1), addr: base },
+      { path: blob(`${arch}-b.bin`, 0x20001, 2), addr: base + 0x13000n },
+      { path: blob(`${arch}-c.bin`, 77, 3), addr: base + 0x40005n },
+    ];
+    const regions: ImageRegion[] = files.map((f) => ({
+      addr: f.addr,
+      size: fileSource(f.path).size,
+      source: fileSource(f.path),
+    }));
+    const end = files[2]!.addr + 77n;
+    const loaders = files.flatMap((f) => [
+      "-device",
+      `loader,file=${f.path},addr=0x${f.addr.toString(16)},force-raw=on`,
+    ]);
 
-  it.skipIf(!haveTool(bin))("raw image = pmemsave of the range after QEMU loads the blobs", async () => {
-    const raw = join(dir, `${arch}.raw`);
-    await writeTo(raw, regions, "raw", arch);
-    const mem = pmemsave(bin, [...machine, ...loaders], base, end - base);
-    expect(Buffer.compare(Buffer.from(mem), readFileSync(raw))).toBe(0);
-  });
-
-  it.skipIf(!haveTool(bin))("-device loader,file=x.elf gives the same RAM as the raw image", async () => {
-    const raw = join(dir, `${arch}.raw`);
-    const elf = join(dir, `${arch}.elf`);
-    await writeTo(raw, regions, "raw", arch);
-    await writeTo(elf, regions, "elf", arch);
-    const mem = pmemsave(bin, [...machine, "-device", `loader,file=${elf}`], base, end - base);
-    expect(Buffer.compare(Buffer.from(mem), readFileSync(raw))).toBe(0);
-    if (haveTool("readelf")) {
-      const h = execFileSync("readelf", ["-hl", elf], { encoding: "utf8" });
-      expect(h).toContain(arch === "aarch64" || arch === "riscv64" ? "ELF64" : "ELF32");
-      expect(h.match(/LOAD/g)).toHaveLength(3);
-    }
-  });
-
-  it.skipIf(!haveTool(bin) || !haveTool("objcopy"))(
-    "Intel HEX: objcopy back to binary = raw; QEMU loads it to the same RAM",
-    async () => {
+    it("raw image = pmemsave of the range after QEMU loads the blobs", async () => {
       const raw = join(dir, `${arch}.raw`);
-      const hex = join(dir, `${arch}.hex`);
-      const back = join(dir, `${arch}.back`);
       await writeTo(raw, regions, "raw", arch);
-      await writeTo(hex, regions, "ihex", arch);
-      execFileSync("objcopy", ["-I", "ihex", "-O", "binary", hex, back]);
-      expect(Buffer.compare(readFileSync(back), readFileSync(raw))).toBe(0);
-      const mem = pmemsave(bin, [...machine, "-device", `loader,file=${hex}`], base, end - base);
+      const mem = pmemsave(bin, [...machine, ...loaders], base, end - base);
       expect(Buffer.compare(Buffer.from(mem), readFileSync(raw))).toBe(0);
-    },
-  );
-});
+    });
 
-describe.skipIf(!haveTool("qemu-system-aarch64"))("ELF64 above 4 GiB", () => {
-  it("loads a blob at 0x140000000 (6G RAM) to the same bytes", async () => {
-    const p = blob("high.bin", 0x3000, 9);
-    const src = fileSource(p);
-    const elf = join(dir, "high.elf");
-    await writeTo(elf, [{ addr: 0x140000000n, size: src.size, source: src }], "elf", "aarch64");
-    const mem = pmemsave(
-      "qemu-system-aarch64",
-      ["-M", "virt", "-cpu", "max", "-m", "6G", "-device", `loader,file=${elf}`],
-      0x140000000n,
-      0x3000n,
+    it("-device loader,file=x.elf gives the same RAM as the raw image", async () => {
+      const raw = join(dir, `${arch}.raw`);
+      const elf = join(dir, `${arch}.elf`);
+      await writeTo(raw, regions, "raw", arch);
+      await writeTo(elf, regions, "elf", arch);
+      const mem = pmemsave(bin, [...machine, "-device", `loader,file=${elf}`], base, end - base);
+      expect(Buffer.compare(Buffer.from(mem), readFileSync(raw))).toBe(0);
+      if (haveTool("readelf")) {
+        const h = execFileSync("readelf", ["-hl", elf], { encoding: "utf8" });
+        expect(h).toContain(arch === "aarch64" || arch === "riscv64" ? "ELF64" : "ELF32");
+        expect(h.match(/LOAD/g)).toHaveLength(3);
+      }
+    });
+
+    it.skipIf(!haveTool("objcopy"))(
+      "Intel HEX: objcopy back to binary = raw; QEMU loads it to the same RAM",
+      async () => {
+        const raw = join(dir, `${arch}.raw`);
+        const hex = join(dir, `${arch}.hex`);
+        const back = join(dir, `${arch}.back`);
+        await writeTo(raw, regions, "raw", arch);
+        await writeTo(hex, regions, "ihex", arch);
+        execFileSync("objcopy", ["-I", "ihex", "-O", "binary", hex, back]);
+        expect(Buffer.compare(readFileSync(back), readFileSync(raw))).toBe(0);
+        const mem = pmemsave(bin, [...machine, "-device", `loader,file=${hex}`], base, end - base);
+        expect(Buffer.compare(Buffer.from(mem), readFileSync(raw))).toBe(0);
+      },
     );
-    expect(Buffer.compare(Buffer.from(mem), readFileSync(p))).toBe(0);
   });
-});
+
+for (const q of qemuInstalls())
+  describe(`ELF64 above 4 GiB on ${qemuLabel(q)}`, () => {
+    it("loads a blob at 0x140000000 (6G RAM) to the same bytes", async () => {
+      const p = blob("high.bin", 0x3000, 9);
+      const src = fileSource(p);
+      const elf = join(dir, "high.elf");
+      await writeTo(elf, [{ addr: 0x140000000n, size: src.size, source: src }], "elf", "aarch64");
+      const mem = pmemsave(
+        q.binary("aarch64"),
+        ["-M", "virt", "-cpu", "max", "-m", "6G", "-device", `loader,file=${elf}`],
+        0x140000000n,
+        0x3000n,
+      );
+      expect(Buffer.compare(Buffer.from(mem), readFileSync(p))).toBe(0);
+    });
+  });

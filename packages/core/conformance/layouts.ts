@@ -6,10 +6,11 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import type { Arch, Blob, Layout, QemuVersion } from "../src/index.js";
+import type { Arch, Layout, LayoutBlob, QemuVersion } from "../src/index.js";
 import {
   arm64Image,
   cpioBlob,
+  efiZboot,
   elfKernel,
   rawBlob,
   riscvImage,
@@ -41,7 +42,7 @@ export function rng(seed: number) {
 }
 
 let fileNo = 0;
-export function file(bytes: Uint8Array, stem: string): Blob {
+export function file(bytes: Uint8Array, stem: string): LayoutBlob {
   const name = `${stem}-${fileNo++}.bin`;
   writeFileSync(join(dir, name), bytes);
   return { path: name, size: BigInt(bytes.length), head: bytes.subarray(0, 4096) };
@@ -102,7 +103,7 @@ export function genCase(arch: Arch, seed: number, version: QemuVersion = "7.2"):
     bios = { kind: "file", file: fw };
     argv.push("-bios", fw.path);
   }
-  let kernel: Blob | undefined;
+  let kernel: LayoutBlob | undefined;
   const kchoice = r.pick([
     "none",
     "raw",
@@ -127,11 +128,16 @@ export function genCase(arch: Arch, seed: number, version: QemuVersion = "7.2"):
       break;
     case "image-gz":
       if (a64) {
-        // QEMU gunzips an AArch64 -kernel and loads the Image inside.
+        // QEMU gunzips an AArch64 -kernel and loads the Image inside; an EFI zboot image (Linux's
+        // layout) is unpacked from 8.0 and loaded raw by 7.2.
         const size = r.int(4096, 2 * MiB);
-        const img = arm64Image(size, 0x80000n, BigInt(size + 0x10000));
+        const img = arm64Image(size, r.pick([0n, 0x80000n]), BigInt(size + r.int(0, 64) * 0x10000));
         const gz = new Uint8Array(gzipSync(img));
-        kernel = { ...file(gz, "imagegz"), unpacked: { size: BigInt(size), head: img.subarray(0, 4096) } };
+        const zboot = r.chance(0.5);
+        kernel = {
+          ...file(zboot ? efiZboot(gz) : gz, zboot ? "zboot" : "imagegz"),
+          unpacked: { size: BigInt(size), head: img.subarray(0, 4096) },
+        };
       }
       break;
     case "image":
@@ -156,10 +162,21 @@ export function genCase(arch: Arch, seed: number, version: QemuVersion = "7.2"):
       const os = r.chance(0.3) ? r.pick([1, 14, 17]) : 5;
       const type = !rv && r.chance(0.2) ? 14 : 2;
       const entry = rv && r.chance(0.5) ? load + 0x1000 : load;
-      kernel = file(
-        uImage(r.int(1000, 200_000), load, { os, type, entry, arch: rv ? 26 : a64 ? 22 : 2 }),
-        "uimage",
-      );
+      const u = uImage(r.int(1000, 200_000), load, { os, type, entry, arch: rv ? 26 : a64 ? 22 : 2 });
+      if (r.chance(0.4)) {
+        // mkimage -C gzip: QEMU loads the payload decompressed (the header's size is the gzip's).
+        const payload = u.subarray(64);
+        const gz = new Uint8Array(gzipSync(payload));
+        const c = new Uint8Array(64 + gz.length);
+        c.set(u.subarray(0, 64));
+        new DataView(c.buffer).setUint32(12, gz.length);
+        c[31] = 1;
+        c.set(gz, 64);
+        kernel = {
+          ...file(c, "uimagegz"),
+          unpacked: { size: BigInt(payload.length), head: payload.subarray(0, 4096) },
+        };
+      } else kernel = file(u, "uimage");
       break;
     }
     case "elf": {
@@ -192,7 +209,7 @@ export function genCase(arch: Arch, seed: number, version: QemuVersion = "7.2"):
     append = r.pick(["console=ttyS0", "dom0_mem=1G,max:1G loglvl=all", "root=/dev/vda ro quiet", ""]);
     argv.push("-append", append);
   }
-  let initrd: Blob | undefined;
+  let initrd: LayoutBlob | undefined;
   if (kernel && r.chance(0.6)) {
     const form = r.pick(["cpio", "cpio", "cpio", "cpio", "uimage", "empty"]);
     initrd =

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { type Blob, check, importArgv, type Layout } from "../src/index.js";
+import { check, importArgv, type Layout, type LayoutBlob } from "../src/index.js";
 import { type Region, spaceRank } from "../src/qemu/region.js";
 import { elfKernel, uImage } from "../test/fixtures/kernels.js";
 import { romName } from "./layouts.js";
@@ -75,7 +75,7 @@ writeFileSync(
 
 /** The layout with each file's size and first bytes, as the CLI reads them. */
 function fill(layout: Layout): Layout {
-  const f = (b: Blob): Blob => {
+  const f = (b: LayoutBlob): LayoutBlob => {
     const bytes = readFileSync(join(dir, b.path));
     return { path: b.path, size: BigInt(bytes.length), head: bytes.subarray(0, 65536) };
   };

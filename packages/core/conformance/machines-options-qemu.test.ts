@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  check,
   importArgv,
   importShellCommand,
   isVirtType,
@@ -44,6 +45,28 @@ for (const q of qemuInstalls()) {
       expect(importArgv(["qemu-system-aarch64", "-M", t, ...BOOT]).diagnostics).toEqual([]);
       expect(show(["-M", t, ...BOOT], aarch64)).toBe(plain);
     });
+    // Types newer than this QEMU (the next minor and major releases): QEMU refuses them, and so
+    // does check() modelling this QEMU, quoting its message.
+    const [major, minor] = q.version.split(".").map(Number) as [number, number];
+    it.each([`virt-${major}.${minor + 1}`, `virt-${major + 1}.0`])(
+      "%s (newer than this QEMU) is refused",
+      (t) => {
+        let stderr = "";
+        try {
+          show(["-M", t, ...BOOT], aarch64);
+        } catch (e) {
+          if (!(e instanceof QemuRefused)) throw e;
+          stderr = e.stderr;
+        }
+        const said = /qemu-system-aarch64: (unsupported machine type.*)/.exec(stderr)?.[1];
+        expect(said, stderr).toBeDefined();
+        const { layout } = importArgv(["qemu-system-aarch64", "-M", t, ...BOOT]);
+        const ds = check({ ...layout, qemu: q.version as QemuVersion }).diagnostics;
+        const d = ds.find((x) => x.code === "machine-type-unknown");
+        expect(d?.qemu).toBe("refuses");
+        expect(d?.message).toContain(`("${said}")`);
+      },
+    );
     it("and -M frob is refused by QEMU too", () => {
       expect(() => show(["-M", "frob", ...BOOT], aarch64)).toThrow(QemuRefused);
       expect(importArgv(["qemu-system-aarch64", "-M", "frob"]).diagnostics[0]!.code).toBe(

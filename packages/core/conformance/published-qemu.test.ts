@@ -16,7 +16,6 @@ import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   type Arch,
-  type Blob,
   check,
   decodeFdt,
   exportArgv,
@@ -24,6 +23,7 @@ import {
   formatQemuOpts,
   importShellCommand,
   type Layout,
+  type LayoutBlob,
   moduleFile,
   parseQemuOpts,
   type QemuVersion,
@@ -90,7 +90,7 @@ function standIn(
 /** Writes a stand-in for every file the layout names, under `dir`, and points the layout at them. */
 function materialise(layout: Layout, dir: string): Layout {
   const arch = layout.machine.arch;
-  const put = (b: Blob, role: Parameters<typeof standIn>[1]): Blob => {
+  const put = (b: LayoutBlob, role: Parameters<typeof standIn>[1]): LayoutBlob => {
     const rel = b.path.replace(/^\/+/, "abs/").replace(/\.\.\//g, "up/");
     const path = join(dir, rel);
     mkdirSync(dirname(path), { recursive: true });

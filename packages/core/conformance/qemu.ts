@@ -144,6 +144,8 @@ export function qmpRun(
   const raw = (r.stdout ?? "").split("\n").filter((l) => l.trim() !== "");
   const returns: unknown[] = [];
   for (const line of raw) {
+    // QEMU's gunzip() reports zlib errors with printf, on the stdout QMP shares.
+    if (!line.startsWith("{")) continue;
     const msg = JSON.parse(line) as { return?: unknown; error?: unknown; QMP?: unknown; event?: unknown };
     if ("return" in msg) returns.push(msg.return);
     else if ("error" in msg) returns.push(undefined);

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { sniffHeader } from "../src/index.js";
-import { arm64Image, cpioBlob, rawBlob, uImage, zImage } from "../test/fixtures/kernels.js";
+import { arm64Image, cpioBlob, newcCpio, rawBlob, uImage, zImage } from "../test/fixtures/kernels.js";
 import { haveTool } from "./tools.js";
 
 const dir = mkdtempSync(join(tmpdir(), "guestmap-sniff-"));
@@ -32,6 +32,7 @@ describe.skipIf(!haveTool("file"))("sniffHeader agrees with file(1)", () => {
     ["zImage", zImage(8192), "zimage", /Linux kernel ARM boot executable zImage/],
     ["uImage", uImage(4096, 0x40800000), "uimage", /u-boot legacy uImage, guestmap test/],
     ["cpio", cpioBlob(4096), "cpio", /cpio archive/],
+    ["a whole newc archive", newcCpio(0x3000), "cpio", /^ASCII cpio archive \(SVR4 with no CRC\)$/],
   ] as const)("%s", (_label, bytes, format, fileRe) => {
     expect(fileSays(bytes)).toMatch(fileRe);
     expect(sniffHeader(bytes.subarray(0, 4096)).format).toBe(format);

@@ -9,11 +9,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
-  type Blob,
   check,
   exportArgv,
   importArgv,
   type Layout,
+  type LayoutBlob,
   layoutFromDtb,
   printDts,
   profileFor,
@@ -48,7 +48,7 @@ function chosenBlock(dts: string): string {
 }
 
 function fill(layout: Layout): Layout {
-  const f = (b: Blob): Blob => {
+  const f = (b: LayoutBlob): LayoutBlob => {
     const bytes = readFileSync(join(dir, b.path));
     return { path: b.path, size: BigInt(bytes.length), head: bytes.subarray(0, 65536) };
   };

@@ -85,7 +85,7 @@ describe("layout file", () => {
     ],
   ])("rejects %s, naming the field", (_label, text, re) => {
     const issues = issuesOf(text);
-    expect(issues.map((i) => `${i.path}: ${i.message}`).join("\n")).toMatch(re);
+    expect(issues.map((i) => `${i.where}: ${i.message}`).join("\n")).toMatch(re);
   });
 
   const blob = fc.record(
@@ -145,7 +145,7 @@ describe("hostile layout files", () => {
     try {
       parseLayoutJson(text);
     } catch (e) {
-      if (e instanceof LayoutFileError) return e.issues.map((i) => `${i.path}: ${i.message}`);
+      if (e instanceof LayoutFileError) return e.issues.map((i) => `${i.where}: ${i.message}`);
       throw e;
     }
     return [];

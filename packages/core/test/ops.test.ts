@@ -9,7 +9,6 @@ import { describe, expect, it } from "vitest";
 import {
   addFiles,
   alignmentRule,
-  type Blob,
   cellsValue,
   changeArch,
   check,
@@ -20,6 +19,7 @@ import {
   formatMachineOption,
   formatMachineProps,
   type Layout,
+  type LayoutBlob,
   layoutFiles,
   mergeIntoBase,
   moduleFile,
@@ -29,16 +29,17 @@ import {
   placements,
   planMemoryImage,
   setProp,
+  snapToAlignment,
   sniffHeader,
   standaloneDtb,
   stringValue,
   withLayoutFiles,
 } from "../src/index.js";
 import { arm64Image, cpioBlob, elfKernel, rawBlob } from "./fixtures/kernels.js";
-import { arbLayoutSpec, buildLayout } from "./fixtures/layouts.js";
+import { arbLayoutSpec, buildLayout, xenMachine } from "./fixtures/layouts.js";
 
 const MiB = 1n << 20n;
-const blob = (path: string, bytes: Uint8Array, size = BigInt(bytes.length)): Blob => ({
+const blob = (path: string, bytes: Uint8Array, size = BigInt(bytes.length)): LayoutBlob => ({
   path,
   size,
   head: bytes.subarray(0, 4096),
@@ -47,14 +48,7 @@ const blob = (path: string, bytes: Uint8Array, size = BigInt(bytes.length)): Blo
 /** The seed's Xen example: Image (40 MiB once running) at 0x42000000, a 24 MiB rootfs at 0x47000000. */
 function xen(rootfs = 24n * MiB): Layout {
   return {
-    machine: {
-      arch: "aarch64",
-      type: "virt",
-      props: [["virtualization", "on"]],
-      ram: 2048n * MiB,
-      cpu: "cortex-a57",
-      bios: { kind: "default" },
-    },
+    machine: xenMachine(2048n * MiB),
     qemu: "7.2",
     kernel: { path: "xen", size: 1n * MiB },
     modules: [
@@ -446,6 +440,14 @@ describe("layout files", () => {
   });
 });
 
+describe("snapping (drops and drags in the app)", () => {
+  it("snaps to the nearest aligned address with an offset", () => {
+    expect(snapToAlignment(0x42100001n, 2n * MiB)).toBe(0x42200000n);
+    expect(snapToAlignment(0x420fffffn, 2n * MiB)).toBe(0x42000000n);
+    expect(snapToAlignment(0x42000000n, 2n * MiB, 0x80000n)).toBe(0x42080000n);
+  });
+});
+
 describe("adding files", () => {
   const l: Layout = {
     ...xen(1n * MiB),
@@ -511,7 +513,7 @@ describe("-M text", () => {
 });
 
 describe("image plan", () => {
-  const src = (b: Blob) => ({ size: b.size!, read: async () => new Uint8Array() });
+  const src = (b: LayoutBlob) => ({ size: b.size!, read: async () => new Uint8Array() });
 
   it("spans the user's blobs and names QEMU's generated regions inside", () => {
     const l = xen();
@@ -581,7 +583,7 @@ describe("DTB merge policy", () => {
     ]);
   });
 
-  it("refuse: libfdt's rule, MODULE_EXISTS; pad none: as small as it gets", () => {
+  it("refuse: libfdt's rule, module-exists; pad none: as small as it gets", () => {
     expect(() => mergeIntoBase(base, l, profile, { existingModules: "refuse" })).toThrow(
       /already has a node/,
     );

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { type Blob, check, emptyLayout, GiB, type Layout } from "../src/index.js";
+import { check, emptyLayout, GiB, type Layout, type LayoutBlob } from "../src/index.js";
 import { arm64Image, cpioBlob, elfKernel, rawBlob } from "./fixtures/kernels.js";
 
-const blob = (path: string, bytes: Uint8Array, sha256?: string): Blob => ({
+const blob = (path: string, bytes: Uint8Array, sha256?: string): LayoutBlob => ({
   path,
   size: BigInt(bytes.length),
   head: bytes.subarray(0, 4096),
@@ -122,5 +122,26 @@ describe("machine-prop", () => {
     expect(codes(arm)).not.toContain("error:machine-prop");
     const bogus = base({ machine: { ...base().machine, props: [["bogus", "1"]] } });
     expect(codes(bogus)).toContain("error:machine-prop");
+  });
+});
+
+describe("machine-type-unknown", () => {
+  const typed = (type: string, qemu: "7.2" | "9.0" | "10.0.2") =>
+    check({ ...base(), machine: { ...base().machine, type }, qemu }).diagnostics.filter(
+      (d) => d.code === "machine-type-unknown",
+    );
+  it("refuses a versioned virt type newer than the QEMU modelled, with that QEMU's words", () => {
+    // Measured: QEMU 7.2.22 exits 1 with "unsupported machine type" for virt-9.0 and virt-7.3.
+    expect(typed("virt-9.0", "7.2")[0]!.message).toContain('("unsupported machine type")');
+    expect(typed("virt-7.3", "7.2")).toHaveLength(1);
+    // 10.0.2: `unsupported machine type: "virt-10.1"` (the type is named from 9.1).
+    expect(typed("virt-10.1", "10.0.2")[0]!.message).toContain('("unsupported machine type: "virt-10.1"")');
+    expect(typed("virt-11.0", "10.0.2")[0]!.qemu).toBe("refuses");
+  });
+  it("accepts the QEMU's own and older types, and plain virt", () => {
+    expect(typed("virt-7.2", "7.2")).toEqual([]);
+    expect(typed("virt-2.6", "10.0.2")).toEqual([]);
+    expect(typed("virt-9.0", "9.0")).toEqual([]);
+    expect(typed("virt", "7.2")).toEqual([]);
   });
 });

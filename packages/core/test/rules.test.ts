@@ -1,36 +1,30 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  type Blob,
   check,
   type DiagnosticCode,
   intersections,
   type Layout,
-  nextFreeSlot,
+  type LayoutBlob,
   placements,
   type Region,
 } from "../src/index.js";
+import { findSlot, sortTaken, takenBy } from "../src/ops/free-space.js";
 import { arm64Image, cpioBlob, rawBlob } from "./fixtures/kernels.js";
+import { xenMachine } from "./fixtures/layouts.js";
 
 const MiB = 1n << 20n;
-const blob = (path: string, bytes: Uint8Array): Blob => ({
+const blob = (path: string, bytes: Uint8Array): LayoutBlob => ({
   path,
   size: BigInt(bytes.length),
   head: bytes.subarray(0, 4096),
 });
-const sized = (path: string, size: bigint): Blob => ({ path, size });
+const sized = (path: string, size: bigint): LayoutBlob => ({ path, size });
 
 /** The seed's Xen example on aarch64 virt with a 2 GiB, AArch64 machine. */
 function seedLayout(rootfsSize: bigint): Layout {
   return {
-    machine: {
-      arch: "aarch64",
-      type: "virt",
-      props: [["virtualization", "on"]],
-      ram: 2048n * MiB,
-      cpu: "cortex-a57",
-      bios: { kind: "default" },
-    },
+    machine: xenMachine(2048n * MiB),
     qemu: "7.2",
     kernel: sized("xen", 1n * MiB),
     append: "dom0_mem=1G,max:1G loglvl=all guest_loglvl=all",
@@ -65,7 +59,12 @@ describe("check: the seed example", () => {
     expect(o!.end).toBe(0x48000001n);
     expect(o!.message).toMatch(/without a word/);
     // The nearest free 4 KiB-aligned place above the rootfs is right after the DTB.
-    expect(o!.message).toContain("Move rootfs.cpio (m2) to a free, aligned place such as 0x48100000.");
+    expect(o!.message).toContain("Move rootfs.cpio (m2) to a free, aligned place.");
+    expect(o!.fix).toEqual({
+      region: "m2",
+      addr: 0x48100000n,
+      label: "Move rootfs.cpio to 0x48100000 (4 KiB-aligned, clear of every other region)",
+    });
   });
 });
 
@@ -281,7 +280,12 @@ describe("intervals (property)", () => {
         (xs, size, align) => {
           const regions = xs.map((x, i) => region(x.start, x.len, i));
           const ram = [{ start: 0n, end: 256n }];
-          const slot = nextFreeSlot(regions, ram, size, align, 0n);
+          const slot = findSlot(sortTaken(regions.flatMap(takenBy)), ram, {
+            need: size,
+            align,
+            offset: 0n,
+            from: 0n,
+          });
           const free = (a: bigint) =>
             a + size <= 256n &&
             regions.every((r) => r.footprint === 0n || a + size <= r.addr || a >= r.addr + r.footprint);
@@ -299,7 +303,7 @@ describe("intervals (property)", () => {
 });
 
 describe("placements: facts measured on QEMU 7.2 (docs/qemu-model.md)", () => {
-  const arm = (ram: bigint, cpu: string | undefined, kernel: Blob, initrd?: Blob): Layout => ({
+  const arm = (ram: bigint, cpu: string | undefined, kernel: LayoutBlob, initrd?: LayoutBlob): Layout => ({
     machine: {
       arch: "aarch64",
       type: "virt",

@@ -5,13 +5,14 @@
  *
  * Writes the QEMU command line (to stdout when no other output is asked for), the memory image of
  * the guest-loader and generic-loader blobs, and the DTB outputs (standalone or merged into a base
- * DTB, and a DT overlay). `--fixed-dtb` emits the `-dtb` + generic-loader form of the command line. Blob paths in the command line are
+ * DTB, and a DT overlay). `--fixed-dtb` emits the `-dtb` + generic-loader form of the command line. LayoutBlob paths in the command line are
  * rewritten relative to the cwd, where the user will run it. Outputs are written atomically and
  * never over an input file.
  */
 import { readFile, stat } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import {
+  approxSize,
   COMMAND_FORMATS,
   type CommandFormat,
   check,
@@ -241,7 +242,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   }
   if (ex.imagebuilder !== undefined) {
     const ib = imageBuilderConfig(layout, { deviceTree: ex.imagebuilderDtb ?? "virt.dtb" });
-    for (const i of ib.issues) io.stderr(`guestmap export: warning: --imagebuilder: ${i.message}\n`);
+    for (const i of ib.issues) io.stderr(`guestmap export: ${i.severity}: --imagebuilder: ${i.message}\n`);
     if (ib.text === undefined) return 1;
     await writeOutput(
       targets.get("--imagebuilder")!,
@@ -323,9 +324,12 @@ export async function run(args: string[], io: Io): Promise<number> {
           arch: layout.machine.arch,
           range,
           ...(ex.force && { maxBytes: IMAGE_SIZE_LIMIT }),
+          ...(io.progress && { onProgress: imageProgress(io.progress, ex.image) }),
         });
+        io.progress?.("");
         await sink.commit();
       } catch (e) {
+        io.progress?.("");
         await sink.abort();
         if (e instanceof ImageError) {
           const how =
@@ -344,6 +348,23 @@ export async function run(args: string[], io: Io): Promise<number> {
     }
   }
   return 0;
+}
+
+/**
+ * The image's progress line on a terminal, at most five times a second: how much of the range
+ * is written, and that Ctrl-C stops it (the temp file goes with it: output-file.ts).
+ */
+function imageProgress(show: (line: string) => void, name: string): (done: bigint, total: bigint) => void {
+  let last = 0;
+  return (done, total) => {
+    const now = Date.now();
+    if (now - last < 200 && done < total) return;
+    last = now;
+    const pct = total > 0n ? Number((done * 100n) / total) : 100;
+    show(
+      `guestmap export: writing ${name}: ${pct}% of ${approxSize(total)} (Ctrl-C cancels, leaving nothing)`,
+    );
+  };
 }
 
 /** Free bytes at the end of a DTB: totalsize minus the end of its struct and strings blocks. */

@@ -2,13 +2,12 @@
  * `guestmap import [-o LAYOUT.json] [--var NAME=VALUE]... (-- QEMU-ARGV... | --from FILE.sh |
  * --from-dtb FILE.dtb [--edit-domains] | --from-imagebuilder CONFIG)`: a QEMU command line, a
  * pasted script holding one (`-` reads stdin), the DTB QEMU built from one, or a Xen ImageBuilder
- * config → layout JSON. Blob paths in argv are relative to the cwd; in the written
+ * config → layout JSON. LayoutBlob paths in argv are relative to the cwd; in the written
  * layout, to its folder. With any import error nothing is written (exit 1); a machine guestmap
  * does not model is bad input (exit 2).
  */
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import {
-  type Blob,
   check,
   FdtError,
   hex,
@@ -17,12 +16,13 @@ import {
   importCommandArgv,
   importShellCommand,
   type Layout,
+  type LayoutBlob,
   layoutFiles,
   layoutFromDtb,
   layoutFromImageBuilder,
-  mapDomainModules,
   parseImageBuilderConfig,
   serializeLayout,
+  withLayoutFiles,
 } from "@guestmap/core";
 import { fill } from "../blobs.js";
 import { type Io, UsageError } from "../io.js";
@@ -33,23 +33,10 @@ import { checkArgvText, readTextFile } from "../read-text.js";
 /** Rewrites relative blob paths from `fromDir` to `toDir`. */
 export function rebaseLayout(layout: Layout, fromDir: string, toDir: string): Layout {
   if (resolve(fromDir) === resolve(toDir)) return layout;
-  const b = (x: Blob): Blob =>
+  const b = (x: LayoutBlob): LayoutBlob =>
     isAbsolute(x.path) ? x : { ...x, path: relative(toDir, resolve(fromDir, x.path)) || "." };
-  const m = layout.machine;
-  return {
-    ...layout,
-    machine: { ...m, bios: m.bios.kind === "file" ? { kind: "file", file: b(m.bios.file) } : m.bios },
-    ...(layout.kernel && { kernel: b(layout.kernel) }),
-    ...(layout.initrd && { initrd: b(layout.initrd) }),
-    ...(layout.dtb && { dtb: b(layout.dtb) }),
-    modules: layout.modules.map((x) => ({
-      ...x,
-      ...(x.kernel && { kernel: b(x.kernel) }),
-      ...(x.initrd && { initrd: b(x.initrd) }),
-    })),
-    loaders: layout.loaders.map((l) => ({ ...l, file: b(l.file) })),
-    ...(layout.domains && { domains: mapDomainModules(layout.domains, (m) => ({ ...m, file: b(m.file) })) }),
-  };
+  // Every file the layout names, through the core's one walk over them.
+  return withLayoutFiles(layout, (f) => b(f.blob));
 }
 
 export async function run(args: string[], io: Io): Promise<number> {
@@ -171,8 +158,8 @@ async function importImageBuilder(
   const text = await readTextFile(path, config);
   const dir = dirname(path);
   const parsed = parseImageBuilderConfig(text);
-  for (const i of parsed.issues) io.stderr(`guestmap import: warning: ${config}: ${i.message}\n`);
-  const blobs = new Map<string, Blob>();
+  for (const i of parsed.issues) io.stderr(`guestmap import: ${i.severity}: ${config}: ${i.message}\n`);
+  const blobs = new Map<string, LayoutBlob>();
   for (const p of imageBuilderFiles(parsed.config)) {
     if (!blobs.has(p)) blobs.set(p, await fill({ path: p }, (x) => resolve(dir, x), dir, `${config}:`));
   }

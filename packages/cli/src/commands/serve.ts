@@ -3,13 +3,23 @@
  * [--max-body SIZE] [--timeout SECONDS]`: the local companion the app's "Verify in QEMU" talks
  * to (see serve/server.ts). Listens on 127.0.0.1 only and prints its URL with a fresh token.
  */
+import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Io, UsageError } from "../io.js";
 import { startCompanion } from "../serve/server.js";
 
-/** The app's build (vite's dist/ at the repository's root), relative to this compiled file. */
-const DEFAULT_APP_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "dist");
+/**
+ * The app's static build: `app/` in an installed package (npm pack puts it there), else vite's
+ * dist/ at the repository's root. Found from the CLI's package root, wherever this file was
+ * compiled or bundled to.
+ */
+function defaultAppDir(): string {
+  let pkg = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(pkg, "package.json")) && dirname(pkg) !== pkg) pkg = dirname(pkg);
+  const packed = join(pkg, "app");
+  return existsSync(join(packed, "index.html")) ? packed : join(pkg, "..", "..", "dist");
+}
 
 export async function run(args: string[], io: Io, signal?: AbortSignal): Promise<number> {
   let port = 0;
@@ -18,7 +28,7 @@ export async function run(args: string[], io: Io, signal?: AbortSignal): Promise
   const allowOrigins: string[] = [];
   let maxBody = 1n << 30n;
   let timeout = 60;
-  let appDir: string | undefined = DEFAULT_APP_DIR;
+  let appDir: string | undefined = defaultAppDir();
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const value = () => {

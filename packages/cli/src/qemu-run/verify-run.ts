@@ -29,7 +29,7 @@ import { hmpCommand, parseInfoRoms, pmemsaveCommand, QUIET_ARGS, qmpRun } from "
 export class VerifyPlanError extends Error {
   readonly code = "verify-plan";
   constructor(readonly issues: readonly VerifyPlanIssue[]) {
-    super(issues.map((i) => `${i.field}: ${i.message}`).join("; "));
+    super(issues.map((i) => `${i.where}: ${i.message}`).join("; "));
   }
 }
 

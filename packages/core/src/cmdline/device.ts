@@ -4,9 +4,9 @@
  * becomes an `ImportIssue`.
  */
 import type {
-  Blob,
   GenericLoaderBlob,
   GuestLoaderModule,
+  LayoutBlob,
   LoaderDataWrite,
   LoaderPc,
 } from "../model/types.js";
@@ -136,8 +136,8 @@ export function guestLoader(
   id: string,
 ): GuestLoaderModule | undefined {
   let addr = 0n;
-  let kernel: Blob | undefined;
-  let initrd: Blob | undefined;
+  let kernel: LayoutBlob | undefined;
+  let initrd: LayoutBlob | undefined;
   let bootargs: string | undefined;
   for (const p of dev.props) {
     if (p.key === "driver") continue;

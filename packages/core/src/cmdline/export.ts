@@ -11,6 +11,7 @@
  * read as a modelled option. Everything else survives QEMU 7.2 byte for byte (checked with
  * dumpdtb: `=`, leading/trailing spaces, newlines, tabs, quotes and UTF-8 in bootargs; `,` as `,,`).
  */
+import type { Problem } from "../diagnostics.js";
 import {
   type Arch,
   type GenericLoaderBlob,
@@ -19,11 +20,11 @@ import {
   type LoaderDataWrite,
   moduleFile,
 } from "../model/types.js";
-import { U64_MAX } from "../util/bigint.js";
 import { importArgv } from "./import.js";
 import { formatRamSize } from "./numbers.js";
 import { groupArgs, optionName } from "./options.js";
 import { formatQemuOpts } from "./qemuopts.js";
+import { nulProblem, propertyKeyProblem, ramProblem, u64Problem } from "./value-checks.js";
 
 /**
  * Export problems (all errors; nothing is exported while any remains):
@@ -44,11 +45,10 @@ export type ExportIssueCode =
   | "module-without-file"
   | "domains-need-fixed-dtb";
 
-export interface ExportIssue {
-  readonly code: ExportIssueCode;
+export interface ExportIssue extends Problem<ExportIssueCode> {
+  readonly severity: "error";
   /** The layout field, e.g. `modules[1].bootargs`. */
-  readonly field: string;
-  readonly message: string;
+  readonly where: string;
 }
 
 export type ExportResult =
@@ -70,21 +70,24 @@ export function qemuProgram(arch: Arch): string {
 class Collector {
   readonly issues: ExportIssue[] = [];
   str(field: string, v: string): string {
-    const nul = v.indexOf("\0");
-    if (nul >= 0)
+    const why = nulProblem(v);
+    if (why)
       this.issues.push({
         code: "nul-character",
-        field,
-        message: `${field} holds a NUL character at position ${nul}; no command-line argument can carry it. Remove it`,
+        severity: "error",
+        where: field,
+        message: `${field}: ${why}`,
       });
     return v;
   }
   addr(field: string, v: bigint): string {
-    if (v < 0n || v > U64_MAX)
+    const why = u64Problem(v);
+    if (why)
       this.issues.push({
         code: "address-out-of-range",
-        field,
-        message: `${field} = ${v} is outside 0 … 0xffffffffffffffff; QEMU addresses are 64-bit`,
+        severity: "error",
+        where: field,
+        message: `${field}: ${why}`,
       });
     return `0x${v.toString(16)}`;
   }
@@ -160,20 +163,24 @@ function head(c: Collector, layout: Layout, opts: ExportOptions, dtbPath: string
   const groups: string[][] = [[c.str("program", opts.program ?? qemuProgram(m.arch))]];
   for (const [k, v] of m.props) {
     c.str(`machine.props.${k}`, v);
-    if (k === "" || k.includes(",") || k.includes("=") || k === "type")
+    const why = propertyKeyProblem(k);
+    if (why)
       c.issues.push({
         code: "bad-property-key",
-        field: `machine.props.${k}`,
-        message: `machine property key '${k}' cannot be written as -M key=value; keys must be non-empty, without ',' or '=', and not 'type'`,
+        severity: "error",
+        where: `machine.props.${k}`,
+        message: `-M ${k}: ${why}`,
       });
   }
   groups.push(["-M", formatQemuOpts([["type", c.str("machine.type", m.type)], ...m.props], "type")]);
   const ram = formatRamSize(m.ram);
-  if (ram === undefined)
+  const ramWhy = ramProblem(m.ram);
+  if (ramWhy)
     c.issues.push({
       code: "ram-not-expressible",
-      field: "machine.ram",
-      message: `RAM ${m.ram} bytes cannot be given to QEMU exactly: -m sizes are rounded up to 8 KiB and 0 means the default. Use a multiple of 8192, e.g. ${((m.ram + 8191n) / 8192n) * 8192n || 8192n}`,
+      severity: "error",
+      where: "machine.ram",
+      message: `-m ${m.ram}: ${ramWhy}`,
     });
   groups.push(["-m", ram ?? String(m.ram)]);
   if (m.cpu !== undefined) groups.push(["-cpu", c.str("machine.cpu", m.cpu)]);
@@ -221,7 +228,8 @@ function tail(c: Collector, layout: Layout, json: boolean): string[][] {
     if (regroup.length !== 1 || regroup[0]!.group.length !== g.length || modelled)
       c.issues.push({
         code: "bad-extra-args",
-        field,
+        severity: "error",
+        where: field,
         message: `${field} = ${JSON.stringify(g)} is not one verbatim QEMU option (an option with its value, a flag, or a file) that guestmap does not model; move modelled options (-M, -m, -kernel, guest-loader/loader devices…) into their layout fields, and split or merge groups to match QEMU's options`,
       });
     groups.push([...g]);
@@ -240,7 +248,8 @@ export function exportArgv(layout: Layout, opts: ExportOptions = {}): ExportResu
   if ((layout.domains ?? []).length > 0)
     c.issues.push({
       code: "domains-need-fixed-dtb",
-      field: "domains",
+      severity: "error",
+      where: "domains",
       message:
         "the layout has Xen dom0less domains, whose /chosen/domU* nodes guest-loader cannot write: export the fixed-DTB form (a DTB with the domains, booted with -dtb, and -device loader per blob) instead",
     });
@@ -263,7 +272,8 @@ export function exportFixedDtbArgv(layout: Layout, dtbPath: string, opts: Export
     if (!f) {
       c.issues.push({
         code: "module-without-file",
-        field: `modules[${i}]`,
+        severity: "error",
+        where: `modules[${i}]`,
         message: `modules[${i}] has neither kernel nor initrd, so there is nothing to load; give it a file or remove it`,
       });
       return;

@@ -5,7 +5,7 @@
  * `-kernel`, `-initrd` and DTB — so an overlap QEMU silently let through becomes one it refuses.
  */
 import type { Diagnostic } from "../diagnostics.js";
-import type { Blob, GenericLoaderBlob, Layout } from "../model/types.js";
+import type { GenericLoaderBlob, Layout, LayoutBlob } from "../model/types.js";
 import { moduleFile } from "../model/types.js";
 import type { PlacementOptions } from "../qemu/placement.js";
 import { check } from "../rules/check.js";
@@ -14,7 +14,7 @@ import { check } from "../rules/check.js";
  * The layout the fixed-DTB command line describes: `-dtb dtb` and each guest-loader stanza with a
  * file as a force-raw loader keeping the stanza's id (so diagnostics name the same blobs).
  */
-export function fixedDtbLayout(layout: Layout, dtb: Blob): Layout {
+export function fixedDtbLayout(layout: Layout, dtb: LayoutBlob): Layout {
   const converted: GenericLoaderBlob[] = [];
   for (const m of layout.modules) {
     const file = moduleFile(m);
@@ -29,7 +29,11 @@ const pairKey = (d: Diagnostic) => [...d.regions].sort().join("\u0000");
  * `fixed-dtb-refused` for every overlap QEMU refuses with the fixed-DTB command line but not with
  * the layout's own (where it starts and one blob silently overwrites the other).
  */
-export function fixedDtbDiagnostics(layout: Layout, dtb: Blob, opts: PlacementOptions = {}): Diagnostic[] {
+export function fixedDtbDiagnostics(
+  layout: Layout,
+  dtb: LayoutBlob,
+  opts: PlacementOptions = {},
+): Diagnostic[] {
   const before = check(layout, opts).diagnostics.filter((d) => d.code === "overlap");
   const refusedBefore = new Set(before.filter((d) => d.qemu === "refuses").map(pairKey));
   const ids = new Set(layout.modules.map((m) => m.id));

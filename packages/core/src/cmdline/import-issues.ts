@@ -1,3 +1,5 @@
+import type { Problem } from "../diagnostics.js";
+
 /**
  * The one shape of every problem found while importing a pasted QEMU command.
  *
@@ -54,11 +56,7 @@ export type ImportIssueCode =
   | "several-commands"
   | "machine-not-modelled";
 
-export interface ImportIssue {
-  readonly code: ImportIssueCode;
-  readonly severity: "error" | "warning" | "info";
-  /** What, where and how to fix it. */
-  readonly message: string;
+export interface ImportIssue extends Problem<ImportIssueCode> {
   /** Index of the argument in argv (0 is the program). */
   readonly argIndex?: number;
   /** Character offset inside that argument. */

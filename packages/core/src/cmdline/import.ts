@@ -5,17 +5,20 @@
  * integer, an unknown guest-loader property) is an error here; what it refuses later (a stanza
  * with both kernel and initrd, addr 0) is left to the rules, which see the faithful layout.
  *
+ * Pasted text and wrapped commands (`sudo qemu-system-…`) are read in import-command.ts, apart:
+ * the app's first paint exports command lines (export.ts probes with importArgv) but reads none.
+ *
  * QEMU 7.2 facts this relies on (checked with the binary): `--opt` means `-opt`; `-opt=value` is
  * an invalid option; repeated -M are merged (later keys win); the last -m/-kernel/… wins.
  */
 import {
   type Arch,
   type Bios,
-  type Blob,
   emptyLayout,
   type GenericLoaderBlob,
   type GuestLoaderModule,
   type Layout,
+  type LayoutBlob,
   type LoaderDataWrite,
   type LoaderPc,
 } from "../model/types.js";
@@ -24,78 +27,17 @@ import { flagIssue, genericLoader, guestLoader, parseDevice } from "./device.js"
 import type { ImportIssue } from "./import-issues.js";
 import { parseRamSize } from "./numbers.js";
 import { groupArgs, optionName, optionTakesValue, PROGRAM_RE } from "./options.js";
-import { type PastedCommand, type PasteOptions, readPastedCommand } from "./paste.js";
 import { parseQemuOpts } from "./qemuopts.js";
-import { ShellSplitError } from "./shell-split.js";
-import { splitWrappers } from "./wrappers.js";
+
+// Kept importable from here, as before the split; a bundle that never calls them leaves them out.
+export { importCommandArgv, importShellCommand } from "./import-command.js";
 
 export interface ImportResult {
   /** The layout; when `diagnostics` hold an error, an empty one that must not be used. */
   readonly layout: Layout;
   readonly diagnostics: ImportIssue[];
-  /** Variables the pasted command needs values for (`importShellCommand` only). */
+  /** Variables the pasted command needs values for (`importShellCommand` only, import-command.ts). */
   readonly missingVariables?: readonly string[];
-}
-
-/**
- * Imports what a user pasted: a command, a terminal line, a script or a Makefile recipe (see
- * `readPastedCommand`), then `importArgv`. With any error the layout is the empty one: nothing
- * half-understood may reach a layout (or, through it, an exported command line).
- */
-export function importShellCommand(text: string, opts: PasteOptions = {}): ImportResult {
-  let pasted: PastedCommand;
-  try {
-    pasted = readPastedCommand(text, opts);
-  } catch (e) {
-    if (!(e instanceof ShellSplitError)) throw e;
-    return {
-      layout: emptyLayout("aarch64"),
-      diagnostics: [
-        { code: "shell-syntax", severity: "error", message: e.message, offset: e.position.offset },
-      ],
-      missingVariables: [],
-    };
-  }
-  // An argv with unknown parts (a variable without a value, $(…)) would only add errors that follow
-  // from them: report the paste's own and stop.
-  const unreadable = pasted.issues.some((i) => i.severity === "error");
-  const r =
-    pasted.argv.length > 0 && !unreadable
-      ? importArgv(pasted.argv)
-      : { layout: emptyLayout("aarch64"), diagnostics: [] };
-  const diagnostics = [...pasted.issues, ...r.diagnostics];
-  return {
-    layout: diagnostics.some((d) => d.severity === "error") ? emptyLayout(r.layout.machine.arch) : r.layout,
-    diagnostics,
-    missingVariables: pasted.missingVariables,
-  };
-}
-
-/**
- * Imports a command as a shell already split it (the CLI's `-- ARGV…`): wrappers in front of QEMU
- * (`sudo`, `env VAR=…`, `timeout -k 1 240`, `exec`, …) are skipped and said so, then `importArgv`.
- */
-export function importCommandArgv(argv: readonly string[]): ImportResult {
-  const w = splitWrappers(argv);
-  if (w.program === 0) return importArgv(argv);
-  const notes: ImportIssue[] = [
-    ...w.skipped.map(
-      (x): ImportIssue => ({
-        code: "wrapper-skipped",
-        severity: "info",
-        message: `skipped '${x.words.join(" ")}' before QEMU (it ${x.does}; QEMU's arguments start after it)`,
-      }),
-    ),
-    ...w.environment.map(
-      (e): ImportIssue => ({
-        code: "environment-dropped",
-        severity: "info",
-        message: `${e.name}=${e.value} sets the environment, which is not part of QEMU's command line: the layout leaves it out`,
-      }),
-    ),
-  ];
-  const r = importArgv(argv.slice(w.program));
-  return { ...r, diagnostics: [...notes, ...r.diagnostics] };
 }
 
 /** Imports a QEMU argv (program first) into a layout plus diagnostics. Never throws. */
@@ -123,10 +65,10 @@ export function importArgv(argv: readonly string[]): ImportResult {
   let cpu: string | undefined;
   let smp: string | undefined;
   let bios: Bios = { kind: "default" };
-  let kernel: Blob | undefined;
+  let kernel: LayoutBlob | undefined;
   let append: string | undefined;
-  let initrd: Blob | undefined;
-  let dtb: Blob | undefined;
+  let initrd: LayoutBlob | undefined;
+  let dtb: LayoutBlob | undefined;
   const modules: GuestLoaderModule[] = [];
   const loaders: GenericLoaderBlob[] = [];
   const loaderData: LoaderDataWrite[] = [];

@@ -76,7 +76,7 @@ function cellsOf(cells: number, v: bigint): Uint8Array {
 }
 
 function refuse(message: string, moduleId?: string): never {
-  throw new DtbError("QEMU_REFUSES", message, moduleId);
+  throw new DtbError("qemu-refuses", message, moduleId);
 }
 
 /**
@@ -85,8 +85,8 @@ function refuse(message: string, moduleId?: string): never {
  * lands first in /chosen, so apply them to QEMU's machine DTB with {@link applyChosen} instead,
  * which places each property where QEMU's own sequence would.
  *
- * @throws DtbError QEMU_REFUSES (QEMU exits before building its DTB: the message is QEMU's),
- *   SIZE_UNKNOWN (a module whose file size is unknown)
+ * @throws DtbError qemu-refuses (QEMU exits before building its DTB: the message is QEMU's),
+ *   size-unknown (a module whose file size is unknown)
  */
 export function chosenEdits(layout: Layout, profile: QemuProfile, opts: ChosenEditOptions = {}): FdtEdit[] {
   const arch = layout.machine.arch;
@@ -137,7 +137,7 @@ export function chosenEdits(layout: Layout, profile: QemuProfile, opts: ChosenEd
       refuse(`${where}: Boot args only relevant to kernel blobs; move bootargs= to a kernel stanza`, m.id);
     if (file.size === undefined)
       throw new DtbError(
-        "SIZE_UNKNOWN",
+        "size-unknown",
         `${where}: the size of ${file.path} is unknown, and reg needs it; open the file or give its size`,
         m.id,
       );
@@ -176,7 +176,7 @@ export function chosenEdits(layout: Layout, profile: QemuProfile, opts: ChosenEd
  * {@link chosenSetOrder}); existing properties are replaced in place, as `fdt_setprop` does.
  * A base without /chosen gets one, first among the root's subnodes.
  *
- * @throws DtbError QEMU_REFUSES, SIZE_UNKNOWN, MODULE_EXISTS (the base already has one of the
+ * @throws DtbError qemu-refuses, size-unknown, module-exists (the base already has one of the
  *   module nodes); FdtError BADVALUE (a root `#address-cells` that is not one cell)
  */
 export function applyChosen(base: Fdt, layout: Layout, profile: QemuProfile, opts: ChosenOptions = {}): Fdt {
@@ -195,7 +195,7 @@ export function applyChosen(base: Fdt, layout: Layout, profile: QemuProfile, opt
       } catch (err) {
         if (err instanceof FdtError && err.code === "EXISTS" && e.type === "addSubnode")
           throw new DtbError(
-            "MODULE_EXISTS",
+            "module-exists",
             `/chosen already has a node '${e.name}': two guest-loader blobs at one address, or a base DTB dumped with the guest-loader devices still on QEMU's command line (dump it without them)`,
           );
         throw err;

@@ -4,15 +4,15 @@
  */
 
 /**
- * - `QEMU_REFUSES`   QEMU would exit before writing its DTB: a guest-loader stanza it rejects at
+ * - `qemu-refuses`   QEMU would exit before writing its DTB: a guest-loader stanza it rejects at
  *                    realize (kernel and initrd together, neither, no addr, bootargs on an
  *                    initrd, an empty file on 10.2), `-append`/`-initrd` without `-kernel`.
- * - `SIZE_UNKNOWN`   a blob has no size (a placeholder whose file is not at hand): `reg` needs it.
- * - `MODULE_EXISTS`  the base DTB already has a /chosen node QEMU would create for a module (QEMU
+ * - `size-unknown`   a blob has no size (a placeholder whose file is not at hand): `reg` needs it.
+ * - `module-exists`  the base DTB already has a /chosen node QEMU would create for a module (QEMU
  *                    fails with FDT_ERR_EXISTS, e.g. two blobs at one address or a base dumped
  *                    with the guest-loader devices still on the command line).
  */
-export type DtbErrorCode = "QEMU_REFUSES" | "SIZE_UNKNOWN" | "MODULE_EXISTS";
+export type DtbErrorCode = "qemu-refuses" | "size-unknown" | "module-exists";
 
 /** A layout guestmap cannot turn into QEMU's /chosen; `message` says what, where and how to fix. */
 export class DtbError extends Error {

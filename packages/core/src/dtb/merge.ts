@@ -25,7 +25,7 @@ export interface MergeOptions extends ChosenOptions {
  * Decode `base`, apply QEMU's /chosen edits for `layout` (see applyChosen), encode.
  *
  * @throws FdtError for a malformed base (its code and byte offset), NOSPACE when a numeric
- *   `padTo` is too small; DtbError QEMU_REFUSES, SIZE_UNKNOWN, MODULE_EXISTS
+ *   `padTo` is too small; DtbError qemu-refuses, size-unknown, module-exists
  */
 export function mergeDtb(
   base: Uint8Array,

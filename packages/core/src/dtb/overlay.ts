@@ -38,7 +38,7 @@ interface MutableNode {
 /**
  * The overlay tree for `layout` (see the file comment).
  *
- * @throws DtbError QEMU_REFUSES, SIZE_UNKNOWN (see chosenEdits)
+ * @throws DtbError qemu-refuses, size-unknown (see chosenEdits)
  */
 export function chosenOverlayFdt(layout: Layout, profile: QemuProfile, opts: OverlayOptions = {}): Fdt {
   const overlay: MutableNode = { name: "__overlay__", props: [], children: [] };

@@ -32,7 +32,7 @@ export interface StandaloneOptions extends ChosenOptions {
 /**
  * The standalone tree for `layout` (see the file comment).
  *
- * @throws DtbError QEMU_REFUSES, SIZE_UNKNOWN (see chosenEdits); FdtError EXISTS (two modules
+ * @throws DtbError qemu-refuses, size-unknown (see chosenEdits); FdtError EXISTS (two modules
  *   at one address, as QEMU)
  */
 export function standaloneFdt(layout: Layout, profile: QemuProfile, opts: ChosenOptions = {}): Fdt {

@@ -18,7 +18,7 @@ import { standaloneFdt } from "./standalone.js";
 const MAX_PADDED = 16 << 20;
 
 /**
- * Decodes a DTB from its first bytes when the file is larger than what was read (a `Blob.head`):
+ * Decodes a DTB from its first bytes when the file is larger than what was read (a `LayoutBlob.head`):
  * QEMU's dumped DTBs are 1 MiB of which a few KiB are used, and the blocks all sit in the head.
  *
  * `fileSize` (the whole file's) tells a head of a bigger file from a file that is cut short.
@@ -109,7 +109,7 @@ export function dtbModules(fdt: Fdt): DtbModule[] {
  * sizes and /chosen). Measured with `-machine dumpdtb=` on 7.2 and 10.0.2.
  *
  * @throws FdtError (a malformed DTB; EXISTS for a guest-loader node the DTB has already, as
- *   QEMU's FDT_ERR_EXISTS), DtbError (as chosenEdits: QEMU_REFUSES, SIZE_UNKNOWN)
+ *   QEMU's FDT_ERR_EXISTS), DtbError (as chosenEdits: qemu-refuses, size-unknown)
  */
 export function resultingChosenFdt(
   layout: Layout,

@@ -9,7 +9,7 @@ export {
   fdtClaimedSize,
 } from "./check-header.js";
 export { decodeFdt } from "./decode.js";
-export { formatPropValue, printDts } from "./dts.js";
+export { dtbToDts, formatPropValue, printDts } from "./dts.js";
 export { addSubnode, applyFdtEdit, delNode, delProp, type FdtEdit, setProp } from "./edit.js";
 export { type EncodeOptions, encodeFdt } from "./encode.js";
 export { FdtError, type FdtErrorCode } from "./errors.js";

@@ -11,6 +11,7 @@ export type BlobFormat =
   | "riscv-image"
   | "zimage"
   | "uimage"
+  | "efi-zboot"
   | "elf"
   | "gzip"
   | "cpio"
@@ -30,9 +31,21 @@ export interface BlobHeader {
     readonly entry: bigint;
     readonly size: bigint;
     readonly os: number;
+    /** `ih_arch`: QEMU boots a VxWorks uImage like Linux only for ARM64, PPC and RISC-V. */
+    readonly arch: number;
     readonly type: number;
     readonly comp: number;
     readonly name: string;
+  };
+  /**
+   * Linux's arm64 EFI zboot header (drivers/firmware/efi/libstub/zboot-header.S): where the
+   * compressed Image lies in the file and how it is compressed.
+   */
+  readonly zboot?: {
+    readonly payloadOffset: bigint;
+    readonly payloadSize: bigint;
+    /** "gzip", "zstd", "lzma"…: the only one QEMU unpacks is "gzip". */
+    readonly compression: string;
   };
   /** ELF: class (32/64), machine, and PT_LOAD segments when the program headers were in `head`. */
   readonly elf?: {
@@ -77,6 +90,12 @@ const h = (v: bigint | number) => `0x${v.toString(16)}`;
 
 /** uImage `ih_os` value for Linux: QEMU's ARM boot treats only these as Linux kernels. */
 export const UIMAGE_OS_LINUX = 5;
+/** uImage `ih_os` value for VxWorks, and the `ih_arch` values on which QEMU boots it like Linux. */
+export const UIMAGE_OS_VXWORKS = 14;
+export const UIMAGE_VXWORKS_LINUX_ARCHES: ReadonlySet<number> = new Set([22, 7, 26]); // ARM64, PPC, RISCV
+/** uImage `ih_comp`: none and gzip are the ones QEMU loads. */
+export const UIMAGE_COMP_NONE = 0;
+export const UIMAGE_COMP_GZIP = 1;
 /** uImage `ih_type` values QEMU's loader distinguishes. */
 export const UIMAGE_TYPE_KERNEL = 2;
 export const UIMAGE_TYPE_KERNEL_NOLOAD = 14;
@@ -118,15 +137,27 @@ export function sniffHeader(head: Uint8Array | undefined): BlobHeader {
       load: BigInt(be32(b, 16)),
       entry: BigInt(be32(b, 20)),
       os: b[28]!,
+      arch: b[29]!,
       type: b[30]!,
       comp: b[31]!,
       name,
     };
     return {
       format: "uimage",
-      description: `uImage "${name}", load ${h(uimage.load)}, ${uimage.size} bytes${uimage.comp ? ", compressed" : ""}`,
+      description: `uImage "${name}", load ${h(uimage.load)}, ${uimage.size} bytes${uimage.comp === UIMAGE_COMP_GZIP ? ", gzip-compressed" : uimage.comp ? `, compression ${uimage.comp}` : ""}`,
       uimage,
       isKernel: uimage.type === UIMAGE_TYPE_KERNEL || uimage.type === UIMAGE_TYPE_KERNEL_NOLOAD,
+    };
+  }
+  // arm64 EFI zboot: "MZ", "zimg" at 4, Linux's PE magic at 0x38 (QEMU's linux_efi_zboot_header).
+  if (hasBytes(b, 0, "MZ") && hasBytes(b, 4, "zimg") && hasBytes(b, 0x38, "\xcd\x23\x82\x81")) {
+    const compression = decodeLatin1(b.subarray(0x18, 0x38)).replace(/\0.*$/s, "");
+    const zboot = { payloadOffset: BigInt(le32(b, 8)), payloadSize: BigInt(le32(b, 12)), compression };
+    return {
+      format: "efi-zboot",
+      description: `arm64 EFI zboot image, ${compression || "unnamed"}-compressed Image of ${zboot.payloadSize} bytes at ${h(zboot.payloadOffset)}`,
+      zboot,
+      isKernel: true,
     };
   }
   if (hasBytes(b, 0, "\x7fELF") && b.length >= 0x34) {

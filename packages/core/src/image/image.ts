@@ -24,6 +24,11 @@ export interface ImageOptions {
    * bytes. Default: `IMAGE_SIZE_CAP`; `null` allows any size.
    */
   readonly maxBytes?: bigint | null;
+  /**
+   * Called as the image is written, with how many bytes of the range are done (zero gaps count)
+   * and the range's size: for a progress line. Not called more often than once per chunk.
+   */
+  readonly onProgress?: (done: bigint, total: bigint) => void;
 }
 
 /**
@@ -82,10 +87,11 @@ export async function writeImage(
   opts: ImageOptions,
 ): Promise<void> {
   checkImageSize(regions, opts);
-  if (opts.format === "ihex") return writeIhex(regions, sink, { range: opts.range, sparse: opts.sparse });
+  if (opts.format === "ihex")
+    return writeIhex(regions, sink, { range: opts.range, sparse: opts.sparse, onProgress: opts.onProgress });
   const plan =
     opts.format === "elf"
       ? planElf(regions, { arch: opts.arch, elfClass: opts.elfClass }, opts.range)
       : planRaw(regions, opts.range);
-  await writePlan(plan, sink);
+  await writePlan(plan, sink, opts.onProgress);
 }

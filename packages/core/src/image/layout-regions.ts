@@ -5,8 +5,8 @@
  * so exports can say what the image leaves as zeros.
  */
 import { sniffHeader, UIMAGE_TYPE_KERNEL } from "../headers/sniff.js";
-import type { Blob } from "../model/types.js";
-import { type Placement, type Region, spaceRank } from "../qemu/region.js";
+import type { LayoutBlob } from "../model/types.js";
+import { isUserRole, type Placement, type Region, spaceRank } from "../qemu/region.js";
 import type { BlobSource, ImageRegion } from "./source.js";
 
 export interface LayoutImage {
@@ -29,7 +29,7 @@ export function sliceSource(source: BlobSource, offset: bigint, size: bigint): B
  */
 export function layoutImageRegions(
   placement: Placement,
-  open: (blob: Blob) => BlobSource,
+  open: (blob: LayoutBlob) => BlobSource,
   opts: { qemuFiles?: boolean } = {},
 ): LayoutImage {
   const withQemu = opts.qemuFiles ?? true;
@@ -43,10 +43,11 @@ export function layoutImageRegions(
       generated.push(r);
       continue;
     }
-    if (r.role === "module-kernel" || r.role === "module-initrd" || r.role === "loader") {
+    if (isUserRole(r.role)) {
       const hdr = r.role === "loader" && r.file ? sniffHeader(r.file.head) : undefined;
-      // A loader's ELF segments need their file offsets; a raw or uImage blob is a plain slice.
-      if (!r.file || r.id.includes("#")) {
+      // A loader's ELF segments need their file offsets, a gzip uImage its decompressed bytes;
+      // a raw or uncompressed uImage blob is a plain slice.
+      if (!r.file || r.id.includes("#") || (hdr?.format === "uimage" && hdr.uimage?.comp !== 0)) {
         generated.push(r);
         continue;
       }
@@ -62,9 +63,14 @@ export function layoutImageRegions(
       all.push(region);
       continue;
     }
-    if (!r.file || r.id.includes("#") || r.file.unpacked) {
-      // ELF segments (kernel#N) would need their file offsets, a gzip kernel its decompressed
-      // bytes; the stub, MROM and DTB are QEMU's.
+    // Loaded decompressed (a gzip uImage, or on AArch64 an Image.gz or zboot image); elsewhere
+    // QEMU loads the same file raw, which the image can copy.
+    const unpacked =
+      r.role === "kernel" &&
+      (sniffHeader(r.file?.head).uimage?.comp || (r.file?.unpacked && r.size !== r.file.size));
+    if (!r.file || r.id.includes("#") || unpacked) {
+      // ELF segments (kernel#N) would need their file offsets, a compressed kernel (gzip, gzip
+      // uImage, EFI zboot) its decompressed bytes; the stub, MROM and DTB are QEMU's.
       generated.push(r);
       continue;
     }

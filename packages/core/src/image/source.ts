@@ -12,11 +12,26 @@ export interface BlobSource {
    * `length` bytes; the writers check and fail with `short-read` otherwise.
    */
   read(offset: bigint, length: number): Promise<Uint8Array>;
+  /**
+   * Optional: reads `into.length` bytes at `offset` into `into` and returns how many it read (fewer
+   * only at the end of the source). With a sink that `consumesChunks`, the writers then reuse
+   * two buffers for a whole blob instead of allocating one per chunk.
+   */
+  readInto?(offset: bigint, into: Uint8Array): Promise<number>;
 }
 
-/** Where an image goes. A chunk may be retained by the sink: writers never mutate it afterwards. */
+/**
+ * Where an image goes. A chunk may be retained by the sink — writers never mutate it afterwards —
+ * unless the sink `consumesChunks`.
+ */
 export interface ByteSink {
   write(chunk: Uint8Array): Promise<void>;
+  /**
+   * True when `write` has done with a chunk once its promise resolves (a file or device: the
+   * bytes are in the kernel's hands), so the writer may refill that buffer; writes of one
+   * sink are then also issued one at a time, each after the previous one resolved.
+   */
+  readonly consumesChunks?: boolean;
   /**
    * Optional: advances over `length` zero bytes without writing them. A file sink leaves a hole
    * (a sparse file), so a mostly-empty span costs neither time nor disk.

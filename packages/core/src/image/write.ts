@@ -3,8 +3,15 @@
 import type { Segment } from "./plan.js";
 import { type ByteSink, ImageError } from "./source.js";
 
-/** The largest read and write the writers issue. */
+/** The largest read and write the writers issue into a sink that may keep its chunks. */
 export const CHUNK = 1 << 20;
+
+/**
+ * The read and write size for a sink that `consumesChunks` and a source that can `readInto`: two
+ * buffers of this size per export. Larger than CHUNK because each read and write is a round trip
+ * through Node's thread pool; 4 MiB keeps those trips few and memory small.
+ */
+export const COPY_CHUNK = 4 << 20;
 
 let zeroChunk: Uint8Array | undefined;
 /** One shared, never-written zero buffer: zero runs are written as views of it. */
@@ -13,13 +20,27 @@ function zeros(): Uint8Array {
   return zeroChunk;
 }
 
-/** Calls `each` with the plan's bytes in order, in chunks of at most `CHUNK` bytes. */
+/** The two buffers one export reuses, allocated on first use: pass `{}`. */
+export interface CopyBuffers {
+  pair?: [Uint8Array, Uint8Array];
+}
+
+/**
+ * Calls `each` with the plan's bytes in order, in chunks of at most `CHUNK` bytes — or, with
+ * `reuse` (`each` has done with a chunk when its promise resolves) and a source that can
+ * `readInto`, blob bytes in `COPY_CHUNK` pieces of two reused buffers, the next read running
+ * while `each` consumes the previous piece.
+ */
 export async function forEachChunk(
   plan: readonly Segment[],
   each: (chunk: Uint8Array) => Promise<void>,
+  reuse?: CopyBuffers,
 ): Promise<void> {
   for (const s of plan) {
-    if (s.kind === "bytes") {
+    if (s.kind === "blob" && reuse && s.source.readInto) {
+      reuse.pair ??= [new Uint8Array(COPY_CHUNK), new Uint8Array(COPY_CHUNK)];
+      await pipeBlob(s, reuse.pair, each);
+    } else if (s.kind === "bytes") {
       if (s.data.length > 0) await each(s.data);
     } else if (s.kind === "zeros") {
       for (let left = s.length; left > 0n; ) {
@@ -32,11 +53,7 @@ export async function forEachChunk(
         const left = s.length - done;
         const n = left < BigInt(CHUNK) ? Number(left) : CHUNK;
         const data = await s.source.read(s.offset + done, n);
-        if (data.length !== n)
-          throw new ImageError(
-            "short-read",
-            `a blob returned ${data.length} bytes at offset ${s.offset + done} instead of ${n}; the file changed or shrank — reload it and export again`,
-          );
+        if (data.length !== n) throw shortRead(data.length, s.offset + done, n);
         await each(data);
         done += BigInt(n);
       }
@@ -44,11 +61,64 @@ export async function forEachChunk(
   }
 }
 
-/** Writes a plan to a sink; zero runs become `sink.skip` (holes) where the sink can skip. */
-export async function writePlan(plan: readonly Segment[], sink: ByteSink): Promise<void> {
-  if (!sink.skip) return forEachChunk(plan, (c) => sink.write(c));
+/** One blob slice through two buffers: reading piece k+1 overlaps consuming piece k. */
+async function pipeBlob(
+  s: Extract<Segment, { kind: "blob" }>,
+  buffers: [Uint8Array, Uint8Array],
+  each: (chunk: Uint8Array) => Promise<void>,
+): Promise<void> {
+  let pending: Promise<void> = Promise.resolve();
+  try {
+    for (let done = 0n, k = 0; done < s.length; k++) {
+      const left = s.length - done;
+      const n = left < BigInt(COPY_CHUNK) ? Number(left) : COPY_CHUNK;
+      // The buffer `each` had two pieces ago: that call has resolved (awaited below).
+      const buf = buffers[k & 1]!.subarray(0, n);
+      const got = await s.source.readInto!(s.offset + done, buf);
+      if (got !== n) throw shortRead(got, s.offset + done, n);
+      await pending;
+      pending = each(buf);
+      // Handled here so a failed write cannot count as unhandled while the next read runs;
+      // it is still thrown by the `await pending` that follows.
+      pending.catch(() => {});
+      done += BigInt(n);
+    }
+  } finally {
+    await pending.catch(() => {});
+  }
+  await pending;
+}
+
+function shortRead(got: number, offset: bigint, n: number): ImageError {
+  return new ImageError(
+    "short-read",
+    `a blob returned ${got} bytes at offset ${offset} instead of ${n}; the file changed or shrank — reload it and export again`,
+  );
+}
+
+/**
+ * Writes a plan to a sink; zero runs become `sink.skip` (holes) where the sink can skip.
+ * `onProgress` hears the bytes done after each chunk and skip.
+ */
+export async function writePlan(
+  plan: readonly Segment[],
+  sink: ByteSink,
+  onProgress?: (done: bigint, total: bigint) => void,
+): Promise<void> {
+  const reuse = sink.consumesChunks === true ? {} : undefined;
+  let total = 0n;
+  for (const s of plan) total += s.kind === "bytes" ? BigInt(s.data.length) : s.length;
+  let done = 0n;
+  const write = async (c: Uint8Array) => {
+    await sink.write(c);
+    done += BigInt(c.length);
+    onProgress?.(done, total);
+  };
   for (const s of plan) {
-    if (s.kind === "zeros") await sink.skip(s.length);
-    else await forEachChunk([s], (c) => sink.write(c));
+    if (s.kind === "zeros" && sink.skip) {
+      await sink.skip(s.length);
+      done += s.length;
+      onProgress?.(done, total);
+    } else await forEachChunk([s], write, reuse);
   }
 }

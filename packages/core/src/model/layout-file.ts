@@ -4,32 +4,33 @@
  * `"2G"`) because JSON numbers lose precision above 2^53.
  */
 import { z } from "zod";
+import type { Problem } from "../diagnostics.js";
 import { isSupportedVersion, OLDEST_VERSION } from "../qemu/profiles.js";
-import { hex, parseSize } from "../util/bigint.js";
+import { base64Decode } from "../util/base64.js";
+import { parseSize } from "../util/bigint.js";
+import { LAYOUT_FORMAT, LAYOUT_VERSION, MAX_LAYOUT_BLOBS, MAX_LAYOUT_EXTRA_ARGS } from "./layout-format.js";
 import {
   ARCHES,
   type Bios,
-  type Blob,
-  type DomainModule,
   type GenericLoaderBlob,
   type GuestLoaderModule,
   type Layout,
+  type LayoutBlob,
   type LoaderDataWrite,
   type LoaderPc,
   MiB,
   type QemuVersion,
 } from "./types.js";
 
-export const LAYOUT_FORMAT = "guestmap-layout";
-export const LAYOUT_VERSION = 1;
-
-/**
- * Most guest-loader modules plus generic loaders a layout may hold. Xen reads 30 modules; a layout
- * of 100k (from a hostile link) would make every check and render crawl, so it is refused up front.
- */
-export const MAX_LAYOUT_BLOBS = 1024;
-/** Most verbatim extra argument groups a layout may hold. */
-export const MAX_LAYOUT_EXTRA_ARGS = 4096;
+// Writing and the format's constants live apart from this parser, so that code that only saves
+// layouts (the app's first paint) does not load zod.
+export {
+  LAYOUT_FORMAT,
+  LAYOUT_VERSION,
+  MAX_LAYOUT_BLOBS,
+  MAX_LAYOUT_EXTRA_ARGS,
+} from "./layout-format.js";
+export { serializeLayout } from "./layout-serialize.js";
 
 // zod probes for eval support with `new Function("")` unless told not to: under the app's
 // Content-Security-Policy (no 'unsafe-eval') that probe is a reported violation. The interpreted
@@ -164,10 +165,32 @@ const layoutSchema = z.strictObject({
   domains: z.array(domainSchema).optional(),
 });
 
-/** One problem in a layout file: where (a field path like `modules[1].addr`) and what. */
-export interface LayoutFileIssue {
-  readonly path: string;
-  readonly message: string;
+/**
+ * Layout file problems (all errors; the file is refused):
+ * - `not-json`, `newer-version`: not a layout this guestmap reads.
+ * - `bad-field`: a field of the wrong type or value (the schema's message says which).
+ * - `nul-character`, `lone-surrogate`: a string no QEMU argument can carry.
+ * - `too-deep`, `too-many-blobs`, `too-many-args`, `prototype-key`: refused before validation.
+ * - `duplicate-id`: two modules or loaders with one id.
+ * - `bad-link`: a share link that is not base64url UTF-8 text of a bounded size.
+ */
+export type LayoutFileIssueCode =
+  | "not-json"
+  | "newer-version"
+  | "bad-field"
+  | "nul-character"
+  | "lone-surrogate"
+  | "too-deep"
+  | "too-many-blobs"
+  | "too-many-args"
+  | "prototype-key"
+  | "duplicate-id"
+  | "bad-link";
+
+/** One problem in a layout file: where (a field path like `modules[1].addr`, "" for the whole file) and what. */
+export interface LayoutFileIssue extends Problem<LayoutFileIssueCode> {
+  readonly severity: "error";
+  readonly where: string;
 }
 
 /** A layout file that cannot be used; `issues` name each bad field. */
@@ -178,7 +201,7 @@ export class LayoutFileError extends Error {
     source = "layout",
   ) {
     super(
-      `${source} is not a valid guestmap layout:\n${issues.map((i) => `  ${i.path || "(top level)"}: ${i.message}`).join("\n")}`,
+      `${source} is not a valid guestmap layout:\n${issues.map((i) => `  ${i.where || "(top level)"}: ${i.message}`).join("\n")}`,
     );
   }
 }
@@ -189,7 +212,7 @@ function pathText(path: readonly PropertyKey[]): string {
   return out;
 }
 
-function toBlob(b: z.infer<typeof blobSchema>): Blob {
+function toBlob(b: z.infer<typeof blobSchema>): LayoutBlob {
   return {
     path: b.path,
     ...(b.size !== undefined && { size: b.size }),
@@ -209,7 +232,14 @@ export function parseLayoutJson(text: string, source = "layout"): Layout {
     raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     throw new LayoutFileError(
-      [{ path: "", message: `not JSON: ${(e as Error).message}. Fix the syntax, or re-export the layout.` }],
+      [
+        {
+          code: "not-json",
+          severity: "error",
+          where: "",
+          message: `not JSON: ${(e as Error).message}. Fix the syntax, or re-export the layout.`,
+        },
+      ],
       source,
     );
   }
@@ -224,7 +254,9 @@ export function parseLayoutJson(text: string, source = "layout"): Layout {
       throw new LayoutFileError(
         [
           {
-            path: "version",
+            code: "newer-version",
+            severity: "error",
+            where: "version",
             message: `version ${v} is newer than this guestmap understands (${LAYOUT_VERSION}); update guestmap`,
           },
         ],
@@ -237,7 +269,12 @@ export function parseLayoutJson(text: string, source = "layout"): Layout {
   const r = layoutSchema.safeParse(raw);
   if (!r.success) {
     throw new LayoutFileError(
-      r.error.issues.map((i) => ({ path: pathText(i.path), message: i.message })),
+      r.error.issues.map((i) => ({
+        code: "bad-field",
+        severity: "error",
+        where: pathText(i.path),
+        message: i.message,
+      })),
       source,
     );
   }
@@ -338,12 +375,16 @@ function boundsIssues(raw: unknown): LayoutFileIssue[] {
     if (typeof v === "string") {
       if (v.includes("\0"))
         issues.push({
-          path: pathText(path),
+          code: "nul-character",
+          severity: "error",
+          where: pathText(path),
           message: "contains a NUL character, which no QEMU argument or file name can hold; remove it",
         });
       else if (LONE_SURROGATE.test(v))
         issues.push({
-          path: pathText(path),
+          code: "lone-surrogate",
+          severity: "error",
+          where: pathText(path),
           message:
             "contains a lone UTF-16 surrogate (a \\ud800-style escape), which is not text and has no UTF-8 bytes; an exported script would pass a different string. Fix the escape",
         });
@@ -353,7 +394,9 @@ function boundsIssues(raw: unknown): LayoutFileIssue[] {
     // A layout nests five levels at most; a hostile one nested 100k deep must not blow the stack.
     if (path.length > 16) {
       issues.push({
-        path: pathText(path),
+        code: "too-deep",
+        severity: "error",
+        where: pathText(path),
         message: "nested deeper than any layout field; this is not a guestmap layout",
       });
       return;
@@ -365,14 +408,18 @@ function boundsIssues(raw: unknown): LayoutFileIssue[] {
         v.length > MAX_LAYOUT_BLOBS
       ) {
         issues.push({
-          path: pathText(path),
+          code: "too-many-blobs",
+          severity: "error",
+          where: pathText(path),
           message: `${v.length} entries, more than the ${MAX_LAYOUT_BLOBS} guestmap accepts (Xen reads at most 30 modules); split the layout`,
         });
         return;
       }
       if (path.length === 1 && path[0] === "extraArgs" && v.length > MAX_LAYOUT_EXTRA_ARGS) {
         issues.push({
-          path: "extraArgs",
+          code: "too-many-args",
+          severity: "error",
+          where: "extraArgs",
           message: `${v.length} argument groups, more than the ${MAX_LAYOUT_EXTRA_ARGS} guestmap accepts`,
         });
         return;
@@ -382,10 +429,17 @@ function boundsIssues(raw: unknown): LayoutFileIssue[] {
     }
     for (const k of Object.keys(v)) {
       if (k.includes("\0"))
-        issues.push({ path: pathText(path), message: "a key contains a NUL character; remove it" });
+        issues.push({
+          code: "nul-character",
+          severity: "error",
+          where: pathText(path),
+          message: "a key contains a NUL character; remove it",
+        });
       else if (PROTO_KEYS.has(k))
         issues.push({
-          path: pathText([...path, k]),
+          code: "prototype-key",
+          severity: "error",
+          where: pathText([...path, k]),
           message: `a key named "${k}" is not allowed (it would replace an object's prototype); remove it`,
         });
       else walk((v as Record<string, unknown>)[k], [...path, k]);
@@ -411,7 +465,9 @@ function assignIds(
       const first = owner.get(x.id);
       if (first !== undefined)
         issues.push({
-          path: `${field}[${i}].id`,
+          code: "duplicate-id",
+          severity: "error",
+          where: `${field}[${i}].id`,
           message: `"${x.id}" is already the id of ${first}; give every module and loader its own id (or none, to have one assigned)`,
         });
       else owner.set(x.id, `${field}[${i}]`);
@@ -430,125 +486,4 @@ function assignIds(
     });
   };
   return { modules: fresh(modules, "m"), loaders: fresh(loaders, "l"), issues };
-}
-
-function blobJson(b: Blob, withHead: boolean): Record<string, unknown> {
-  return {
-    path: b.path,
-    ...(b.size !== undefined && { size: hex(b.size) }),
-    ...(b.sha256 !== undefined && { sha256: b.sha256 }),
-    ...(withHead && b.head && { head: base64Encode(b.head) }),
-  };
-}
-
-/**
- * The layout as pretty JSON text, ready to save. `withHeads` keeps each blob's first bytes (the UI
- * does, so a layout without its files still knows kernel footprints).
- */
-export function serializeLayout(layout: Layout, opts: { withHeads?: boolean } = {}): string {
-  const h = opts.withHeads ?? false;
-  const m = layout.machine;
-  const doc = {
-    format: LAYOUT_FORMAT,
-    version: LAYOUT_VERSION,
-    machine: {
-      arch: m.arch,
-      type: m.type,
-      props: Object.fromEntries(m.props),
-      ram: hex(m.ram),
-      ...(m.cpu !== undefined && { cpu: m.cpu }),
-      ...(m.smp !== undefined && { smp: m.smp }),
-      bios:
-        m.bios.kind === "file"
-          ? blobJson(m.bios.file, false)
-          : m.bios.kind === "default" && m.bios.explicit
-            ? "explicit-default"
-            : m.bios.kind,
-    },
-    ...(layout.qemu !== undefined && { qemu: layout.qemu }),
-    ...(layout.kernel && { kernel: blobJson(layout.kernel, h) }),
-    ...(layout.append !== undefined && { append: layout.append }),
-    ...(layout.initrd && { initrd: blobJson(layout.initrd, h) }),
-    ...(layout.dtb && { dtb: blobJson(layout.dtb, h) }),
-    modules: layout.modules.map((mod) => ({
-      id: mod.id,
-      addr: hex(mod.addr),
-      ...(mod.kernel && { kernel: blobJson(mod.kernel, h) }),
-      ...(mod.initrd && { initrd: blobJson(mod.initrd, h) }),
-      ...(mod.bootargs !== undefined && { bootargs: mod.bootargs }),
-    })),
-    loaders: layout.loaders.map((l) => ({
-      id: l.id,
-      addr: hex(l.addr),
-      file: blobJson(l.file, h),
-      ...(l.forceRaw !== undefined && { forceRaw: l.forceRaw }),
-      ...(l.cpuNum !== undefined && { cpuNum: l.cpuNum }),
-      ...(l.addrGiven === false && { addrGiven: false }),
-    })),
-    ...(layout.loaderData &&
-      layout.loaderData.length > 0 && {
-        loaderData: layout.loaderData.map((w) => ({
-          id: w.id,
-          addr: hex(w.addr),
-          data: hex(w.data),
-          len: w.len,
-          ...(w.bigEndian !== undefined && { bigEndian: w.bigEndian }),
-          ...(w.cpuNum !== undefined && { cpuNum: w.cpuNum }),
-        })),
-      }),
-    ...(layout.loaderPcs &&
-      layout.loaderPcs.length > 0 && {
-        loaderPcs: layout.loaderPcs.map((p) => ({ id: p.id, addr: hex(p.addr), cpuNum: p.cpuNum })),
-      }),
-    extraArgs: layout.extraArgs,
-    ...(layout.domains && {
-      domains: layout.domains.map((d) => {
-        const mod = (m: DomainModule) => ({ id: m.id, addr: hex(m.addr), file: blobJson(m.file, h) });
-        return {
-          name: d.name,
-          memory: hex(d.memory),
-          cpus: d.cpus,
-          vpl011: d.vpl011,
-          ...(d.bootargs !== undefined && { bootargs: d.bootargs }),
-          kernel: mod(d.kernel),
-          ...(d.ramdisk && { ramdisk: mod(d.ramdisk) }),
-          ...(d.dtb && { dtb: mod(d.dtb) }),
-        };
-      }),
-    }),
-  };
-  return `${JSON.stringify(doc, null, 2)}\n`;
-}
-
-const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-function base64Encode(bytes: Uint8Array): string {
-  let out = "";
-  for (let i = 0; i < bytes.length; i += 3) {
-    const a = bytes[i]!;
-    const b = bytes[i + 1];
-    const c = bytes[i + 2];
-    const n = (a << 16) | ((b ?? 0) << 8) | (c ?? 0);
-    out += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]!;
-    out += b === undefined ? "=" : B64[(n >> 6) & 63]!;
-    out += c === undefined ? "=" : B64[n & 63]!;
-  }
-  return out;
-}
-
-function base64Decode(text: string): Uint8Array {
-  const clean = text.replace(/=+$/, "");
-  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let o = 0;
-  for (let i = 0; i < clean.length; i += 4) {
-    const n =
-      (B64.indexOf(clean[i]!) << 18) |
-      (B64.indexOf(clean[i + 1] ?? "A") << 12) |
-      (B64.indexOf(clean[i + 2] ?? "A") << 6) |
-      B64.indexOf(clean[i + 3] ?? "A");
-    if (o < out.length) out[o++] = (n >> 16) & 255;
-    if (o < out.length) out[o++] = (n >> 8) & 255;
-    if (o < out.length) out[o++] = n & 255;
-  }
-  return out;
 }

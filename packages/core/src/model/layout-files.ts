@@ -5,7 +5,7 @@
  * ends fill sizes, hash files, trim heads, list inputs and fill placeholders through it, so a new
  * file option is one edit here.
  */
-import type { Blob, Layout } from "./types.js";
+import type { Layout, LayoutBlob } from "./types.js";
 
 /** Which option of the command line names a file. */
 export type LayoutFileKind =
@@ -29,7 +29,7 @@ export interface LayoutFile {
   readonly id?: string;
   /** Index of the stanza among `layout.modules` / `layout.loaders` / `layout.domains`. */
   readonly index?: number;
-  readonly blob: Blob;
+  readonly blob: LayoutBlob;
 }
 
 /** The files of `layout` in command-line order (a file named twice appears twice). */
@@ -68,11 +68,11 @@ export function layoutFiles(layout: Layout): LayoutFile[] {
  */
 export function withLayoutFiles(
   layout: Layout,
-  blobs: readonly Blob[] | ((file: LayoutFile) => Blob),
+  blobs: readonly LayoutBlob[] | ((file: LayoutFile) => LayoutBlob),
 ): Layout {
   const files = layoutFiles(layout);
   const next = typeof blobs === "function" ? files.map(blobs) : blobs;
-  const at = (kind: LayoutFileKind, index?: number): Blob | undefined => {
+  const at = (kind: LayoutFileKind, index?: number): LayoutBlob | undefined => {
     const i = files.findIndex((s) => s.kind === kind && s.index === index);
     return i < 0 ? undefined : next[i];
   };

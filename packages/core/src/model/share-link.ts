@@ -49,7 +49,8 @@ export function encodeShareLink(layout: Layout): string {
   return `${SHARE_LINK_PREFIX}${toBase64Url(encodeUtf8(json))}`;
 }
 
-const bad = (message: string) => new LayoutFileError([{ path: "", message }], "the shared link");
+const bad = (message: string) =>
+  new LayoutFileError([{ code: "bad-link", severity: "error", where: "", message }], "the shared link");
 
 /**
  * The layout in a URL hash; `undefined` when the hash is not a layout link at all.

@@ -21,7 +21,7 @@ export const ARCHES: readonly Arch[] = ["aarch64", "arm", "riscv64", "riscv32"];
  * and optionally its first bytes, from which kernel headers are read). Exports read the content
  * through an injected reader when they need it.
  */
-export interface Blob {
+export interface LayoutBlob {
   /** The file name as the user wrote it: relative to the layout file, or to the shell's cwd. */
   readonly path: string;
   /** Size in bytes; `undefined` for a placeholder whose file is not at hand yet. */
@@ -31,12 +31,18 @@ export interface Blob {
   /** The file's first bytes (64 KiB at most is useful), for header sniffing. */
   readonly head?: Uint8Array;
   /**
-   * For a gzip-compressed kernel: its decompressed size and first bytes, as QEMU's arm64 loader
-   * sees them (it gunzips `-kernel` up to 256 MiB and loads the Image inside). Filled by the
-   * adapter that can read the file; never saved in a layout file.
+   * For a compressed kernel QEMU unpacks before placing it — a gzip file (`-kernel` on AArch64), a
+   * uImage with gzip payload, an arm64 EFI zboot image: the decompressed size and first bytes, or
+   * why QEMU's gunzip fails (headers/unpack.ts). Filled by the adapter that can read the whole
+   * file; never saved in a layout file. Absent: not measured (the size is then marked approximate).
    */
-  readonly unpacked?: { readonly size: ByteSize; readonly head: Uint8Array };
+  readonly unpacked?: Unpacked;
 }
+
+/** What a compressed kernel holds as QEMU's loader sees it: its content, or why gunzip fails. */
+export type Unpacked =
+  | { readonly size: ByteSize; readonly head: Uint8Array }
+  | { readonly failure: "too-large" | "corrupt"; readonly detail: string };
 
 /** `-bios`: QEMU's default firmware (OpenSBI on RISC-V, none on ARM), `none`, or a file. */
 export type Bios =
@@ -49,7 +55,7 @@ export type Bios =
       readonly explicit?: true;
     }
   | { readonly kind: "none" }
-  | { readonly kind: "file"; readonly file: Blob };
+  | { readonly kind: "file"; readonly file: LayoutBlob };
 
 export interface Machine {
   readonly arch: Arch;
@@ -75,8 +81,8 @@ export interface GuestLoaderModule {
   readonly id: string;
   /** `addr=`; 0 is QEMU's default and is rejected by it. */
   readonly addr: Address;
-  readonly kernel?: Blob;
-  readonly initrd?: Blob;
+  readonly kernel?: LayoutBlob;
+  readonly initrd?: LayoutBlob;
   readonly bootargs?: string;
 }
 
@@ -89,7 +95,7 @@ export interface GenericLoaderBlob {
   readonly id: string;
   /** `addr=`; QEMU's default is 0 (a raw file without `addr=` lands at 0x0). */
   readonly addr: Address;
-  readonly file: Blob;
+  readonly file: LayoutBlob;
   /** `force-raw=on`: load the file as raw bytes even if it is an ELF/uImage. */
   readonly forceRaw?: boolean;
   /**
@@ -109,7 +115,7 @@ export interface DomainModule {
   /** Stable identity, e.g. `domU1.kernel`. */
   readonly id: string;
   readonly addr: Address;
-  readonly file: Blob;
+  readonly file: LayoutBlob;
 }
 
 /**
@@ -171,13 +177,13 @@ export interface Layout {
   /** The QEMU profile this layout targets; `undefined` lets the tool choose (installed QEMU, else newest). */
   readonly qemu?: QemuVersion;
   /** `-kernel`. */
-  readonly kernel?: Blob;
+  readonly kernel?: LayoutBlob;
   /** `-append`: the `-kernel`'s command line (QEMU puts it in /chosen/bootargs). */
   readonly append?: string;
   /** `-initrd`. */
-  readonly initrd?: Blob;
+  readonly initrd?: LayoutBlob;
   /** `-dtb`: a user DTB replacing QEMU's generated one. */
-  readonly dtb?: Blob;
+  readonly dtb?: LayoutBlob;
   /** `-device guest-loader` stanzas in command-line order (the order decides QEMU's /chosen order). */
   readonly modules: readonly GuestLoaderModule[];
   /** `-device loader` blobs in command-line order. */
@@ -200,7 +206,7 @@ export function moduleKind(m: GuestLoaderModule): "kernel" | "initrd" | undefine
 }
 
 /** The file a stanza loads (the kernel when both are given, as QEMU would reject it anyway). */
-export function moduleFile(m: GuestLoaderModule): Blob | undefined {
+export function moduleFile(m: GuestLoaderModule): LayoutBlob | undefined {
   return m.kernel ?? m.initrd;
 }
 

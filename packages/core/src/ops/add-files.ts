@@ -1,15 +1,17 @@
 /**
  * Dropped or opened files: one named like a placeholder (a file slot whose size is unknown) fills
  * it — the slot keeps its path, which the command line names — and every other file becomes a new
- * guest-loader blob, a kernel or an initrd as its header says, placed at the drop address snapped
- * to its alignment (the first) or in the next free aligned place (the rest).
+ * guest-loader blob, a kernel or an initrd as its header says, placed in the nearest free place at
+ * its alignment: the first from the drop address snapped to it, the rest from there on (never on
+ * QEMU's own regions or another blob, through the same slot search as the quick fixes).
  */
 import { sniffHeader } from "../headers/sniff.js";
 import { type LayoutFile, layoutFiles, withLayoutFiles } from "../model/layout-files.js";
-import type { Blob, GuestLoaderModule, Layout } from "../model/types.js";
+import type { GuestLoaderModule, Layout, LayoutBlob } from "../model/types.js";
 import { type PlacementOptions, placements } from "../qemu/placement.js";
-import { findSlot, takenIn } from "./free-space.js";
-import { blobAlignment } from "./movable.js";
+import { takenIn } from "./free-space.js";
+import { blobAlignment, blobFootprint, type MovableBlob } from "./movable.js";
+import { needsLowMemory, slotFor } from "./quick-fix.js";
 
 export interface AddFilesOptions extends PlacementOptions {
   /** Where the files were dropped: the first new blob goes here, snapped to its alignment. */
@@ -21,7 +23,7 @@ export interface AddFilesOptions extends PlacementOptions {
 export interface AddFilesResult {
   readonly layout: Layout;
   /** Placeholders filled, with the file that filled each. */
-  readonly filled: readonly { readonly slot: LayoutFile; readonly file: Blob }[];
+  readonly filled: readonly { readonly slot: LayoutFile; readonly file: LayoutBlob }[];
   /** The new guest-loader stanzas, in the files' order. */
   readonly added: readonly GuestLoaderModule[];
 }
@@ -37,10 +39,14 @@ export function snapToAlignment(addr: bigint, align: bigint, offset = 0n): bigin
 }
 
 /** Adds `files` (each with its size and head) to `layout`; see the file comment. Pure. */
-export function addFiles(layout: Layout, files: readonly Blob[], opts: AddFilesOptions = {}): AddFilesResult {
+export function addFiles(
+  layout: Layout,
+  files: readonly LayoutBlob[],
+  opts: AddFilesOptions = {},
+): AddFilesResult {
   const holes = layoutFiles(layout).filter((s) => s.blob.size === undefined);
-  const fills = new Map<LayoutFile, Blob>();
-  const rest: Blob[] = [];
+  const fills = new Map<LayoutFile, LayoutBlob>();
+  const rest: LayoutBlob[] = [];
   const onto = opts.onto === undefined ? undefined : holes.find((s) => s.id === opts.onto);
   if (onto && files.length === 1) fills.set(onto, files[0]!);
   else
@@ -69,16 +75,15 @@ export function addFiles(layout: Layout, files: readonly Blob[], opts: AddFilesO
     const kind = hdr.isKernel ? "kernel" : "initrd";
     const { align, offset } = blobAlignment(working.machine.arch, kind, hdr);
     const p = placements(working, opts);
-    let addr: bigint;
-    if (i === 0 && opts.at !== undefined) addr = snapToAlignment(opts.at, align, offset);
-    else {
-      const from = opts.at ?? p.ram[0]?.start ?? 0n;
-      const footprint =
-        hdr.imageSize && hdr.imageSize > (file.size ?? 0n) ? hdr.imageSize : (file.size ?? 0n);
-      addr =
-        findSlot(takenIn(p), p.ram, { need: footprint, align, offset, from }) ??
-        snapToAlignment(from, align, offset);
-    }
+    const ramStart = p.ram[0]?.start ?? 0n;
+    const from =
+      i === 0 && opts.at !== undefined ? snapToAlignment(opts.at, align, offset) : (opts.at ?? ramStart);
+    const size = file.size ?? 0n;
+    const footprint = blobFootprint(kind, size, hdr);
+    const b: MovableBlob = { id, name: file.path, kind, addr: from, size, footprint, align, offset };
+    const addr =
+      slotFor(b, { taken: takenIn(p) }, p, from, needsLowMemory(working, p)) ??
+      snapToAlignment(from, align, offset);
     const mod: GuestLoaderModule =
       kind === "kernel" ? { id, addr, kernel: file } : { id, addr, initrd: file };
     added.push(mod);

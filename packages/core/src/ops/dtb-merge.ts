@@ -19,7 +19,7 @@ export interface MergePolicy {
    * writes the layout's (the layout says what is loaded; a stale node would point Xen at bytes
    * nobody loads); `merge` keeps the base's nodes at other addresses (modules loaded by other
    * means) and replaces those at the layout's; `refuse` keeps libfdt's rule and fails with
-   * DtbError MODULE_EXISTS on any clash.
+   * DtbError module-exists on any clash.
    */
   readonly existingModules?: "replace" | "merge" | "refuse";
   /**
@@ -61,7 +61,7 @@ export function withoutModuleNodes(fdt: Fdt, only?: ReadonlySet<string>): { fdt:
 /**
  * Merges `layout`'s /chosen (QEMU's edits) into `base` under the policy.
  *
- * @throws FdtError a malformed base; DtbError QEMU_REFUSES, SIZE_UNKNOWN, and MODULE_EXISTS under
+ * @throws FdtError a malformed base; DtbError qemu-refuses, size-unknown, and module-exists under
  *   `existingModules: "refuse"` (or for two blobs of the layout at one address)
  */
 export function mergeIntoBase(

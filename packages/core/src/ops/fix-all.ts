@@ -83,7 +83,7 @@ export function fixAll(layout: Layout, opts: PlacementOptions = {}): FixAllResul
     for (const { b, d } of order) {
       const everythingElse = takenIn(placement, new Set([b.id]));
       const reason = reasonOf(d, b, everythingElse);
-      const addr = slotFor(b, taken, placement, searchStart(d, b, placement), low);
+      const addr = slotFor(b, { taken }, placement, searchStart(d, b, placement), low);
       if (addr === undefined) {
         unfixed.set(b.id, {
           id: b.id,

@@ -5,7 +5,14 @@
 export { type AddFilesOptions, type AddFilesResult, addFiles, snapToAlignment } from "./add-files.js";
 export { type DtbMergeResult, type MergePolicy, mergeIntoBase, withoutModuleNodes } from "./dtb-merge.js";
 export { type FixAllResult, fixAll } from "./fix-all.js";
-export { findSlot, regionLabel, type SlotRequest, type Taken, takenIn } from "./free-space.js";
+export {
+  FreeSpaceIndex,
+  findSlot,
+  regionLabel,
+  type SlotRequest,
+  type Taken,
+  takenIn,
+} from "./free-space.js";
 export {
   type ImageNote,
   type ImageNoteCode,
@@ -17,12 +24,14 @@ export {
   formatMachineOption,
   formatMachineProps,
   type MachineOptionIssue,
+  machinePropsProblem,
   type ParsedMachineOption,
   parseMachineOption,
 } from "./machine-option.js";
 export {
   type AlignOptions,
   blobAlignment,
+  blobFootprint,
   type MovableBlob,
   movableBlobs,
   type UnplaceableBlob,
@@ -30,5 +39,13 @@ export {
 } from "./movable.js";
 export type { BlobMove, Unfixed } from "./moves.js";
 export { type PackOptions, type PackResult, pack } from "./pack.js";
-export { FIXABLE_CODES, fixLabel, needsLowMemory, type QuickFix, withQuickFixes } from "./quick-fix.js";
+export {
+  FIXABLE_CODES,
+  type FreeSpace,
+  fixLabel,
+  needsLowMemory,
+  type QuickFix,
+  slotFor,
+  withQuickFixes,
+} from "./quick-fix.js";
 export { type ArchChange, changeArch } from "./rebase.js";

@@ -4,11 +4,11 @@
  * command-line import/export read and write the same text.
  */
 import { formatQemuOpts, parseQemuOpts } from "../cmdline/qemuopts.js";
+import type { Problem } from "../diagnostics.js";
 import type { Machine } from "../model/types.js";
 
 /** A property text that cannot be taken as is. */
-export interface MachineOptionIssue {
-  readonly code: "flag-property" | "type-in-props" | "empty-key";
+export interface MachineOptionIssue extends Problem<"flag-property" | "type-in-props" | "empty-key"> {
   /** Character offset into the text. */
   readonly offset: number;
   readonly message: string;
@@ -46,12 +46,14 @@ export function parseMachineOption(text: string, opts: { withType?: boolean } = 
     if (p.form === "flag")
       issues.push({
         code: "flag-property",
+        severity: "warning",
         offset: p.offset,
         message: `'${text.slice(p.offset).split(",")[0]}' at ${p.offset} is a bare flag, read as ${p.key}=${p.value} (QEMU deprecates this form); write ${p.key}=${p.value}`,
       });
     if (p.key === "") {
       issues.push({
         code: "empty-key",
+        severity: "error",
         offset: p.offset,
         message: `a property at ${p.offset} has no name before '='; write key=value`,
       });
@@ -62,6 +64,7 @@ export function parseMachineOption(text: string, opts: { withType?: boolean } = 
       else
         issues.push({
           code: "type-in-props",
+          severity: "error",
           offset: p.offset,
           message: `type=${p.value} at ${p.offset} names the machine type, which is not a property; choose the type separately`,
         });
@@ -72,4 +75,13 @@ export function parseMachineOption(text: string, opts: { withType?: boolean } = 
     else props.push([p.key, p.value]);
   }
   return { ...(type !== undefined && { type }), props, issues };
+}
+
+/**
+ * Why a typed `-M` properties text (the Machine panel's field) cannot be taken, or undefined: the
+ * first problem {@link parseMachineOption} finds (a bare flag is read as QEMU reads it, not refused).
+ */
+export function machinePropsProblem(text: string): string | undefined {
+  return parseMachineOption(text, { withType: false }).issues.find((i) => i.code !== "flag-property")
+    ?.message;
 }

@@ -60,8 +60,9 @@ export function blobAlignment(
   return { align: rule.align > 4n * KiB ? rule.align : 4n * KiB, offset: rule.offset };
 }
 
-function footprintOf(size: bigint, hdr: BlobHeader | undefined): bigint {
-  return hdr?.imageSize && hdr.imageSize > size ? hdr.imageSize : size;
+/** Bytes a blob occupies once running: an initrd its size, a kernel up to its header's image_size (BSS). */
+export function blobFootprint(kind: MovableBlob["kind"], size: bigint, hdr: BlobHeader | undefined): bigint {
+  return kind !== "initrd" && hdr?.imageSize && hdr.imageSize > size ? hdr.imageSize : size;
 }
 
 /**
@@ -96,7 +97,7 @@ export function movableBlobs(
       kind,
       addr,
       size,
-      footprint: kind === "initrd" ? size : footprintOf(size, hdr),
+      footprint: blobFootprint(kind, size, hdr),
       align: min > a.align ? min : a.align,
       offset: a.offset,
     });

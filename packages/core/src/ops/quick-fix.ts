@@ -6,9 +6,8 @@
 import type { Diagnostic, DiagnosticCode } from "../diagnostics.js";
 import type { Layout } from "../model/types.js";
 import type { Placement } from "../qemu/region.js";
-import { FreeSpaceIndex } from "../rules/free-slot.js";
 import { formatSize, hex } from "../util/bigint.js";
-import { findSlot, type Taken, takenIn } from "./free-space.js";
+import { FreeSpaceIndex, findSlot, type Taken, takenIn } from "./free-space.js";
 import { type MovableBlob, movableBlobs } from "./movable.js";
 
 /** A quick fix: move `region` to `addr`; `label` says so naming the file (for buttons and text). */
@@ -75,22 +74,39 @@ export function searchStart(d: Diagnostic, b: MovableBlob, placement: Placement)
 }
 
 /**
- * The nearest free place for `b` at or above `from` (else the lowest in RAM) at its alignment,
- * clear of `taken`, below 4 GiB when `low`.
+ * Where {@link slotFor} looks for room: the sorted ranges taken by everything but the blob itself
+ * (exact: its own old place counts as free), or an index of a whole placement's free space (for
+ * thousands of fixes at O(log n) each: the blob's old place counts as taken, so the answer may lie
+ * farther away).
+ */
+export type FreeSpace = { readonly taken: readonly Taken[] } | { readonly index: FreeSpaceIndex };
+
+/**
+ * The one slot search behind every quick fix, fix all and the overlap message: the nearest free
+ * place for `b` at or above `from` (else the lowest in RAM) at its alignment, clear of `free`,
+ * below 4 GiB when `low`.
  */
 export function slotFor(
   b: MovableBlob,
-  taken: readonly Taken[],
+  free: FreeSpace,
   placement: Placement,
   from: bigint,
   low: boolean,
 ): bigint | undefined {
   const lowest = placement.ram[0]?.start ?? 0n;
-  const req = { need: b.footprint, align: b.align, offset: b.offset, ...(low && { limit: GiB4 }) };
-  return (
-    findSlot(taken, placement.ram, { ...req, from }) ??
-    (from > lowest ? findSlot(taken, placement.ram, { ...req, from: lowest }) : undefined)
-  );
+  const at = (start: bigint): bigint | undefined => {
+    if ("taken" in free)
+      return findSlot(free.taken, placement.ram, {
+        need: b.footprint,
+        align: b.align,
+        offset: b.offset,
+        from: start,
+        ...(low && { limit: GiB4 }),
+      });
+    const base = free.index.find(b.footprint + b.offset, b.align, start - b.offset);
+    return base === undefined || (low && base + b.offset + b.footprint > GiB4) ? undefined : base + b.offset;
+  };
+  return at(from) ?? (from > lowest ? at(lowest) : undefined);
 }
 
 /** "Move rootfs.cpio to 0x48100000" — a fix as a button or a line of text says it. */
@@ -100,7 +116,7 @@ export function fixLabel(b: MovableBlob, addr: bigint): string {
 
 /**
  * `diagnostics` with a `fix` on each one a single move cures (where RAM has room), labelled by
- * file name. An existing `fix` (the overlap rule's) keeps its address and gains a label.
+ * file name. Rules give no fixes of their own: every fix comes from here, through {@link slotFor}.
  */
 export function withQuickFixes(
   layout: Layout,
@@ -109,36 +125,25 @@ export function withQuickFixes(
 ): Diagnostic[] {
   if (!diagnostics.some((d) => FIXABLE_CODES.has(d.code))) return [...diagnostics];
   const blobs = new Map(movableBlobs(layout).blobs.map((b) => [b.id, b]));
-  // Built on first need: overlaps arrive with their fix already, and need none of this.
   let all: Taken[] | undefined;
+  let index: FreeSpaceIndex | undefined;
   const low = needsLowMemory(layout, placement);
   let computed = 0;
   const exact = Math.min(EXACT_FIXES, Math.ceil(EXACT_STEPS / Math.max(1, placement.regions.length)));
-  let index: FreeSpaceIndex | undefined;
   return diagnostics.map((d) => {
     const b = fixTarget(d, blobs);
     if (!b) return d;
-    if (d.fix && d.fix.region === b.id) return { ...d, fix: { ...d.fix, label: fixLabel(b, d.fix.addr) } };
     // Exact answers for the first fixes; past that (20,000 blobs outside RAM after an arch
-    // switch) an index keeps each O(log n), counting the blob's own old place as taken.
-    const from = searchStart(d, b, placement);
-    let addr: bigint | undefined;
+    // switch) the index keeps each O(log n).
+    let free: FreeSpace;
     if (++computed <= exact) {
       all ??= takenIn(placement);
-      addr = slotFor(
-        b,
-        all.filter((t) => t.id !== b.id),
-        placement,
-        from,
-        low,
-      );
+      free = { taken: all.filter((t) => t.id !== b.id) };
     } else {
       index ??= new FreeSpaceIndex(placement.regions, placement.ram);
-      const lowest = placement.ram[0]?.start ?? 0n;
-      const base = (f: bigint) => index!.find(b.footprint + b.offset, b.align, f - b.offset);
-      const at = base(from) ?? base(lowest);
-      addr = at === undefined || (low && at + b.offset + b.footprint > GiB4) ? undefined : at + b.offset;
+      free = { index };
     }
+    const addr = slotFor(b, free, placement, searchStart(d, b, placement), low);
     if (addr === undefined || addr === b.addr) return d;
     return { ...d, fix: { region: b.id, addr, label: fixLabel(b, addr) } };
   });

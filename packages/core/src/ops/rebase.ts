@@ -7,7 +7,7 @@
  */
 
 import type { Diagnostic } from "../diagnostics.js";
-import type { Arch, Layout, Machine } from "../model/types.js";
+import { type Arch, type Layout, type Machine, moduleFile } from "../model/types.js";
 import { ramBase, ramRanges } from "../qemu/machine.js";
 import type { PlacementOptions } from "../qemu/placement.js";
 import { hex } from "../util/bigint.js";
@@ -94,7 +94,7 @@ export function changeArch(
     ...layout.loaders.map((l, i) => [l, fixed.layout.loaders[i]!] as const),
   ]) {
     if (old.addr === now.addr) continue;
-    const name = "file" in old ? old.file.path : ((old.kernel ?? old.initrd)?.path ?? old.id);
+    const name = "file" in old ? old.file.path : (moduleFile(old)?.path ?? old.id);
     const second = after.get(old.id);
     const reason = second
       ? `RAM's base moved by ${hex(delta)}, then ${second.reason}`

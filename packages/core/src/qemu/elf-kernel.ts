@@ -1,6 +1,6 @@
 /** ELF `-kernel`s: QEMU's ELF loader registers one ROM per PT_LOAD, at its physical address. */
 import type { BlobHeader } from "../headers/sniff.js";
-import type { Blob } from "../model/types.js";
+import type { LayoutBlob } from "../model/types.js";
 import { maxBig, minBig } from "../util/bigint.js";
 import type { AddressSpace, Region } from "./region.js";
 
@@ -18,7 +18,7 @@ export interface ElfKernel {
  * formats. `id`/`role` name the regions (`kernel#N` by default).
  */
 export function elfKernelRegions(
-  kernel: Blob,
+  kernel: LayoutBlob,
   hdr: BlobHeader,
   machine: number | undefined,
   space: AddressSpace,

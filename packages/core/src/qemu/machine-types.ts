@@ -21,6 +21,28 @@ export function isVirtType(arch: Arch, type: string): boolean {
 }
 
 /**
+ * The release of a versioned virt type (`virt-9.0` → `9.0`), or undefined for plain `virt` and
+ * anything else.
+ */
+export function virtTypeRelease(type: string): string | undefined {
+  return /^virt-([0-9]+\.[0-9]+)$/.exec(type)?.[1];
+}
+
+/**
+ * Whether a QEMU of `release` lacks the versioned type `type` because the type is newer: each
+ * release adds its own `virt-X.Y` (hw/arm/virt.c DEFINE_VIRT_MACHINE), so `virt-9.0` exists from
+ * QEMU 9.0 on and QEMU 7.2 refuses it (measured: 7.2.22 refuses virt-7.3 and virt-9.0, 10.0.2
+ * refuses virt-10.1 and virt-11.0, each with "unsupported machine type").
+ */
+export function virtTypeNewerThan(type: string, release: string): boolean {
+  const r = virtTypeRelease(type);
+  if (r === undefined) return false;
+  const [a, b] = r.split(".").map(Number) as [number, number];
+  const [c, d] = release.split(".").map(Number) as [number, number];
+  return a > c || (a === c && b > d);
+}
+
+/**
  * Why guestmap cannot model `-M type` on this arch, or undefined when it can. The text says what
  * and how to fix it. `-M none` with guest-loader devices is modelled exactly: QEMU refuses it
  * ("Cannot modify FDT fields if the machine has none"), which the no-fdt-machine rule reports.

@@ -4,14 +4,15 @@
  * the conformance suite compares them with `info roms` of the real QEMU.
  */
 import type { Diagnostic } from "../diagnostics.js";
-import { sniffHeader, UIMAGE_OS_LINUX, UIMAGE_TYPE_KERNEL_NOLOAD } from "../headers/sniff.js";
-import type { Layout } from "../model/types.js";
+import { type BlobHeader, sniffHeader } from "../headers/sniff.js";
+import type { Layout, LayoutBlob } from "../model/types.js";
 import { alignUp, formatSize, hex, maxBig, minBig } from "../util/bigint.js";
 import { elfKernelRegions } from "./elf-kernel.js";
 import { initrdLoadSize } from "./initrd-file.js";
 import { isAArch64Cpu, ramBase } from "./machine.js";
 import type { QemuProfile } from "./profiles.js";
 import type { Region } from "./region.js";
+import { uimageKernel } from "./uimage-kernel.js";
 
 const KiB = 1n << 10n;
 const MiB = 1n << 20n;
@@ -88,12 +89,7 @@ export function placeArm(layout: Layout, profile: QemuProfile): ArmPlacementResu
     return { regions, diagnostics };
   }
 
-  const fileHdr = sniffHeader(kernel.head);
-  // An AArch64 cpu's loader gunzips the kernel first and loads the Image inside.
-  const unpacked = a64 && fileHdr.format === "gzip" ? kernel.unpacked : undefined;
-  const hdr = unpacked ? sniffHeader(unpacked.head) : fileHdr;
-  const fileSize = unpacked ? unpacked.size : kernel.size;
-
+  const hdr = sniffHeader(kernel.head);
   // ELF first, as QEMU tries it: loaded at its own physical addresses, not booted as Linux (no
   // stub, no initrd). The DTB goes to the base of RAM when the ELF leaves room below or above it.
   // An ELF for the other ARM state (an AArch64 ELF on a 32-bit cpu, or the reverse): arm_load_elf
@@ -123,23 +119,38 @@ export function placeArm(layout: Layout, profile: QemuProfile): ArmPlacementResu
     return { regions, diagnostics };
   }
 
+  // Then a uImage (kernel or kernel_noload, gzip payloads decompressed), then on an AArch64 cpu
+  // an arm64 Image (a gzip file or, 8.0+, an EFI zboot image unpacked first), else raw bytes.
   let load: bigint;
-  let size = fileSize;
-  let extent = fileSize;
+  let size = kernel.size;
+  let extent = kernel.size;
   let isLinux = true;
-  if (hdr.format === "uimage" && hdr.uimage && hdr.uimage.comp === 0) {
-    const u = hdr.uimage;
-    isLinux = u.os === UIMAGE_OS_LINUX;
-    load = u.type === UIMAGE_TYPE_KERNEL_NOLOAD ? base + KERNEL_NOLOAD_ADDR + 64n : u.load;
-    size = u.size;
-    extent = u.size;
+  let approximate = false;
+  const uimage = uimageKernel(
+    kernel,
+    hdr,
+    { noloadAt: base + KERNEL_NOLOAD_ADDR, warnType: true, id: "kernel", what: "-kernel" },
+    diagnostics,
+  );
+  if (uimage) {
+    isLinux = uimage.isLinux;
+    load = uimage.load;
+    size = uimage.size;
+    extent = uimage.size;
+    approximate = uimage.approximate === true;
   } else if (a64) {
-    if (hdr.format === "arm64-image" && hdr.imageSize) {
-      let off = hdr.textOffset ?? 0n;
+    const image = arm64Content(kernel, kernel.size, hdr, profile, diagnostics);
+    if (!image) return { regions, diagnostics };
+    size = image.size;
+    extent = image.size;
+    approximate = image.approximate;
+    const inner = image.hdr;
+    if (inner.format === "arm64-image" && inner.imageSize) {
+      let off = inner.textOffset ?? 0n;
       // Images built before text_offset was fixed say 0: QEMU keeps them 2 MiB in.
       if (off < 4096n) off += 2n * MiB;
       load = base + off;
-      extent = hdr.imageSize;
+      extent = inner.imageSize;
     } else {
       load = base + ARM64_TEXT_OFFSET;
     }
@@ -157,6 +168,7 @@ export function placeArm(layout: Layout, profile: QemuProfile): ArmPlacementResu
     space: "cpu",
     mem: "ram",
     file: kernel,
+    ...(approximate && { approximate: true }),
   });
   if (extent > m.ram) {
     diagnostics.push({
@@ -236,4 +248,67 @@ export function placeArm(layout: Layout, profile: QemuProfile): ArmPlacementResu
   }
   regions.push(dtbRegion(dtbStart));
   return { regions, diagnostics };
+}
+
+/**
+ * What `load_aarch64_image()` (hw/arm/boot.c) holds after unpacking: a gzip file's content (up to
+ * 256 MiB; a failure is printed and the file taken raw), else the file itself, unpacked first when
+ * it is an EFI zboot image (8.0+; a failure there is fatal: "could not load kernel"). Undefined
+ * when QEMU refuses (the diagnostic is pushed).
+ */
+function arm64Content(
+  kernel: LayoutBlob,
+  fileSize: bigint,
+  hdr: BlobHeader,
+  profile: QemuProfile,
+  diagnostics: Diagnostic[],
+): { size: bigint; hdr: BlobHeader; approximate: boolean } | undefined {
+  const raw = { size: fileSize, hdr, approximate: false };
+  const un = kernel.unpacked;
+  if (hdr.format === "gzip") {
+    if (!un) return { ...raw, approximate: true };
+    if ("failure" in un) {
+      diagnostics.push({
+        severity: "warning",
+        code: "kernel-unpack",
+        qemu: "starts",
+        message: `-kernel ${kernel.path} is gzip data QEMU cannot unpack (${un.failure === "too-large" ? "it unpacks to more than the 256 MiB QEMU allows" : un.detail}): it prints "${kernel.path}: unable to decompress gzipped kernel file" and loads the compressed file as raw bytes, so the kernel never runs. ${un.failure === "too-large" ? "Boot the uncompressed Image" : "Check the file (gzip -t)"}.`,
+        regions: ["kernel"],
+      });
+      return raw;
+    }
+    return { size: un.size, hdr: sniffHeader(un.head), approximate: false };
+  }
+  const z = hdr.zboot;
+  if (!z || !profile.arm64Zboot) return raw;
+  // hw/core/loader.c unpack_efi_zboot_image(): the header is checked before anything is unpacked.
+  const refuse = (said: string, fix: string) => {
+    diagnostics.push({
+      severity: "error",
+      code: "kernel-unpack",
+      qemu: "refuses",
+      message: `-kernel ${kernel.path} is an arm64 EFI zboot image QEMU ${profile.version} cannot unpack: it refuses to start ("${said}", then "could not load kernel '${kernel.path}'"). ${fix}`,
+      regions: ["kernel"],
+    });
+    return undefined;
+  };
+  if (z.compression !== "gzip")
+    return refuse(
+      `unable to handle EFI zboot image with "${z.compression}" compression`,
+      "QEMU unpacks only gzip zboot images: boot the kernel's uncompressed Image (arch/arm64/boot/Image), or build it with CONFIG_KERNEL_GZIP.",
+    );
+  if (z.payloadOffset + z.payloadSize > fileSize)
+    return refuse(
+      "unable to handle corrupt EFI zboot image",
+      `Its header puts the payload at [${z.payloadOffset}, ${z.payloadOffset + z.payloadSize}) but the file has ${fileSize} bytes: it is cut short; copy it again.`,
+    );
+  if (!un) return { ...raw, approximate: true };
+  if ("failure" in un)
+    return refuse(
+      "failed to decompress EFI zboot image",
+      un.failure === "too-large"
+        ? "Its Image unpacks to more than the 256 MiB QEMU allows: boot the uncompressed Image."
+        : `Its payload is ${un.detail}: copy the file again, or boot the uncompressed Image.`,
+    );
+  return { size: un.size, hdr: sniffHeader(un.head), approximate: false };
 }

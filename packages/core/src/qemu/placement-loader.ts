@@ -12,6 +12,7 @@ import { decodeLatin1 as latin1 } from "../util/text.js";
 import { elfKernelRegions } from "./elf-kernel.js";
 import { intelHexBlocks, looksLikeIntelHex } from "./ihex-blocks.js";
 import { loaderSpace, type Region } from "./region.js";
+import { uimageKernel } from "./uimage-kernel.js";
 
 /** The number of cpus `-smp` asks for (`4`, `cpus=4`, `4,sockets=2`); 1 without `-smp`. */
 export function smpCpus(smp: string | undefined): number {
@@ -62,16 +63,15 @@ export function placeLoaders(layout: Layout): { regions: Region[]; diagnostics: 
       }
       // Only a `kernel` uImage: a script (U-Boot's boot.scr), ramdisk or kernel_noload one is
       // loaded raw at addr=, header and all (measured on 7.2 and 10.0.2).
-      if (hdr.format === "uimage" && hdr.uimage?.type === UIMAGE_TYPE_KERNEL) {
-        const u = hdr.uimage;
+      const u = uimageKernel(f, hdr, { id: l.id, what: `-device loader (${l.id})` }, diagnostics);
+      if (u) {
         regions.push({
           ...base,
           id: l.id,
           addr: u.load,
           size: u.size,
           footprint: u.size,
-          // A compressed payload is unpacked by QEMU: its size in RAM is not in the header.
-          ...(u.comp !== 0 && { approximate: true }),
+          ...(u.approximate && { approximate: true }),
         });
         continue;
       }

@@ -13,6 +13,7 @@ import { openSbiSizeFor } from "./opensbi-sizes.js";
 import type { QemuProfile } from "./profiles.js";
 import type { PlacementEnv, Region } from "./region.js";
 import { riscvFdtSize } from "./riscv-fdt-size.js";
+import { uimageKernel } from "./uimage-kernel.js";
 
 const MiB = 1n << 20n;
 const MROM_BASE = 0x1000n;
@@ -143,11 +144,18 @@ export function placeRiscv(
     } else {
       let addr = kernelStart;
       let size = kernel.size;
-      if (hdr.format === "uimage" && hdr.uimage && hdr.uimage.comp === 0) {
-        addr = hdr.uimage.load;
-        size = hdr.uimage.size;
+      // riscv_load_kernel: load_uimage_as with no noload address (kernel_noload fails) and `> 0`.
+      const uimage = uimageKernel(
+        kernel,
+        hdr,
+        { emptyFails: true, warnType: true, id: "kernel", what: "-kernel" },
+        diagnostics,
+      );
+      if (uimage) {
+        addr = uimage.load;
+        size = uimage.size;
         // The initrd is placed relative to the uImage's entry point, not its load address.
-        entry = hdr.uimage.entry;
+        entry = uimage.entry;
       }
       // QEMU caps a raw kernel at the RAM *size*, not at the end of RAM.
       if (size > ram) {
@@ -172,6 +180,7 @@ export function placeRiscv(
         space: "system",
         mem: "ram",
         file: kernel,
+        ...(uimage?.approximate && { approximate: true }),
       });
     }
     if (layout.initrd && layout.initrd.size !== undefined) {

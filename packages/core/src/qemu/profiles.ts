@@ -70,6 +70,8 @@ export interface QemuProfile {
   readonly guestLoaderEmptyFileError: boolean;
   /** arm64: EFI zboot images are unpacked (8.0+). */
   readonly arm64Zboot: boolean;
+  /** An unknown `-M` type is named in QEMU's error (`unsupported machine type: "virt-11.0"`, 9.1+). */
+  readonly machineTypeErrorNamed: boolean;
 }
 
 /**
@@ -97,6 +99,11 @@ const CHANGES = {
   // hw/core/guest-loader.c, 10.2: load_image_targphys_as with an Error reason; an empty file is
   // refused. 10.0.2 measured: a size-0 module node and no ROM.
   guestLoaderEmptyFileError: "10.2",
+  // system/vl.c select_machine(), 9.1: commit 412d294ffdc ("vl.c: select_machine(): add selected
+  // machine type to error message") and Peter Maydell's fix for its "(null)" ("system/vl.c: Print
+  // machine name, not "(null)", for unknown machine types"), both in 9.1.0. Measured: 7.2.22 says
+  // "unsupported machine type", 10.0.2 `unsupported machine type: "virt-10.1"`.
+  machineTypeErrorNamed: "9.1",
 } as const;
 
 const MiB = 1n << 20n;
@@ -162,6 +169,7 @@ export function profileFor(version: string): QemuProfile {
     riscvFdtNoSpaceError: since(CHANGES.riscvFdtNoSpaceError),
     guestLoaderEmptyFileError: since(CHANGES.guestLoaderEmptyFileError),
     arm64Zboot: since(CHANGES.arm64Zboot),
+    machineTypeErrorNamed: since(CHANGES.machineTypeErrorNamed),
   };
 }
 

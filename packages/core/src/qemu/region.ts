@@ -1,6 +1,6 @@
 /** What a placement produces: the regions QEMU registers at an address (`info roms` with `addr=`). */
 import type { Diagnostic } from "../diagnostics.js";
-import type { Address, Blob, ByteSize } from "../model/types.js";
+import type { Address, ByteSize, LayoutBlob } from "../model/types.js";
 import type { RamRange } from "./machine.js";
 import type { QemuProfile } from "./profiles.js";
 
@@ -14,6 +14,11 @@ export type RegionRole =
   | "module-initrd"
   | "loader"
   | "loader-data";
+
+/** Whether a region of this role is one the user places: a guest-loader or generic-loader blob. */
+export function isUserRole(role: RegionRole): boolean {
+  return role === "module-kernel" || role === "module-initrd" || role === "loader";
+}
 
 /**
  * QEMU's ROM list keeps one address space per entry, and compares only neighbours in the same
@@ -55,7 +60,7 @@ export interface Region {
   /** Where `info roms` says it lands: RAM, the machine's ROM (RISC-V MROM), or ARM virt's flash. */
   readonly mem: "ram" | "rom" | "flash";
   /** The file loaded, when the region is a file. */
-  readonly file?: Blob;
+  readonly file?: LayoutBlob;
   /** For a Xen dom0less domain's blob: the domain's name (the region is one of its modules). */
   readonly domain?: string;
   /** Set when the size is an estimate (a profile read from source whose size depends on QEMU's whole tree). */

@@ -9,7 +9,7 @@
  * (the memory node has a fixed-size reg), it grows by exactly one hart's nodes per cpu
  * (-smp 1..32, with or without sockets=), and rv32's isa/mmu-type strings are 8 bytes longer.
  */
-import type { Layout, Machine } from "../model/types.js";
+import { type Layout, type Machine, moduleFile } from "../model/types.js";
 import { encodeUtf8 } from "../util/text.js";
 import { moduleNodeName } from "./guest-loader.js";
 import type { QemuProfile } from "./profiles.js";
@@ -69,7 +69,7 @@ const prop = (valueLen: number) => 12n + align4(valueLen);
 
 /** Whether a guest-loader stanza becomes a /chosen node (QEMU refuses the others before the FDT). */
 function makesNode(mod: Layout["modules"][number]): boolean {
-  const file = mod.kernel ?? mod.initrd;
+  const file = moduleFile(mod);
   return mod.addr !== 0n && file !== undefined && !(mod.kernel && mod.initrd);
 }
 

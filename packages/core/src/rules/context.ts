@@ -1,6 +1,6 @@
 import type { Diagnostic } from "../diagnostics.js";
 import type { Layout } from "../model/types.js";
-import type { Placement, Region } from "../qemu/region.js";
+import { isUserRole, type Placement, type Region } from "../qemu/region.js";
 import { formatSize, hex } from "../util/bigint.js";
 
 /** What every rule sees: the layout and where QEMU places it. */
@@ -36,5 +36,5 @@ export function describeRegion(r: Region): string {
 
 /** Regions the user placed (and can move): guest-loader and generic-loader blobs. */
 export function isUserRegion(r: Region): boolean {
-  return r.role === "module-kernel" || r.role === "module-initrd" || r.role === "loader";
+  return isUserRole(r.role);
 }

@@ -5,7 +5,7 @@
 import type { Diagnostic } from "../diagnostics.js";
 import { sniffHeader } from "../headers/sniff.js";
 import { layoutFiles } from "../model/layout-files.js";
-import type { Blob } from "../model/types.js";
+import { type LayoutBlob, moduleFile } from "../model/types.js";
 import type { RuleContext } from "./context.js";
 
 /** ELF e_machine values of the targets guestmap models and their usual neighbours (elf.h). */
@@ -46,23 +46,35 @@ function notBoot(head: Uint8Array | undefined): string | undefined {
 interface Named {
   readonly id: string;
   readonly what: string;
-  readonly file: Blob;
+  readonly file: LayoutBlob;
 }
 
 export function filesRule({ layout }: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const all: Named[] = [
-    ...layout.modules.flatMap((m) => {
-      const f = m.kernel ?? m.initrd;
-      return f ? [{ id: m.id, what: `guest-loader ${m.kernel ? "kernel" : "initrd"}`, file: f }] : [];
-    }),
-    ...layout.loaders.map((l) => ({ id: l.id, what: "-device loader", file: l.file })),
-    ...(layout.kernel ? [{ id: "kernel", what: "-kernel", file: layout.kernel }] : []),
-    ...(layout.initrd ? [{ id: "initrd", what: "-initrd", file: layout.initrd }] : []),
-  ];
+  // The first stanza naming each path, and every stanza only for paths named twice or more
+  // (rare): no per-stanza allocation in the common case.
+  const first = new Map<string, Named>();
   const byPath = new Map<string, Named[]>();
-  for (const n of all) byPath.set(n.file.path, [...(byPath.get(n.file.path) ?? []), n]);
-  for (const [path, group] of byPath) {
+  const add = (id: string, what: string, file: LayoutBlob) => {
+    const seen = first.get(file.path);
+    if (seen === undefined) first.set(file.path, { id, what, file });
+    else {
+      const group = byPath.get(file.path);
+      if (group) group.push({ id, what, file });
+      else byPath.set(file.path, [seen, { id, what, file }]);
+    }
+  };
+  for (const m of layout.modules) {
+    const f = moduleFile(m);
+    if (f) add(m.id, m.kernel ? "guest-loader kernel" : "guest-loader initrd", f);
+  }
+  for (const l of layout.loaders) add(l.id, "-device loader", l.file);
+  if (layout.kernel) add("kernel", "-kernel", layout.kernel);
+  if (layout.initrd) add("initrd", "-initrd", layout.initrd);
+  // In the order each path first appears, as before.
+  for (const path of first.keys()) {
+    const group = byPath.get(path);
+    if (!group) continue;
     const first = group[0]!;
     const other = group.find(
       (n) =>
@@ -91,7 +103,7 @@ export function filesRule({ layout }: RuleContext): Diagnostic[] {
         regions: f.id !== undefined ? [f.id] : [],
       });
   for (const m of layout.modules) {
-    const f = m.kernel ?? m.initrd;
+    const f = moduleFile(m);
     if (!f?.head) continue;
     const hdr = sniffHeader(f.head);
     const kind = m.kernel ? "kernel" : "initrd";

@@ -8,12 +8,25 @@ import { sniffHeader } from "../headers/sniff.js";
 import { moduleFile } from "../model/types.js";
 import { AARCH64_CPUS, defaultCpu } from "../qemu/machine.js";
 import { virtMachineProps, virtTypeName } from "../qemu/machine-props.js";
+import { virtTypeNewerThan } from "../qemu/machine-types.js";
 import type { RuleContext } from "./context.js";
 
 export function machineRule({ layout, placement }: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
   const { arch, type } = layout.machine;
   const release = placement.profile.release;
+  if ((arch === "aarch64" || arch === "arm") && virtTypeNewerThan(type, release)) {
+    const said = placement.profile.machineTypeErrorNamed
+      ? `unsupported machine type: "${type}"`
+      : "unsupported machine type";
+    out.push({
+      severity: "error",
+      code: "machine-type-unknown",
+      qemu: "refuses",
+      message: `-M ${type}: QEMU ${placement.profile.version} has no such machine type (each release adds its own virt-X.Y; the newest here is virt-${release}) and refuses to start ("${said}"). Use -M virt or virt-${release}, or check with the QEMU that has ${type} (--qemu ${type.slice(5)} or newer).`,
+      regions: [],
+    });
+  }
   if (type === "virt") {
     const known = virtMachineProps(arch, release);
     for (const [key] of layout.machine.props) {

@@ -20,10 +20,27 @@ const ADDRESS_SPACE_END = U64_MAX + 1n;
 export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
   const ram = layout.machine.ram;
-  const byAddr = new Map<bigint, string>();
+  // The first module at each address, by index.
+  const byAddr = new Map<bigint, number>();
   layout.modules.forEach((m, i) => {
-    const where = `-device guest-loader #${i + 1} (${m.id})`;
     const file = moduleFile(m);
+    // Only a module with a finding needs its name: most have none.
+    const clean =
+      file !== undefined &&
+      !(m.kernel && m.initrd) &&
+      m.addr !== 0n &&
+      !(m.bootargs !== undefined && !m.kernel) &&
+      file.size !== undefined &&
+      file.size !== 0n &&
+      file.size <= ram &&
+      file.size <= INT_MAX &&
+      m.addr + file.size <= ADDRESS_SPACE_END &&
+      !byAddr.has(m.addr);
+    if (clean) {
+      byAddr.set(m.addr, i);
+      return;
+    }
+    const where = `-device guest-loader #${i + 1} (${m.id})`;
     if (m.kernel && m.initrd) {
       out.push({
         severity: "error",
@@ -104,8 +121,9 @@ export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
       }
     }
     if (m.addr !== 0n && file) {
-      const first = byAddr.get(m.addr);
-      if (first !== undefined) {
+      const at = byAddr.get(m.addr);
+      if (at !== undefined) {
+        const first = `#${at + 1} (${layout.modules[at]!.id})`;
         out.push({
           severity: "error",
           code: "duplicate-addr",
@@ -116,7 +134,7 @@ export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
           end: m.addr + (file.size ?? 1n),
         });
       } else {
-        byAddr.set(m.addr, `#${i + 1} (${m.id})`);
+        byAddr.set(m.addr, i);
       }
     }
   });

@@ -4,22 +4,13 @@
  * ARM a guest-loader blob under the boot stub, kernel, initrd or DTB is silently overwritten.
  */
 import type { Diagnostic } from "../diagnostics.js";
-import { sniffHeader } from "../headers/sniff.js";
 import type { Layout } from "../model/types.js";
-import { type Placement, type Region, spaceRank } from "../qemu/region.js";
+import { type Region, spaceRank } from "../qemu/region.js";
 import { hex } from "../util/bigint.js";
-import { alignmentRule } from "./alignment.js";
 import { describeRegion, isUserRegion, type RuleContext } from "./context.js";
-import { FreeSpaceIndex, nextFreeSlot } from "./free-slot.js";
 import { intersections } from "./intervals.js";
 
-const KiB = 1n << 10n;
-/** Collisions that get an exact slot suggestion before the bulk index takes over. */
-const EXACT_SUGGESTIONS = 64;
-
 export function overlapRule({ layout, placement }: RuleContext): Diagnostic[] {
-  let free: FreeSpaceIndex | undefined;
-  let suggested = 0;
   // `data=` writes are not ROMs: the loader-data rule judges them.
   const hits = intersections(
     placement.regions
@@ -40,14 +31,9 @@ export function overlapRule({ layout, placement }: RuleContext): Diagnostic[] {
       what = `QEMU refuses to start ("Some ROM regions are overlapping").`;
     }
     let fix: string;
-    let moveTo: Diagnostic["fix"];
     if (isUserRegion(mover) && isMovable(layout, mover)) {
-      // Exact answers for the first collisions; an index keeps pathological layouts O(n log n).
-      suggested++;
-      if (suggested > EXACT_SUGGESTIONS) free ??= new FreeSpaceIndex(placement.regions, placement.ram);
-      const slot = suggestSlot(layout, placement, mover, free);
-      if (slot !== undefined) moveTo = { region: mover.id, addr: slot };
-      fix = `Move ${mover.name} (${mover.id})${slot !== undefined ? ` to a free, aligned place such as ${hex(slot)}` : ""}.`;
+      // The address comes with the diagnostic's quick fix (ops/quick-fix.ts), like every rule's.
+      fix = `Move ${mover.name} (${mover.id}) to a free, aligned place.`;
     } else if (isUserRegion(mover)) {
       fix = `${mover.name} is an ELF or uImage, loaded where its own headers say: relink it, or load it raw at a free address with force-raw=on.`;
     } else {
@@ -59,7 +45,6 @@ export function overlapRule({ layout, placement }: RuleContext): Diagnostic[] {
       qemu: mover.space !== other.space ? "starts" : "refuses",
       message: `${describeRegion(mover)} overlaps ${describeRegion(other)} in ${range}. ${what} ${fix}`,
       regions: [mover.id, other.id],
-      ...(moveTo && { fix: moveTo }),
       start,
       end,
     } satisfies Diagnostic;
@@ -98,37 +83,6 @@ function shortName(r: Region): string {
   if (r.role === "firmware") return `the firmware ${r.name}`;
   if (r.role === "loader") return `the -device loader blob ${r.name}`;
   return r.name;
-}
-
-/**
- * The quick fix for a blob: the nearest free place at or above it (else the lowest in RAM), at its
- * kind's alignment, clear of every other region's run-time footprint — the blob's own old place
- * counts as free. With a `FreeSpaceIndex` (for bulk use) the blob's old place counts as busy
- * instead, which keeps each answer O(log n) but may pick a farther slot.
- */
-export function suggestSlot(
-  layout: Layout,
-  placement: Placement,
-  r: Region,
-  free?: FreeSpaceIndex,
-): bigint | undefined {
-  const kind = r.role === "module-kernel" ? "kernel" : "initrd";
-  const rule = alignmentRule(
-    layout.machine.arch,
-    kind,
-    kind === "kernel" ? sniffHeader(r.file?.head) : undefined,
-  );
-  const align = rule.align > 4n * KiB && kind === "kernel" ? rule.align : 4n * KiB;
-  const offset = kind === "kernel" ? rule.offset : 0n;
-  const need = r.footprint + offset;
-  const from = r.addr - offset;
-  const lowest = placement.ram[0]?.start ?? 0n;
-  const ignore = new Set([r.id]);
-  const slot = free
-    ? (free.find(need, align, from) ?? free.find(need, align, lowest))
-    : (nextFreeSlot(placement.regions, placement.ram, need, align, from, ignore) ??
-      nextFreeSlot(placement.regions, placement.ram, need, align, lowest, ignore));
-  return slot === undefined ? undefined : slot + offset;
 }
 
 /**

@@ -4,13 +4,13 @@
  * provisional until the size is known. (guest-loader stanzas: see modules.ts.)
  */
 import type { Diagnostic } from "../diagnostics.js";
-import type { Blob } from "../model/types.js";
+import type { LayoutBlob } from "../model/types.js";
 import { domainModules } from "../xen/domains.js";
 import type { RuleContext } from "./context.js";
 
 export function placeholderRule({ layout }: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const unknown = (what: string, b: Blob | undefined, region: string, why: string) => {
+  const unknown = (what: string, b: LayoutBlob | undefined, region: string, why: string) => {
     if (b && b.size === undefined)
       out.push({
         severity: "warning",

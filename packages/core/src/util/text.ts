@@ -62,3 +62,15 @@ const TERMINAL_UNSAFE_ALL = new RegExp(TERMINAL_UNSAFE.source, "g");
 export function escapeTerminal(text: string): string {
   return text.replace(TERMINAL_UNSAFE_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
+
+/**
+ * Whether `bytes` are printable ASCII, tab and newline only: text a terminal shows as it is, so a
+ * writer may send the bytes without {@link escapeTerminal}.
+ */
+export function isTerminalSafeAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i]!;
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a) || c > 0x7e) return false;
+  }
+  return true;
+}

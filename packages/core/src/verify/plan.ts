@@ -14,9 +14,11 @@
  *   of bytes it overwrites in a blob — is the same on every run. A real boot's DTB differs only
  *   by its rng-seed and kaslr-seed (40 random bytes), which /chosen comparisons leave out anyway.
  */
+
 import { exportArgv } from "../cmdline/export.js";
+import type { Problem } from "../diagnostics.js";
 import { layoutFiles } from "../model/layout-files.js";
-import type { Blob, Layout } from "../model/types.js";
+import type { Layout, LayoutBlob } from "../model/types.js";
 
 /**
  * Verification plan problems (all stop the run):
@@ -33,11 +35,10 @@ export type VerifyPlanIssueCode =
   | "verify-no-file"
   | "verify-export";
 
-export interface VerifyPlanIssue {
-  readonly code: VerifyPlanIssueCode;
+export interface VerifyPlanIssue extends Problem<VerifyPlanIssueCode> {
+  readonly severity: "error";
   /** The layout field, e.g. `machine.props.dumpdtb`, `modules[1].kernel`. */
-  readonly field: string;
-  readonly message: string;
+  readonly where: string;
 }
 
 /** One file the run needs: the plain name QEMU sees and the path the layout gave. */
@@ -100,20 +101,23 @@ export function planVerification(layout: Layout, opts: { program?: string } = {}
   if (!/^virt(-\d+\.\d+)?$/.test(m.type))
     issues.push({
       code: "verify-machine-type",
-      field: "machine.type",
+      severity: "error",
+      where: "machine.type",
       message: `machine '${m.type}' is not verified: only virt has the FDT guest-loader writes to. Choose -M virt`,
     });
   for (const [k, v] of m.props) {
     if (!VERIFY_MACHINE_PROPS.has(k))
       issues.push({
         code: "verify-machine-prop",
-        field: `machine.props.${k}`,
+        severity: "error",
+        where: `machine.props.${k}`,
         message: `-M property '${k}' is not passed to QEMU by the verifier (allowed: ${[...VERIFY_MACHINE_PROPS].join(", ")}). Remove it to verify`,
       });
     else if (!/^[A-Za-z0-9_.+-]*$/.test(v))
       issues.push({
         code: "verify-bad-value",
-        field: `machine.props.${k}`,
+        severity: "error",
+        where: `machine.props.${k}`,
         message: `-M ${k}=${JSON.stringify(v)}: the verifier passes only plain values (letters, digits, . _ + -)`,
       });
   }
@@ -124,17 +128,19 @@ export function planVerification(layout: Layout, opts: { program?: string } = {}
     if (v !== undefined && !PLAIN_VALUE.test(v))
       issues.push({
         code: "verify-bad-value",
-        field,
+        severity: "error",
+        where: field,
         message: `${field} ${JSON.stringify(v)}: the verifier passes only plain option values (letters, digits, . _ , = + -)`,
       });
 
   const files: VerifyFile[] = [];
   const byKey = new Map<string, string>();
-  const rename = (field: string, b: Blob): Blob => {
+  const rename = (field: string, b: LayoutBlob): LayoutBlob => {
     if (b.size === undefined) {
       issues.push({
         code: "verify-no-file",
-        field,
+        severity: "error",
+        where: field,
         message: `${field} ${b.path} is a placeholder (no file): add the file before verifying`,
       });
       return b;
@@ -173,7 +179,7 @@ export function planVerification(layout: Layout, opts: { program?: string } = {}
   if (!exported.ok)
     return {
       ok: false,
-      issues: exported.issues.map((x) => ({ code: "verify-export", field: x.field, message: x.message })),
+      issues: exported.issues.map((x) => ({ ...x, code: "verify-export" })),
     };
   return { ok: true, layout: safe, args: exported.argv.slice(1), files, dropped: layout.extraArgs, added };
 }
@@ -184,8 +190,8 @@ export function layoutFilePaths(layout: Layout): string[] {
 }
 
 /** The blob behind each file path a layout names, the first one for each path. */
-export function uniqueLayoutFiles(layout: Layout): Blob[] {
-  const byPath = new Map<string, Blob>();
+export function uniqueLayoutFiles(layout: Layout): LayoutBlob[] {
+  const byPath = new Map<string, LayoutBlob>();
   for (const { blob } of layoutFiles(layout)) if (!byPath.has(blob.path)) byPath.set(blob.path, blob);
   return [...byPath.values()];
 }

@@ -8,8 +8,10 @@
  * QEMU puts its own DTB: guestmap's rules do, on the layout this makes.
  * Behaviour read from uboot-script-gen as of imagebuilder commit 7760210 (2021).
  */
+
 import { ShellSplitError, shellSplit } from "../cmdline/shell-split.js";
-import type { Blob, GuestLoaderModule, Layout, XenDomain } from "../model/types.js";
+import type { Problem } from "../diagnostics.js";
+import type { GuestLoaderModule, Layout, LayoutBlob, XenDomain } from "../model/types.js";
 import { emptyLayout, GiB, MiB } from "../model/types.js";
 import { alignUp, hex } from "../util/bigint.js";
 
@@ -28,9 +30,12 @@ export type ImageBuilderIssueCode =
   | "ib-not-representable";
 
 /** A problem with a config or layout; `line` (1-based) when it comes from a config line. */
-export interface ImageBuilderIssue {
-  readonly code: ImageBuilderIssueCode;
-  readonly message: string;
+/**
+ * `ib-syntax` (the line is skipped) and `ib-not-representable` (the config is written without it)
+ * are warnings; the others stop the import or export.
+ */
+export interface ImageBuilderIssue extends Problem<ImageBuilderIssueCode> {
+  readonly severity: "error" | "warning";
   readonly line?: number;
 }
 
@@ -51,6 +56,7 @@ export function parseImageBuilderConfig(text: string): {
     if (!m) {
       issues.push({
         code: "ib-syntax",
+        severity: "warning",
         line: i + 1,
         message: `line ${i + 1}: "${line}" is not a NAME=value assignment; guestmap reads ImageBuilder configs without running them, so only assignments count`,
       });
@@ -66,7 +72,12 @@ export function parseImageBuilderConfig(text: string): {
         e instanceof ShellSplitError
           ? e.message.replace(/^line \d+, column \d+: /, "")
           : (e as Error).message;
-      issues.push({ code: "ib-syntax", line: i + 1, message: `line ${i + 1}: ${m[1]}: ${why}` });
+      issues.push({
+        code: "ib-syntax",
+        severity: "warning",
+        line: i + 1,
+        message: `line ${i + 1}: ${m[1]}: ${why}`,
+      });
       return;
     }
     if (m[2] === undefined) vars.set(m[1]!, value);
@@ -100,12 +111,20 @@ const MIN_START = 0xc00000n;
 function num(cfg: ImageBuilderConfig, name: string, issues: ImageBuilderIssue[]): bigint | undefined {
   const v = cfg.vars.get(name);
   if (v === undefined) {
-    issues.push({ code: "ib-missing", message: `${name} is not set; ImageBuilder needs it` });
+    issues.push({
+      code: "ib-missing",
+      severity: "error",
+      message: `${name} is not set; ImageBuilder needs it`,
+    });
     return undefined;
   }
   const n = /^(0x[0-9a-f]+|\d+)$/i.test(v) ? BigInt(v) : undefined;
   if (n === undefined)
-    issues.push({ code: "ib-bad-number", message: `${name}="${v}" is not a number (decimal or 0x hex)` });
+    issues.push({
+      code: "ib-bad-number",
+      severity: "error",
+      message: `${name}="${v}" is not a number (decimal or 0x hex)`,
+    });
   return n;
 }
 
@@ -114,7 +133,7 @@ function numDomus(cfg: ImageBuilderConfig, issues: ImageBuilderIssue[]): number 
   const v = cfg.vars.get("NUM_DOMUS");
   if (v === undefined || v === "") return 0;
   if (!/^\d+$/.test(v)) {
-    issues.push({ code: "ib-bad-number", message: `NUM_DOMUS="${v}" is not a count` });
+    issues.push({ code: "ib-bad-number", severity: "error", message: `NUM_DOMUS="${v}" is not a count` });
     return 0;
   }
   return Number(v);
@@ -126,7 +145,12 @@ function loadOrder(cfg: ImageBuilderConfig, issues: ImageBuilderIssue[]): { name
   const need = (name: string) => {
     const p = cfg.vars.get(name);
     if (p) out.push({ name, path: p });
-    else issues.push({ code: "ib-missing", message: `${name} is not set; ImageBuilder needs it` });
+    else
+      issues.push({
+        code: "ib-missing",
+        severity: "error",
+        message: `${name} is not set; ImageBuilder needs it`,
+      });
   };
   const maybe = (name: string, path: string | undefined) => {
     if (path) out.push({ name, path });
@@ -140,6 +164,7 @@ function loadOrder(cfg: ImageBuilderConfig, issues: ImageBuilderIssue[]): { name
     else
       issues.push({
         code: "ib-missing",
+        severity: "error",
         message: `DOMU_KERNEL[${i}] is not set but NUM_DOMUS says ${i + 1} domains or more`,
       });
     maybe(`DOMU_RAMDISK[${i}]`, at("DOMU_RAMDISK"));
@@ -174,6 +199,7 @@ export function imageBuilderPlan(
     if (size === undefined) {
       issues.push({
         code: "ib-size-unknown",
+        severity: "error",
         message: `${f.name}="${f.path}": its size is needed (ImageBuilder packs by file size); make the file readable`,
       });
       continue;
@@ -185,6 +211,7 @@ export function imageBuilderPlan(
   if (end - mem - OFFSET < 0n)
     issues.push({
       code: "ib-out-of-memory",
+      severity: "error",
       message: `the files end at ${hex(mem)} and ImageBuilder wants 2 MiB more below MEMORY_END ${hex(end)}: it stops with "not enough memory to load all binaries"`,
     });
   return { plan: { scriptAddr, entries }, issues };
@@ -212,12 +239,12 @@ export interface ImageBuilderLayout {
  */
 export function layoutFromImageBuilder(
   cfg: ImageBuilderConfig,
-  files: (path: string) => Blob | undefined,
+  files: (path: string) => LayoutBlob | undefined,
 ): { result?: ImageBuilderLayout; issues: ImageBuilderIssue[] } {
   const { plan, issues } = imageBuilderPlan(cfg, (p) => files(p)?.size);
   if (!plan) return { issues };
   const at = (name: string) => plan.entries.find((e) => e.name === name);
-  const blob = (e: ImageBuilderEntry): Blob => files(e.path) ?? { path: e.path, size: e.size };
+  const blob = (e: ImageBuilderEntry): LayoutBlob => files(e.path) ?? { path: e.path, size: e.size };
   const notes: string[] = [];
   const end = BigInt(cfg.vars.get("MEMORY_END")!);
   const start = BigInt(cfg.vars.get("MEMORY_START")!);
@@ -294,7 +321,8 @@ export function imageBuilderConfig(
   opts: { deviceTree: string; ubootSource?: string; ubootScript?: string },
 ): { text?: string; issues: ImageBuilderIssue[] } {
   const issues: ImageBuilderIssue[] = [];
-  const bad = (message: string) => issues.push({ code: "ib-not-representable", message });
+  const bad = (message: string) =>
+    issues.push({ code: "ib-not-representable", severity: "warning", message });
   const kernels = layout.modules.filter((m) => m.kernel);
   const ramdisks = layout.modules.filter((m) => m.initrd && !m.kernel);
   if (!layout.kernel) bad("the layout has no -kernel: ImageBuilder's XEN is required");

@@ -5,9 +5,11 @@
  * what guest-loader writes (/chosen modules, Xen's command line) and the dom0less domains, and
  * `booti`. The `mkimage` form is uboot-image.ts.
  */
-import type { Layout } from "../model/types.js";
+
+import type { Problem } from "../diagnostics.js";
+import { type Layout, moduleFile } from "../model/types.js";
+import { findSlot, takenIn } from "../ops/free-space.js";
 import type { Placement } from "../qemu/region.js";
-import { nextFreeSlot } from "../rules/free-slot.js";
 import { hex } from "../util/bigint.js";
 import { DOMAIN_MEMORY_UNIT } from "./domains.js";
 
@@ -29,9 +31,8 @@ export type UbootScriptIssueCode =
   | "uboot-initrd"
   | "uboot-no-room";
 
-export interface UbootScriptIssue {
-  readonly code: UbootScriptIssueCode;
-  readonly message: string;
+export interface UbootScriptIssue extends Problem<UbootScriptIssueCode> {
+  readonly severity: "error";
 }
 
 export type UbootScriptResult =
@@ -67,27 +68,37 @@ export function ubootScript(
   if (!kernel || !layout.kernel)
     issues.push({
       code: "uboot-no-kernel",
+      severity: "error",
       message:
         "the layout has no -kernel (Xen) with a known size: the script boots it with booti; add -kernel",
     });
   if (!dtb)
     issues.push({
       code: "uboot-no-dtb-address",
+      severity: "error",
       message:
         "QEMU places no DTB for this layout (an ELF or non-Linux kernel), so there is no address to load the machine's DTB at",
     });
   if (layout.initrd)
     issues.push({
       code: "uboot-initrd",
+      severity: "error",
       message:
         "-initrd is not written by this script (Xen takes its ramdisks as /chosen modules): make it a guest-loader initrd module",
     });
   const ram = placement.ram[0];
   const scriptAddr =
-    ram && nextFreeSlot(placement.regions, placement.ram, 64n * 1024n, 2n * MiB, ram.start + 2n * MiB);
+    ram &&
+    findSlot(takenIn(placement), placement.ram, {
+      need: 64n * 1024n,
+      align: 2n * MiB,
+      offset: 0n,
+      from: ram.start + 2n * MiB,
+    });
   if (ram && scriptAddr === undefined)
     issues.push({
       code: "uboot-no-room",
+      severity: "error",
       message: "no free 2 MiB-aligned place in RAM for the script itself",
     });
   if (issues.length > 0 || !kernel || !dtb || scriptAddr === undefined) return { ok: false, issues };
@@ -102,7 +113,7 @@ export function ubootScript(
   };
   loadLine(kernel.addr, layout.kernel!.path);
   for (const m of layout.modules) {
-    const f = m.kernel ?? m.initrd;
+    const f = moduleFile(m);
     if (f) loadLine(m.addr, f.path);
   }
   for (const l of layout.loaders) loadLine(l.addr, l.file.path);
@@ -123,7 +134,7 @@ export function ubootScript(
     if (bootargs !== undefined) edits.push(`fdt set ${node} bootargs ${ubootQuote(bootargs)}`);
   };
   for (const m of layout.modules) {
-    const f = m.kernel ?? m.initrd;
+    const f = moduleFile(m);
     if (!f || f.size === undefined) continue;
     moduleNode(chosen, m.kernel ? "kernel" : "ramdisk", m.addr, f.size, m.kernel ? m.bootargs : undefined);
   }

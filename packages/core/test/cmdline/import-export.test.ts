@@ -321,7 +321,7 @@ describe("export → import round trip", () => {
     const e = exportArgv(bad);
     expect(e.ok).toBe(false);
     if (!e.ok)
-      expect(e.issues.map((i) => [i.code, i.field])).toEqual([
+      expect(e.issues.map((i) => [i.code, i.where])).toEqual([
         ["ram-not-expressible", "machine.ram"],
         ["nul-character", "modules[0].bootargs"],
         ["bad-extra-args", "extraArgs[0]"],

@@ -107,7 +107,7 @@ describe("standaloneFdt: QEMU's /chosen order per arch and profile", () => {
       16,
     );
     expect(() => standaloneFdt(l, PROFILES["10.2"])).toThrow(
-      expect.objectContaining({ code: "QEMU_REFUSES" }),
+      expect.objectContaining({ code: "qemu-refuses" }),
     );
   });
 });
@@ -122,7 +122,7 @@ describe("chosenEdits: what QEMU refuses", () => {
       err = e;
     }
     expect(err).toBeInstanceOf(DtbError);
-    expect((err as DtbError).code).toBe("QEMU_REFUSES");
+    expect((err as DtbError).code).toBe("qemu-refuses");
     expect((err as DtbError).message).toMatch(msg);
   };
   const mod = (m: object) => layout("aarch64", { modules: [{ id: "x", addr: 0x1000n, ...m }] });
@@ -139,10 +139,10 @@ describe("chosenEdits: what QEMU refuses", () => {
     refuses(layout("aarch64", { kernel: undefined as never, append: "" }), /-initrd only allowed/);
   });
 
-  it("a module without a size is SIZE_UNKNOWN, naming the file", () => {
+  it("a module without a size is size-unknown, naming the file", () => {
     expect(() => chosenEdits(mod({ kernel: { path: "missing.bin" } }), p)).toThrow(
       expect.objectContaining({
-        code: "SIZE_UNKNOWN",
+        code: "size-unknown",
         moduleId: "x",
         message: expect.stringMatching(/missing\.bin/),
       }),
@@ -235,10 +235,10 @@ describe("applyChosen: new properties where QEMU's sequence puts them among the 
     expect(chosen(applyChosen(bare, layout("aarch64"), PROFILES["7.2"])).children).toHaveLength(2);
   });
 
-  it("a base that already has a module node is MODULE_EXISTS, saying how to fix it", () => {
+  it("a base that already has a module node is module-exists, saying how to fix it", () => {
     const b = base([], [{ name: "module@0x42000000", props: [], children: [] }]);
     expect(() => applyChosen(b, layout("aarch64"), PROFILES["7.2"])).toThrow(
-      expect.objectContaining({ code: "MODULE_EXISTS", message: expect.stringMatching(/without them/) }),
+      expect.objectContaining({ code: "module-exists", message: expect.stringMatching(/without them/) }),
     );
   });
 });

@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { importArgv, importShellCommand } from "../../src/cmdline/import.js";
 import { parseQemuUint, parseRamSize } from "../../src/cmdline/numbers.js";
@@ -15,10 +16,14 @@ import { ShellSplitError, shellSplit } from "../../src/cmdline/shell-split.js";
 import { DtbError } from "../../src/dtb/errors.js";
 import { layoutFromDtb } from "../../src/dtb/to-layout.js";
 import { decodeFdt, emptyFdt, encodeFdt, FdtError, printDts } from "../../src/fdt/index.js";
+import { unpackBytes } from "../../src/headers/unpack.js";
 import { LayoutFileError, parseLayoutJson, serializeLayout } from "../../src/model/layout-file.js";
 import { decodeShareLink, encodeShareLink } from "../../src/model/share-link.js";
+import { emptyLayout, GiB } from "../../src/model/types.js";
+import { placements } from "../../src/qemu/placement.js";
 import { check } from "../../src/rules/check.js";
 import { parseSize } from "../../src/util/bigint.js";
+import { arm64Image, efiZboot, uImage } from "../fixtures/kernels.js";
 
 export interface FuzzTarget<T> {
   readonly name: string;
@@ -39,7 +44,7 @@ export const QEMU_DTBS: readonly Uint8Array[] = readdirSync(FIXTURES)
   .map((f) => new Uint8Array(readFileSync(join(FIXTURES, f))));
 
 /** Byte-level mutations of a seed: bit flips, overwritten words, cuts, splices, inserted runs. */
-function mutated(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
+export function mutated(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
   const interesting = fc.constantFrom(
     0,
     1,
@@ -356,12 +361,49 @@ export const shareLinkTarget: FuzzTarget<string> = {
   sized: (n) => encodeShareLink(parseLayoutJson(layoutTarget.sized(Math.floor((n * 3) / 4)))),
 };
 
+/** A gzip kernel, its gzip uImage and its EFI zboot image: what QEMU unpacks, mutated. */
+function compressedKernels(imageBytes: number): Uint8Array[] {
+  const img = arm64Image(imageBytes, 0n, BigInt(imageBytes) * 2n);
+  img.fill(0, 0x40, Math.max(0x40, imageBytes >> 1));
+  const gz = new Uint8Array(gzipSync(img));
+  const u = uImage(gz.length, 0x41000000);
+  u.set(gz, 64);
+  u[31] = 1;
+  return [gz, u, efiZboot(gz, { offset: 0x100 })];
+}
+
+/** The fuzz run's name for "QEMU's gunzip would fail on this" (a result, not an exception of ours). */
+class UnpackFails extends Error {}
+
+/** The Unpacker and the ARM placement of what it finds, on 7.2 (zboot raw) or 10.0 (unpacked). */
+export const kernelUnpackTarget: FuzzTarget<Uint8Array> = {
+  name: "compressed kernels (gzip, gzip uImage, EFI zboot) unpacked and placed",
+  arbitrary: mutated(compressedKernels(3000)),
+  run(bytes) {
+    const unpacked = unpackBytes(bytes);
+    const kernel = {
+      path: "k",
+      size: BigInt(bytes.length),
+      head: bytes.subarray(0, 65536),
+      ...(unpacked && { unpacked }),
+    };
+    const base = emptyLayout("aarch64");
+    // Placement only (the rules are fuzzed by the layout target); 7.2 and 10.0 by turns.
+    const qemu = bytes.length % 2 ? "7.2" : "10.0";
+    placements({ ...base, qemu, machine: { ...base.machine, cpu: "cortex-a57", ram: GiB }, kernel });
+    if (unpacked && "failure" in unpacked) throw new UnpackFails(unpacked.detail);
+  },
+  typed: (e) => e instanceof UnpackFails,
+  sized: (n) => compressedKernels(Math.max(0x100, n))[2]!,
+};
+
 export const TARGETS: readonly FuzzTarget<unknown>[] = [
   dtbTarget,
   shellTarget,
   layoutTarget,
   numberTarget,
   shareLinkTarget,
+  kernelUnpackTarget,
 ] as FuzzTarget<unknown>[];
 
 /**

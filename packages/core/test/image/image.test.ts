@@ -171,3 +171,80 @@ it("a region past 2^64 is named as such with the default range", async () => {
     "region 0 at 0xfffffffffffff000 (8192 bytes) ends past 2^64, which no guest address reaches; move it below 0xffffffffffffe000",
   );
 });
+
+describe("buffer reuse (a sink that consumes chunks, a source that reads into a buffer)", () => {
+  /** A source that can `readInto`, counting how many distinct buffers it was handed. */
+  function intoSource(bytes: Uint8Array, seen: Set<ArrayBufferLike>, cut = bytes.length): BlobSource {
+    return {
+      size: BigInt(bytes.length),
+      read: async (o, n) => bytes.slice(Number(o), Math.min(cut, Number(o) + n)),
+      readInto: async (o, into) => {
+        seen.add(into.buffer);
+        const part = bytes.subarray(Number(o), Math.min(cut, Number(o) + into.length));
+        into.set(part);
+        return part.length;
+      },
+    };
+  }
+  const pattern = (n: number, seed: number) =>
+    Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
+
+  async function consumed(regions: ImageRegion[], format: ImageFormat) {
+    const parts: Buffer[] = [];
+    let busy = false;
+    await writeImage(
+      regions,
+      {
+        consumesChunks: true,
+        write: async (c) => {
+          // Writes come one at a time, and each chunk is read before the promise resolves.
+          expect(busy).toBe(false);
+          busy = true;
+          await new Promise((r) => setTimeout(r, 0));
+          parts.push(Buffer.from(c));
+          busy = false;
+        },
+      },
+      { format, arch: "aarch64" },
+    );
+    return Buffer.concat(parts);
+  }
+
+  it("gives the same raw and Intel HEX bytes as the copying path, through two buffers", async () => {
+    const a = pattern((5 << 20) + 5, 1);
+    const b = pattern(1 << 20, 2);
+    const seen = new Set<ArrayBufferLike>();
+    const regions = (src: (x: Uint8Array) => BlobSource) => [
+      { addr: 0x100000n, size: BigInt(a.length), source: src(a) },
+      { addr: 0x100000n + BigInt(a.length) + 0x3000n, size: BigInt(b.length), source: src(b) },
+    ];
+    for (const format of ["raw", "ihex"] as const) {
+      const want = await image(regions(memSource), format);
+      const got = await consumed(
+        regions((x) => intoSource(x, seen)),
+        format,
+      );
+      expect(Buffer.compare(got, want)).toBe(0);
+    }
+    expect(seen.size).toBeLessThanOrEqual(4);
+  });
+
+  it("a short read is a short-read error; a failed write is thrown, not left unhandled", async () => {
+    const a = pattern(9 << 20, 3);
+    // Cut inside the second 4 MiB piece.
+    const short = [{ addr: 0n, size: BigInt(a.length), source: intoSource(a, new Set(), 5 << 20) }];
+    await expect(consumed(short, "raw")).rejects.toMatchObject({ code: "short-read" });
+    let writes = 0;
+    const failing = writeImage(
+      [{ addr: 0n, size: BigInt(a.length), source: intoSource(a, new Set()) }],
+      {
+        consumesChunks: true,
+        write: async () => {
+          if (++writes === 1) throw new Error("disk full");
+        },
+      },
+      { format: "raw", arch: "aarch64" },
+    );
+    await expect(failing).rejects.toThrow("disk full");
+  });
+});

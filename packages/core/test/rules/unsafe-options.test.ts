@@ -154,4 +154,42 @@ describe("unsafe options", () => {
     ]);
     expect(at(200_000)).toHaveLength(1);
   });
+
+  it("an over-long argument from any stanza or field is found (the rule's cheap bound never hides one)", () => {
+    const long = (n: number) => "a,,".repeat(n);
+    const cases: string[][] = [
+      ["-device", `guest-loader,addr=0x48000000,kernel=k,bootargs=${long(45_000)}`],
+      ["-device", `guest-loader,addr=0x48000000,initrd=${"r".repeat(140_000)}`],
+      ["-device", `loader,addr=0x48000000,file=${"f".repeat(140_000)}`],
+      ["-kernel", "k".repeat(140_000)],
+      ["-initrd", "i".repeat(140_000)],
+      ["-M", `virt,${"x".repeat(140_000)}=on`],
+      ["-serial", "s".repeat(140_000)],
+    ];
+    for (const extra of cases) {
+      const layout = importArgv([
+        "qemu-system-aarch64",
+        "-M",
+        "virt",
+        "-m",
+        "2G",
+        "-kernel",
+        "k",
+        ...extra,
+      ]).layout;
+      const many = {
+        ...layout,
+        modules: [
+          ...layout.modules,
+          ...Array.from({ length: 50 }, (_, i) => ({
+            id: `x${i}`,
+            addr: 0x50000000n + BigInt(i) * 0x100000n,
+            initrd: { path: `r${i}`, size: 4096n },
+          })),
+        ],
+      };
+      const found = check(many).diagnostics.filter((d) => d.code === "argument-too-long");
+      expect(found, extra.join(" ").slice(0, 40)).toHaveLength(1);
+    }
+  });
 });

@@ -12,18 +12,12 @@ import {
   verifyReportFromJson,
   verifyReportToJson,
 } from "../../src/index.js";
+import { xenMachine } from "../fixtures/layouts.js";
 
 const blob = (path: string, size: bigint) => ({ path, size });
 
 const xen: Layout = {
-  machine: {
-    arch: "aarch64",
-    type: "virt",
-    props: [["virtualization", "on"]],
-    ram: 2n * GiB,
-    cpu: "cortex-a57",
-    bios: { kind: "default" },
-  },
+  machine: xenMachine(2n * GiB),
   kernel: blob("xen", 0x118a08n),
   append: "dom0_mem=1G",
   modules: [
@@ -96,7 +90,7 @@ describe("planVerification", () => {
   ])("refuses -M %s=%s (%s)", (k, v, code) => {
     const p = planVerification({ ...xen, machine: { ...xen.machine, props: [[k, v]] } });
     expect(p.ok).toBe(false);
-    expect(!p.ok && p.issues.map((i) => [i.code, i.field])).toEqual([[code, `machine.props.${k}`]]);
+    expect(!p.ok && p.issues.map((i) => [i.code, i.where])).toEqual([[code, `machine.props.${k}`]]);
   });
 
   it("refuses a placeholder, a cpu value with a path, a machine without an FDT", () => {

@@ -11,20 +11,14 @@ import {
   type XenDomain,
 } from "../../src/index.js";
 import { arm64Image } from "../fixtures/kernels.js";
+import { xenMachine } from "../fixtures/layouts.js";
 
 const sized = (path: string, size: bigint) => ({ path, size });
 
 /** Xen + dom0 on 1G aarch64 virt, plus `domains`: the boot test's shape. */
 function dom0less(domains: XenDomain[]): Layout {
   return {
-    machine: {
-      arch: "aarch64",
-      type: "virt",
-      props: [["virtualization", "on"]],
-      ram: 1024n * MiB,
-      cpu: "cortex-a57",
-      bios: { kind: "default" },
-    },
+    machine: xenMachine(1024n * MiB),
     kernel: sized("xen", 0xf0008n),
     append: "dom0_mem=256M",
     modules: [

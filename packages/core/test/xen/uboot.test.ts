@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type Layout, MiB, placements, scriptImage, ubootQuote, ubootScript } from "../../src/index.js";
 import { arm64Image } from "../fixtures/kernels.js";
+import { xenMachine } from "../fixtures/layouts.js";
 
 describe("scriptImage (mkimage -T script)", () => {
   it("is byte for byte what Debian's mkimage 2023.01 wrote for the same script", () => {
@@ -23,14 +24,7 @@ const sized = (path: string, size: bigint) => ({ path, size });
 
 function layout(extra: Partial<Layout> = {}): Layout {
   return {
-    machine: {
-      arch: "aarch64",
-      type: "virt",
-      props: [["virtualization", "on"]],
-      ram: 1024n * MiB,
-      cpu: "cortex-a57",
-      bios: { kind: "default" },
-    },
+    machine: xenMachine(1024n * MiB),
     // Debian's Xen 4.17 header: an arm64 Image with text_offset 0, image_size 0x1360c8.
     kernel: { path: "xen", size: 0xf0008n, head: arm64Image(4096, 0n, 0x1360c8n) },
     append: 'dom0_mem=256M "quoted" $HOME',

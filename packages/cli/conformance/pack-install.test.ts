@@ -1,0 +1,123 @@
+/**
+ * The CLI as a user without the repository gets it: `npm pack` of packages/cli, installed with
+ * `npm i -g` into an empty prefix, offline (the bundle carries the core and every dependency, so
+ * no registry is needed), run from a folder outside the repository with a PATH holding only the
+ * prefix and the system. `guestmap check` of the README's Xen example must name the collision
+ * with QEMU's DTB where each real QEMU puts it (`info roms`), with the profile of that QEMU.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { infoRoms, qemuInstalls, qemuLabel } from "../../core/conformance/qemu.js";
+import { haveTool } from "../../core/conformance/tools.js";
+import { arm64Image, cpioBlob } from "../../core/test/fixtures/kernels.js";
+
+const cliDir = join(dirname(fileURLToPath(import.meta.url)), "..");
+const work = mkdtempSync(join(tmpdir(), "guestmap-pack-"));
+const prefix = join(work, "prefix");
+const userDir = join(work, "user");
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** A clean environment: no repository on any path, a private npm cache and home. */
+const env = {
+  PATH: `${join(prefix, "bin")}:${dirname(process.execPath)}:/usr/bin:/bin`,
+  HOME: join(work, "home"),
+  npm_config_cache: join(work, "npm-cache"),
+  npm_config_update_notifier: "false",
+};
+
+/** The README's Xen example: Debian 12's xen and Linux 6.1 Image sizes, a 17,000,000-byte rootfs. */
+function writeXenExample(): void {
+  mkdirSync(userDir, { recursive: true });
+  const sized = (name: string, head: Uint8Array, size: number) => {
+    writeFileSync(join(userDir, name), head);
+    truncateSync(join(userDir, name), size);
+  };
+  sized("xen", arm64Image(4096, 0n, 0x1360c8n), 0xf0008);
+  sized("Image", arm64Image(4096, 0n, 0x2010000n), 0x1f6dfc0);
+  sized("rootfs.cpio", cpioBlob(4096), 17_000_000);
+}
+
+const QEMU_ARGS = [
+  "-M",
+  "virt,virtualization=on",
+  "-cpu",
+  "cortex-a57",
+  "-m",
+  "2G",
+  "-kernel",
+  "xen",
+  "-append",
+  "dom0_mem=1G,max:1G",
+  "-device",
+  "guest-loader,addr=0x42000000,kernel=Image,bootargs=root=/dev/sda2 ro console=hvc0",
+  "-device",
+  "guest-loader,addr=0x47000000,initrd=rootfs.cpio",
+];
+
+function guestmap(args: string[]) {
+  return spawnSync(join(prefix, "bin", "guestmap"), args, { cwd: userDir, env, encoding: "utf8" });
+}
+
+describe.skipIf(!haveTool("npm"))("npm pack of the CLI, installed without the repository", () => {
+  beforeAll(() => {
+    writeXenExample();
+    const pack = spawnSync("npm", ["pack", "--pack-destination", work], {
+      cwd: cliDir,
+      encoding: "utf8",
+      env: { ...process.env, npm_config_update_notifier: "false" },
+    });
+    expect(pack.status, pack.stderr).toBe(0);
+    const tarball = readdirSync(work).find((f) => /^guestmap-cli-.*\.tgz$/.test(f));
+    expect(tarball, pack.stdout).toBeDefined();
+    const install = spawnSync(
+      "npm",
+      [
+        "install",
+        "--global",
+        "--prefix",
+        prefix,
+        "--offline",
+        "--no-audit",
+        "--no-fund",
+        join(work, tarball!),
+      ],
+      { cwd: work, env, encoding: "utf8" },
+    );
+    expect(install.status, install.stderr).toBe(0);
+  });
+
+  it("installs the bundle alone: no node_modules, no link back into the repository", () => {
+    const pkg = join(prefix, "lib", "node_modules", "@guestmap", "cli");
+    expect(readdirSync(pkg).sort()).toEqual(["LICENSE", "app", "bin", "dist", "package.json"]);
+    expect(readdirSync(join(pkg, "dist"))).toEqual(["bundle"]);
+    expect(readdirSync(join(pkg, "app"))).toContain("index.html");
+  });
+
+  it("guestmap --help", () => {
+    const r = guestmap(["--help"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^guestmap \d+\.\d+\.\d+ — /);
+    expect(r.stdout).toContain("guestmap check      [--json] [--qemu VER]");
+  });
+
+  for (const q of qemuInstalls()) {
+    it(`guestmap check -- <the Xen example> finds QEMU's DTB where ${qemuLabel(q)} puts it`, () => {
+      const bin = q.binary("aarch64");
+      const dtb = infoRoms(bin, QEMU_ARGS, userDir).find((r) => r.name === "dtb");
+      expect(dtb).toBeDefined();
+      const r = guestmap(["check", "--", bin, ...QEMU_ARGS]);
+      expect(r.status, r.stderr).toBe(1);
+      const minor = q.version.split(".").slice(0, 2).join(".");
+      expect(r.stdout).toContain(`QEMU profile ${minor}`);
+      expect(r.stdout).toContain(
+        `guest-loader initrd rootfs.cpio (m2) at [0x47000000, 0x${(0x47000000 + 17_000_000).toString(16)})`,
+      );
+      expect(r.stdout).toContain(`overlaps QEMU's DTB at [0x${dtb!.addr.toString(16)}, `);
+      expect(r.stdout).toMatch(/^1 error\(s\), 0 warning\(s\), \d+ note\(s\)$/m);
+    });
+  }
+});

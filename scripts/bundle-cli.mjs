@@ -1,0 +1,37 @@
+/**
+ * Bundles the `guestmap` command with @guestmap/core, zod, crc-32 and busboy into
+ * packages/cli/dist/bundle/: one ESM entry (guestmap.js) and a chunk per lazily loaded part, so
+ * the packed CLI has no dependencies at all and a command loads only what it uses — `check` never
+ * reads zod, the image and DTB writers, `verify` or the HTTP companion (see `npm run bench`,
+ * cold-start). Rolldown is the bundler Vite already uses for the app.
+ */
+import { rename, rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "rolldown";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const final = join(root, "packages/cli/dist/bundle");
+// Built beside and swapped in: a guestmap started meanwhile (a test, `npm pack` during a run)
+// finds the old bundle or the new one, never half of one, and no stale chunk survives.
+const outdir = `${final}.${process.pid}.tmp`;
+
+await rm(outdir, { recursive: true, force: true });
+await build({
+  input: { guestmap: join(root, "packages/cli/src/main.ts") },
+  platform: "node",
+  // The core's TypeScript sources (its package.json "source" condition): no core build needed.
+  resolve: { conditionNames: ["source", "import", "node", "default"] },
+  external: [/^node:/],
+  logLevel: "warn",
+  output: {
+    dir: outdir,
+    format: "esm",
+    // Fewer bytes to read and compile at every start. Stack traces of an internal error then name
+    // minified functions; the tarball carries no source maps to keep it small.
+    minify: true,
+    chunkFileNames: "chunks/[name]-[hash].js",
+  },
+});
+await rm(final, { recursive: true, force: true });
+await rename(outdir, final);

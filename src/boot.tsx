@@ -1,0 +1,35 @@
+/**
+ * The app proper, loaded by main.tsx once index.html's placeholder has been painted: React, the
+ * store, the saved layout and the first check of it.
+ */
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { App } from "./App";
+import { restoreState, startSaving } from "./store/persist";
+import { ErrorScreen } from "./ui/ErrorScreen";
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: { staleTime: Number.POSITIVE_INFINITY, retry: false },
+    mutations: { retry: false },
+  },
+});
+
+/** Renders the app into #root, replacing index.html's placeholder header. */
+const root = document.getElementById("root");
+if (!root) throw new Error("guestmap: #root element missing from index.html");
+// The saved layout is in the store before the first render: no flash of the example, and no
+// save of the example over it.
+restoreState().then(() => {
+  startSaving();
+  createRoot(root).render(
+    <StrictMode>
+      <ErrorScreen>
+        <QueryClientProvider client={queryClient}>
+          <App />
+        </QueryClientProvider>
+      </ErrorScreen>
+    </StrictMode>,
+  );
+});
