@@ -3,7 +3,8 @@
  * the head is refused with a message saying the head was short, not that the file is.
  */
 import { describe, expect, it } from "vitest";
-import { decodeDtbHead, encodeFdt, type Fdt, FdtError, u32Value } from "../../src/index.js";
+import { decodeDtbHead } from "../../src/dtb/user-dtb.js";
+import { encodeFdt, type Fdt, FdtError, u32Value } from "../../src/index.js";
 
 /** A board-sized tree: 5,000 nodes, about 200 KiB. */
 function bigTree(): Uint8Array {
