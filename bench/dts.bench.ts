@@ -61,8 +61,8 @@ try {
   reportRow({
     what: WHAT,
     anchor: ANCHOR,
-    guestmap: `${ms(g.wallMs)}, ${mib(g.maxRssMiB)}${identical ? ", identical" : ", OUTPUT DIFFERS"}`,
-    anchorValue: `${ms(d.wallMs)}, ${mib(d.maxRssMiB)}`,
+    guestmap: `${ms(g.wallMs)} (CPU ${ms(g.cpuMs)}), ${mib(g.maxRssMiB)}${identical ? ", identical" : ", OUTPUT DIFFERS"}`,
+    anchorValue: `${ms(d.wallMs)} (CPU ${ms(d.cpuMs)}), ${mib(d.maxRssMiB)}`,
     ratio,
     target: TARGET,
     met: ratio <= 0.5 && identical,

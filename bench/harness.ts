@@ -34,6 +34,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Feed this to stdin. */
   input?: string | Uint8Array;
+  /** Exit codes that count as success (default 0 only): `check` exits 1 when it finds errors. */
+  okStatus?: readonly number[];
 }
 
 let scratch: string | undefined;
@@ -68,7 +70,7 @@ export function timed(cmd: string, args: readonly string[], opts: RunOptions = {
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   if (fd !== undefined) closeSync(fd);
   if (r.error) throw r.error;
-  if (r.status !== 0) {
+  if (!(opts.okStatus ?? [0]).includes(r.status ?? -1)) {
     throw new Error(
       `${cmd} ${args.join(" ")} exited ${r.status}: ${r.stderr?.toString().slice(-2000) ?? ""}`,
     );

@@ -96,8 +96,8 @@ try {
   reportRow({
     what: WHAT,
     anchor: ANCHOR,
-    guestmap: `${ms(g.wallMs)}, ${mib(g.maxRssMiB)}${identical ? ", same records" : ", RECORDS DIFFER"}`,
-    anchorValue: `${ms(o.wallMs)}, ${mib(o.maxRssMiB)}`,
+    guestmap: `${ms(g.wallMs)} (CPU ${ms(g.cpuMs)}), ${mib(g.maxRssMiB)}${identical ? ", same records" : ", RECORDS DIFFER"}`,
+    anchorValue: `${ms(o.wallMs)} (CPU ${ms(o.cpuMs)}), ${mib(o.maxRssMiB)}`,
     ratio,
     target: TARGET,
     met: ratio <= 1.5 && identical,

@@ -89,8 +89,8 @@ try {
   reportRow({
     what: "raw image, 1 GiB span, 2 × 256 MiB: `guestmap export --image`",
     anchor: "`truncate` + `dd conv=notrunc seek=` (bs=1M)",
-    guestmap: `${ms(g.wallMs)}${identical ? ", identical" : ", OUTPUT DIFFERS"}`,
-    anchorValue: ms(d.wallMs),
+    guestmap: `${ms(g.wallMs)} (CPU ${ms(g.cpuMs)})${identical ? ", identical" : ", OUTPUT DIFFERS"}`,
+    anchorValue: `${ms(d.wallMs)} (CPU ${ms(d.cpuMs)})`,
     ratio,
     target: "≤ 1.2× dd",
     met: ratio <= 1.2 && identical,

@@ -1,5 +1,5 @@
 /**
- * Bundles the `guestmap` command with @guestmap/core, zod, crc-32 and busboy into
+ * Bundles the `guestmap` command with @guestmap/core, zod, crc-32, fflate and busboy into
  * packages/cli/dist/bundle/: one ESM entry (guestmap.js) and a chunk per lazily loaded part, so
  * the packed CLI has no dependencies at all and a command loads only what it uses — `check` never
  * reads zod, the image and DTB writers, `verify` or the HTTP companion (see `npm run bench`,

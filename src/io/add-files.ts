@@ -1,9 +1,8 @@
-import { type Layout, type LayoutBlob, moduleFile } from "@guestmap/core";
+import { type Layout, type LayoutBlob, MAX_LAYOUT_BLOBS as MAX_BLOBS, moduleFile } from "@guestmap/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Edit } from "../model/edits";
 import { addFileEdits } from "../model/file-edits";
 import { useGuestmap } from "../store/store";
-import { MAX_BLOBS } from "./exports";
 import { IngestCancelled, storeFiles } from "./ingest";
 
 /**

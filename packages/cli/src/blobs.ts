@@ -2,7 +2,6 @@
  * Fills a layout's blobs from the file system: their sizes and first bytes. Paths resolve against
  * `baseDir` (the layout file's folder, or the shell's cwd for a command line), as QEMU would.
  */
-import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
@@ -32,6 +31,8 @@ async function unpackFile(path: string, head: Uint8Array, size: bigint): Promise
 }
 
 async function sha256(path: string): Promise<string> {
+  // node:crypto costs milliseconds to load; only layouts that carry digests need it.
+  const { createHash } = await import("node:crypto");
   const h = createHash("sha256");
   for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
   return h.digest("hex");
@@ -57,57 +58,110 @@ async function mapLimited<T, R>(items: readonly T[], f: (x: T, i: number) => Pro
 /** Where a blob's file is: by default its path resolved against the base folder. */
 export type Locate = (path: string) => string;
 
+/** What one read of a file found: its size, head (and unpacked facts), or why it could not be read. */
+type Facts =
+  | {
+      readonly ok: true;
+      readonly path: string;
+      readonly size: bigint;
+      readonly head: Uint8Array;
+      readonly unpacked?: Unpacked;
+    }
+  | { readonly ok: false; readonly path: string; readonly notFile?: true; readonly error?: unknown };
+
+/**
+ * Each file read once per fill, whoever names it: a layout naming one initrd at 100k addresses
+ * opens it once and shares its head (bench/cli-scale.bench.ts). Keyed by resolved path and
+ * whether a compressed kernel is unpacked; SHA-256 sums likewise once per path.
+ */
+export class FileFactsCache {
+  private readonly facts = new Map<string, Promise<Facts>>();
+  private readonly sums = new Map<string, Promise<string>>();
+
+  read(path: string, unpack: boolean): Promise<Facts> {
+    const key = `${unpack ? "z" : "-"}${path}`;
+    let p = this.facts.get(key);
+    if (!p) {
+      p = readFacts(path, unpack);
+      this.facts.set(key, p);
+    }
+    return p;
+  }
+
+  sha256(path: string): Promise<string> {
+    let p = this.sums.get(path);
+    if (!p) {
+      p = sha256(path);
+      this.sums.set(path, p);
+    }
+    return p;
+  }
+}
+
+async function readFacts(path: string, unpack: boolean): Promise<Facts> {
+  let fh: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    fh = await open(path, "r");
+    const st = await fh.stat();
+    if (!st.isFile()) return { ok: false, path, notFile: true };
+    const head = new Uint8Array(Math.min(HEAD_BYTES, st.size));
+    await fh.read(head, 0, head.length, 0);
+    if (unpack) {
+      const unpacked = await unpackFile(path, head, BigInt(st.size));
+      if (unpacked) return { ok: true, path, size: BigInt(st.size), head, unpacked };
+    }
+    return { ok: true, path, size: BigInt(st.size), head };
+  } catch (error) {
+    return { ok: false, path, error };
+  } finally {
+    await fh?.close();
+  }
+}
+
 /** One file's size and first bytes (a placeholder with a typed size stays one if the file is absent). */
 export async function fill(
   blob: LayoutBlob,
   locate: Locate,
   baseDir: string,
   what: string,
+  cache = new FileFactsCache(),
 ): Promise<LayoutBlob> {
   const path = locate(blob.path);
-  let fh: Awaited<ReturnType<typeof open>> | undefined;
-  try {
-    fh = await open(path, "r");
-    const st = await fh.stat();
-    if (!st.isFile()) throw new UsageError(`${what} ${blob.path}: ${path} is not a regular file`);
-    if (blob.size !== undefined && blob.size !== BigInt(st.size))
-      throw new UsageError(
-        `${what} ${blob.path}: the layout says ${blob.size} bytes but ${path} has ${st.size}; it is not the file the layout was made with — fix the path, or remove "size" from the layout to take the file as it is`,
-      );
-    if (blob.sha256 !== undefined) {
-      const sum = await sha256(path);
-      if (sum !== blob.sha256)
-        throw new UsageError(
-          `${what} ${blob.path}: the layout says SHA-256 ${blob.sha256} but ${path} has ${sum}; it is not the file the layout was made with — fix the path, or remove "sha256" from the layout to take the file as it is`,
-        );
-    }
-    const head = new Uint8Array(Math.min(HEAD_BYTES, st.size));
-    await fh.read(head, 0, head.length, 0);
-    const filled: LayoutBlob = {
-      path: blob.path,
-      size: BigInt(st.size),
-      head,
-      ...(blob.sha256 !== undefined && { sha256: blob.sha256 }),
-    };
-    // Only QEMU's kernel loaders unpack (-kernel, -device loader); a gzip initrd stays as it is.
-    if (what === "-kernel" || what.startsWith("loader ")) {
-      const unpacked = await unpackFile(path, head, BigInt(st.size));
-      if (unpacked) return { ...filled, unpacked };
-    }
-    return filled;
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
+  // Only QEMU's kernel loaders unpack (-kernel, -device loader); a gzip initrd stays as it is.
+  const f = await cache.read(path, what === "-kernel" || what.startsWith("loader "));
+  if (!f.ok) {
+    if (f.notFile) throw new UsageError(`${what} ${blob.path}: ${path} is not a regular file`);
+    const code = (f.error as NodeJS.ErrnoException).code;
     // A layout may describe a file that is not here (a placeholder with a typed size): keep it.
     if (code === "ENOENT" && blob.size !== undefined) return blob;
     const why =
-      code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (e as Error).message;
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EACCES"
+          ? "permission denied"
+          : (f.error as Error).message;
     throw new UsageError(
       `${what} ${blob.path}: cannot read ${path} (${why}); fix the path (relative paths resolve against ${baseDir})`,
     );
-  } finally {
-    await fh?.close();
   }
+  if (blob.size !== undefined && blob.size !== f.size)
+    throw new UsageError(
+      `${what} ${blob.path}: the layout says ${blob.size} bytes but ${path} has ${f.size}; it is not the file the layout was made with — fix the path, or remove "size" from the layout to take the file as it is`,
+    );
+  if (blob.sha256 !== undefined) {
+    const sum = await cache.sha256(path);
+    if (sum !== blob.sha256)
+      throw new UsageError(
+        `${what} ${blob.path}: the layout says SHA-256 ${blob.sha256} but ${path} has ${sum}; it is not the file the layout was made with — fix the path, or remove "sha256" from the layout to take the file as it is`,
+      );
+  }
+  const filled: LayoutBlob = {
+    path: blob.path,
+    size: f.size,
+    head: f.head,
+    ...(blob.sha256 !== undefined && { sha256: blob.sha256 }),
+  };
+  return f.unpacked ? { ...filled, unpacked: f.unpacked } : filled;
 }
 
 /** The layout with every referenced file's size and head read from disk. */
@@ -117,5 +171,9 @@ export async function fillBlobs(
   locate: Locate = (p) => resolve(baseDir, p),
 ): Promise<Layout> {
   const files = layoutFiles(layout);
-  return withLayoutFiles(layout, await mapLimited(files, (f) => fill(f.blob, locate, baseDir, f.role)));
+  const cache = new FileFactsCache();
+  return withLayoutFiles(
+    layout,
+    await mapLimited(files, (f) => fill(f.blob, locate, baseDir, f.role, cache)),
+  );
 }

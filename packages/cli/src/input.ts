@@ -6,6 +6,7 @@ import { dirname, resolve } from "node:path";
 import {
   importCommandArgv,
   type Layout,
+  MAX_CLI_LAYOUT_BLOBS,
   profileFor,
   type QemuVersion,
   unmodelledMachine,
@@ -94,7 +95,8 @@ export async function loadInput(opts: CommonOptions, io: Io): Promise<LoadedInpu
   const { LayoutFileError, parseLayoutJson } = await import("./layout-json.js");
   let layout: Layout;
   try {
-    layout = parseLayoutJson(text, file);
+    // The user's own file, not a link: the CLI's larger bound (see MAX_CLI_LAYOUT_BLOBS).
+    layout = parseLayoutJson(text, file, { maxBlobs: MAX_CLI_LAYOUT_BLOBS });
   } catch (e) {
     if (e instanceof LayoutFileError)
       throw new UsageError(

@@ -35,3 +35,19 @@ export async function openFileSource(path: string): Promise<FileBlobSource> {
     close: () => fh.close(),
   };
 }
+
+/** A `BlobSource` over bytes already read (a small file's whole content is its head). */
+export function memorySource(bytes: Uint8Array): FileBlobSource {
+  return {
+    size: BigInt(bytes.length),
+    async read(offset, length) {
+      return bytes.slice(Number(offset), Number(offset) + length);
+    },
+    async readInto(offset, into) {
+      const part = bytes.subarray(Number(offset), Number(offset) + into.length);
+      into.set(part);
+      return part.length;
+    },
+    close: async () => {},
+  };
+}

@@ -282,12 +282,12 @@ const ROWS: Row[] = [
       ),
   },
   {
-    input: "100k modules",
+    input: "more than 100k modules",
     setup: () =>
       withFile(
         "many.json",
         layout({
-          modules: Array.from({ length: 100_000 }, () => ({ addr: "0x42000000", initrd: { path: "r" } })),
+          modules: Array.from({ length: 100_001 }, () => ({ addr: "0x42000000", initrd: { path: "r" } })),
         }),
         ["check", "many.json"],
       ),

@@ -124,6 +124,7 @@ export {
   LayoutFileError,
   type LayoutFileIssue,
   type LayoutFileIssueCode,
+  MAX_CLI_LAYOUT_BLOBS,
   MAX_LAYOUT_BLOBS,
   parseLayoutJson,
   serializeLayout,

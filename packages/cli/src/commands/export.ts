@@ -41,7 +41,7 @@ import {
 import { writeDtbOutputs } from "../dtb-outputs.js";
 import { loadInput, parseCommon } from "../input.js";
 import { type Io, UsageError } from "../io.js";
-import { type FileBlobSource, openFileSource } from "../node-io.js";
+import { type FileBlobSource, memorySource, openFileSource } from "../node-io.js";
 import {
   type OutputRequest,
   type OutputTarget,
@@ -302,9 +302,14 @@ export async function run(args: string[], io: Io): Promise<number> {
       for (const r of placement.regions) {
         if (!r.file || opened.has(r.file.path)) continue;
         const abs = isAbsolute(r.file.path) ? r.file.path : resolve(input.baseDir, r.file.path);
-        const src = await openFileSource(abs).catch((err: Error) => {
-          throw new UsageError(`cannot read ${r.file!.path}: ${err.message}`);
-        });
+        // A file no larger than its head is in memory already (read by fillBlobs): no second read.
+        const head = r.file.head;
+        const src =
+          head && r.file.size === BigInt(head.length) && !r.file.unpacked
+            ? memorySource(head)
+            : await openFileSource(abs).catch((err: Error) => {
+                throw new UsageError(`cannot read ${r.file!.path}: ${err.message}`);
+              });
         sources.push(src);
         opened.set(r.file.path, src);
       }

@@ -14,7 +14,7 @@
  * libfdt puts each new property first in its node and each new subnode first among its siblings,
  * so the DTB lists everything in reverse order of these calls.
  */
-import { applyFdtEdit, delProp, type FdtEdit, setProp } from "../fdt/edit.js";
+import { applyFdtEdit, applyFdtEdits, delProp, type FdtEdit, setProp } from "../fdt/edit.js";
 import { FdtError } from "../fdt/errors.js";
 import { type Fdt, findNode, getProp } from "../fdt/tree.js";
 import { cellsValue, readU32, stringListValue, stringValue } from "../fdt/values.js";
@@ -78,6 +78,10 @@ function cellsOf(cells: number, v: bigint): Uint8Array {
 function refuse(message: string, moduleId?: string): never {
   throw new DtbError("qemu-refuses", message, moduleId);
 }
+
+/** The two module `compatible` values, encoded once: trees share values and never mutate them. */
+const COMPATIBLE_KERNEL = stringListValue(["multiboot,module", "multiboot,kernel"]);
+const COMPATIBLE_RAMDISK = stringListValue(["multiboot,module", "multiboot,ramdisk"]);
 
 /**
  * The libfdt edits QEMU makes to /chosen for `layout`, in QEMU's call order (see the file
@@ -156,7 +160,7 @@ export function chosenEdits(layout: Layout, profile: QemuProfile, opts: ChosenEd
         type: "setProp",
         path,
         name: "compatible",
-        value: stringListValue(["multiboot,module", m.kernel ? "multiboot,kernel" : "multiboot,ramdisk"]),
+        value: m.kernel ? COMPATIBLE_KERNEL : COMPATIBLE_RAMDISK,
       },
     );
     if (m.bootargs !== undefined)
@@ -187,21 +191,31 @@ export function applyChosen(base: Fdt, layout: Layout, profile: QemuProfile, opt
     ? base
     : applyFdtEdit(base, { type: "addSubnode", path: "/", name: "chosen" });
   const rank = new Map(chosenSetOrder(layout.machine.arch, profile).map((n, i) => [n, i]));
-  for (const e of edits) {
-    if (e.type === "setProp" && e.path === "/chosen") fdt = setPropRanked(fdt, e.name, e.value, rank);
-    else {
-      try {
-        fdt = applyFdtEdit(fdt, e);
-      } catch (err) {
-        if (err instanceof FdtError && err.code === "EXISTS" && e.type === "addSubnode")
-          throw new DtbError(
-            "module-exists",
-            `/chosen already has a node '${e.name}': two guest-loader blobs at one address, or a base DTB dumped with the guest-loader devices still on QEMU's command line (dump it without them)`,
-          );
-        throw err;
+  // Runs of plain edits (the module nodes) go in one batch; /chosen's own properties one by one.
+  let run: FdtEdit[] = [];
+  const flush = () => {
+    if (run.length === 0) return;
+    try {
+      fdt = applyFdtEdits(fdt, run);
+    } catch (err) {
+      if (err instanceof FdtError && err.code === "EXISTS") {
+        const name = /matching '([^']*)'/.exec(err.message)?.[1] ?? "";
+        throw new DtbError(
+          "module-exists",
+          `/chosen already has a node '${name}': two guest-loader blobs at one address, or a base DTB dumped with the guest-loader devices still on QEMU's command line (dump it without them)`,
+        );
       }
+      throw err;
     }
+    run = [];
+  };
+  for (const e of edits) {
+    if (e.type === "setProp" && e.path === "/chosen") {
+      flush();
+      fdt = setPropRanked(fdt, e.name, e.value, rank);
+    } else run.push(e);
   }
+  flush();
   return fdt;
 }
 

@@ -5,7 +5,7 @@
  * which stay the base's.
  */
 import { decodeFdt } from "../fdt/decode.js";
-import { applyFdtEdit } from "../fdt/edit.js";
+import { applyFdtEdits } from "../fdt/edit.js";
 import { encodeFdt } from "../fdt/encode.js";
 import type { Layout } from "../model/types.js";
 import type { QemuProfile } from "../qemu/profiles.js";
@@ -34,7 +34,7 @@ export function mergeDtb(
   opts: MergeOptions = {},
 ): Uint8Array {
   // Xen dom0less domains go in too: only a fixed DTB can carry them (guest-loader cannot).
-  const fdt = domainEdits(layout).reduce(applyFdtEdit, applyChosen(decodeFdt(base), layout, profile, opts));
+  const fdt = applyFdtEdits(applyChosen(decodeFdt(base), layout, profile, opts), domainEdits(layout));
   if (opts.padTo !== "base") return encodeFdt(fdt, opts.padTo === undefined ? {} : { padTo: opts.padTo });
   const merged = encodeFdt(fdt);
   // decodeFdt has checked the header, so totalsize is there and within the buffer.

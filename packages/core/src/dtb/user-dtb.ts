@@ -5,7 +5,7 @@
  * lost: the device wrote them into the machine's FDT, which -dtb replaced); RISC-V keeps them.
  */
 import { decodeFdt } from "../fdt/decode.js";
-import { applyFdtEdit } from "../fdt/edit.js";
+import { applyFdtEdit, applyFdtEdits } from "../fdt/edit.js";
 import { FdtError, hex } from "../fdt/errors.js";
 import { type Fdt, type FdtNode, findNode, getProp } from "../fdt/tree.js";
 import { readCells, readStringList, readU32 } from "../fdt/values.js";
@@ -124,7 +124,7 @@ export function resultingChosenFdt(
   let merged = findNode(user, "/chosen")
     ? user
     : applyFdtEdit(user, { type: "addSubnode", path: "/", name: "chosen" });
-  for (const e of chosenEdits(layout, profile, { ...opts, addressCells })) merged = applyFdtEdit(merged, e);
+  merged = applyFdtEdits(merged, chosenEdits(layout, profile, { ...opts, addressCells }));
   const chosen = findNode(merged, "/chosen");
   if (!chosen) throw new FdtError("INTERNAL", "applyChosen left no /chosen", 0);
   const keep = ["#address-cells", "#size-cells"];

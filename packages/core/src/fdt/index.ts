@@ -10,7 +10,15 @@ export {
 } from "./check-header.js";
 export { decodeFdt } from "./decode.js";
 export { dtbToDts, formatPropValue, printDts } from "./dts.js";
-export { addSubnode, applyFdtEdit, delNode, delProp, type FdtEdit, setProp } from "./edit.js";
+export {
+  addSubnode,
+  applyFdtEdit,
+  applyFdtEdits,
+  delNode,
+  delProp,
+  type FdtEdit,
+  setProp,
+} from "./edit.js";
 export { type EncodeOptions, encodeFdt } from "./encode.js";
 export { FdtError, type FdtErrorCode } from "./errors.js";
 export { FDT_MAGIC, FDT_MAX_DEPTH } from "./format.js";

@@ -98,15 +98,32 @@ export function resolveSlices(regions: readonly ImageRegion[], range?: AddressRa
     for (const a of [g.addr, g.addr + g.size]) if (a > r.start && a < r.end) cuts.add(a);
   }
   const points = [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // A sweep (n log n, not points × regions): regions by address enter a max-heap of their
+  // indices as the sweep reaches them; the heap's top, once ended ones are dropped, is the
+  // latest region covering [a, b) — the winner. A region ends at a cut point or past the range,
+  // so it covers [a, b) exactly when it started at or before a and ends after a.
+  const order = regions
+    .map((_, i) => i)
+    .filter((i) => regions[i]!.size > 0n)
+    .sort((x, y) => {
+      const ax = regions[x]!.addr;
+      const ay = regions[y]!.addr;
+      return ax < ay ? -1 : ax > ay ? 1 : x - y;
+    });
+  const heap = new MaxHeap();
+  let next = 0;
   const out: PlacedSlice[] = [];
   for (let k = 0; k + 1 < points.length; k++) {
     const a = points[k]!;
     const b = points[k + 1]!;
-    let win = -1;
-    regions.forEach((g, i) => {
-      if (g.size > 0n && g.addr <= a && g.addr + g.size >= b) win = i;
-    });
-    if (win < 0) continue;
+    while (next < order.length && regions[order[next]!]!.addr <= a) heap.push(order[next++]!);
+    while (heap.size > 0) {
+      const top = regions[heap.peek()]!;
+      if (top.addr + top.size > a) break;
+      heap.pop();
+    }
+    if (heap.size === 0) continue;
+    const win = heap.peek();
     const g = regions[win]!;
     const prev = out[out.length - 1];
     if (prev && prev.region === win && prev.addr + prev.length === a) {
@@ -114,6 +131,45 @@ export function resolveSlices(regions: readonly ImageRegion[], range?: AddressRa
     } else out.push({ addr: a, region: win, source: g.source, offset: a - g.addr, length: b - a });
   }
   return out;
+}
+
+/** A binary max-heap of region indices: the latest region listed wins where regions overlap. */
+class MaxHeap {
+  private readonly xs: number[] = [];
+  get size(): number {
+    return this.xs.length;
+  }
+  peek(): number {
+    return this.xs[0]!;
+  }
+  push(v: number): void {
+    const xs = this.xs;
+    xs.push(v);
+    let i = xs.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (xs[p]! >= xs[i]!) break;
+      [xs[p], xs[i]] = [xs[i]!, xs[p]!];
+      i = p;
+    }
+  }
+  pop(): void {
+    const xs = this.xs;
+    const last = xs.pop();
+    if (xs.length === 0 || last === undefined) return;
+    xs[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < xs.length && xs[l]! > xs[m]!) m = l;
+      if (r < xs.length && xs[r]! > xs[m]!) m = r;
+      if (m === i) break;
+      [xs[m], xs[i]] = [xs[i]!, xs[m]!];
+      i = m;
+    }
+  }
 }
 
 /** A raw image of `range` (default: the regions' span): blob bytes where placed, zeros between. */

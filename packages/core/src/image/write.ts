@@ -1,6 +1,6 @@
 /** Streams a plan into a sink with memory bounded by the chunk size, whatever the image size. */
 
-import type { Segment } from "./plan.js";
+import { type Segment, segmentLength } from "./plan.js";
 import { type ByteSink, ImageError } from "./source.js";
 
 /** The largest read and write the writers issue into a sink that may keep its chunks. */
@@ -96,9 +96,14 @@ function shortRead(got: number, offset: bigint, n: number): ImageError {
   );
 }
 
+/** Segments up to this size are gathered into one write (100k 4 KiB blobs: ~100 writes, not 100k). */
+export const SMALL_SEGMENT = 64 << 10;
+
 /**
  * Writes a plan to a sink; zero runs become `sink.skip` (holes) where the sink can skip.
- * `onProgress` hears the bytes done after each chunk and skip.
+ * `onProgress` hears the bytes done after each write and skip. For a sink that `consumesChunks`,
+ * small segments (≤ SMALL_SEGMENT: blobs, bytes, short zero gaps) are copied into one staging
+ * buffer and written together.
  */
 export async function writePlan(
   plan: readonly Segment[],
@@ -107,18 +112,49 @@ export async function writePlan(
 ): Promise<void> {
   const reuse = sink.consumesChunks === true ? {} : undefined;
   let total = 0n;
-  for (const s of plan) total += s.kind === "bytes" ? BigInt(s.data.length) : s.length;
+  for (const s of plan) total += segmentLength(s);
   let done = 0n;
   const write = async (c: Uint8Array) => {
     await sink.write(c);
     done += BigInt(c.length);
     onProgress?.(done, total);
   };
+  let stage: Uint8Array | undefined;
+  let staged = 0;
+  const flush = async () => {
+    if (staged === 0) return;
+    const n = staged;
+    staged = 0;
+    await write(stage!.subarray(0, n));
+  };
   for (const s of plan) {
+    const len = segmentLength(s);
+    if (reuse && len <= BigInt(SMALL_SEGMENT)) {
+      const n = Number(len);
+      stage ??= new Uint8Array(COPY_CHUNK);
+      if (staged + n > stage.length) await flush();
+      const into = stage.subarray(staged, staged + n);
+      if (s.kind === "zeros") into.fill(0);
+      else if (s.kind === "bytes") into.set(s.data);
+      else {
+        let got: number;
+        if (s.source.readInto) got = await s.source.readInto(s.offset, into);
+        else {
+          const data = await s.source.read(s.offset, n);
+          got = data.length;
+          if (got === n) into.set(data);
+        }
+        if (got !== n) throw shortRead(got, s.offset, n);
+      }
+      staged += n;
+      continue;
+    }
+    await flush();
     if (s.kind === "zeros" && sink.skip) {
       await sink.skip(s.length);
       done += s.length;
       onProgress?.(done, total);
     } else await forEachChunk([s], write, reuse);
   }
+  await flush();
 }

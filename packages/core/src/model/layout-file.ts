@@ -27,6 +27,7 @@ import {
 export {
   LAYOUT_FORMAT,
   LAYOUT_VERSION,
+  MAX_CLI_LAYOUT_BLOBS,
   MAX_LAYOUT_BLOBS,
   MAX_LAYOUT_EXTRA_ARGS,
 } from "./layout-format.js";
@@ -223,9 +224,10 @@ function toBlob(b: z.infer<typeof blobSchema>): LayoutBlob {
 
 /**
  * Parses and validates layout JSON text. Throws `LayoutFileError` listing every bad field;
- * `source` names the file in the message.
+ * `source` names the file in the message. `maxBlobs` (default `MAX_LAYOUT_BLOBS`, the app's and
+ * share links' bound) caps `modules` and `loaders` each.
  */
-export function parseLayoutJson(text: string, source = "layout"): Layout {
+export function parseLayoutJson(text: string, source = "layout", opts: { maxBlobs?: number } = {}): Layout {
   let raw: unknown;
   try {
     // Editors on Windows save UTF-8 with a byte-order mark; JSON.parse refuses it.
@@ -264,7 +266,7 @@ export function parseLayoutJson(text: string, source = "layout"): Layout {
       );
     }
   }
-  const early = boundsIssues(raw);
+  const early = boundsIssues(raw, opts.maxBlobs ?? MAX_LAYOUT_BLOBS);
   if (early.length > 0) throw new LayoutFileError(early, source);
   const r = layoutSchema.safeParse(raw);
   if (!r.success) {
@@ -368,7 +370,7 @@ const PROTO_KEYS = new Set(["__proto__"]);
  * Problems found before schema validation: keys that would reach an object's prototype, and
  * counts past the bounds (so a 100k-module file fails fast instead of being validated entry by entry).
  */
-function boundsIssues(raw: unknown): LayoutFileIssue[] {
+function boundsIssues(raw: unknown, maxBlobs: number): LayoutFileIssue[] {
   const issues: LayoutFileIssue[] = [];
   const walk = (v: unknown, path: (string | number)[]) => {
     if (issues.length >= 10 || v === null) return;
@@ -402,16 +404,12 @@ function boundsIssues(raw: unknown): LayoutFileIssue[] {
       return;
     }
     if (Array.isArray(v)) {
-      if (
-        path.length === 1 &&
-        (path[0] === "modules" || path[0] === "loaders") &&
-        v.length > MAX_LAYOUT_BLOBS
-      ) {
+      if (path.length === 1 && (path[0] === "modules" || path[0] === "loaders") && v.length > maxBlobs) {
         issues.push({
           code: "too-many-blobs",
           severity: "error",
           where: pathText(path),
-          message: `${v.length} entries, more than the ${MAX_LAYOUT_BLOBS} guestmap accepts (Xen reads at most 30 modules); split the layout`,
+          message: `${v.length} entries, more than the ${maxBlobs} guestmap accepts (Xen reads at most 30 modules); split the layout`,
         });
         return;
       }

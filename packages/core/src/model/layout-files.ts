@@ -72,9 +72,15 @@ export function withLayoutFiles(
 ): Layout {
   const files = layoutFiles(layout);
   const next = typeof blobs === "function" ? files.map(blobs) : blobs;
+  // The first file of each kind and stanza, indexed once (a search per stanza was quadratic).
+  const first = new Map<string, number>();
+  files.forEach((s, i) => {
+    const key = `${s.kind}:${s.index ?? ""}`;
+    if (!first.has(key)) first.set(key, i);
+  });
   const at = (kind: LayoutFileKind, index?: number): LayoutBlob | undefined => {
-    const i = files.findIndex((s) => s.kind === kind && s.index === index);
-    return i < 0 ? undefined : next[i];
+    const i = first.get(`${kind}:${index ?? ""}`);
+    return i === undefined ? undefined : next[i];
   };
   const m = layout.machine;
   const bios = at("bios");

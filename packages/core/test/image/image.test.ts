@@ -1,6 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type ImageFormat, imageSize, writeImage } from "../../src/image/image.js";
-import { planRaw } from "../../src/image/plan.js";
+import { planRaw, resolveSlices } from "../../src/image/plan.js";
 import { type BlobSource, ImageError, type ImageRegion } from "../../src/image/source.js";
 import { CHUNK } from "../../src/image/write.js";
 
@@ -229,6 +230,35 @@ describe("buffer reuse (a sink that consumes chunks, a source that reads into a 
     expect(seen.size).toBeLessThanOrEqual(4);
   });
 
+  it("gathers many small blobs, short gaps and overlaps into few writes, byte for byte", async () => {
+    const regions = (src: (x: Uint8Array) => BlobSource) =>
+      Array.from({ length: 800 }, (_, i) => {
+        const bytes = pattern(100 + (i % 7) * 1000, i);
+        // Gaps of 0–3 KiB, every 50th blob a 100 KiB gap (a hole), some blobs overlapping.
+        const addr = BigInt(i * 7000 + (i % 50 === 0 ? 100_000 * (i / 50) : 0) - (i % 13 === 0 ? 500 : 0));
+        return { addr: 0x10000n + addr, size: BigInt(bytes.length), source: src(bytes) };
+      });
+    const want = await image(regions(memSource), "raw");
+    let writes = 0;
+    const parts: Buffer[] = [];
+    await writeImage(
+      regions((x) => intoSource(x, new Set())),
+      {
+        consumesChunks: true,
+        write: async (c) => {
+          writes++;
+          parts.push(Buffer.from(c));
+        },
+        skip: async (n) => {
+          parts.push(Buffer.alloc(Number(n)));
+        },
+      },
+      { format: "raw", arch: "aarch64" },
+    );
+    expect(Buffer.compare(Buffer.concat(parts), want)).toBe(0);
+    expect(writes).toBeLessThan(40);
+  }, 30_000);
+
   it("a short read is a short-read error; a failed write is thrown, not left unhandled", async () => {
     const a = pattern(9 << 20, 3);
     // Cut inside the second 4 MiB piece.
@@ -246,5 +276,54 @@ describe("buffer reuse (a sink that consumes chunks, a source that reads into a 
       { format: "raw", arch: "aarch64" },
     );
     await expect(failing).rejects.toThrow("disk full");
+  });
+});
+
+describe("resolveSlices", () => {
+  /** The first implementation: for each piece between cut points, the last region covering it. */
+  function naive(regions: ImageRegion[], r: { start: bigint; end: bigint }) {
+    const cuts = new Set<bigint>([r.start, r.end]);
+    for (const g of regions)
+      for (const a of [g.addr, g.addr + g.size]) if (a > r.start && a < r.end) cuts.add(a);
+    const points = [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const out: { addr: bigint; region: number; offset: bigint; length: bigint }[] = [];
+    for (let k = 0; k + 1 < points.length; k++) {
+      const a = points[k]!;
+      const b = points[k + 1]!;
+      let win = -1;
+      regions.forEach((g, i) => {
+        if (g.size > 0n && g.addr <= a && g.addr + g.size >= b) win = i;
+      });
+      if (win < 0) continue;
+      const prev = out[out.length - 1];
+      if (prev && prev.region === win && prev.addr + prev.length === a) prev.length += b - a;
+      else out.push({ addr: a, region: win, offset: a - regions[win]!.addr, length: b - a });
+    }
+    return out;
+  }
+
+  it("picks the last region covering each byte, as the pairwise scan does, for any overlaps", () => {
+    const src = memSource(new Uint8Array(64));
+    const region = fc.record({ addr: fc.bigInt(0n, 80n), size: fc.bigInt(0n, 40n) });
+    fc.assert(
+      fc.property(
+        fc.array(region, { minLength: 1, maxLength: 12 }),
+        fc.bigInt(0n, 60n),
+        fc.bigInt(1n, 70n),
+        (rs, s, len) => {
+          const regions = rs.map((g) => ({ ...g, size: g.size > 64n ? 64n : g.size, source: src }));
+          if (!regions.some((g) => g.size > 0n)) return;
+          const range = { start: s, end: s + len };
+          const got = resolveSlices(regions, range).map(({ addr, region, offset, length }) => ({
+            addr,
+            region,
+            offset,
+            length,
+          }));
+          expect(got).toEqual(naive(regions, range));
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -1,0 +1,88 @@
+/**
+ * The CLI at 1k / 10k / 100k guest-loader modules: `check`, `export --dtb` and `export --image`,
+ * each a fresh `guestmap` process as users run it (node start-up included), on a layout file of
+ * initrd modules packed 4 KiB apart from 0x41000000 over 100 distinct 4 KiB files (a generated
+ * stress layout; the CLI accepts up to MAX_CLI_LAYOUT_BLOBS). Targets: growth linear or n log n
+ * (≤ ×15 per 10×, start-up included), 100k modules in ≤ 2 s and ≤ 300 MB for each command.
+ * A command that runs past GUESTMAP_BENCH_TIMEOUT seconds (default 120) is reported as such.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cliMain, mib, ms, repoRoot, reportRow, rounds, type Sample, summary, timed } from "./harness.js";
+
+const SIZES = [1000, 10000, 100000] as const;
+const FILES = 100;
+const limit = Number(process.env.GUESTMAP_BENCH_TIMEOUT) || 120;
+
+const dir = mkdtempSync(join(repoRoot, ".bench-cli-"));
+try {
+  for (let f = 0; f < FILES; f++) writeFileSync(join(dir, `r${f}.cpio`), new Uint8Array(4096).fill(f + 1));
+  for (const n of SIZES) {
+    const layout = {
+      format: "guestmap-layout",
+      version: 1,
+      machine: { arch: "aarch64", type: "virt", ram: "2G", cpu: "cortex-a57" },
+      qemu: "10.0",
+      modules: Array.from({ length: n }, (_, i) => ({
+        addr: `0x${(0x41000000 + i * 4096).toString(16)}`,
+        initrd: { path: `r${i % FILES}.cpio` },
+      })),
+    };
+    writeFileSync(join(dir, `l${n}.json`), JSON.stringify(layout));
+  }
+  const commands: Record<string, (n: number) => string[]> = {
+    check: (n) => ["check", `l${n}.json`],
+    "export --dtb": (n) => ["export", "--dtb", "out.dtb", `l${n}.json`],
+    "export --image": (n) => ["export", "--image", "out.bin", `l${n}.json`],
+  };
+  const n = rounds(3);
+  for (const [name, args] of Object.entries(commands)) {
+    const results: { size: number; s?: ReturnType<typeof summary>; timedOut?: boolean }[] = [];
+    for (const size of SIZES) {
+      const runs: Sample[] = [];
+      let timedOut = false;
+      for (let r = 0; r < (size >= 100000 ? Math.min(n, 2) : n) && !timedOut; r++) {
+        try {
+          runs.push(
+            timed("timeout", [String(limit), process.execPath, cliMain, ...args(size)], {
+              cwd: dir,
+              okStatus: [0, 1],
+            }),
+          );
+        } catch (e) {
+          if (!String((e as Error).message).includes("exited 124")) throw e;
+          timedOut = true;
+        }
+      }
+      const s = runs.length ? summary(runs) : undefined;
+      results.push({ size, s, timedOut: timedOut && !s });
+      console.log(
+        `${name.padEnd(15)} ${String(size).padStart(6)} modules: ${s ? `${ms(s.wallMs)} wall, ${ms(s.cpuMs)} CPU, ${mib(s.maxRssMiB)}` : `over ${limit} s`}`,
+      );
+      if (!s) break;
+    }
+    const cell = (r: (typeof results)[number] | undefined) =>
+      !r
+        ? "not run"
+        : r.s
+          ? `${ms(r.s.wallMs)} (CPU ${ms(r.s.cpuMs)}) ${mib(r.s.maxRssMiB)}`
+          : `> ${limit} s`;
+    const growth = (a: number, b: number) => {
+      const x = results.find((r) => r.size === a)?.s;
+      const y = results.find((r) => r.size === b)?.s;
+      return x && y ? y.wallMs / x.wallMs : Number.POSITIVE_INFINITY;
+    };
+    const big = results.find((r) => r.size === 100000)?.s;
+    const g1 = growth(1000, 10000);
+    const g2 = growth(10000, 100000);
+    reportRow({
+      what: `CLI \`${name}\` at 1k / 10k / 100k modules (growth per 10×)`,
+      anchor: "—",
+      guestmap: `${results.map(cell).join(" / ")}${results.length === 3 ? "" : " / not run"} (×${g1.toFixed(1)}, ×${g2.toFixed(1)})`,
+      target: "≤ ×15 per 10×; 100k in ≤ 2 s, ≤ 300 MB",
+      met: g1 <= 15 && g2 <= 15 && big !== undefined && big.wallMs <= 2000 && big.maxRssMiB * 1.048576 <= 300,
+    });
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

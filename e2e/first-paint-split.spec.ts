@@ -1,0 +1,48 @@
+/**
+ * What the first paint loads: the map and the panels that show `check()`, not the code behind a
+ * click (bench/first-paint.bench.ts measures the sizes; this guards the split itself, which one
+ * static import of the wrong module undoes). Every script the page requested before the first
+ * blob was drawn is read back, and none may hold zod, fflate, the Export or Import menus or
+ * "Verify in QEMU" — each named by a string only it contains.
+ */
+import { expect, test } from "@playwright/test";
+
+const LATER: Record<string, string> = {
+  "zod (the layout parser)": "ZodError",
+  "fflate (the kernel inflater)": "invalid distance",
+  "the Export menu": "Layout JSON",
+  "the Import menu": "Paste a QEMU",
+  '"Verify in QEMU"': "Verify in QEMU",
+};
+
+test("the scripts before the first blob is drawn leave the export, import and verify code out", async ({
+  page,
+  baseURL,
+}) => {
+  await page.addInitScript(() => {
+    new MutationObserver((_, obs) => {
+      if (!document.querySelector("[data-blob-id=m1]")) return;
+      (window as unknown as { mapAt: number }).mapAt = performance.now();
+      obs.disconnect();
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await page.goto("/?reset");
+  await page.waitForFunction(() => (window as unknown as { mapAt?: number }).mapAt !== undefined);
+  const early = await page.evaluate(() => {
+    const at = (window as unknown as { mapAt: number }).mapAt;
+    return performance
+      .getEntriesByType("resource")
+      .filter((e) => e.startTime < at && e.name.endsWith(".js"))
+      .map((e) => e.name);
+  });
+  expect(early.length).toBeGreaterThan(1);
+  for (const url of early) {
+    expect(url.startsWith(`${baseURL}/`)).toBe(true);
+    const text = await (await page.request.get(url)).text();
+    for (const [what, marker] of Object.entries(LATER))
+      expect(text.includes(marker), `${url} holds ${what} (${JSON.stringify(marker)})`).toBe(false);
+  }
+  // And all of it does arrive, after the map: the menus work.
+  await page.locator("summary", { hasText: "Export" }).click();
+  await expect(page.getByRole("button", { name: /Layout JSON/ })).toBeVisible();
+});
