@@ -6,7 +6,7 @@
  */
 import { decodeFdt } from "../fdt/decode.js";
 import { applyFdtEdit, applyFdtEdits } from "../fdt/edit.js";
-import { FdtError } from "../fdt/errors.js";
+import { FdtError, hex } from "../fdt/errors.js";
 import { type Fdt, type FdtNode, findNode, getProp } from "../fdt/tree.js";
 import { readCells, readStringList, readU32 } from "../fdt/values.js";
 import type { Layout } from "../model/types.js";
@@ -21,9 +21,11 @@ const MAX_PADDED = 16 << 20;
  * Decodes a DTB from its first bytes when the file is larger than what was read (a `LayoutBlob.head`):
  * QEMU's dumped DTBs are 1 MiB of which a few KiB are used, and the blocks all sit in the head.
  *
+ * `fileSize` (the whole file's) tells a head of a bigger file from a file that is cut short.
+ *
  * @throws FdtError as decodeFdt; TRUNCATED when a block lies beyond the bytes given
  */
-export function decodeDtbHead(head: Uint8Array): Fdt {
+export function decodeDtbHead(head: Uint8Array, fileSize?: bigint): Fdt {
   if (head.length >= 40) {
     const dv = new DataView(head.buffer, head.byteOffset, head.byteLength);
     const total = dv.getUint32(4);
@@ -37,6 +39,21 @@ export function decodeDtbHead(head: Uint8Array): Fdt {
       padded.set(head);
       return decodeFdt(padded);
     }
+    // A head of a bigger tree (the app keeps a file's first 64 KiB): the file is whole, only the
+    // bytes given are not, so say that rather than decodeFdt's "the file is cut short".
+    if (
+      fileSize !== undefined &&
+      fileSize > BigInt(head.length) &&
+      dv.getUint32(0) === 0xd00dfeed &&
+      total > head.length &&
+      blocksEnd > head.length &&
+      blocksEnd <= total
+    )
+      throw new FdtError(
+        "TRUNCATED",
+        `only the first ${hex(head.length)} bytes of this ${hex(total)}-byte DTB were read (the head kept of each file) and its blocks run to ${hex(blocksEnd)}, so its /chosen cannot be read here; \`guestmap chosen\` reads the whole file`,
+        4,
+      );
   }
   return decodeFdt(head);
 }
@@ -100,7 +117,7 @@ export function resultingChosenFdt(
   dtb: Uint8Array,
   opts: ChosenOptions = {},
 ): Fdt {
-  const user = decodeDtbHead(dtb);
+  const user = decodeDtbHead(dtb, layout.dtb?.size);
   const acells = getProp(user.root, "#address-cells");
   const addressCells = acells && acells.value.length === 4 ? readU32(acells.value) : 2;
   // QEMU edits the user's tree with plain libfdt calls: each new property goes first in /chosen.

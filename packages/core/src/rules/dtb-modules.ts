@@ -26,7 +26,7 @@ export function dtbModuleRule({ layout, placement }: RuleContext): Diagnostic[] 
   if (!layout.dtb || !head) return [];
   let modules: DtbModule[];
   try {
-    modules = dtbModules(decodeDtbHead(head));
+    modules = dtbModules(decodeDtbHead(head, layout.dtb.size));
   } catch {
     return []; // a malformed DTB is reported where it is decoded (chosen, export)
   }
