@@ -4,6 +4,7 @@
  * `File` slices without copying.
  */
 import { hex } from "../util/bigint.js";
+import { BinaryHeap } from "../util/heap.js";
 import { type AddressRange, type BlobSource, ImageError, type ImageRegion } from "./source.js";
 
 export type Segment =
@@ -110,7 +111,8 @@ export function resolveSlices(regions: readonly ImageRegion[], range?: AddressRa
       const ay = regions[y]!.addr;
       return ax < ay ? -1 : ax > ay ? 1 : x - y;
     });
-  const heap = new MaxHeap();
+  // Max-heap of region indices: the latest region listed wins where regions overlap.
+  const heap = new BinaryHeap<number>((x, y) => x > y);
   let next = 0;
   const out: PlacedSlice[] = [];
   for (let k = 0; k + 1 < points.length; k++) {
@@ -118,12 +120,12 @@ export function resolveSlices(regions: readonly ImageRegion[], range?: AddressRa
     const b = points[k + 1]!;
     while (next < order.length && regions[order[next]!]!.addr <= a) heap.push(order[next++]!);
     while (heap.size > 0) {
-      const top = regions[heap.peek()]!;
+      const top = regions[heap.peek()!]!;
       if (top.addr + top.size > a) break;
       heap.pop();
     }
     if (heap.size === 0) continue;
-    const win = heap.peek();
+    const win = heap.peek()!;
     const g = regions[win]!;
     const prev = out[out.length - 1];
     if (prev && prev.region === win && prev.addr + prev.length === a) {
@@ -131,45 +133,6 @@ export function resolveSlices(regions: readonly ImageRegion[], range?: AddressRa
     } else out.push({ addr: a, region: win, source: g.source, offset: a - g.addr, length: b - a });
   }
   return out;
-}
-
-/** A binary max-heap of region indices: the latest region listed wins where regions overlap. */
-class MaxHeap {
-  private readonly xs: number[] = [];
-  get size(): number {
-    return this.xs.length;
-  }
-  peek(): number {
-    return this.xs[0]!;
-  }
-  push(v: number): void {
-    const xs = this.xs;
-    xs.push(v);
-    let i = xs.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (xs[p]! >= xs[i]!) break;
-      [xs[p], xs[i]] = [xs[i]!, xs[p]!];
-      i = p;
-    }
-  }
-  pop(): void {
-    const xs = this.xs;
-    const last = xs.pop();
-    if (xs.length === 0 || last === undefined) return;
-    xs[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < xs.length && xs[l]! > xs[m]!) m = l;
-      if (r < xs.length && xs[r]! > xs[m]!) m = r;
-      if (m === i) break;
-      [xs[m], xs[i]] = [xs[i]!, xs[m]!];
-      i = m;
-    }
-  }
 }
 
 /** A raw image of `range` (default: the regions' span): blob bytes where placed, zeros between. */
