@@ -7,10 +7,10 @@
  * medians are of the runs after it.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { arm64Image, cpioBlob } from "../packages/core/test/fixtures/kernels.js";
+import { writeXenExampleFiles, XEN_EXAMPLE_ARGS } from "../packages/core/test/fixtures/xen-example.js";
 import { alternate, ms, repoRoot, reportRow, rounds, type Sample, summary } from "./harness.js";
 
 const TARGET = 1.5;
@@ -20,34 +20,11 @@ if (!existsSync(join(repoRoot, "packages/cli/dist/bundle/guestmap.js"))) {
   if (r.status !== 0) process.exit(1);
 }
 
-// Debian 12's xen and Linux 6.1 Image header fields and sizes, and the README's 17,000,000-byte rootfs.
 const dir = mkdtempSync(join(tmpdir(), "guestmap-cold-"));
-const sized = (name: string, head: Uint8Array, size: number) => {
-  writeFileSync(join(dir, name), head);
-  truncateSync(join(dir, name), size);
-};
-sized("xen", arm64Image(4096, 0n, 0x1360c8n), 0xf0008);
-sized("Image", arm64Image(4096, 0n, 0x2010000n), 0x1f6dfc0);
-sized("rootfs.cpio", cpioBlob(4096), 17_000_000);
+writeXenExampleFiles(dir);
 
 const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
-const XEN = [
-  "qemu-system-aarch64",
-  "-M",
-  "virt,virtualization=on",
-  "-cpu",
-  "cortex-a57",
-  "-m",
-  "2G",
-  "-kernel",
-  "xen",
-  "-append",
-  "dom0_mem=1G,max:1G",
-  "-device",
-  "guest-loader,addr=0x42000000,kernel=Image,bootargs=root=/dev/sda2 ro console=hvc0",
-  "-device",
-  "guest-loader,addr=0x47000000,initrd=rootfs.cpio",
-];
+const XEN = ["qemu-system-aarch64", ...XEN_EXAMPLE_ARGS];
 const node = q(process.execPath);
 const launcher = q(join(repoRoot, "packages/cli/bin/guestmap.js"));
 /**

@@ -6,14 +6,14 @@
  * with QEMU's DTB where each real QEMU puts it (`info roms`), with the profile of that QEMU.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { infoRoms, qemuInstalls, qemuLabel } from "../../core/conformance/qemu.js";
 import { haveTool } from "../../core/conformance/tools.js";
-import { arm64Image, cpioBlob } from "../../core/test/fixtures/kernels.js";
+import { writeXenExampleFiles, XEN_EXAMPLE_ARGS } from "../../core/test/fixtures/xen-example.js";
 
 const cliDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const work = mkdtempSync(join(tmpdir(), "guestmap-pack-"));
@@ -32,31 +32,10 @@ const env = {
 /** The README's Xen example: Debian 12's xen and Linux 6.1 Image sizes, a 17,000,000-byte rootfs. */
 function writeXenExample(): void {
   mkdirSync(userDir, { recursive: true });
-  const sized = (name: string, head: Uint8Array, size: number) => {
-    writeFileSync(join(userDir, name), head);
-    truncateSync(join(userDir, name), size);
-  };
-  sized("xen", arm64Image(4096, 0n, 0x1360c8n), 0xf0008);
-  sized("Image", arm64Image(4096, 0n, 0x2010000n), 0x1f6dfc0);
-  sized("rootfs.cpio", cpioBlob(4096), 17_000_000);
+  writeXenExampleFiles(userDir);
 }
 
-const QEMU_ARGS = [
-  "-M",
-  "virt,virtualization=on",
-  "-cpu",
-  "cortex-a57",
-  "-m",
-  "2G",
-  "-kernel",
-  "xen",
-  "-append",
-  "dom0_mem=1G,max:1G",
-  "-device",
-  "guest-loader,addr=0x42000000,kernel=Image,bootargs=root=/dev/sda2 ro console=hvc0",
-  "-device",
-  "guest-loader,addr=0x47000000,initrd=rootfs.cpio",
-];
+const QEMU_ARGS = XEN_EXAMPLE_ARGS;
 
 function guestmap(args: string[]) {
   return spawnSync(join(prefix, "bin", "guestmap"), args, { cwd: userDir, env, encoding: "utf8" });

@@ -5,20 +5,12 @@
  * DTB must be where QEMU 7.2 puts it (`info roms`).
  */
 import { spawnSync } from "node:child_process";
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  truncateSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { arm64Image, cpioBlob } from "../test/fixtures/kernels.js";
+import { writeXenExampleFiles, XEN_EXAMPLE_ARGS } from "../test/fixtures/xen-example.js";
 import { infoRoms, qemuInstalls } from "./qemu.js";
 import { haveTool } from "./tools.js";
 
@@ -37,22 +29,7 @@ function readmeExample(): string {
   return block[1]!;
 }
 
-const QEMU_ARGS = [
-  "-M",
-  "virt,virtualization=on",
-  "-cpu",
-  "cortex-a57",
-  "-m",
-  "2G",
-  "-kernel",
-  "xen",
-  "-append",
-  "dom0_mem=1G,max:1G",
-  "-device",
-  "guest-loader,addr=0x42000000,kernel=Image,bootargs=root=/dev/sda2 ro console=hvc0",
-  "-device",
-  "guest-loader,addr=0x47000000,initrd=rootfs.cpio",
-];
+const QEMU_ARGS = XEN_EXAMPLE_ARGS;
 
 const q72 = qemuInstalls().find((q) => q.version.startsWith("7.2."));
 
@@ -63,14 +40,7 @@ describe.skipIf(!haveTool("npm"))("npm pack of @guestmap/core, used as a library
       join(project, "package.json"),
       JSON.stringify({ name: "user", private: true, type: "module" }),
     );
-    // Debian 12's xen and Linux 6.1 Image header fields and sizes; the README's 17,000,000-byte rootfs.
-    const sized = (name: string, head: Uint8Array, size: number) => {
-      writeFileSync(join(project, name), head);
-      truncateSync(join(project, name), size);
-    };
-    sized("xen", arm64Image(4096, 0n, 0x1360c8n), 0xf0008);
-    sized("Image", arm64Image(4096, 0n, 0x2010000n), 0x1f6dfc0);
-    sized("rootfs.cpio", cpioBlob(4096), 17_000_000);
+    writeXenExampleFiles(project);
 
     const pack = spawnSync("npm", ["pack", "--pack-destination", work], { cwd: coreDir, encoding: "utf8" });
     expect(pack.status, pack.stderr).toBe(0);
