@@ -61,6 +61,22 @@ describe("same-name-files", () => {
     });
     expect(codes(sizes)).toContain("warning:same-name-files");
   });
+  it("names the first stanza and the first that differs, and lists every stanza naming the path", () => {
+    const cpio = cpioBlob(0x1000);
+    const l = base({
+      modules: [
+        { id: "m1", addr: 0x48000000n, initrd: blob("r", cpio) },
+        { id: "m2", addr: 0x49000000n, initrd: blob("r", cpio) },
+        { id: "m3", addr: 0x4a000000n, initrd: blob("r", cpioBlob(0x2000)) },
+        { id: "m4", addr: 0x4b000000n, initrd: blob("q", cpio) },
+        { id: "m5", addr: 0x4c000000n, initrd: blob("r", cpioBlob(0x3000)) },
+      ],
+      initrd: blob("r", cpio),
+    });
+    const d = check(l).diagnostics.filter((x) => x.code === "same-name-files");
+    expect(d.map((x) => x.regions)).toEqual([["m1", "m2", "m3", "m5", "initrd"]]);
+    expect(d[0]!.message).toMatch(/^guest-loader initrd m1 and guest-loader initrd m3 both name r, but/);
+  });
   it("is quiet for one file loaded twice, or when nothing tells them apart", () => {
     const cpio = cpioBlob(0x1000);
     const l = base({

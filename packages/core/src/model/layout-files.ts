@@ -72,15 +72,29 @@ export function withLayoutFiles(
 ): Layout {
   const files = layoutFiles(layout);
   const next = typeof blobs === "function" ? files.map(blobs) : blobs;
-  // The first file of each kind and stanza, indexed once (a search per stanza was quadratic).
-  const first = new Map<string, number>();
+  // The first file of each kind and stanza, by position: one slot per stanza and kind (a search
+  // per stanza was quadratic, and a Map of "kind:index" keys was 100k strings at 100k modules).
+  const slots: Record<LayoutFileKind, number[]> = {
+    bios: [],
+    kernel: [],
+    initrd: [],
+    dtb: [],
+    "module-kernel": [],
+    "module-initrd": [],
+    loader: [],
+    "domain-kernel": [],
+    "domain-ramdisk": [],
+    "domain-dtb": [],
+  };
   files.forEach((s, i) => {
-    const key = `${s.kind}:${s.index ?? ""}`;
-    if (!first.has(key)) first.set(key, i);
+    const list = slots[s.kind];
+    const at = s.index ?? 0;
+    while (list.length <= at) list.push(-1);
+    if (list[at] === -1) list[at] = i;
   });
   const at = (kind: LayoutFileKind, index?: number): LayoutBlob | undefined => {
-    const i = first.get(`${kind}:${index ?? ""}`);
-    return i === undefined ? undefined : next[i];
+    const i = slots[kind][index ?? 0];
+    return i === undefined || i < 0 ? undefined : next[i];
   };
   const m = layout.machine;
   const bios = at("bios");

@@ -3,7 +3,7 @@
  * stanzas get the same bytes), and files that are not what their stanza expects.
  */
 import type { Diagnostic } from "../diagnostics.js";
-import { sniffHeader } from "../headers/sniff.js";
+import { type BlobHeader, sniffHeader } from "../headers/sniff.js";
 import { layoutFiles } from "../model/layout-files.js";
 import { type LayoutBlob, moduleFile } from "../model/types.js";
 import type { RuleContext } from "./context.js";
@@ -49,20 +49,34 @@ interface Named {
   readonly file: LayoutBlob;
 }
 
+interface Group {
+  readonly first: Named;
+  other?: Named;
+  readonly ids: string[];
+}
+
 export function filesRule({ layout }: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
-  // The first stanza naming each path, and every stanza only for paths named twice or more
-  // (rare): no per-stanza allocation in the common case.
-  const first = new Map<string, Named>();
-  const byPath = new Map<string, Named[]>();
+  // Per path, in the order paths first appear: the first stanza naming it; from the second on,
+  // a group with the first that names a different file under it and the ids of all (a path
+  // named 1000 times is 1000 array slots, not 1000 objects).
+  const byPath = new Map<string, Named | Group>();
   const add = (id: string, what: string, file: LayoutBlob) => {
-    const seen = first.get(file.path);
-    if (seen === undefined) first.set(file.path, { id, what, file });
-    else {
-      const group = byPath.get(file.path);
-      if (group) group.push({ id, what, file });
-      else byPath.set(file.path, [seen, { id, what, file }]);
+    const seen = byPath.get(file.path);
+    if (seen === undefined) {
+      byPath.set(file.path, { id, what, file });
+      return;
     }
+    const group = "ids" in seen ? seen : { first: seen, ids: [seen.id] };
+    if (group !== seen) byPath.set(file.path, group);
+    group.ids.push(id);
+    const a = group.first.file;
+    if (
+      group.other === undefined &&
+      ((file.sha256 !== undefined && a.sha256 !== undefined && file.sha256 !== a.sha256) ||
+        (file.size !== undefined && a.size !== undefined && file.size !== a.size))
+    )
+      group.other = { id, what, file };
   };
   for (const m of layout.modules) {
     const f = moduleFile(m);
@@ -71,25 +85,15 @@ export function filesRule({ layout }: RuleContext): Diagnostic[] {
   for (const l of layout.loaders) add(l.id, "-device loader", l.file);
   if (layout.kernel) add("kernel", "-kernel", layout.kernel);
   if (layout.initrd) add("initrd", "-initrd", layout.initrd);
-  // In the order each path first appears, as before.
-  for (const path of first.keys()) {
-    const group = byPath.get(path);
-    if (!group) continue;
-    const first = group[0]!;
-    const other = group.find(
-      (n) =>
-        (n.file.sha256 !== undefined &&
-          first.file.sha256 !== undefined &&
-          n.file.sha256 !== first.file.sha256) ||
-        (n.file.size !== undefined && first.file.size !== undefined && n.file.size !== first.file.size),
-    );
-    if (!other) continue;
+  for (const [path, group] of byPath) {
+    if (!("ids" in group) || !group.other) continue;
+    const { first, other, ids } = group;
     out.push({
       severity: "warning",
       code: "same-name-files",
       qemu: "starts",
       message: `${first.what} ${first.id} and ${other.what} ${other.id} both name ${path}, but they are different files (${first.file.size !== other.file.size ? "different sizes" : "different SHA-256"}). QEMU opens files by name, so both load whichever ${path} is next to the command line. Rename one of the files.`,
-      regions: group.map((n) => n.id),
+      regions: ids,
     });
   }
   // A name the browser (File.name) or a terminal decoded from bytes that are not UTF-8 holds
@@ -102,10 +106,16 @@ export function filesRule({ layout }: RuleContext): Diagnostic[] {
         message: `${f.role} ${f.blob.path}${f.id !== undefined ? ` (${f.id})` : ""}: the file's name has bytes that are not UTF-8, shown as U+FFFD; the command line and script name it with U+FFFD, so QEMU looks for a file that does not exist. Rename the file to a UTF-8 name and drop or choose it again.`,
         regions: f.id !== undefined ? [f.id] : [],
       });
+  // Many stanzas share one file's head (100k modules over 100 files): each head sniffed once.
+  const headers = new Map<Uint8Array, BlobHeader>();
   for (const m of layout.modules) {
     const f = moduleFile(m);
     if (!f?.head) continue;
-    const hdr = sniffHeader(f.head);
+    let hdr = headers.get(f.head);
+    if (!hdr) {
+      hdr = sniffHeader(f.head);
+      headers.set(f.head, hdr);
+    }
     const kind = m.kernel ? "kernel" : "initrd";
     if (hdr.format === "elf" && hdr.elf) {
       out.push({
