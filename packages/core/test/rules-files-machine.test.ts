@@ -36,6 +36,49 @@ describe("file-name-encoding", () => {
     );
     expect(codes(base())).not.toContain("warning:file-name-encoding");
   });
+  it("finds it in every file option: -bios, -dtb, -device loader, a dom0less domain's files", () => {
+    const bad = "x\uFFFD.bin";
+    const dm = (id: string, path: string) => ({ id, addr: 0x60000000n, file: { path, size: 0x1000n } });
+    const cases: [Partial<Layout>, string[]][] = [
+      [{ machine: { ...base().machine, bios: { kind: "file", file: { path: bad, size: 0x1000n } } } }, []],
+      [{ dtb: { path: bad, size: 0x1000n } }, []],
+      [{ loaders: [{ id: "l1", addr: 0x50000000n, file: { path: bad, size: 0x1000n } }] }, ["l1"]],
+      [
+        {
+          domains: [
+            {
+              name: "d1",
+              memory: 64n << 20n,
+              cpus: 1,
+              vpl011: false,
+              kernel: dm("d1.k", "k"),
+              dtb: dm("d1.d", bad),
+            },
+          ],
+        },
+        ["d1.d"],
+      ],
+      [
+        {
+          domains: [
+            {
+              name: "d1",
+              memory: 64n << 20n,
+              cpus: 1,
+              vpl011: false,
+              kernel: dm("d1.k", "k"),
+              ramdisk: dm("d1.r", bad),
+            },
+          ],
+        },
+        ["d1.r"],
+      ],
+    ];
+    for (const [over, regions] of cases) {
+      const d = check(base(over)).diagnostics.filter((x) => x.code === "file-name-encoding");
+      expect(d.map((x) => x.regions)).toEqual([regions]);
+    }
+  });
 });
 
 describe("same-name-files", () => {

@@ -97,15 +97,24 @@ export function filesRule({ layout }: RuleContext): Diagnostic[] {
     });
   }
   // A name the browser (File.name) or a terminal decoded from bytes that are not UTF-8 holds
-  // U+FFFD instead of them: the command line would name a file that is not there.
-  for (const f of layoutFiles(layout))
-    if (f.blob.path.includes("\uFFFD"))
-      out.push({
-        severity: "warning",
-        code: "file-name-encoding",
-        message: `${f.role} ${f.blob.path}${f.id !== undefined ? ` (${f.id})` : ""}: the file's name has bytes that are not UTF-8, shown as U+FFFD; the command line and script name it with U+FFFD, so QEMU looks for a file that does not exist. Rename the file to a UTF-8 name and drop or choose it again.`,
-        regions: f.id !== undefined ? [f.id] : [],
-      });
+  // U+FFFD instead of them: the command line would name a file that is not there. Listing every
+  // file with its role text costs an object and two strings per stanza: only a layout that has
+  // such a name pays for it.
+  if (layoutHasReplacementChar(layout))
+    for (const f of layoutFiles(layout))
+      if (f.blob.path.includes("\uFFFD"))
+        out.push({
+          severity: "warning",
+          code: "file-name-encoding",
+          message: `${f.role} ${f.blob.path}${f.id !== undefined ? ` (${f.id})` : ""}: the file's name has bytes that are not UTF-8, shown as U+FFFD; the command line and script name it with U+FFFD, so QEMU looks for a file that does not exist. Rename the file to a UTF-8 name and drop or choose it again.`,
+          regions: f.id !== undefined ? [f.id] : [],
+        });
+  sniffedFormats(layout, out);
+  return out;
+}
+
+/** `file-format`: module files that are ELF (loaded raw) or no kernel or ramdisk at all. */
+function sniffedFormats(layout: RuleContext["layout"], out: Diagnostic[]): void {
   // Many stanzas share one file's head (100k modules over 100 files): each head sniffed once.
   const headers = new Map<Uint8Array, BlobHeader>();
   for (const m of layout.modules) {
@@ -136,5 +145,22 @@ export function filesRule({ layout }: RuleContext): Diagnostic[] {
         regions: [m.id],
       });
   }
-  return out;
+}
+
+/** Whether any file the layout names has U+FFFD in its name (the same files as layoutFiles). */
+function layoutHasReplacementChar(layout: RuleContext["layout"]): boolean {
+  const bad = (b: LayoutBlob | undefined) => b?.path.includes("\uFFFD") === true;
+  const m = layout.machine;
+  if (
+    (m.bios.kind === "file" && bad(m.bios.file)) ||
+    bad(layout.kernel) ||
+    bad(layout.initrd) ||
+    bad(layout.dtb)
+  )
+    return true;
+  for (const mod of layout.modules) if (bad(mod.kernel) || bad(mod.initrd)) return true;
+  for (const l of layout.loaders) if (bad(l.file)) return true;
+  for (const d of layout.domains ?? [])
+    if (bad(d.kernel.file) || bad(d.ramdisk?.file) || bad(d.dtb?.file)) return true;
+  return false;
 }

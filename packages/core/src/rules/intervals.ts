@@ -21,11 +21,11 @@ export interface Intersection<T> {
 
 /** Every pair of intervals that share at least one byte, with the shared range. Touching is not overlapping. */
 export function intersections<T>(intervals: readonly Interval<T>[]): Intersection<T>[] {
+  // Array.prototype.sort is stable, so ties stay in input order; and on input already sorted by
+  // start (placement regions are) it makes one pass: no wrapper object per interval.
   const sorted = intervals
-    .map((iv, i) => ({ iv, i }))
-    .filter(({ iv }) => iv.end > iv.start)
-    .sort((x, y) => (x.iv.start < y.iv.start ? -1 : x.iv.start > y.iv.start ? 1 : x.i - y.i))
-    .map(({ iv }) => iv);
+    .filter((iv) => iv.end > iv.start)
+    .sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
   // The active set: a min-heap on interval end.
   const active = new BinaryHeap<Interval<T>>((x, y) => x.end < y.end);
   const out: Intersection<T>[] = [];
