@@ -3,16 +3,31 @@
  * each a fresh `guestmap` process as users run it (node start-up included), on a layout file of
  * initrd modules packed 4 KiB apart from 0x41000000 over 100 distinct 4 KiB files (a generated
  * stress layout; the CLI accepts up to MAX_CLI_LAYOUT_BLOBS). Targets: growth linear or n log n
- * (≤ ×15 per 10×, start-up included), 100k modules in ≤ 2 s and ≤ 300 MB for each command.
+ * (≤ ×15 per 10×, start-up included), 100k modules in ≤ 2 s and ≤ 300 MB (10⁶ bytes: 286 MiB of
+ * /usr/bin/time's maximum RSS) for each command; memory is printed in both units.
  * A command that runs past GUESTMAP_BENCH_TIMEOUT seconds (default 120) is reported as such.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cliMain, mib, ms, repoRoot, reportRow, rounds, type Sample, summary, timed } from "./harness.js";
+import {
+  cliMain,
+  mib,
+  mibAndMb,
+  mibToMb,
+  ms,
+  repoRoot,
+  reportRow,
+  rounds,
+  type Sample,
+  summary,
+  timed,
+} from "./harness.js";
 
 const SIZES = [1000, 10000, 100000] as const;
 const FILES = 100;
 const limit = Number(process.env.GUESTMAP_BENCH_TIMEOUT) || 120;
+/** The memory target, in MB (10⁶ bytes): 300 MB is 286 MiB. */
+const MAX_MB = 300;
 
 const dir = mkdtempSync(join(repoRoot, ".bench-cli-"));
 try {
@@ -57,7 +72,7 @@ try {
       const s = runs.length ? summary(runs) : undefined;
       results.push({ size, s, timedOut: timedOut && !s });
       console.log(
-        `${name.padEnd(15)} ${String(size).padStart(6)} modules: ${s ? `${ms(s.wallMs)} wall, ${ms(s.cpuMs)} CPU, ${mib(s.maxRssMiB)}` : `over ${limit} s`}`,
+        `${name.padEnd(15)} ${String(size).padStart(6)} modules: ${s ? `${ms(s.wallMs)} wall, ${ms(s.cpuMs)} CPU, ${mibAndMb(s.maxRssMiB)}` : `over ${limit} s`}`,
       );
       if (!s) break;
     }
@@ -65,7 +80,7 @@ try {
       !r
         ? "not run"
         : r.s
-          ? `${ms(r.s.wallMs)} (CPU ${ms(r.s.cpuMs)}) ${mib(r.s.maxRssMiB)}`
+          ? `${ms(r.s.wallMs)} (CPU ${ms(r.s.cpuMs)}) ${r.size === 100000 ? mibAndMb(r.s.maxRssMiB) : mib(r.s.maxRssMiB)}`
           : `> ${limit} s`;
     const growth = (a: number, b: number) => {
       const x = results.find((r) => r.size === a)?.s;
@@ -79,8 +94,9 @@ try {
       what: `CLI \`${name}\` at 1k / 10k / 100k modules (growth per 10×)`,
       anchor: "—",
       guestmap: `${results.map(cell).join(" / ")}${results.length === 3 ? "" : " / not run"} (×${g1.toFixed(1)}, ×${g2.toFixed(1)})`,
-      target: "≤ ×15 per 10×; 100k in ≤ 2 s, ≤ 300 MB",
-      met: g1 <= 15 && g2 <= 15 && big !== undefined && big.wallMs <= 2000 && big.maxRssMiB * 1.048576 <= 300,
+      target: `≤ ×15 per 10×; 100k in ≤ 2 s, ≤ ${MAX_MB} MB (${((MAX_MB * 1e6) / 1024 / 1024).toFixed(0)} MiB)`,
+      met:
+        g1 <= 15 && g2 <= 15 && big !== undefined && big.wallMs <= 2000 && mibToMb(big.maxRssMiB) <= MAX_MB,
     });
   }
 } finally {
