@@ -77,6 +77,31 @@ type Facts =
 export class FileFactsCache {
   private readonly facts = new Map<string, Promise<Facts>>();
   private readonly sums = new Map<string, Promise<string>>();
+  private readonly filled = new Map<string, LayoutBlob>();
+  private readonly located = new Map<string, string>();
+
+  /** `locate(path)`, once per path a layout names. */
+  locate(path: string, locate: Locate): string {
+    let abs = this.located.get(path);
+    if (abs === undefined) {
+      abs = locate(path);
+      this.located.set(path, abs);
+    }
+    return abs;
+  }
+
+  /**
+   * The filled blob for `key`: one object shared by every stanza naming the same file the same
+   * way (blobs are never mutated), not one per stanza.
+   */
+  shared(key: string, make: () => LayoutBlob): LayoutBlob {
+    let b = this.filled.get(key);
+    if (b === undefined) {
+      b = make();
+      this.filled.set(key, b);
+    }
+    return b;
+  }
 
   read(path: string, unpack: boolean): Promise<Facts> {
     const key = `${unpack ? "z" : "-"}${path}`;
@@ -126,9 +151,10 @@ export async function fill(
   what: string,
   cache = new FileFactsCache(),
 ): Promise<LayoutBlob> {
-  const path = locate(blob.path);
+  const path = cache.locate(blob.path, locate);
   // Only QEMU's kernel loaders unpack (-kernel, -device loader); a gzip initrd stays as it is.
-  const f = await cache.read(path, what === "-kernel" || what.startsWith("loader "));
+  const unpack = what === "-kernel" || what.startsWith("loader ");
+  const f = await cache.read(path, unpack);
   if (!f.ok) {
     if (f.notFile) throw new UsageError(`${what} ${blob.path}: ${path} is not a regular file`);
     const code = (f.error as NodeJS.ErrnoException).code;
@@ -155,13 +181,17 @@ export async function fill(
         `${what} ${blob.path}: the layout says SHA-256 ${blob.sha256} but ${path} has ${sum}; it is not the file the layout was made with — fix the path, or remove "sha256" from the layout to take the file as it is`,
       );
   }
-  const filled: LayoutBlob = {
-    path: blob.path,
-    size: f.size,
-    head: f.head,
-    ...(blob.sha256 !== undefined && { sha256: blob.sha256 }),
+  const make = (): LayoutBlob => {
+    const filled: LayoutBlob = {
+      path: blob.path,
+      size: f.size,
+      head: f.head,
+      ...(blob.sha256 !== undefined && { sha256: blob.sha256 }),
+    };
+    return f.unpacked ? { ...filled, unpacked: f.unpacked } : filled;
   };
-  return f.unpacked ? { ...filled, unpacked: f.unpacked } : filled;
+  // What the result holds decides the key: the path as written, the unpacking, the digest.
+  return cache.shared(`${unpack ? "z" : "-"}${blob.sha256 ?? ""}:${blob.path}`, make);
 }
 
 /** The layout with every referenced file's size and head read from disk. */

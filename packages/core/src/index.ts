@@ -226,7 +226,7 @@ export { riscvFdtSize, smpCpus } from "./qemu/riscv-fdt-size.js";
 export { type AlignmentRule, alignmentRule } from "./rules/alignment.js";
 export { type CheckOptions, type CheckResult, check } from "./rules/check.js";
 export { elfMachineName } from "./rules/files.js";
-export { type Intersection, type Interval, intersections } from "./rules/intervals.js";
+export { type Intersection, type Interval, intersections, intersectionsBy } from "./rules/intervals.js";
 export { REMOVED_OPTIONS } from "./rules/unchecked.js";
 export { findUnsafeOptions, type UnsafeOption, type UnsafeRisk } from "./rules/unsafe-options.js";
 
