@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import {
   type Layout,
   type LayoutBlob,
+  type LayoutFile,
   layoutFiles,
   sniffHeader,
   type Unpacked,
@@ -148,15 +149,17 @@ export async function fill(
   blob: LayoutBlob,
   locate: Locate,
   baseDir: string,
-  what: string,
+  /** The option naming the file (its role text is read only for a message), or what to call it. */
+  named: LayoutFile | string,
   cache = new FileFactsCache(),
 ): Promise<LayoutBlob> {
   const path = cache.locate(blob.path, locate);
   // Only QEMU's kernel loaders unpack (-kernel, -device loader); a gzip initrd stays as it is.
-  const unpack = what === "-kernel" || what.startsWith("loader ");
+  const unpack = typeof named !== "string" && (named.kind === "kernel" || named.kind === "loader");
+  const what = () => (typeof named === "string" ? named : named.role);
   const f = await cache.read(path, unpack);
   if (!f.ok) {
-    if (f.notFile) throw new UsageError(`${what} ${blob.path}: ${path} is not a regular file`);
+    if (f.notFile) throw new UsageError(`${what()} ${blob.path}: ${path} is not a regular file`);
     const code = (f.error as NodeJS.ErrnoException).code;
     // A layout may describe a file that is not here (a placeholder with a typed size): keep it.
     if (code === "ENOENT" && blob.size !== undefined) return blob;
@@ -167,18 +170,18 @@ export async function fill(
           ? "permission denied"
           : (f.error as Error).message;
     throw new UsageError(
-      `${what} ${blob.path}: cannot read ${path} (${why}); fix the path (relative paths resolve against ${baseDir})`,
+      `${what()} ${blob.path}: cannot read ${path} (${why}); fix the path (relative paths resolve against ${baseDir})`,
     );
   }
   if (blob.size !== undefined && blob.size !== f.size)
     throw new UsageError(
-      `${what} ${blob.path}: the layout says ${blob.size} bytes but ${path} has ${f.size}; it is not the file the layout was made with — fix the path, or remove "size" from the layout to take the file as it is`,
+      `${what()} ${blob.path}: the layout says ${blob.size} bytes but ${path} has ${f.size}; it is not the file the layout was made with — fix the path, or remove "size" from the layout to take the file as it is`,
     );
   if (blob.sha256 !== undefined) {
     const sum = await cache.sha256(path);
     if (sum !== blob.sha256)
       throw new UsageError(
-        `${what} ${blob.path}: the layout says SHA-256 ${blob.sha256} but ${path} has ${sum}; it is not the file the layout was made with — fix the path, or remove "sha256" from the layout to take the file as it is`,
+        `${what()} ${blob.path}: the layout says SHA-256 ${blob.sha256} but ${path} has ${sum}; it is not the file the layout was made with — fix the path, or remove "sha256" from the layout to take the file as it is`,
       );
   }
   const make = (): LayoutBlob => {
@@ -202,8 +205,5 @@ export async function fillBlobs(
 ): Promise<Layout> {
   const files = layoutFiles(layout);
   const cache = new FileFactsCache();
-  return withLayoutFiles(
-    layout,
-    await mapLimited(files, (f) => fill(f.blob, locate, baseDir, f.role, cache)),
-  );
+  return withLayoutFiles(layout, await mapLimited(files, (f) => fill(f.blob, locate, baseDir, f, cache)));
 }

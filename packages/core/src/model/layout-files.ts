@@ -32,6 +32,25 @@ export interface LayoutFile {
   readonly blob: LayoutBlob;
 }
 
+/**
+ * A guest-loader or `-device loader` stanza's file. Its role text is made when read: a layout of
+ * 100k stanzas is listed for every fill and export, and only a message reads a role.
+ */
+class StanzaFile implements LayoutFile {
+  constructor(
+    readonly kind: "module-kernel" | "module-initrd" | "loader",
+    readonly id: string,
+    readonly index: number,
+    readonly blob: LayoutBlob,
+  ) {}
+
+  get role(): string {
+    const n = this.index + 1;
+    if (this.kind === "loader") return `loader #${n} file=`;
+    return `guest-loader #${n} ${this.kind === "module-kernel" ? "kernel=" : "initrd="}`;
+  }
+}
+
 /** The files of `layout` in command-line order (a file named twice appears twice). */
 export function layoutFiles(layout: Layout): LayoutFile[] {
   const out: LayoutFile[] = [];
@@ -41,14 +60,11 @@ export function layoutFiles(layout: Layout): LayoutFile[] {
   if (layout.initrd) out.push({ kind: "initrd", role: "-initrd", blob: layout.initrd });
   if (layout.dtb) out.push({ kind: "dtb", role: "-dtb", blob: layout.dtb });
   layout.modules.forEach((mod, index) => {
-    const at = `guest-loader #${index + 1}`;
-    if (mod.kernel)
-      out.push({ kind: "module-kernel", role: `${at} kernel=`, id: mod.id, index, blob: mod.kernel });
-    if (mod.initrd)
-      out.push({ kind: "module-initrd", role: `${at} initrd=`, id: mod.id, index, blob: mod.initrd });
+    if (mod.kernel) out.push(new StanzaFile("module-kernel", mod.id, index, mod.kernel));
+    if (mod.initrd) out.push(new StanzaFile("module-initrd", mod.id, index, mod.initrd));
   });
   layout.loaders.forEach((l, index) => {
-    out.push({ kind: "loader", role: `loader #${index + 1} file=`, id: l.id, index, blob: l.file });
+    out.push(new StanzaFile("loader", l.id, index, l.file));
   });
   // Dom0less domain blobs (not on the command line: in the DTB, loaded by -device loader).
   (layout.domains ?? []).forEach((d, index) => {
