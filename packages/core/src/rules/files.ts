@@ -57,37 +57,46 @@ interface Group {
 
 export function filesRule({ layout }: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
-  // Per path, in the order paths first appear: the first stanza naming it; from the second on,
-  // a group with the first that names a different file under it and the ids of all (a path
-  // named 1000 times is 1000 array slots, not 1000 objects).
-  const byPath = new Map<string, Named | Group>();
-  const add = (id: string, what: string, file: LayoutBlob) => {
-    const seen = byPath.get(file.path);
-    if (seen === undefined) {
-      byPath.set(file.path, { id, what, file });
-      return;
+  // Every stanza's file, in the order the paths first appear.
+  const each = (f: (id: string, what: string, file: LayoutBlob) => void) => {
+    for (const m of layout.modules) {
+      const file = moduleFile(m);
+      if (file) f(m.id, m.kernel ? "guest-loader kernel" : "guest-loader initrd", file);
     }
-    const group = "ids" in seen ? seen : { first: seen, ids: [seen.id] };
-    if (group !== seen) byPath.set(file.path, group);
-    group.ids.push(id);
-    const a = group.first.file;
-    if (
-      group.other === undefined &&
-      ((file.sha256 !== undefined && a.sha256 !== undefined && file.sha256 !== a.sha256) ||
-        (file.size !== undefined && a.size !== undefined && file.size !== a.size))
-    )
-      group.other = { id, what, file };
+    for (const l of layout.loaders) f(l.id, "-device loader", l.file);
+    if (layout.kernel) f("kernel", "-kernel", layout.kernel);
+    if (layout.initrd) f("initrd", "-initrd", layout.initrd);
   };
-  for (const m of layout.modules) {
-    const f = moduleFile(m);
-    if (f) add(m.id, m.kernel ? "guest-loader kernel" : "guest-loader initrd", f);
-  }
-  for (const l of layout.loaders) add(l.id, "-device loader", l.file);
-  if (layout.kernel) add("kernel", "-kernel", layout.kernel);
-  if (layout.initrd) add("initrd", "-initrd", layout.initrd);
-  for (const [path, group] of byPath) {
-    if (!("ids" in group) || !group.other) continue;
-    const { first, other, ids } = group;
+  // First the paths named more than once, with a set of names alone: in a layout of distinct
+  // files (the usual case) that is the whole cost, with no object per stanza.
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  each((_id, _what, file) => {
+    if (!seen.has(file.path)) seen.add(file.path);
+    else repeated.add(file.path);
+  });
+  // Per repeated path: the first stanza naming it, the first that names a different file under
+  // it, and the ids of all (a path named 1000 times is 1000 array slots, not 1000 objects).
+  const byPath = new Map<string, Group>();
+  if (repeated.size > 0)
+    each((id, what, file) => {
+      if (!repeated.has(file.path)) return;
+      const group = byPath.get(file.path);
+      if (group === undefined) {
+        byPath.set(file.path, { first: { id, what, file }, ids: [id] });
+        return;
+      }
+      group.ids.push(id);
+      const a = group.first.file;
+      if (
+        group.other === undefined &&
+        ((file.sha256 !== undefined && a.sha256 !== undefined && file.sha256 !== a.sha256) ||
+          (file.size !== undefined && a.size !== undefined && file.size !== a.size))
+      )
+        group.other = { id, what, file };
+    });
+  for (const [path, { first, other, ids }] of byPath) {
+    if (!other) continue;
     out.push({
       severity: "warning",
       code: "same-name-files",
