@@ -307,13 +307,19 @@ export function parseLayoutJson(
       : d.machine.bios === "explicit-default"
         ? { kind: "default", explicit: true }
         : { kind: "file", file: toBlob(d.machine.bios) };
-  const modules: GuestLoaderModule[] = parsedModules.map((m, i) => ({
-    id: ids.modules[i]!,
-    addr: m.addr,
-    ...(m.kernel && { kernel: toBlob(m.kernel) }),
-    ...(m.initrd && { initrd: toBlob(m.initrd) }),
-    ...(m.bootargs !== undefined && { bootargs: m.bootargs }),
-  }));
+  // The fast reader's blobs are LayoutBlobs already (only the keys given); zod's are copied.
+  // Fields set one by one: spreading per stanza made a throw-away object per field.
+  const blob = fast ? (b: ParsedBlob) => b : toBlob;
+  const modules: GuestLoaderModule[] = parsedModules.map((m, i) => {
+    const out: { -readonly [K in keyof GuestLoaderModule]: GuestLoaderModule[K] } = {
+      id: ids.modules[i]!,
+      addr: m.addr,
+    };
+    if (m.kernel) out.kernel = blob(m.kernel);
+    if (m.initrd) out.initrd = blob(m.initrd);
+    if (m.bootargs !== undefined) out.bootargs = m.bootargs;
+    return out;
+  });
   const loaders: GenericLoaderBlob[] = d.loaders.map((l, i) => ({
     id: ids.loaders[i]!,
     addr: l.addr,

@@ -61,12 +61,12 @@ function blobOf(v: unknown): ParsedBlob | undefined {
     } else return undefined;
   }
   if (path === undefined) return undefined;
-  return {
-    path,
-    ...(size !== undefined && { size }),
-    ...(sha256 !== undefined && { sha256 }),
-    ...(head !== undefined && { head }),
-  };
+  // Fields set one by one (only those given): a spread per field is a throw-away object each.
+  const out: { -readonly [K in keyof ParsedBlob]: ParsedBlob[K] } = { path };
+  if (size !== undefined) out.size = size;
+  if (sha256 !== undefined) out.sha256 = sha256;
+  if (head !== undefined) out.head = head;
+  return out;
 }
 
 /**
@@ -103,13 +103,12 @@ export function parseModulesFast(entries: readonly unknown[]): ParsedModule[] | 
         bootargs = x;
       } else return undefined;
     }
-    out[i] = {
-      ...(id !== undefined && { id }),
-      addr,
-      ...(kernel && { kernel }),
-      ...(initrd && { initrd }),
-      ...(bootargs !== undefined && { bootargs }),
-    };
+    const m: { -readonly [K in keyof ParsedModule]: ParsedModule[K] } = { addr };
+    if (id !== undefined) m.id = id;
+    if (kernel) m.kernel = kernel;
+    if (initrd) m.initrd = initrd;
+    if (bootargs !== undefined) m.bootargs = bootargs;
+    out[i] = m;
   }
   return out;
 }
