@@ -78,9 +78,12 @@ export function standaloneDtb(
     chosenEdits(layout, profile, { ...opts, addressCells: VIRT_ROOT_CELLS, withoutModuleNodes: true }),
   );
   const modules = writesModuleNodes(layout) ? layout.modules : [];
-  // The edits' addSubnode fails on the first module at an address taken before it.
+  // The edits' addSubnode fails on the first module at an address taken before it (none can be
+  // when the stanzas come in rising address order, as generated layouts do: no set of 100k).
+  let rising = true;
+  for (let i = 1; i < modules.length && rising; i++) rising = modules[i]!.addr > modules[i - 1]!.addr;
   const seen = new Set<bigint>();
-  for (const m of modules) {
+  for (const m of rising ? [] : modules) {
     if (seen.has(m.addr)) throw subnodeExists("/chosen", moduleNodeName(m.addr), moduleNodeName(m.addr));
     seen.add(m.addr);
   }
