@@ -1,5 +1,5 @@
 /**
- * Cold start of the CLI as installed (`bin/guestmap.js`, which runs the bundle):
+ * Cold start of the CLI as installed (`bin/guestmap.cjs`, which runs the bundle):
  * `guestmap check -- <the README's Xen example>` against `node -e 0`, alternating over rounds in
  * the same run. CPU is user + system time of the whole process tree from the kernel's rusage
  * (/usr/bin/time): node itself and any `qemu-system-aarch64 --version` it runs. Target (issue 13):
@@ -15,7 +15,7 @@ import { alternate, ms, repoRoot, reportRow, rounds, type Sample, summary } from
 
 const TARGET = 1.5;
 
-if (!existsSync(join(repoRoot, "packages/cli/dist/bundle/guestmap.js"))) {
+if (!existsSync(join(repoRoot, "packages/cli/dist/bundle/guestmap.cjs"))) {
   const r = spawnSync(process.execPath, [join(repoRoot, "scripts/bundle-cli.mjs")], { stdio: "inherit" });
   if (r.status !== 0) process.exit(1);
 }
@@ -26,7 +26,7 @@ writeXenExampleFiles(dir);
 const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 const XEN = ["qemu-system-aarch64", ...XEN_EXAMPLE_ARGS];
 const node = q(process.execPath);
-const launcher = q(join(repoRoot, "packages/cli/bin/guestmap.js"));
+const launcher = q(join(repoRoot, "packages/cli/bin/guestmap.cjs"));
 /**
  * One run of `bash -c 'CMD; times'`: CPU of bash's finished children (the command's whole tree)
  * from the second line of `times`, wall time measured here. `status` is CMD's exit status.
