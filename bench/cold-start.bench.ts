@@ -7,18 +7,24 @@
  * medians are of the runs after it.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeXenExampleFiles, XEN_EXAMPLE_ARGS } from "../packages/core/test/fixtures/xen-example.js";
-import { alternate, ms, repoRoot, reportRow, rounds, type Sample, summary } from "./harness.js";
+import {
+  alternate,
+  cliMain,
+  ensureCliBundle,
+  ms,
+  reportRow,
+  rounds,
+  type Sample,
+  summary,
+} from "./harness.js";
 
 const TARGET = 1.5;
 
-if (!existsSync(join(repoRoot, "packages/cli/dist/bundle/guestmap.cjs"))) {
-  const r = spawnSync(process.execPath, [join(repoRoot, "scripts/bundle-cli.mjs")], { stdio: "inherit" });
-  if (r.status !== 0) process.exit(1);
-}
+ensureCliBundle();
 
 const dir = mkdtempSync(join(tmpdir(), "guestmap-cold-"));
 writeXenExampleFiles(dir);
@@ -26,7 +32,7 @@ writeXenExampleFiles(dir);
 const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 const XEN = ["qemu-system-aarch64", ...XEN_EXAMPLE_ARGS];
 const node = q(process.execPath);
-const launcher = q(join(repoRoot, "packages/cli/bin/guestmap.cjs"));
+const launcher = q(cliMain);
 /**
  * One run of `bash -c 'CMD; times'`: CPU of bash's finished children (the command's whole tree)
  * from the second line of `times`, wall time measured here. `status` is CMD's exit status.
