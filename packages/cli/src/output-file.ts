@@ -230,14 +230,11 @@ export async function openOutput(
     pendingTemps.delete(tmp);
   };
   return {
-    write(chunk) {
-      // The place is taken now, before the write runs: the image writer keeps several in flight.
-      const at = pos;
+    async write(chunk) {
+      await writeAll(fh!, chunk, pos, target.label);
       pos += chunk.length;
-      return writeAll(fh!, chunk, at, target.label);
     },
     consumesChunks: true,
-    overlapsWrites: true,
     async skip(length) {
       pos += Number(length);
     },
