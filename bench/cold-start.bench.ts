@@ -4,7 +4,7 @@
  * the same run. CPU is user + system time of the whole process tree from the kernel's rusage
  * (/usr/bin/time): node itself and any `qemu-system-aarch64 --version` it runs. Target (issue 13):
  * ≤ 1.5 × node's CPU. The first run fills the QEMU version cache and the launcher's V8 code
- * cache (bin/code-cache.cjs), as a user's first run does; the medians are of the runs after it.
+ * cache (bin/load-bundle.cjs), as a user's first run does; the medians are of the runs after it.
  * The first run of a new install is measured too, alternating with the others: its code cache
  * empty (a fresh GUESTMAP_CACHE holding only the QEMU version), so it compiles every chunk and
  * stores the bytecode at exit.

@@ -34,6 +34,9 @@ await build({
     dir: outdir,
     format: "cjs",
     entryFileNames: "[name].cjs",
+    // `import("node:crypto")` as a lazy require: the bundle holds no import() at all, which
+    // bin/load-bundle.cjs relies on (V8's code cache drops a script's dynamic-import host).
+    dynamicImportInCjs: false,
     // Fewer bytes to read and compile at every start. Stack traces of an internal error then name
     // minified functions; the tarball carries no source maps to keep it small.
     minify: true,

@@ -1,10 +1,11 @@
 /**
- * The launcher's V8 code cache (bin/code-cache.cjs), on the bundle as users run it: the first run
+ * The launcher's V8 code cache (bin/load-bundle.cjs), on the bundle as users run it: the first run
  * stores an entry per file it loaded, later runs use them and print the same, a damaged entry is
  * rejected by V8 and stored again, a folder others may write to is never used, and entries of
  * files no longer in the bundle go when a run stores new ones.
  */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import {
   chmodSync,
   existsSync,
@@ -100,6 +101,40 @@ describe("V8 code cache of the bundle", () => {
         expect(bytes.equals(Buffer.alloc(bytes.length, 0x5a)), name).toBe(true);
     } finally {
       chmodSync(dir, 0o700);
+    }
+  });
+
+  it("code loaded lazily from a cached file runs: a layout's SHA-256 sums (node:crypto)", () => {
+    const sum = createHash("sha256")
+      .update(readFileSync(join(work, "xen")))
+      .digest("hex");
+    const layout = (sha256: string) => ({
+      format: "guestmap-layout",
+      version: 1,
+      machine: { arch: "aarch64", type: "virt", props: {}, ram: "0x80000000", bios: "default" },
+      modules: [{ id: "m1", addr: "0x42000000", initrd: { path: "xen", sha256 } }],
+      loaders: [],
+      extraArgs: [],
+    });
+    writeFileSync(join(work, "good.json"), JSON.stringify(layout(sum)));
+    writeFileSync(
+      join(work, "bad.json"),
+      JSON.stringify(layout(sum.replace(/^./, (c) => (c === "0" ? "1" : "0")))),
+    );
+    const run = (file: string) =>
+      spawnSync(process.execPath, [launcher, "check", "--qemu", "10.0", file], {
+        cwd: work,
+        encoding: "utf8",
+        env: { ...process.env, GUESTMAP_CACHE: cache },
+      });
+    // Twice each: the second run of each has every file it loads from the cache.
+    for (let i = 0; i < 2; i++) {
+      const good = run("good.json");
+      expect(good.status, good.stderr).toBe(0);
+      const bad = run("bad.json");
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toContain(`the layout says SHA-256 `);
+      expect(bad.stderr).not.toContain("internal error");
     }
   });
 
