@@ -9,7 +9,7 @@
 // The first run of a bundle compiles as usual and, at exit, stores V8's bytecode of each file it
 // loaded, with the functions it ran; later runs hand it back to V8, which checks it against its
 // own version, flags and the source's length and rejects any mismatch (that file is then compiled
-// and stored again). Kept in ${GUESTMAP_CACHE:-~/.cache/guestmap}/v8/NODE-ARCH/BUNDLE-PATH/, one
+// and stored again). Kept in ${GUESTMAP_CACHE:-~/.cache/guestmap}/v8/NODE-ARCH[-OPTIONS]/BUNDLE/, one
 // entry per file keyed by its inode, size and mtime, so a rebuilt bundle never meets an old entry;
 // a run that stores entries removes those of files no longer in the bundle. The entries are
 // bytecode this process runs: they are used only from a folder owned by the user and writable by
@@ -47,11 +47,19 @@ function liveEntries(root) {
   return names;
 }
 
-/** The code cache's folder for the bundle in `root`, and whether it may be read (undefined: none yet). */
+/**
+ * The code cache's folder for the bundle in `root`, and whether it may be read (undefined: none
+ * yet). Node's options get their own folder: V8 rejects bytecode made under other flags, and runs
+ * with and without (say) NODE_OPTIONS=--max-old-space-size would otherwise replace each other's.
+ */
 function cacheFolder(root) {
   const home = process.env.HOME || require("node:os").homedir();
   const base = process.env.GUESTMAP_CACHE || path.join(home, ".cache", "guestmap");
-  const dir = path.join(base, "v8", `${process.version}-${process.arch}`, encodeURIComponent(root));
+  const options = `${process.execArgv.join(" ")} ${process.env.NODE_OPTIONS ?? ""}`.trim();
+  let h = 5381;
+  for (let i = 0; i < options.length; i++) h = ((h * 33) ^ options.charCodeAt(i)) >>> 0;
+  const node = `${process.version}-${process.arch}${options ? `-${h.toString(16)}` : ""}`;
+  const dir = path.join(base, "v8", node, encodeURIComponent(root));
   try {
     return { dir, trusted: isPrivate(dir) };
   } catch {
