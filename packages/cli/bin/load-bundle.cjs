@@ -9,8 +9,8 @@
 // The first run of a bundle compiles as usual and, at exit, stores V8's bytecode of each file it
 // loaded, with the functions it ran; later runs hand it back to V8, which checks it against its
 // own version, flags and the source's length and rejects any mismatch (that file is then compiled
-// and stored again). Kept in ${GUESTMAP_CACHE:-~/.cache/guestmap}/v8/NODE-ARCH[-OPTIONS]/BUNDLE/, one
-// entry per file keyed by its inode, size and mtime, so a rebuilt bundle never meets an old entry;
+// and stored again). Kept in ${GUESTMAP_CACHE:-~/.cache/guestmap}/v8/NODE-ARCH[-OPTIONS]/BUNDLE/,
+// one entry per file keyed by its inode, size and mtime, so a rebuilt bundle never meets an old entry;
 // a run that stores entries removes those of files no longer in the bundle. The entries are
 // bytecode this process runs: they are used only from a folder owned by the user and writable by
 // no one else. Any trouble (no home, read-only, another OS) means compiling as usual.
