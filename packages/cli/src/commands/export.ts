@@ -24,7 +24,6 @@ import {
   IMAGE_SIZE_LIMIT,
   ImageError,
   type ImageFormat,
-  imageBuilderConfig,
   type Layout,
   layoutFiles,
   parseSize,
@@ -201,8 +200,8 @@ export async function run(args: string[], io: Io): Promise<number> {
   // With a U-Boot script, --base-dtb is the DTB the script loads, not a DTB output's base.
   const wantsDtb =
     ex.dtb !== undefined || ex.overlay !== undefined || (ex.baseDtb !== undefined && !wantsUboot);
-  // The DTB, U-Boot and command-line outputs load their code only when asked for: `export
-  // --image` starts without it (bench/image-raw.bench.ts counts start-up against dd).
+  // The DTB, U-Boot, ImageBuilder and command-line outputs load their code only when asked for:
+  // `export --image` starts without it (bench/image-raw.bench.ts counts start-up against dd).
   if (wantsDtb) {
     const { writeDtbOutputs } = await import("../dtb-outputs.js");
     const r = await writeDtbOutputs({
@@ -233,14 +232,9 @@ export async function run(args: string[], io: Io): Promise<number> {
     if (code !== 0) return code;
   }
   if (ex.imagebuilder !== undefined) {
-    const ib = imageBuilderConfig(layout, { deviceTree: ex.imagebuilderDtb ?? "virt.dtb" });
-    for (const i of ib.issues) io.stderr(`guestmap export: ${i.severity}: --imagebuilder: ${i.message}\n`);
-    if (ib.text === undefined) return 1;
-    await writeOutput(
-      targets.get("--imagebuilder")!,
-      new Uint8Array(Buffer.from(ib.text, "utf8")),
-      io.stdoutBytes,
-    );
+    const { writeImageBuilder } = await import("../imagebuilder-output.js");
+    const deviceTree = ex.imagebuilderDtb ?? "virt.dtb";
+    if ((await writeImageBuilder(layout, deviceTree, targets.get("--imagebuilder")!, io)) !== 0) return 1;
   }
 
   if (ex.cmdline !== undefined || (ex.image === undefined && !wantsDtb && !wantsOther) || ex.fixedDtb) {
