@@ -7,18 +7,21 @@ import { type ByteSink, ImageError } from "./source.js";
 export const CHUNK = 1 << 20;
 
 /**
- * The read and write size for a sink that `consumesChunks` and a source that can `readInto`.
- * Larger than CHUNK because each read and write is a round trip through Node's thread pool;
- * 4 MiB keeps those trips few and memory small.
+ * The read and write size for a sink that `consumesChunks` and a source that can `readInto`: the
+ * pieces a blob is copied in, and the staging buffer for small segments. 1 MiB, as `dd bs=1M`:
+ * against 4 MiB on the whole `export --image` of 512 MiB (bench/image-raw.bench.ts, the CPU kept
+ * to itself with SCHED_FIFO, 15 alternating runs) the fastest runs were alike but none stalled:
+ * 162–174 ms against 165 ms to 1.25 s, where a quarter of the 4 MiB runs stalled for 0.4–1 s
+ * (likely the kernel's dirty-page throttling, which pauses a writer for the pages one write dirties).
  */
-export const COPY_CHUNK = 4 << 20;
+export const COPY_CHUNK = 1 << 20;
 
 /**
  * Pieces of a blob in flight at once for a sink that `overlapsWrites` (a file written at explicit
- * positions): one 4 MiB buffer each, every piece read and then written with no wait for the write
- * before it. Measured on the copy of 512 MiB into a 1 GiB file (bench/image-raw.bench.ts,
- * BENCHMARKS.md): two such pieces beat one read beside one write in wall time, and four cost more
- * CPU for no gain (ext4 takes buffered writes to one file one at a time, and 16 MiB in flight
+ * positions): one `COPY_CHUNK` buffer each, each piece read and then written without waiting for
+ * the write before it. Measured on the copy of 512 MiB into a 1 GiB file (BENCHMARKS.md, raw
+ * image): two such pieces beat one read beside one write in wall time, and four 4 MiB pieces cost
+ * more CPU for no gain (ext4 takes buffered writes to one file one at a time, and 16 MiB in flight
  * falls out of the caches).
  */
 export const OVERLAPPED_BUFFERS = 2;

@@ -261,7 +261,7 @@ describe("buffer reuse (a sink that consumes chunks, a source that reads into a 
 
   it("a short read is a short-read error; a failed write is thrown, not left unhandled", async () => {
     const a = pattern(9 << 20, 3);
-    // Cut inside the second 4 MiB piece.
+    // Cut at 5 MiB: a later piece comes back short.
     const short = [{ addr: 0n, size: BigInt(a.length), source: intoSource(a, new Set(), 5 << 20) }];
     await expect(consumed(short, "raw")).rejects.toMatchObject({ code: "short-read" });
     let writes = 0;
