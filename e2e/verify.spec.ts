@@ -26,7 +26,7 @@ test.beforeAll(async ({ baseURL }) => {
   companion = spawn(
     process.execPath,
     [
-      "packages/cli/bin/guestmap.js",
+      "packages/cli/bin/guestmap.cjs",
       "serve",
       "--port",
       "0",
