@@ -61,7 +61,7 @@ export function VerifyResults() {
         <p className="text-muted">Predicted with guestmap's QEMU {r.profile} profile.</p>
         {(v.added.length > 0 || v.dropped.length > 0) && (
           <p className="text-muted">
-            {v.added.length > 0 && `Ran with ${v.added.join(" ")} (repeatable DTB bytes). `}
+            {v.added.length > 0 && `Ran with ${v.added.join("; ")}. `}
             {v.dropped.length > 0 && `Not passed to QEMU: ${v.dropped.map((g) => g.join(" ")).join("; ")}.`}
           </p>
         )}
