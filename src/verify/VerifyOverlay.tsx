@@ -3,8 +3,8 @@
  * said, red (with both values) where not; over a blob QEMU wrote into, the bytes it changed.
  */
 import { hex, isUserRole } from "@guestmap/core";
-import { LANES } from "../map/geometry";
 import { type Scale, screenSpan, type View } from "../map/scale";
+import { useLanes } from "../map/useLanes";
 import { useVerification } from "./useVerification";
 
 /** Approximate width of a 10px monospace character, to keep a label inside the map. */
@@ -12,6 +12,7 @@ const CHAR_PX = 6.1;
 
 export function VerifyOverlay(props: { scale: Scale; view: View }) {
   const { query } = useVerification();
+  const lanes = useLanes();
   const r = query.data?.report;
   if (!r) return null;
   const { scale, view } = props;
@@ -19,7 +20,7 @@ export function VerifyOverlay(props: { scale: Scale; view: View }) {
     <>
       {r.regions.map((x) => {
         const at = x.qemu ?? x.predicted!;
-        const lane = x.role && isUserRole(x.role) ? LANES.user : LANES.qemu;
+        const lane = x.role && isUserRole(x.role) ? lanes.user : lanes.qemu;
         const { left, width } = screenSpan(scale, view, at.addr, at.addr + at.size, 3);
         const text = x.equal
           ? `${x.name}: QEMU agrees, ${hex(at.addr)}+${hex(at.size)}`
@@ -61,7 +62,7 @@ export function VerifyOverlay(props: { scale: Scale; view: View }) {
               key={`hit-${b.id}`}
               data-testid="verify-overwritten"
               className="pointer-events-none absolute z-20 border-2 border-bad bg-bad/25"
-              style={{ left, width, top: LANES.user.top, height: LANES.user.height }}
+              style={{ left, width, top: lanes.user.top, height: lanes.user.height }}
             >
               <span className="absolute bottom-0.5 left-0.5 rounded bg-bg/90 px-1 font-mono text-[10px] whitespace-nowrap text-bad">
                 {b.summary.replace(/ \(first at.*$/, "")}
