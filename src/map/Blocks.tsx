@@ -176,12 +176,11 @@ export const UserBlock = memo(function UserBlock(props: {
   const { region: r, scale, view } = props;
   // The worst diagnostic naming this blob, live during a drag: only blocks whose own changes re-render.
   const problem = useProblem(r.id);
-  const lanes = useLanes();
   const file = span(scale, view, r.addr, r.addr + r.size);
   const bss = r.footprint > r.size ? span(scale, view, r.addr + r.size, r.addr + r.footprint) : undefined;
   const st = KIND_STYLE[r.role] ?? KIND_STYLE.loader!;
   const kind = roleLabel(r);
-  const lane = laneRow(props.row, lanes);
+  const lane = laneRow(props.row, useLanes());
   const tall = lane.height >= 40;
   return (
     <>

@@ -7,7 +7,8 @@ import { problemsOf, useCommittedCheck } from "../store/derived";
 import { useGuestmap } from "../store/store";
 import { addr, human } from "../ui/format";
 import { IngestProgress } from "../ui/IngestProgress";
-import { useElementSize } from "../ui/useElementSize";
+import { useElementHeight } from "../ui/useElementHeight";
+import { useElementWidth } from "../ui/useElementWidth";
 import { Axis, Grid } from "./Axis";
 import { type Hover, QemuBlock, RamLane, UserBlock } from "./Blocks";
 import { DomainLanes } from "./DomainLanes";
@@ -44,12 +45,12 @@ export function MemoryMap() {
   const selection = useGuestmap((s) => s.selection);
   const selectionSeq = useGuestmap((s) => s.selectionSeq);
   const dragId = useGuestmap((s) => s.drag?.id);
-  const [ref, width, height] = useElementSize<HTMLDivElement>();
-  // The lanes grow with a taller pane (1920×1080), within limits; at 1366×768 they are as always.
-  const lanesHeight = mapLanes(height).height;
-  const lanes = useMemo(() => mapLanes(lanesHeight), [lanesHeight]);
+  const [ref, width] = useElementWidth<HTMLDivElement>();
   const [hover, setHover] = useState<Hover>();
   const addFiles = useAddFiles();
+  // The lanes grow with a taller pane (1920×1080), within limits; at 1366×768 they are as always.
+  const lanesHeight = mapLanes(useElementHeight(ref)).height;
+  const lanes = useMemo(() => mapLanes(lanesHeight), [lanesHeight]);
 
   // Drawn from the committed layout: its scale holds still under a drag.
   const model = mapModelOf(committed);
@@ -115,169 +116,169 @@ export function MemoryMap() {
     addFiles.mutate({ files, at: fromScreen(scale, view, x), ...(onto !== undefined && { onto }) });
   };
 
-  return (
-    <LanesContext.Provider value={lanes}>
-      <section
-        aria-labelledby="map-title"
-        className="flex min-h-0 min-w-0 flex-1 flex-col rounded-md border border-line bg-panel"
-      >
-        <MapToolbar
-          width={width}
-          scale={scale}
-          model={model}
-          pointer={<PointerAddress mapRef={ref} scale={scale} />}
-          busy={
-            addFiles.isPending ? (
-              <IngestProgress
-                fallback={`Reading ${addFiles.variables.files.length === 1 ? addFiles.variables.files[0]!.name : `${addFiles.variables.files.length} files`}…`}
-              />
-            ) : undefined
-          }
-          onFiles={(files) => addFiles.mutate({ files })}
-          measuring={measuring}
-          onMeasuring={setMeasuring}
-        />
-        {/* Fills its pane: the lanes take its height up to their limits; the rest stays map (drop, pan). */}
-        <div className="flex min-h-0 flex-1 overflow-hidden">
-          <div
-            className="relative w-[74px] shrink-0 border-r border-line text-[10px] tracking-wide text-muted uppercase"
-            aria-hidden
-          >
-            {(
-              [
-                ["RAM", lanes.ram],
-                ["QEMU", lanes.qemu],
-                ["guest-loader", lanes.user],
-              ] as const
-            ).map(([name, lane]) => (
-              <div
-                key={name}
-                className="absolute flex items-center pr-1 pl-2 leading-tight"
-                style={{ top: lane.top, height: lane.height }}
-              >
-                {name}
-              </div>
-            ))}
-          </div>
-          <div
-            ref={ref}
-            data-testid="memory-map"
-            role="application"
-            aria-label="Memory map: drop files here; Tab to a blob, arrow keys move it"
-            className="relative min-w-0 flex-1 touch-none overflow-hidden select-none"
-            style={{ minHeight: MAP_HEIGHT }}
-            // Focusing a block off-screen scrolls even an overflow-hidden box, shifting every block
-            // against the axis: the view pans instead (above), so the box never keeps a scroll.
-            onScroll={(e) => {
-              e.currentTarget.scrollLeft = 0;
-              e.currentTarget.scrollTop = 0;
-            }}
-            onDragOver={(e) => {
-              e.preventDefault();
-              e.dataTransfer.dropEffect = "copy";
-            }}
-            onDrop={onDrop}
-          >
-            <Grid scale={scale} view={view} />
-            <Axis scale={scale} view={view} />
-            <FourGiBMarker scale={scale} view={view} />
-            {scale.kind === "collapsed" &&
-              scale.pieces
-                .filter((p) => !p.occupied && p.end - p.start > 0x100000n)
-                .map((p) => {
-                  const { left: x0, width: w } = screenSpan(scale, view, p.start, p.end);
-                  const x1 = x0 + w;
-                  return x1 - x0 > 44 ? (
-                    <div
-                      key={p.start.toString()}
-                      aria-hidden
-                      className="pointer-events-none absolute overflow-hidden text-center font-mono text-[9px] whitespace-nowrap text-muted"
-                      style={{ left: x0, width: x1 - x0, top: lanes.user.top + lanes.user.height / 2 - 6 }}
-                    >
-                      {human(p.end - p.start)}
-                    </div>
-                  ) : null;
-                })}
-            <RamLane scale={scale} view={view} ram={model.ram} />
-            {model.qemu.map((r) => (
-              <QemuBlock
-                key={r.id}
-                region={r}
-                scale={scale}
-                view={view}
-                selected={selection === r.id}
-                onSelect={selectRegion}
-                onHover={setHover}
-              />
-            ))}
-            {model.user.map((r) => (
-              <UserBlock
-                key={r.id}
-                region={r}
-                scale={scale}
-                view={view}
-                selected={selection === r.id}
-                ghost={dragId === r.id}
-                row={model.rows.get(r.id)}
-                onSelect={selectRegion}
-                onHover={setHover}
-                onKeyDown={onBlobKeyDown}
-              />
-            ))}
-            <LiveLayer scale={scale} view={view} width={width} />
-            <VerifyOverlay scale={scale} view={view} />
-            {model.placeholders.map((p) => {
-              const { left: x0, width: w } = screenSpan(scale, view, p.addr, p.addr + PLACEHOLDER_SPAN, 12);
-              const x1 = x0 + w;
-              return (
-                <button
-                  type="button"
-                  key={p.id}
-                  data-blob-id={p.id}
-                  aria-label={`${p.name}: placeholder without a file at ${addr(p.addr)}; fill it in the inspector or drop the file`}
-                  aria-pressed={selection === p.id}
-                  onFocus={() => selectRegion(p.id)}
-                  onClick={() => selectRegion(p.id)}
-                  onKeyDown={(e) => onBlobKeyDown(e, p.id)}
-                  title={`${p.name} at ${addr(p.addr)}: size unknown`}
-                  className={`absolute overflow-hidden rounded-[3px] border-2 border-dashed bg-panel-2/80 px-1 text-left font-mono text-[10px] leading-tight text-muted ${
-                    selection === p.id ? "border-focus" : "border-muted"
-                  } ${dragId === p.id ? "opacity-40" : ""}`}
-                  style={{
-                    left: x0,
-                    width: x1 - x0,
-                    top: lanes.user.top,
-                    height: lanes.user.height,
-                  }}
-                >
-                  {x1 - x0 > 30 && (
-                    <>
-                      <span className="block truncate pt-1">{p.name.split("/").pop()}</span>
-                      <span className="block truncate">size ?</span>
-                      <span className="block truncate">{addr(p.addr)}</span>
-                    </>
-                  )}
-                </button>
-              );
-            })}
-            {measured && (
-              <MeasureOverlay scale={scale} view={view} from={measured.from} to={measured.to} width={width} />
-            )}
-            {hovered && !dragId && bounds && (
-              <HoverCard region={hovered} x={hover.x} y={hover.y} bounds={bounds} />
-            )}
-          </div>
+  // The lanes reach every layer drawn in the map (and DomainLanes) through a context.
+  const map = (
+    <section
+      aria-labelledby="map-title"
+      className="flex min-h-0 min-w-0 flex-1 flex-col rounded-md border border-line bg-panel"
+    >
+      <MapToolbar
+        width={width}
+        scale={scale}
+        model={model}
+        pointer={<PointerAddress mapRef={ref} scale={scale} />}
+        busy={
+          addFiles.isPending ? (
+            <IngestProgress
+              fallback={`Reading ${addFiles.variables.files.length === 1 ? addFiles.variables.files[0]!.name : `${addFiles.variables.files.length} files`}…`}
+            />
+          ) : undefined
+        }
+        onFiles={(files) => addFiles.mutate({ files })}
+        measuring={measuring}
+        onMeasuring={setMeasuring}
+      />
+      {/* Fills its pane: the lanes take its height up to their limits; the rest stays map (drop, pan). */}
+      <div className="flex min-h-0 flex-1 overflow-hidden">
+        <div
+          className="relative w-[74px] shrink-0 border-r border-line text-[10px] tracking-wide text-muted uppercase"
+          aria-hidden
+        >
+          {(
+            [
+              ["RAM", lanes.ram],
+              ["QEMU", lanes.qemu],
+              ["guest-loader", lanes.user],
+            ] as const
+          ).map(([name, lane]) => (
+            <div
+              key={name}
+              className="absolute flex items-center pr-1 pl-2 leading-tight"
+              style={{ top: lane.top, height: lane.height }}
+            >
+              {name}
+            </div>
+          ))}
         </div>
-        <DomainLanes
-          domains={model.domains}
-          ram={layout.machine.ram}
-          scale={scale}
-          view={view}
-          selection={selection}
-          problems={problemsOf(committed)}
-          onSelect={selectRegion}
-        />
-      </section>
-    </LanesContext.Provider>
+        <div
+          ref={ref}
+          data-testid="memory-map"
+          role="application"
+          aria-label="Memory map: drop files here; Tab to a blob, arrow keys move it"
+          className="relative min-w-0 flex-1 touch-none overflow-hidden select-none"
+          style={{ minHeight: MAP_HEIGHT }}
+          // Focusing a block off-screen scrolls even an overflow-hidden box, shifting every block
+          // against the axis: the view pans instead (above), so the box never keeps a scroll.
+          onScroll={(e) => {
+            e.currentTarget.scrollLeft = 0;
+            e.currentTarget.scrollTop = 0;
+          }}
+          onDragOver={(e) => {
+            e.preventDefault();
+            e.dataTransfer.dropEffect = "copy";
+          }}
+          onDrop={onDrop}
+        >
+          <Grid scale={scale} view={view} />
+          <Axis scale={scale} view={view} />
+          <FourGiBMarker scale={scale} view={view} />
+          {scale.kind === "collapsed" &&
+            scale.pieces
+              .filter((p) => !p.occupied && p.end - p.start > 0x100000n)
+              .map((p) => {
+                const { left: x0, width: w } = screenSpan(scale, view, p.start, p.end);
+                const x1 = x0 + w;
+                return x1 - x0 > 44 ? (
+                  <div
+                    key={p.start.toString()}
+                    aria-hidden
+                    className="pointer-events-none absolute overflow-hidden text-center font-mono text-[9px] whitespace-nowrap text-muted"
+                    style={{ left: x0, width: x1 - x0, top: lanes.user.top + lanes.user.height / 2 - 6 }}
+                  >
+                    {human(p.end - p.start)}
+                  </div>
+                ) : null;
+              })}
+          <RamLane scale={scale} view={view} ram={model.ram} />
+          {model.qemu.map((r) => (
+            <QemuBlock
+              key={r.id}
+              region={r}
+              scale={scale}
+              view={view}
+              selected={selection === r.id}
+              onSelect={selectRegion}
+              onHover={setHover}
+            />
+          ))}
+          {model.user.map((r) => (
+            <UserBlock
+              key={r.id}
+              region={r}
+              scale={scale}
+              view={view}
+              selected={selection === r.id}
+              ghost={dragId === r.id}
+              row={model.rows.get(r.id)}
+              onSelect={selectRegion}
+              onHover={setHover}
+              onKeyDown={onBlobKeyDown}
+            />
+          ))}
+          <LiveLayer scale={scale} view={view} width={width} />
+          <VerifyOverlay scale={scale} view={view} />
+          {model.placeholders.map((p) => {
+            const { left: x0, width: w } = screenSpan(scale, view, p.addr, p.addr + PLACEHOLDER_SPAN, 12);
+            const x1 = x0 + w;
+            return (
+              <button
+                type="button"
+                key={p.id}
+                data-blob-id={p.id}
+                aria-label={`${p.name}: placeholder without a file at ${addr(p.addr)}; fill it in the inspector or drop the file`}
+                aria-pressed={selection === p.id}
+                onFocus={() => selectRegion(p.id)}
+                onClick={() => selectRegion(p.id)}
+                onKeyDown={(e) => onBlobKeyDown(e, p.id)}
+                title={`${p.name} at ${addr(p.addr)}: size unknown`}
+                className={`absolute overflow-hidden rounded-[3px] border-2 border-dashed bg-panel-2/80 px-1 text-left font-mono text-[10px] leading-tight text-muted ${
+                  selection === p.id ? "border-focus" : "border-muted"
+                } ${dragId === p.id ? "opacity-40" : ""}`}
+                style={{
+                  left: x0,
+                  width: x1 - x0,
+                  top: lanes.user.top,
+                  height: lanes.user.height,
+                }}
+              >
+                {x1 - x0 > 30 && (
+                  <>
+                    <span className="block truncate pt-1">{p.name.split("/").pop()}</span>
+                    <span className="block truncate">size ?</span>
+                    <span className="block truncate">{addr(p.addr)}</span>
+                  </>
+                )}
+              </button>
+            );
+          })}
+          {measured && (
+            <MeasureOverlay scale={scale} view={view} from={measured.from} to={measured.to} width={width} />
+          )}
+          {hovered && !dragId && bounds && (
+            <HoverCard region={hovered} x={hover.x} y={hover.y} bounds={bounds} />
+          )}
+        </div>
+      </div>
+      <DomainLanes
+        domains={model.domains}
+        ram={layout.machine.ram}
+        scale={scale}
+        view={view}
+        selection={selection}
+        problems={problemsOf(committed)}
+        onSelect={selectRegion}
+      />
+    </section>
   );
+  return <LanesContext.Provider value={lanes}>{map}</LanesContext.Provider>;
 }
