@@ -5,6 +5,7 @@
  */
 import { type CheckResult, check, type Layout } from "@guestmap/core";
 import { useDeferredValue, useEffect, useState } from "react";
+import { argsTrusted } from "../model/trust-args";
 import { effectiveLayout } from "./effective";
 import { type GuestmapState, useGuestmap } from "./store";
 
@@ -12,15 +13,25 @@ export { effectiveLayout };
 
 export type Checked = CheckResult & { readonly layout: Layout };
 
-/** Layouts are immutable: a layout object's check never changes, so it is kept with it. */
+/** Layouts are immutable: a layout object's check never changes, so it is kept with it (one per trust). */
 const checks = new WeakMap<Layout, Checked>();
+const trustedChecks = new WeakMap<Layout, Checked>();
 
-/** `check(layout)`, run once per layout object. */
-export function checked(layout: Layout): Checked {
-  let r = checks.get(layout);
+/**
+ * `check(layout)`, run once per layout object; with `trusted`, `check(layout, { trustExtraArgs })`
+ * (the trust switch: unsafe-option errors become notes). By default the trust is the store's now,
+ * so the map's callers and the panels share one check per layout; only panels show unsafe-option
+ * (it names no region), so only they re-render when the switch turns (usePanelCheck).
+ */
+export function checked(
+  layout: Layout,
+  trusted = argsTrusted(layout, useGuestmap.getState().trustedArgs),
+): Checked {
+  const cache = trusted ? trustedChecks : checks;
+  let r = cache.get(layout);
   if (!r) {
-    r = { ...check(layout), layout };
-    checks.set(layout, r);
+    r = { ...check(layout, trusted ? { trustExtraArgs: true } : {}), layout };
+    cache.set(layout, r);
   }
   return r;
 }
@@ -113,7 +124,16 @@ export function usePanelLayout(): Layout {
   return useDeferredValue(dragging ? rested : layout);
 }
 
-/** The same for the panels: check of `usePanelLayout`. */
+/** The same for the panels: check of `usePanelLayout`, under the trust switch as it is. */
 export function usePanelCheck(): Checked {
-  return checked(usePanelLayout());
+  const layout = usePanelLayout();
+  return checked(
+    layout,
+    useGuestmap((s) => argsTrusted(layout, s.trustedArgs)),
+  );
+}
+
+/** Whether the trust switch covers the layout's extra QEMU arguments as they are now. */
+export function useArgsTrusted(): boolean {
+  return useGuestmap((s) => argsTrusted(s.layout, s.trustedArgs));
 }

@@ -6,6 +6,9 @@ import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
 import {
+  chosenPartOfDtb,
+  dtbRunsPastHead,
+  FdtError,
   type Layout,
   type LayoutBlob,
   type LayoutFile,
@@ -16,6 +19,7 @@ import {
   withLayoutFiles,
 } from "@guestmap/core";
 import { UsageError } from "./io.js";
+import { readDtbFile } from "./read-dtb.js";
 
 /** Enough for every header we read, including an ELF's program headers. */
 const HEAD_BYTES = 64 * 1024;
@@ -184,17 +188,34 @@ export async function fill(
         `${what()} ${blob.path}: the layout says SHA-256 ${blob.sha256} but ${path} has ${sum}; it is not the file the layout was made with — fix the path, or remove "sha256" from the layout to take the file as it is`,
       );
   }
+  const dtb = what() === "-dtb";
+  const head = dtb ? await dtbHead(path, f.head) : f.head;
   const make = (): LayoutBlob => {
     const filled: LayoutBlob = {
       path: blob.path,
       size: f.size,
-      head: f.head,
+      head,
       ...(blob.sha256 !== undefined && { sha256: blob.sha256 }),
     };
     return f.unpacked ? { ...filled, unpacked: f.unpacked } : filled;
   };
   // What the result holds decides the key: the path as written, the unpacking, the digest.
-  return cache.shared(`${unpack ? "z" : "-"}${blob.sha256 ?? ""}:${blob.path}`, make);
+  return cache.shared(`${unpack ? "z" : dtb ? "d" : "-"}${blob.sha256 ?? ""}:${blob.path}`, make);
+}
+
+/**
+ * A -dtb whose tree runs past its head is read whole (bounded by its header, read-dtb.ts) and kept
+ * as the part the checks read, its /chosen (the core's chosenPartOfDtb, as the app keeps it).
+ */
+async function dtbHead(path: string, head: Uint8Array): Promise<Uint8Array> {
+  if (!dtbRunsPastHead(head)) return head;
+  try {
+    return chosenPartOfDtb(await readDtbFile(path, `-dtb ${path}`));
+  } catch (e) {
+    // Not a DTB after all: the rules and `chosen` say so from the head.
+    if (e instanceof FdtError || e instanceof UsageError) return head;
+    throw e;
+  }
 }
 
 /** The layout with every referenced file's size and head read from disk. */
