@@ -10,17 +10,20 @@ import {
   VerifyControls,
   VerifyResults,
 } from "./lazy/components";
+// The panels beside the map, with the rules they show, load once the map is drawn (lazy/panels.tsx).
+import {
+  AutoPack,
+  CommandLine,
+  Diagnostics,
+  HelpPopover,
+  Inspector,
+  LayoutsMenu,
+  MachinePanel,
+  RegionTable,
+  SamplesMenu,
+  UntrustedArgs,
+} from "./lazy/panels";
 import { MemoryMap } from "./map/MemoryMap";
-import { AutoPack } from "./panels/AutoPack";
-import { CommandLine } from "./panels/CommandLine";
-import { Diagnostics } from "./panels/Diagnostics";
-import { Inspector } from "./panels/Inspector";
-import { LayoutsMenu } from "./panels/LayoutsMenu";
-import { HelpPopover } from "./panels/Legend";
-import { MachinePanel } from "./panels/MachinePanel";
-import { RegionTable } from "./panels/RegionTable";
-import { SamplesMenu } from "./panels/SamplesMenu";
-import { UntrustedArgs } from "./panels/UntrustedArgs";
 import { redo, undo, useGuestmap } from "./store/store";
 import { NoticeBar } from "./ui/NoticeBar";
 import { Pane, PaneGroup, PaneSeparator } from "./ui/Pane";

@@ -14,7 +14,7 @@ let painted = false;
  * Its children once the browser has painted the first frame. Before that, loading and running
  * these chunks would compete with the first paint for the main thread (zod alone takes ~10 ms).
  */
-function AfterFirstPaint({ children }: { children: ReactNode }) {
+export function AfterFirstPaint({ children }: { children: ReactNode }) {
   const [ready, setReady] = useState(painted);
   useEffect(() => {
     if (ready) return;
