@@ -1,4 +1,6 @@
+import { useEffect } from "react";
 import { useStore } from "zustand";
+import { loadAddFiles } from "./io/add-files";
 import { useShareLink } from "./io/useShareLink";
 // Loaded after the first paint (lazy/components.tsx): the menus and panels that need big code.
 import {
@@ -10,6 +12,7 @@ import {
   VerifyControls,
   VerifyResults,
 } from "./lazy/components";
+import { afterNextPaint, loadRules } from "./lazy/load";
 // The panels beside the map, with the rules they show, load once the map is drawn (lazy/panels.tsx).
 import {
   AutoPack,
@@ -39,6 +42,16 @@ import { useGlobalKeys } from "./ui/useGlobalKeys";
 export function App() {
   useGlobalKeys();
   useShareLink();
+  // The map is drawn without the rules: they (its borders and collisions) and the files mutation
+  // load right after that paint, whether or not a panel asks for them.
+  useEffect(
+    () =>
+      afterNextPaint(() => {
+        void loadRules();
+        void loadAddFiles();
+      }),
+    [],
+  );
   const canUndo = useStore(useGuestmap.temporal, (t) => t.pastStates.length > 0);
   const canRedo = useStore(useGuestmap.temporal, (t) => t.futureStates.length > 0);
   return (

@@ -33,8 +33,15 @@ export function AfterFirstPaint({ children }: { children: ReactNode }) {
       clearTimeout(timer);
     };
   }, [ready]);
-  return ready ? <Suspense fallback={null}>{children}</Suspense> : null;
+  return ready ? (
+    <Suspense fallback={null}>
+      <LazyQueryProvider>{children}</LazyQueryProvider>
+    </Suspense>
+  ) : null;
 }
+
+// The react-query client, for every part loaded here (the map itself needs none to be drawn).
+const LazyQueryProvider = lazy(() => import("./query-provider"));
 
 const exportMenu = () => import("../panels/ExportMenu");
 const LazyExportMenu = lazy(async () => ({ default: (await exportMenu()).ExportMenu }));
