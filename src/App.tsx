@@ -1,4 +1,5 @@
 import { useEffect } from "react";
+import { createPortal } from "react-dom";
 import { useStore } from "zustand";
 import { loadAddFiles } from "./io/add-files";
 import { useShareLink } from "./io/useShareLink";
@@ -12,7 +13,7 @@ import {
   VerifyControls,
   VerifyResults,
 } from "./lazy/components";
-import { afterNextPaint, loadRules } from "./lazy/load";
+import { afterNextPaint, loadPanes, loadRules } from "./lazy/load";
 // The panels beside the map, with the rules they show, load once the map is drawn (lazy/panels.tsx).
 import {
   AutoPack,
@@ -31,7 +32,11 @@ import { redo, undo, useGuestmap } from "./store/store";
 import { NoticeBar } from "./ui/NoticeBar";
 import { Pane, PaneGroup, PaneSeparator } from "./ui/Pane";
 import { button } from "./ui/Panel";
+import { Slot, slotHost } from "./ui/Slot";
 import { useGlobalKeys } from "./ui/useGlobalKeys";
+
+/** The map's DOM node: it moves into the resizable slots when they load, drawn once. */
+const mapHost = slotHost();
 
 /**
  * The page fills the window and never scrolls: every panel scrolls inside itself, so the map and
@@ -42,12 +47,14 @@ import { useGlobalKeys } from "./ui/useGlobalKeys";
 export function App() {
   useGlobalKeys();
   useShareLink();
-  // The map is drawn without the rules: they (its borders and collisions) and the files mutation
-  // load right after that paint, whether or not a panel asks for them.
+  // The map is drawn without the rules, in slots not yet resizable: the rules (its borders and
+  // collisions), the resizable slots and the files mutation load right after that paint, whether
+  // or not a panel asks for them.
   useEffect(
     () =>
       afterNextPaint(() => {
         void loadRules();
+        void loadPanes();
         void loadAddFiles();
       }),
     [],
@@ -56,8 +63,9 @@ export function App() {
   const canRedo = useStore(useGuestmap.temporal, (t) => t.futureStates.length > 0);
   return (
     <div className="flex h-screen flex-col gap-2 overflow-hidden p-2">
-      {/* Wraps rather than overlaps when the window is narrow or the companion adds its controls. */}
-      <header className="flex flex-wrap items-center gap-1.5 px-1">
+      {/* Wraps rather than overlaps when the window is narrow or the companion adds its controls.
+          As tall as its menus (h-7) before they load, so the map below does not move when they do. */}
+      <header className="flex min-h-7 flex-wrap items-center gap-1.5 px-1">
         <h1 className="mr-3 font-mono text-[15px] font-bold tracking-tight">
           guest<span className="text-kernel">map</span>
         </h1>
@@ -104,7 +112,7 @@ export function App() {
           <Pane id="centre" title="Map" defaultSize="60%" minSize="30%" collapsible={false}>
             <PaneGroup id="rows" orientation="vertical" className="h-full">
               <Pane id="map" title="Memory map" defaultSize="40%" minSize="200px">
-                <MemoryMap />
+                <Slot host={mapHost} />
               </Pane>
               <PaneSeparator label="Resize the map" />
               <Pane
@@ -153,6 +161,8 @@ export function App() {
           </Pane>
         </PaneGroup>
       </main>
+      {/* After the Slot in the tree (see ui/Slot.tsx). */}
+      {createPortal(<MemoryMap />, mapHost)}
     </div>
   );
 }

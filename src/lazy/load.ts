@@ -5,30 +5,47 @@
  * when first used, precached by the service worker.
  */
 import { create } from "zustand";
+import { pointersUp } from "../ui/Slot";
 
 export const loadLayoutParser = () => import("./layout-parser");
 export const loadUnpacker = () => import("./unpacker");
 
-export type Rules = typeof import("./rules");
-
-/** The rules once loaded; a component reading them re-renders when they arrive. */
-const useRulesStore = create<{ rules: Rules | undefined }>(() => ({ rules: undefined }));
-let loading: Promise<Rules> | undefined;
-
-/** Loads the rules chunk (once); resolves with it. */
-export function loadRules(): Promise<Rules> {
-  loading ??= import("./rules").then((rules) => {
-    useRulesStore.setState({ rules });
-    return rules;
-  });
-  return loading;
+/**
+ * A module loaded once, on demand: `load()` starts it (and resolves with it), `now()` has it if in,
+ * and the hook `use()` has it too and renders its caller again when it arrives.
+ */
+function deferred<M>(importer: () => Promise<M>) {
+  const store = create<{ module: M | undefined }>(() => ({ module: undefined }));
+  let loading: Promise<M> | undefined;
+  return {
+    load(): Promise<M> {
+      loading ??= importer().then((module) => {
+        store.setState({ module });
+        return module;
+      });
+      return loading;
+    },
+    now: (): M | undefined => store.getState().module,
+    use: (): M | undefined => store((s) => s.module),
+  };
 }
 
-/** The rules if loaded, without waiting. */
-export const rulesNow = (): Rules | undefined => useRulesStore.getState().rules;
+export type Rules = typeof import("./rules");
+const rules = deferred(() => import("./rules"));
+/** The rules chunk: check() and the layout operations. */
+export const loadRules = rules.load;
+export const rulesNow = rules.now;
+export const useRules = rules.use;
 
-/** The rules if loaded, as a hook: the caller renders again when they arrive. */
-export const useRules = (): Rules | undefined => useRulesStore((s) => s.rules);
+/** react-resizable-panels and the page's slots made with it (ui/Pane.tsx draws the first paint without). */
+// They replace the first paint's slots, moving the map's node: never under a drag (ui/Slot.tsx).
+const panes = deferred(async () => {
+  const module = await import("../ui/ResizablePanes");
+  await pointersUp();
+  return module;
+});
+export const loadPanes = panes.load;
+export const usePanes = panes.use;
 
 /**
  * Runs `fn` once the browser has painted the frame after this call (two animation frames), or

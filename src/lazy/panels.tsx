@@ -6,11 +6,12 @@
  */
 import { type ComponentType, lazy } from "react";
 import { AfterFirstPaint } from "./components";
-import { loadRules } from "./load";
+import { loadPanes, loadRules } from "./load";
 
 type PanelSet = typeof import("./panel-set");
 
-const loadPanels = () => Promise.all([import("./panel-set"), loadRules()]).then(([set]) => set);
+// With the rules and the resizable slots they sit in: a panel mounts once, in its final slot.
+const loadPanels = () => Promise.all([import("./panel-set"), loadRules(), loadPanes()]).then(([set]) => set);
 
 const loadPanel = <K extends keyof PanelSet>(name: K) =>
   lazy(async () => ({ default: (await loadPanels())[name] as ComponentType }));
