@@ -1,9 +1,10 @@
 /**
- * What the first paint loads: the map and the panels that show `check()`, not the code behind a
- * click (bench/first-paint.bench.ts measures the sizes; this guards the split itself, which one
- * static import of the wrong module undoes). Every script the page requested before the first
- * blob was drawn is read back, and none may hold zod, fflate, the Export or Import menus or
- * "Verify in QEMU" — each named by a string only it contains.
+ * What the first paint loads: the map, drawn from the core's placements, and nothing else — not
+ * the rules (`check()`), not the panels beside the map, not the code behind a click
+ * (bench/first-paint.bench.ts measures the sizes; this guards the split itself, which one static
+ * import of the wrong module undoes). Every script the page requested before the first blob was
+ * drawn is read back, and none may hold any of LATER — each named by a string only it contains
+ * (each found in the first chunk before the split).
  */
 import { expect, test } from "@playwright/test";
 
@@ -13,9 +14,17 @@ const LATER: Record<string, string> = {
   "the Export menu": "Layout JSON",
   "the Import menu": "Paste a QEMU",
   '"Verify in QEMU"': "Verify in QEMU",
+  "the rules (check())": "Some ROM regions are overlapping",
+  "react-resizable-panels": "data-separator-overlay",
+  "react-query": "No QueryClient set",
+  "the Auto-pack controls": "Auto-pack order",
+  "the region table": "Copy Markdown",
+  "the Diagnostics panel (Fix all)": "Apply every quick fix at once",
+  "the Inspector": "Replaces the bytes; keeps the address",
+  "the Machine panel": "Open a -bios file",
 };
 
-test("the scripts before the first blob is drawn leave the export, import and verify code out", async ({
+test("the scripts before the first blob is drawn leave the rules, the panels, export, import and verify out", async ({
   page,
   baseURL,
 }) => {
@@ -42,7 +51,10 @@ test("the scripts before the first blob is drawn leave the export, import and ve
     for (const [what, marker] of Object.entries(LATER))
       expect(text.includes(marker), `${url} holds ${what} (${JSON.stringify(marker)})`).toBe(false);
   }
-  // And all of it does arrive, after the map: the menus work.
+  // And all of it does arrive, after the map: the rules' borders, the panels, the slots' separators
+  // and the menus work.
+  await expect(page.getByRole("heading", { name: "Diagnostics" })).toBeVisible();
+  await expect(page.getByRole("separator", { name: "Resize the map" })).toBeVisible();
   await page.locator("summary", { hasText: "Export" }).click();
   await expect(page.getByRole("button", { name: /Layout JSON/ })).toBeVisible();
 });
