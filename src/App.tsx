@@ -64,8 +64,9 @@ export function App() {
   return (
     <div className="flex h-screen flex-col gap-2 overflow-hidden p-2">
       {/* Wraps rather than overlaps when the window is narrow or the companion adds its controls.
-          As tall as its menus (h-7) before they load, so the map below does not move when they do. */}
-      <header className="flex min-h-7 flex-wrap items-center gap-1.5 px-1">
+          As tall as its menus (h-7) before they load, so the map below does not move when they do;
+          never shrunk (a min-height would let a long notice squeeze it). */}
+      <header className="flex min-h-7 shrink-0 flex-wrap items-center gap-1.5 px-1">
         <h1 className="mr-3 font-mono text-[15px] font-bold tracking-tight">
           guest<span className="text-kernel">map</span>
         </h1>
