@@ -9,6 +9,7 @@ import {
   ChosenPreview,
   ExportMenu,
   ImportMenu,
+  preloadComponents,
   ShareButton,
   VerifyControls,
   VerifyResults,
@@ -23,6 +24,7 @@ import {
   Inspector,
   LayoutsMenu,
   MachinePanel,
+  preloadPanels,
   RegionTable,
   SamplesMenu,
   UntrustedArgs,
@@ -48,13 +50,15 @@ export function App() {
   useGlobalKeys();
   useShareLink();
   // The map is drawn without the rules, in slots not yet resizable: the rules (its borders and
-  // collisions), the resizable slots and the files mutation load right after that paint, whether
-  // or not a panel asks for them.
+  // collisions), the resizable slots, the panels, the menus and the files mutation all start
+  // loading right after that paint, at once.
   useEffect(
     () =>
       afterNextPaint(() => {
         void loadRules();
         void loadPanes();
+        preloadPanels();
+        preloadComponents();
         void loadAddFiles();
       }),
     [],

@@ -48,11 +48,13 @@ export const loadPanes = panes.load;
 export const usePanes = panes.use;
 
 /**
- * Runs `fn` once the browser has painted the frame after this call (two animation frames), or
- * after 250 ms in a background tab, which gets no frames. Returns a cancel function.
+ * Runs `fn` once the browser has painted the frame after this call: a task queued from an
+ * animation frame callback runs after that frame's paint. A tab opened in the background gets no
+ * frames: after 250 ms the timer stands in. Returns a cancel function.
  */
 export function afterNextPaint(fn: () => void): () => void {
   let done = false;
+  let task: ReturnType<typeof setTimeout> | undefined;
   const go = () => {
     if (done) return;
     done = true;
@@ -60,13 +62,14 @@ export function afterNextPaint(fn: () => void): () => void {
     clearTimeout(timer);
     fn();
   };
-  let frame = requestAnimationFrame(() => {
-    frame = requestAnimationFrame(go);
+  const frame = requestAnimationFrame(() => {
+    task = setTimeout(go, 0);
   });
   const timer = setTimeout(go, 250);
   return () => {
     done = true;
     cancelAnimationFrame(frame);
     clearTimeout(timer);
+    clearTimeout(task);
   };
 }

@@ -13,6 +13,11 @@ type PanelSet = typeof import("./panel-set");
 // With the rules and the resizable slots they sit in: a panel mounts once, in its final slot.
 const loadPanels = () => Promise.all([import("./panel-set"), loadRules(), loadPanes()]).then(([set]) => set);
 
+/** Starts loading the panels (mounting them waits for react-query's provider first). */
+export function preloadPanels(): void {
+  void loadPanels();
+}
+
 const loadPanel = <K extends keyof PanelSet>(name: K) =>
   lazy(async () => ({ default: (await loadPanels())[name] as ComponentType }));
 
