@@ -3,6 +3,7 @@ import { createPortal } from "react-dom";
 import { useStore } from "zustand";
 import { loadAddFiles } from "./io/add-files";
 import { useShareLink } from "./io/useShareLink";
+import { afterNextPaint, loadPanes, loadRules } from "./lazy/after-map";
 // Loaded after the first paint (lazy/components.tsx): the menus and panels that need big code.
 import {
   BootConsole,
@@ -14,7 +15,6 @@ import {
   VerifyControls,
   VerifyResults,
 } from "./lazy/components";
-import { afterNextPaint, loadPanes, loadRules } from "./lazy/load";
 // The panels beside the map, with the rules they show, load once the map is drawn (lazy/panels.tsx).
 import {
   AutoPack,

@@ -7,7 +7,7 @@
  */
 import { lazy, type ReactNode, Suspense, useEffect, useState } from "react";
 import type { Scale, View } from "../map/scale";
-import { afterNextPaint } from "./load";
+import { afterNextPaint } from "./after-map";
 
 let painted = false;
 

@@ -5,8 +5,8 @@
  * paint, together with the rules (lazy/rules.ts): a panel never shows a layout as unchecked.
  */
 import { type ComponentType, lazy } from "react";
+import { loadPanes, loadRules } from "./after-map";
 import { AfterFirstPaint } from "./components";
-import { loadPanes, loadRules } from "./load";
 
 type PanelSet = typeof import("./panel-set");
 

@@ -4,12 +4,12 @@
  * each for themselves (six runs per edit, and per drag frame), which cost more than drawing.
  *
  * The map is drawn from `placements()` first: the rules (`check()`, a third of the app's code) are
- * loaded after that paint (lazy/load.ts), and until they are in, a layout's result is its
+ * loaded after that paint (lazy/after-map.ts), and until they are in, a layout's result is its
  * placement with no diagnostics, marked `pending`. The hooks below render again when they arrive.
  */
 import { type CheckResult, type Layout, type Placement, placements } from "@guestmap/core";
 import { useDeferredValue, useEffect, useState } from "react";
-import { rulesNow, useRules } from "../lazy/load";
+import { rulesNow, useRules } from "../lazy/after-map";
 import { effectiveLayout } from "./effective";
 import { type GuestmapState, useGuestmap } from "./store";
 

@@ -1,6 +1,6 @@
 import { check } from "@guestmap/core";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { loadRules } from "../lazy/load";
+import { loadRules } from "../lazy/after-map";
 import { SAMPLES } from "../samples/samples";
 import { undo, useGuestmap } from "./store";
 

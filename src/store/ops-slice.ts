@@ -4,13 +4,13 @@
  * runs), replaces the layout in one edit — one undo step — and says what moved, and why, in the
  * notice line. Components only call these.
  *
- * The operations are in the rules chunk (lazy/load.ts), loaded after the map's first paint and
+ * The operations are in the rules chunk (lazy/after-map.ts), loaded after the map's first paint and
  * before any panel that offers them: an action runs at once, or when the chunk is in if called
  * sooner.
  */
 import { type Arch, type BlobMove, hex, type Layout, type Unfixed } from "@guestmap/core";
 import type { StateCreator } from "zustand";
-import { loadRules, type Rules, rulesNow } from "../lazy/load";
+import { loadRules, type Rules, rulesNow } from "../lazy/after-map";
 import { type GuestmapState, undo } from "./store";
 import type { Notice } from "./ui-slice";
 

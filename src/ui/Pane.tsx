@@ -13,7 +13,7 @@ import {
   useLayoutEffect,
   useRef,
 } from "react";
-import { usePanes } from "../lazy/load";
+import { usePanes } from "../lazy/after-map";
 
 export interface PaneGroupProps {
   id: string;
