@@ -6,7 +6,8 @@
  * drawn is read back, and none may hold any of LATER — each named by a string only it contains
  * (each found in the first chunk before the split).
  */
-import { expect, test } from "@playwright/test";
+import { expect, type Page, type Route, test } from "@playwright/test";
+import { fresh } from "./helpers";
 
 const LATER: Record<string, string> = {
   "zod (the layout parser)": "ZodError",
@@ -57,4 +58,58 @@ test("the scripts before the first blob is drawn leave the rules, the panels, ex
   await expect(page.getByRole("separator", { name: "Resize the map" })).toBeVisible();
   await page.locator("summary", { hasText: "Export" }).click();
   await expect(page.getByRole("button", { name: /Layout JSON/ })).toBeVisible();
+});
+
+/**
+ * The first paint's slots are plain boxes; react-resizable-panels replaces them when its chunk is
+ * in, and the map's DOM node moves into the new slot (src/ui/Slot.tsx). Here that chunk is held
+ * back until the test lets it through, so the swap happens at a chosen moment.
+ */
+async function holdSlotsChunk(page: Page): Promise<() => void> {
+  const held: Route[] = [];
+  let open = false;
+  await page.route("**/assets/ResizablePanes-*.js", (route) => (open ? route.continue() : held.push(route)));
+  return () => {
+    open = true;
+    for (const r of held.splice(0)) void r.continue();
+  };
+}
+
+test("a blob focused before the resizable slots load keeps the keyboard focus when they do", async ({
+  page,
+}) => {
+  const release = await holdSlotsChunk(page);
+  await fresh(page);
+  const image = page.locator("[data-blob-id=m1]");
+  await image.focus();
+  await expect(page.getByRole("separator")).toHaveCount(0);
+  release();
+  await expect(page.getByRole("separator", { name: "Resize the map" })).toBeVisible();
+  await expect(image).toBeFocused();
+  await expect(page.getByLabel("Address")).toHaveValue("0x42000000");
+  await page.keyboard.press("ArrowRight");
+  await expect(page.getByLabel("Address")).toHaveValue("0x42200000");
+});
+
+test("the resizable slots wait for a drag that began before them to end, and the drag lands", async ({
+  page,
+}) => {
+  const release = await holdSlotsChunk(page);
+  await fresh(page);
+  const rootfs = page.locator("[data-blob-id=m2]");
+  const r = (await rootfs.boundingBox())!;
+  await page.mouse.move(r.x + 10, r.y + r.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(r.x + 30, r.y + r.height / 2, { steps: 4 });
+  release();
+  // The chunk is in, but moving the map's node now would drop the drag's pointer capture.
+  await page.waitForResponse(/ResizablePanes-.*\.js$/);
+  await page.mouse.move(r.x + 60, r.y + r.height / 2, { steps: 4 });
+  await expect(page.getByRole("separator")).toHaveCount(0);
+  await page.mouse.up();
+  await expect(page.getByRole("separator", { name: "Resize the map" })).toBeVisible();
+  // The drag moved the rootfs from where the example puts it, as one undo step.
+  await expect(page.getByLabel("Address")).not.toHaveValue("0x47000000");
+  await page.keyboard.press("Control+z");
+  await expect(page.getByLabel("Address")).toHaveValue("0x47000000");
 });
