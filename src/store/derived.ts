@@ -2,26 +2,47 @@
  * Values derived from the store with core functions, computed once per layout object and shared
  * by every component that asks: the map, its blocks and the four panels used to run `check()`
  * each for themselves (six runs per edit, and per drag frame), which cost more than drawing.
+ *
+ * The map is drawn from `placements()` first: the rules (`check()`, a third of the app's code) are
+ * loaded after that paint (lazy/after-map.ts), and until they are in, a layout's result is its
+ * placement with no diagnostics, marked `pending`. The hooks below render again when they arrive.
  */
-import { type CheckResult, check, type Layout } from "@guestmap/core";
+import { type CheckResult, type Layout, type Placement, placements } from "@guestmap/core";
 import { useDeferredValue, useEffect, useState } from "react";
+import { rulesNow, useRules } from "../lazy/after-map";
 import { argsTrusted } from "../model/trust-args";
 import { effectiveLayout } from "./effective";
 import { type GuestmapState, useGuestmap } from "./store";
 
 export { effectiveLayout };
 
-export type Checked = CheckResult & { readonly layout: Layout };
+export type Checked = CheckResult & {
+  readonly layout: Layout;
+  /** The rules are not loaded yet: `diagnostics` is empty because nothing has been checked. */
+  readonly pending?: true;
+};
 
-/** Layouts are immutable: a layout object's check never changes, so it is kept with it (one per trust). */
+/** Layouts are immutable: a layout object's placement and check never change, so they are kept with it (a check per trust). */
+const placed = new WeakMap<Layout, Placement>();
+const unchecked = new WeakMap<Layout, Checked>();
 const checks = new WeakMap<Layout, Checked>();
 const trustedChecks = new WeakMap<Layout, Checked>();
+
+function placementOf(layout: Layout): Placement {
+  let p = placed.get(layout);
+  if (!p) {
+    p = placements(layout);
+    placed.set(layout, p);
+  }
+  return p;
+}
 
 /**
  * `check(layout)`, run once per layout object; with `trusted`, `check(layout, { trustExtraArgs })`
  * (the trust switch: unsafe-option errors become notes). By default the trust is the store's now,
  * so the map's callers and the panels share one check per layout; only panels show unsafe-option
- * (it names no region), so only they re-render when the switch turns (usePanelCheck).
+ * (it names no region), so only they re-render when the switch turns (usePanelCheck). While the
+ * rules load, only the layout's placement, marked `pending`.
  */
 export function checked(
   layout: Layout,
@@ -29,10 +50,21 @@ export function checked(
 ): Checked {
   const cache = trusted ? trustedChecks : checks;
   let r = cache.get(layout);
-  if (!r) {
-    r = { ...check(layout, trusted ? { trustExtraArgs: true } : {}), layout };
-    cache.set(layout, r);
+  if (r) return r;
+  const rules = rulesNow();
+  if (!rules) {
+    r = unchecked.get(layout);
+    if (!r) {
+      r = { placement: placementOf(layout), diagnostics: [], layout, pending: true };
+      unchecked.set(layout, r);
+    }
+    return r;
   }
+  r = {
+    ...rules.checkPlacement(layout, placementOf(layout), trusted ? { trustExtraArgs: true } : {}),
+    layout,
+  };
+  cache.set(layout, r);
   return r;
 }
 
@@ -60,16 +92,19 @@ export function useEffectiveLayout(): Layout {
 
 /** Placements and diagnostics of the effective layout: live while dragging. */
 export function useCheck(): Checked {
+  useRules();
   return checked(useEffectiveLayout());
 }
 
 /** The worst problem of one region, live while dragging: a block re-renders only when its own changes. */
 export function useProblem(id: string): "error" | "warning" | undefined {
+  useRules();
   return useGuestmap((s) => problemsOf(checked(effectiveLayout(s.layout, s.drag))).get(id));
 }
 
 /** Placements of the committed layout: the map's scale is built from these so it holds still during a drag. */
 export function useCommittedCheck(): Checked {
+  useRules();
   return checked(useGuestmap((s) => s.layout));
 }
 
@@ -126,6 +161,7 @@ export function usePanelLayout(): Layout {
 
 /** The same for the panels: check of `usePanelLayout`, under the trust switch as it is. */
 export function usePanelCheck(): Checked {
+  useRules();
   const layout = usePanelLayout();
   return checked(
     layout,
