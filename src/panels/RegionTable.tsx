@@ -89,9 +89,16 @@ export function RegionTable() {
     if (i >= 0 && rows[row]?.id !== selection) setCursor((c) => ({ row: i, col: c.col }));
   }, [selection, rows, row]);
 
+  // Scrolls only when the cursor moved (or focus must follow): scrollIntoView forces a layout of
+  // the whole page, which after each arrow-key move of a blob cost 10–15 ms at 500 rows.
+  const scrolledTo = useRef<string>(undefined);
   useEffect(() => {
-    const el = table.current?.querySelector<HTMLElement>(`[data-cell="${row}:${cursor.col}"]`);
-    el?.scrollIntoView({ block: "nearest", inline: "nearest" });
+    const cell = `${row}:${cursor.col}`;
+    const el = table.current?.querySelector<HTMLElement>(`[data-cell="${cell}"]`);
+    if (scrolledTo.current !== cell || refocus.current) {
+      scrolledTo.current = cell;
+      el?.scrollIntoView({ block: "nearest", inline: "nearest" });
+    }
     if (refocus.current) {
       refocus.current = false;
       (el?.querySelector<HTMLElement>("input, select") ?? el)?.focus();
