@@ -162,8 +162,11 @@ export const UserBlock = memo(function UserBlock(props: {
   scale: Scale;
   view: View;
   selected: boolean;
-  /** Being dragged: drawn where it was as an outline (DragLayer draws it under the pointer). */
-  ghost: boolean;
+  /**
+   * Being dragged: drawn where it was as an outline (DragLayer draws it under the pointer); moved
+   * by a key and not committed yet: not drawn (DragLayer draws it where it moved), still focused.
+   */
+  ghost: "outline" | "hidden" | undefined;
   /** Its row among the blobs it overlaps. */
   row: Row | undefined;
   onSelect(id: string): void;
@@ -202,7 +205,11 @@ export const UserBlock = memo(function UserBlock(props: {
         onPointerEnter={(e) => props.onHover(hoverAt(r.id, e))}
         onPointerLeave={() => props.onHover(undefined)}
         className={`absolute touch-none overflow-hidden rounded-[3px] border-2 text-left font-mono text-[11px] leading-tight ${
-          props.ghost ? "border-dashed bg-transparent text-muted opacity-60" : `${st.bg} ${st.ink}`
+          props.ghost === "hidden"
+            ? "opacity-0"
+            : props.ghost
+              ? "border-dashed bg-transparent text-muted opacity-60"
+              : `${st.bg} ${st.ink}`
         } ${problem === "error" ? "border-bad" : problem === "warning" ? "border-warn" : st.border} ${
           props.selected ? "ring-2 ring-focus/80" : ""
         } cursor-grab`}
@@ -238,6 +245,8 @@ export function DraggedBlock(props: {
   width: number;
   bssWidth: number;
   problem: "error" | "warning" | undefined;
+  /** Moved by a key: it has the keyboard focus (its committed block, hidden, holds it). */
+  focused?: boolean;
 }) {
   const r = props.region;
   const st = KIND_STYLE[r.role] ?? KIND_STYLE.loader!;
@@ -251,7 +260,7 @@ export function DraggedBlock(props: {
       <div
         className={`absolute overflow-hidden rounded-[3px] border-2 text-left font-mono text-[11px] leading-tight shadow-lg shadow-black/60 ${st.bg} ${st.ink} ${
           props.problem === "error" ? "border-bad" : props.problem === "warning" ? "border-warn" : st.border
-        }`}
+        } ${props.focused ? "ring-2 ring-focus/80" : ""}`}
         style={{ top: LANES.user.top, height: LANES.user.height, left: 0, width: Math.max(2, props.width) }}
       >
         {props.width > 40 && <BlockLabel r={r} kind={roleLabel(r)} tall />}

@@ -63,17 +63,20 @@ function DragLayer({ scale, view, width }: { scale: Scale; view: View; width: nu
           width={w}
           bssWidth={bss}
           problem={problem}
+          focused={drag.key}
         />
       )}
-      <DragGuides
-        scale={scale}
-        view={view}
-        addr={drag.addr}
-        pointer={drag.pointer}
-        edge={drag.edge}
-        align={align}
-        width={width}
-      />
+      {!drag.key && (
+        <DragGuides
+          scale={scale}
+          view={view}
+          addr={drag.addr}
+          pointer={drag.pointer}
+          edge={drag.edge}
+          align={align}
+          width={width}
+        />
+      )}
     </>
   );
 }

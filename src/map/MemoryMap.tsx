@@ -43,6 +43,7 @@ export function MemoryMap() {
   const selection = useGuestmap((s) => s.selection);
   const selectionSeq = useGuestmap((s) => s.selectionSeq);
   const dragId = useGuestmap((s) => s.drag?.id);
+  const keyMove = useGuestmap((s) => s.drag?.key === true);
   const [ref, width] = useElementWidth<HTMLDivElement>();
   const [hover, setHover] = useState<Hover>();
   const addFiles = useAddFiles();
@@ -212,7 +213,7 @@ export function MemoryMap() {
               scale={scale}
               view={view}
               selected={selection === r.id}
-              ghost={dragId === r.id}
+              ghost={dragId !== r.id ? undefined : keyMove ? "hidden" : "outline"}
               row={model.rows.get(r.id)}
               onSelect={selectRegion}
               onHover={setHover}

@@ -76,7 +76,8 @@ const PANEL_REST_FRAMES = 6;
  */
 export function usePanelLayout(): Layout {
   const layout = useGuestmap((s) => s.layout);
-  const dragging = useGuestmap((s) => s.drag !== undefined);
+  // A key move's preview is committed right after its frame: the panels follow the commit.
+  const dragging = useGuestmap((s) => s.drag !== undefined && !s.drag.key);
   const [rested, setRested] = useState<Layout>(layout);
   useEffect(() => {
     if (!dragging) return;

@@ -513,8 +513,9 @@ function cancelJournal(): void {
   journalAt = undefined;
 }
 
-/** Writes a journal entry still waiting for an idle moment, now. */
+/** Writes a journal entry still waiting for an idle moment, now (key moves the map shows included). */
 export function flushJournal(): void {
+  useGuestmap.getState().keyMovesCommitted();
   const at = journalAt;
   if (at === undefined) return;
   cancelJournal();
@@ -529,6 +530,7 @@ function leaving(): void {
 
 /** Writes any pending change now (before switching layouts, when the page hides). */
 export async function flushSave(): Promise<void> {
+  useGuestmap.getState().keyMovesCommitted();
   if (timer !== undefined) {
     clearTimeout(timer);
     saving = saving.then(save);
@@ -583,6 +585,8 @@ export function startSaving(): void {
     if (m?.type !== "saved" || m.tab === TAB || m.id !== useGuestmap.getState().layoutId) return;
     const [remote] = await withHeads([await parseLayout(m.layout, "the other tab's layout")]);
     if (m.id !== useGuestmap.getState().layoutId) return;
+    // A key move shown but not committed is this tab's edit too: committed, it is replayed below.
+    useGuestmap.getState().keyMovesCommitted();
     const local = useGuestmap.getState().layout;
     let layout: Layout;
     if (m.edits) {
