@@ -3,7 +3,13 @@
  * by every component that asks: the map, its blocks and the four panels used to run `check()`
  * each for themselves (six runs per edit, and per drag frame), which cost more than drawing.
  */
-import { type CheckResult, check, type Layout } from "@guestmap/core";
+import {
+  type CheckResult,
+  checkWithoutFixes,
+  type Layout,
+  type UnfixedCheck,
+  withQuickFixesOf,
+} from "@guestmap/core";
 import { useDeferredValue, useEffect, useState } from "react";
 import { effectiveLayout } from "./effective";
 import { type GuestmapState, useGuestmap } from "./store";
@@ -15,20 +21,36 @@ export type Checked = CheckResult & { readonly layout: Layout };
 /** Layouts are immutable: a layout object's check never changes, so it is kept with it. */
 const checks = new WeakMap<Layout, Checked>();
 
-/** `check(layout)`, run once per layout object. */
+/** `check(layout)`, run once per layout object (its rules shared with `liveChecked`). */
 export function checked(layout: Layout): Checked {
   let r = checks.get(layout);
   if (!r) {
-    r = { ...check(layout), layout };
+    r = { ...withQuickFixesOf(layout, liveChecked(layout)), layout };
     checks.set(layout, r);
   }
   return r;
 }
 
-/** Diagnostics' worst severity per region id (a blob named by an error gets a red border). */
-const problemMaps = new WeakMap<Checked, ReadonlyMap<string, "error" | "warning">>();
+const liveChecks = new WeakMap<Layout, UnfixedCheck & { readonly layout: Layout }>();
 
-export function problemsOf(c: Checked): ReadonlyMap<string, "error" | "warning"> {
+/**
+ * `check(layout)` without its quick fixes, once per layout object: what a frame of the map needs
+ * (collisions, each blob's worst problem). The quick fixes, a free-slot search per fixable
+ * diagnostic, are added by `checked` when a panel or the committed map asks, after the frame.
+ */
+export function liveChecked(layout: Layout): UnfixedCheck & { readonly layout: Layout } {
+  let r = liveChecks.get(layout);
+  if (!r) {
+    r = { ...checkWithoutFixes(layout), layout };
+    liveChecks.set(layout, r);
+  }
+  return r;
+}
+
+/** Diagnostics' worst severity per region id (a blob named by an error gets a red border). */
+const problemMaps = new WeakMap<CheckResult, ReadonlyMap<string, "error" | "warning">>();
+
+export function problemsOf(c: CheckResult): ReadonlyMap<string, "error" | "warning"> {
   let out = problemMaps.get(c) as Map<string, "error" | "warning"> | undefined;
   if (!out) {
     out = new Map();
@@ -47,14 +69,14 @@ export function useEffectiveLayout(): Layout {
   return useGuestmap(selectEffective);
 }
 
-/** Placements and diagnostics of the effective layout: live while dragging. */
-export function useCheck(): Checked {
-  return checked(useEffectiveLayout());
+/** Placements and diagnostics (without quick fixes) of the effective layout: live while dragging. */
+export function useCheck(): UnfixedCheck & { readonly layout: Layout } {
+  return liveChecked(useEffectiveLayout());
 }
 
 /** The worst problem of one region, live while dragging: a block re-renders only when its own changes. */
 export function useProblem(id: string): "error" | "warning" | undefined {
-  return useGuestmap((s) => problemsOf(checked(effectiveLayout(s.layout, s.drag))).get(id));
+  return useGuestmap((s) => problemsOf(liveChecked(effectiveLayout(s.layout, s.drag))).get(id));
 }
 
 /** Placements of the committed layout: the map's scale is built from these so it holds still during a drag. */
