@@ -109,6 +109,8 @@ export const createOpsSlice: StateCreator<GuestmapState, [], [], OpsSlice> = (se
       return { pinned };
     }),
   autoPacked: (order, minAlign) => {
+    // On the layout the map shows: a key move not committed yet is committed first.
+    get().keyMovesCommitted();
     const s = get();
     const locked = pinsOf(s).filter((id) =>
       [...s.layout.modules, ...s.layout.loaders].some((b) => b.id === id),
@@ -130,6 +132,8 @@ export const createOpsSlice: StateCreator<GuestmapState, [], [], OpsSlice> = (se
     );
   },
   allFixed: () => {
+    // On the layout the map shows: a key move not committed yet is committed first.
+    get().keyMovesCommitted();
     const s = get();
     const r = fixAll(s.layout);
     s.dispatch({ type: "replaceLayout", layout: r.layout });
@@ -144,6 +148,8 @@ export const createOpsSlice: StateCreator<GuestmapState, [], [], OpsSlice> = (se
     );
   },
   archSwitched: (arch, move = true) => {
+    // On the layout the map shows: a key move not committed yet is committed first.
+    get().keyMovesCommitted();
     const s = get();
     const from = s.layout.machine;
     if (from.arch === arch) return;
@@ -178,6 +184,8 @@ export const createOpsSlice: StateCreator<GuestmapState, [], [], OpsSlice> = (se
     );
   },
   archMoveReverted: () => {
+    // On the layout the map shows: a key move not committed yet is committed first.
+    get().keyMovesCommitted();
     const s = get();
     const m = s.archMove;
     set({ archMove: undefined });
