@@ -3,16 +3,31 @@
  * each a fresh `guestmap` process as users run it (node start-up included), on a layout file of
  * initrd modules packed 4 KiB apart from 0x41000000 over 100 distinct 4 KiB files (a generated
  * stress layout; the CLI accepts up to MAX_CLI_LAYOUT_BLOBS). Targets: growth linear or n log n
- * (≤ ×15 per 10×, start-up included), 100k modules in ≤ 2 s and ≤ 300 MB for each command.
+ * (≤ ×15 per 10× of the process tree's CPU time, start-up included), 100k modules in ≤ 2 s and ≤ 300 MB (10⁶ bytes: 286 MiB of
+ * /usr/bin/time's maximum RSS) for each command; memory is printed in both units.
  * A command that runs past GUESTMAP_BENCH_TIMEOUT seconds (default 120) is reported as such.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cliMain, mib, ms, repoRoot, reportRow, rounds, type Sample, summary, timed } from "./harness.js";
+import {
+  cliMain,
+  mib,
+  mibAndMb,
+  mibToMb,
+  ms,
+  repoRoot,
+  reportRow,
+  rounds,
+  type Sample,
+  summary,
+  timed,
+} from "./harness.js";
 
 const SIZES = [1000, 10000, 100000] as const;
 const FILES = 100;
 const limit = Number(process.env.GUESTMAP_BENCH_TIMEOUT) || 120;
+/** The memory target, in MB (10⁶ bytes): 300 MB is 286 MiB. */
+const MAX_MB = 300;
 
 const dir = mkdtempSync(join(repoRoot, ".bench-cli-"));
 try {
@@ -41,7 +56,7 @@ try {
     for (const size of SIZES) {
       const runs: Sample[] = [];
       let timedOut = false;
-      for (let r = 0; r < (size >= 100000 ? Math.min(n, 2) : n) && !timedOut; r++) {
+      for (let r = 0; r < n && !timedOut; r++) {
         try {
           runs.push(
             timed("timeout", [String(limit), process.execPath, cliMain, ...args(size)], {
@@ -57,7 +72,7 @@ try {
       const s = runs.length ? summary(runs) : undefined;
       results.push({ size, s, timedOut: timedOut && !s });
       console.log(
-        `${name.padEnd(15)} ${String(size).padStart(6)} modules: ${s ? `${ms(s.wallMs)} wall, ${ms(s.cpuMs)} CPU, ${mib(s.maxRssMiB)}` : `over ${limit} s`}`,
+        `${name.padEnd(15)} ${String(size).padStart(6)} modules: ${s ? `${ms(s.wallMs)} wall, ${ms(s.cpuMs)} CPU, ${mibAndMb(s.maxRssMiB)}` : `over ${limit} s`}`,
       );
       if (!s) break;
     }
@@ -65,22 +80,25 @@ try {
       !r
         ? "not run"
         : r.s
-          ? `${ms(r.s.wallMs)} (CPU ${ms(r.s.cpuMs)}) ${mib(r.s.maxRssMiB)}`
+          ? `${ms(r.s.wallMs)} (CPU ${ms(r.s.cpuMs)}) ${r.size === 100000 ? mibAndMb(r.s.maxRssMiB) : mib(r.s.maxRssMiB)}`
           : `> ${limit} s`;
     const growth = (a: number, b: number) => {
       const x = results.find((r) => r.size === a)?.s;
       const y = results.find((r) => r.size === b)?.s;
-      return x && y ? y.wallMs / x.wallMs : Number.POSITIVE_INFINITY;
+      // On CPU time: the wall time of a 0.3 s command swings 2–5× with other jobs on the machine,
+      // which made a growth of ×0.9 or ×7 out of the same code.
+      return x && y ? y.cpuMs / x.cpuMs : Number.POSITIVE_INFINITY;
     };
     const big = results.find((r) => r.size === 100000)?.s;
     const g1 = growth(1000, 10000);
     const g2 = growth(10000, 100000);
     reportRow({
-      what: `CLI \`${name}\` at 1k / 10k / 100k modules (growth per 10×)`,
+      what: `CLI \`${name}\` at 1k / 10k / 100k modules (CPU growth per 10×)`,
       anchor: "—",
       guestmap: `${results.map(cell).join(" / ")}${results.length === 3 ? "" : " / not run"} (×${g1.toFixed(1)}, ×${g2.toFixed(1)})`,
-      target: "≤ ×15 per 10×; 100k in ≤ 2 s, ≤ 300 MB",
-      met: g1 <= 15 && g2 <= 15 && big !== undefined && big.wallMs <= 2000 && big.maxRssMiB * 1.048576 <= 300,
+      target: `≤ ×15 per 10×; 100k in ≤ 2 s, ≤ ${MAX_MB} MB (${((MAX_MB * 1e6) / 1024 / 1024).toFixed(0)} MiB)`,
+      met:
+        g1 <= 15 && g2 <= 15 && big !== undefined && big.wallMs <= 2000 && mibToMb(big.maxRssMiB) <= MAX_MB,
     });
   }
 } finally {

@@ -60,6 +60,12 @@ if (unregistered.length || missing.length) {
 }
 
 const selected = BENCHES.filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
+// The CLI rows time the bundle users install (bench/harness.ts cliMain): build it from the
+// current sources, never time a stale one.
+if (spawnSync(process.execPath, [join(repo, "scripts/bundle-cli.mjs")], { stdio: "inherit" }).status !== 0) {
+  console.error("cannot build the CLI bundle (scripts/bundle-cli.mjs)");
+  process.exit(2);
+}
 const scratch = mkdtempSync(join(tmpdir(), "guestmap-bench-"));
 const rowsFile = join(scratch, "rows.jsonl");
 writeFileSync(rowsFile, "");

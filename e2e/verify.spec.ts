@@ -4,15 +4,15 @@
  * green, and the 24 MiB rootfs sample red — overwritten by QEMU's DTB by exactly as many bytes as
  * a `pmemsave` run here (a hand-written QEMU command line over the same files) shows.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
-import { infoRoms, pmemsave, qemuInstalls } from "../packages/core/conformance/qemu";
+import { dumpDtb, infoRoms, pmemsave, qemuInstalls } from "../packages/core/conformance/qemu";
 import { SAMPLES } from "../src/samples/samples";
-import { fresh, loadSample } from "./helpers";
+import { arm64Image, fresh, loadSample, newcCpio } from "./helpers";
 
 let companion: ChildProcess | undefined;
 let url = "";
@@ -26,7 +26,7 @@ test.beforeAll(async ({ baseURL }) => {
   companion = spawn(
     process.execPath,
     [
-      "packages/cli/bin/guestmap.js",
+      "packages/cli/bin/guestmap.cjs",
       "serve",
       "--port",
       "0",
@@ -312,3 +312,97 @@ test("opening the app from the companion's URL connects it and takes the token o
   const serious = axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(serious.map((v) => `${v.id}: ${v.nodes.map((x) => x.target.join(" ")).join(", ")}`)).toEqual([]);
 });
+
+for (const q of installs) {
+  test(`QEMU ${q.version}: a dom0less layout verifies in the fixed-DTB form, domU1's blobs and /chosen/domU1 included`, async ({
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    // The files, found by the companion under --files (the layout names them with their sizes).
+    writeFileSync(join(dir, "xen-dl"), arm64Image(0xf0008, 0x1360c8));
+    writeFileSync(join(dir, "Image-dl"), arm64Image(0x100000, 0x2010000));
+    writeFileSync(join(dir, "dom0-dl.cpio"), newcCpio(0x1c3200, 41));
+    writeFileSync(join(dir, "domu-dl.cpio"), newcCpio(0x123400, 42));
+    const machine = { arch: "aarch64", props: { virtualization: "on" }, ram: "1G", cpu: "cortex-a57" };
+    const layout = {
+      format: "guestmap-layout",
+      version: 1,
+      machine,
+      kernel: { path: "xen-dl", size: "0xf0008" },
+      append: "dom0_mem=256M",
+      modules: [
+        { addr: "0x42000000", kernel: { path: "Image-dl", size: "0x100000" }, bootargs: "console=hvc0" },
+        { addr: "0x46000000", initrd: { path: "dom0-dl.cpio", size: "0x1c3200" } },
+      ],
+      domains: [
+        {
+          name: "domU1",
+          memory: "128M",
+          cpus: 1,
+          vpl011: true,
+          bootargs: "console=ttyAMA0",
+          kernel: { addr: "0x4a000000", file: { path: "Image-dl", size: "0x100000" } },
+          ramdisk: { addr: "0x4e000000", file: { path: "domu-dl.cpio", size: "0x123400" } },
+        },
+      ],
+    };
+    // QEMU's truth, from a run written here: the CLI's fixed-DTB export on QEMU's own DTB, then
+    // info roms of that command line.
+    writeFileSync(join(dir, "dom0less.json"), JSON.stringify(layout));
+    const base = ["-M", "virt,virtualization=on", "-cpu", "cortex-a57", "-m", "1G", "-kernel", "xen-dl"];
+    writeFileSync(join(dir, "dl-base.dtb"), dumpDtb(q.binary("aarch64"), base, dir));
+    const exported = spawnSync(
+      process.execPath,
+      [
+        resolve("packages/cli/bin/guestmap.js"),
+        ...["export", "--dtb", "dl.dtb", "--base-dtb", "dl-base.dtb", "--fixed-dtb"],
+        ...["--cmdline", "-", "--cmdline-format", "json", "dom0less.json"],
+      ],
+      { cwd: dir, encoding: "utf8" },
+    );
+    expect(exported.status, exported.stderr).toBe(0);
+    const argv = (JSON.parse(exported.stdout) as string[][]).flat();
+    const roms = infoRoms(q.binary("aarch64"), argv.slice(1), dir);
+    const rom = (name: string, addr: bigint) => roms.find((r) => r.name === name && r.addr === addr)!;
+
+    await fresh(page);
+    await page.locator("summary", { hasText: "Import" }).click();
+    await page.getByLabel("Open layout JSON…").setInputFiles({
+      name: "dom0less.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(JSON.stringify(layout)),
+    });
+    await page.keyboard.press("Escape");
+    await connect(page);
+    await verifyWith(page, q.version);
+    await expect(page.getByTestId("verify-status")).toHaveText(
+      new RegExp(`^verified against QEMU ${q.version.replace(/\./g, "\\.")} at \\d\\d:\\d\\d$`),
+      { timeout: 60_000 },
+    );
+    // Every ROM QEMU has is a row, all as predicted; domU1's rows carry QEMU's own values.
+    await expect(page.locator("tr[data-verify]")).toHaveCount(roms.length);
+    await expect(page.locator('tr[data-verify="differs"]')).toHaveCount(0);
+    for (const [name, addr] of [
+      ["Image-dl", 0x4a000000n],
+      ["domu-dl.cpio", 0x4e000000n],
+    ] as const) {
+      const r = rom(name, addr);
+      await expect(
+        page
+          .locator("tr[data-verify]", { hasText: `${name} (domU1)` })
+          .locator("td")
+          .nth(2),
+      ).toHaveText(`0x${r.addr.toString(16)}+0x${r.size.toString(16)}`);
+    }
+    await expect(page.getByText("✓ /chosen as predicted")).toBeVisible();
+    await expect(page.getByTestId("blob-bytes")).toHaveText([
+      "✓ Image-dl: bytes intact",
+      "✓ dom0-dl.cpio: bytes intact",
+      "✓ Image-dl (domU1): bytes intact",
+      "✓ domu-dl.cpio (domU1): bytes intact",
+    ]);
+    await expect(page.getByText(/Ran with .*-dtb guestmap\.dtb/)).toBeVisible();
+    // On the map, marks for the main lanes' regions only (domU1's blobs are in its own lane).
+    await expect(page.getByTestId("verify-mark")).toHaveCount(roms.length - 2);
+  });
+}

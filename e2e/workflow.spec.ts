@@ -338,6 +338,14 @@ for (const [width, height] of [
     const line = (await cmd(page).boundingBox())!;
     expect(map.y + map.height).toBeLessThanOrEqual(height);
     expect(line.y).toBeLessThan(height - 40);
+    // The lanes use the pane's height: as always at 1366×768 (the guest-loader lane is 60 px); at
+    // 1920×1080 taller, leaving under them little more than the collision labels' rows.
+    const blob = (await page.locator("[data-blob-id=m1]").boundingBox())!;
+    if (width === 1366) expect(blob.height).toBeCloseTo(60, 0);
+    else {
+      expect(blob.height).toBeGreaterThan(120);
+      expect(map.y + map.height - (blob.y + blob.height)).toBeLessThan(70);
+    }
     // The page itself never scrolls: panels do.
     expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(height);
     // The legend is a help popover, not a column.

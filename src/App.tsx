@@ -1,31 +1,44 @@
+import { useEffect } from "react";
+import { createPortal } from "react-dom";
 import { useStore } from "zustand";
+import { loadAddFiles } from "./io/add-files";
 import { useShareLink } from "./io/useShareLink";
+import { afterNextPaint, loadPanes, loadRules } from "./lazy/after-map";
 // Loaded after the first paint (lazy/components.tsx): the menus and panels that need big code.
 import {
   BootConsole,
   ChosenPreview,
   ExportMenu,
   ImportMenu,
+  preloadComponents,
   ShareButton,
   VerifyControls,
   VerifyResults,
 } from "./lazy/components";
+// The panels beside the map, with the rules they show, load once the map is drawn (lazy/panels.tsx).
+import {
+  AutoPack,
+  CommandLine,
+  Diagnostics,
+  HelpPopover,
+  Inspector,
+  LayoutsMenu,
+  MachinePanel,
+  preloadPanels,
+  RegionTable,
+  SamplesMenu,
+  UntrustedArgs,
+} from "./lazy/panels";
 import { MemoryMap } from "./map/MemoryMap";
-import { AutoPack } from "./panels/AutoPack";
-import { CommandLine } from "./panels/CommandLine";
-import { Diagnostics } from "./panels/Diagnostics";
-import { Inspector } from "./panels/Inspector";
-import { LayoutsMenu } from "./panels/LayoutsMenu";
-import { HelpPopover } from "./panels/Legend";
-import { MachinePanel } from "./panels/MachinePanel";
-import { RegionTable } from "./panels/RegionTable";
-import { SamplesMenu } from "./panels/SamplesMenu";
-import { UntrustedArgs } from "./panels/UntrustedArgs";
 import { redo, undo, useGuestmap } from "./store/store";
 import { NoticeBar } from "./ui/NoticeBar";
 import { Pane, PaneGroup, PaneSeparator } from "./ui/Pane";
 import { button } from "./ui/Panel";
+import { Slot, slotHost } from "./ui/Slot";
 import { useGlobalKeys } from "./ui/useGlobalKeys";
+
+/** The map's DOM node: it moves into the resizable slots when they load, drawn once. */
+const mapHost = slotHost();
 
 /**
  * The page fills the window and never scrolls: every panel scrolls inside itself, so the map and
@@ -36,12 +49,28 @@ import { useGlobalKeys } from "./ui/useGlobalKeys";
 export function App() {
   useGlobalKeys();
   useShareLink();
+  // The map is drawn without the rules, in slots not yet resizable: the rules (its borders and
+  // collisions), the resizable slots, the panels, the menus and the files mutation all start
+  // loading right after that paint, at once.
+  useEffect(
+    () =>
+      afterNextPaint(() => {
+        void loadRules();
+        void loadPanes();
+        preloadPanels();
+        preloadComponents();
+        void loadAddFiles();
+      }),
+    [],
+  );
   const canUndo = useStore(useGuestmap.temporal, (t) => t.pastStates.length > 0);
   const canRedo = useStore(useGuestmap.temporal, (t) => t.futureStates.length > 0);
   return (
     <div className="flex h-screen flex-col gap-2 overflow-hidden p-2">
-      {/* Wraps rather than overlaps when the window is narrow or the companion adds its controls. */}
-      <header className="flex flex-wrap items-center gap-1.5 px-1">
+      {/* Wraps rather than overlaps when the window is narrow or the companion adds its controls.
+          As tall as its menus (h-7) before they load, so the map below does not move when they do;
+          never shrunk (a min-height would let a long notice squeeze it). */}
+      <header className="flex min-h-7 shrink-0 flex-wrap items-center gap-1.5 px-1">
         <h1 className="mr-3 font-mono text-[15px] font-bold tracking-tight">
           guest<span className="text-kernel">map</span>
         </h1>
@@ -88,7 +117,7 @@ export function App() {
           <Pane id="centre" title="Map" defaultSize="60%" minSize="30%" collapsible={false}>
             <PaneGroup id="rows" orientation="vertical" className="h-full">
               <Pane id="map" title="Memory map" defaultSize="40%" minSize="200px">
-                <MemoryMap />
+                <Slot host={mapHost} />
               </Pane>
               <PaneSeparator label="Resize the map" />
               <Pane
@@ -137,6 +166,8 @@ export function App() {
           </Pane>
         </PaneGroup>
       </main>
+      {/* After the Slot in the tree (see ui/Slot.tsx). */}
+      {createPortal(<MemoryMap />, mapHost)}
     </div>
   );
 }

@@ -1,20 +1,12 @@
 /**
  * The app proper, loaded by main.tsx once index.html's placeholder has been painted: React, the
- * store, the saved layout and the first check of it.
+ * store, the saved layout and the map, drawn from its placements; the rest follows the map.
  */
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { restoreState, startSaving } from "./store/persist";
 import { ErrorScreen } from "./ui/ErrorScreen";
-
-const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: { staleTime: Number.POSITIVE_INFINITY, retry: false },
-    mutations: { retry: false },
-  },
-});
 
 /** Renders the app into #root, replacing index.html's placeholder header. */
 const root = document.getElementById("root");
@@ -26,9 +18,8 @@ restoreState().then(() => {
   createRoot(root).render(
     <StrictMode>
       <ErrorScreen>
-        <QueryClientProvider client={queryClient}>
-          <App />
-        </QueryClientProvider>
+        {/* react-query's provider wraps each part loaded after the first paint (lazy/components.tsx). */}
+        <App />
       </ErrorScreen>
     </StrictMode>,
   );

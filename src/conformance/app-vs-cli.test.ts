@@ -33,6 +33,8 @@ import { storeFile } from "../io/file-store";
 import { importCommand } from "../io/imports";
 import { applyEdit } from "../model/edits";
 import { addFileEdits } from "../model/file-edits";
+import { argsTrusted } from "../model/trust-args";
+import { checked } from "../store/derived";
 
 const dir = mkdtempSync(join(tmpdir(), "guestmap-app-vs-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -204,3 +206,35 @@ for (const qemu of PROFILES)
       });
     }
   });
+
+describe("the app's trust switch and the CLI's --trust-args agree", () => {
+  // The Xen seed with a disk, as published Xen-on-QEMU lines add one: -drive opens a host file.
+  const argv = [
+    ...A64,
+    ...XEN,
+    ...gl("addr=0x42000000,kernel=Image,bootargs=root=/dev/vda console=hvc0"),
+    ...gl("addr=0x47000000,initrd=rootfs.cpio"),
+    "-drive",
+    "if=none,file=rootfs.ext4,format=raw,id=hd0",
+    "-device",
+    "virtio-blk-device,drive=hd0",
+  ];
+  for (const trust of [false, true])
+    it(
+      trust ? "switch on, --trust-args: a note naming the risk" : "switch off: an unsafe-option error",
+      async () => {
+        const layout = await appLayout(argv, "10.0");
+        // The panels' check as the switch leaves it (store/derived.ts).
+        const app = checked(layout, argsTrusted(layout, trust ? layout.extraArgs : undefined)).diagnostics;
+        const r = await runCli(
+          ["check", "--json", ...(trust ? ["--trust-args"] : []), "--qemu", "10.0", "--", ...argv],
+          dir,
+        );
+        expect(JSON.parse(r.stdout).diagnostics).toEqual(JSON.parse(JSON.stringify(app.map(diagnosticJson))));
+        const unsafe = app.filter((d) => d.code === "unsafe-option");
+        expect(unsafe.map((d) => d.severity)).toEqual([trust ? "info" : "error"]);
+        expect(unsafe[0]!.message).toContain("touches host files");
+        expect(r.code).toBe(app.some((d) => d.severity === "error") ? 1 : 0);
+      },
+    );
+});

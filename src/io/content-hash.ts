@@ -5,8 +5,6 @@
  * buffer; in the browser that runs in a worker (hash-worker.ts), so the page keeps responding. All
  * give the same digest as `sha256sum`, so a layout made by the CLI binds here too.
  */
-import { sha256 } from "@noble/hashes/sha2.js";
-
 /**
  * Up to this size the file is hashed in one crypto.subtle call (native, about 4× @noble/hashes,
  * and asynchronous: the page keeps painting); its bytes are in memory once for that call.
@@ -46,6 +44,8 @@ export async function hashWithHead(
 async function streamedHash(file: Blob, chunk: number, signal?: AbortSignal): Promise<string> {
   if (typeof Worker !== "undefined" && typeof window !== "undefined")
     return toHex(await inWorker(file, signal));
+  // Outside a page (Node, the tests) it is hashed here; the page's own copy is in the worker.
+  const { sha256 } = await import("@noble/hashes/sha2.js");
   const h = sha256.create();
   for (let off = 0; off < file.size; off += chunk) {
     signal?.throwIfAborted();

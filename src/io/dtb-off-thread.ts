@@ -55,6 +55,21 @@ export async function readDtbOffThread(
   return { bytes: a.bytes, chosen: a.chosen };
 }
 
+/**
+ * The /chosen part of a DTB file (the core's chosenPartOfDtb), its whole tree decoded off the main
+ * thread. Where there are no workers (Node, the app's conformance tests) it is decoded in place.
+ */
+export async function chosenPartOffThread(file: Blob, signal?: AbortSignal): Promise<Uint8Array> {
+  if (typeof Worker === "undefined") {
+    const { chosenPartOfDtb, fdtClaimedSize, FDT_PROBE_SIZE } = await import("@guestmap/core");
+    const total = fdtClaimedSize(new Uint8Array(await file.slice(0, FDT_PROBE_SIZE).arrayBuffer()));
+    return chosenPartOfDtb(new Uint8Array(await file.slice(0, total).arrayBuffer()));
+  }
+  const a = await run({ op: "chosen-part", file }, signal);
+  if (a.op !== "chosen-part") throw new Error("the DTB worker answered out of turn");
+  return a.bytes;
+}
+
 /** The layout's /chosen merged into `base` (the app's dtbBytes), off the main thread. */
 export async function mergeOffThread(
   base: Uint8Array,

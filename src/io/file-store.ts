@@ -5,12 +5,13 @@
  * by hand, an old share link) is bound only when the user confirms a file for it (`confirmFile`).
  * Nothing is ever sent anywhere.
  */
-import { type LayoutBlob, sniffHeader, type Unpacked, unpackPlan } from "@guestmap/core";
+import { dtbRunsPastHead, type LayoutBlob, sniffHeader, type Unpacked, unpackPlan } from "@guestmap/core";
 import { get, set } from "idb-keyval";
 import { loadUnpacker } from "../lazy/load";
 import { demoFile } from "../samples/demo-blob";
 import { demoBlobBySha256 } from "../samples/samples";
 import { hashWithHead } from "./content-hash";
+import { chosenPartOffThread, DtbJobCancelled } from "./dtb-off-thread";
 
 /** How many first bytes of a file the layout keeps in memory for header sniffing. */
 export const HEAD_BYTES = 64 * 1024;
@@ -32,7 +33,9 @@ const session = new Map<string, File>();
  * `signal` stops the hashing of a big file (its worker) when the user cancels.
  */
 export async function storeFile(file: File, signal?: AbortSignal): Promise<StoredFile> {
-  const { sha256, head } = await hashWithHead(file, HEAD_BYTES, undefined, signal);
+  const hashed = await hashWithHead(file, HEAD_BYTES, undefined, signal);
+  const { sha256 } = hashed;
+  const head = await wholeDtbHead(file, hashed.head, signal);
   session.set(sha256, file);
   const unpacked = await unpackedOf(file, head);
   const ref = { path: file.name, size: BigInt(file.size), sha256, head, ...(unpacked && { unpacked }) };
@@ -77,7 +80,24 @@ export async function unpackedOf(file: Blob, head: Uint8Array): Promise<Unpacked
 }
 
 async function headOf(file: Blob): Promise<Uint8Array> {
-  return new Uint8Array(await file.slice(0, HEAD_BYTES).arrayBuffer());
+  return wholeDtbHead(file, new Uint8Array(await file.slice(0, HEAD_BYTES).arrayBuffer()));
+}
+
+/**
+ * A DTB whose tree runs past the head (a machine with many devices, a board's DTB) is decoded whole
+ * in the DTB worker and its head is the part the checks read, its /chosen (the core's
+ * chosenPartOfDtb, as the CLI keeps it), so a -dtb's /chosen and module nodes are checked whatever
+ * its size. `signal` cancels it with the rest of a drop. A DTB that does not decode keeps its head:
+ * /chosen then says what is wrong.
+ */
+async function wholeDtbHead(file: Blob, head: Uint8Array, signal?: AbortSignal): Promise<Uint8Array> {
+  if (!dtbRunsPastHead(head)) return head;
+  try {
+    return await chosenPartOffThread(file, signal);
+  } catch (e) {
+    if (e instanceof DtbJobCancelled) throw e;
+    return head;
+  }
 }
 
 /** The file kept in IndexedDB under this digest; undefined when there is none or no IndexedDB at all. */

@@ -6,6 +6,7 @@
  * history. Nothing here decides anything about a layout: it reads and writes.
  */
 import { delMany, get, getMany, keys, set, setMany } from "idb-keyval";
+import type { TrustedArgs } from "../model/trust-args";
 import type { LayoutEntry, ScaleMode, UntrustedArgs } from "../store/ui-slice";
 
 /** The shape of the records below; a record of another version is kept, never overwritten. */
@@ -31,6 +32,8 @@ export interface LayoutRecord {
   readonly present: string;
   readonly future: readonly string[];
   readonly untrusted?: UntrustedArgs;
+  /** The extra QEMU arguments the trust switch vouched for (model/trust-args.ts). */
+  readonly trustedArgs?: TrustedArgs;
   /** The -cpu each arch had when the user switched away from it. */
   readonly cpuByArch?: Readonly<Record<string, string | undefined>>;
   /** When the saved state was made (ms): a journalled change newer than this was never saved. */

@@ -7,6 +7,7 @@
  */
 import { lazy, type ReactNode, Suspense, useEffect, useState } from "react";
 import type { Scale, View } from "../map/scale";
+import { afterNextPaint } from "./after-map";
 
 let painted = false;
 
@@ -14,45 +15,54 @@ let painted = false;
  * Its children once the browser has painted the first frame. Before that, loading and running
  * these chunks would compete with the first paint for the main thread (zod alone takes ~10 ms).
  */
-function AfterFirstPaint({ children }: { children: ReactNode }) {
+export function AfterFirstPaint({ children }: { children: ReactNode }) {
   const [ready, setReady] = useState(painted);
   useEffect(() => {
     if (ready) return;
-    const go = () => {
+    return afterNextPaint(() => {
       painted = true;
       setReady(true);
-    };
-    // The frame after the next one: the first has been painted by then. A tab opened in the
-    // background gets no frames: the timer stands in.
-    let frame = requestAnimationFrame(() => {
-      frame = requestAnimationFrame(go);
     });
-    const timer = setTimeout(go, 250);
-    return () => {
-      cancelAnimationFrame(frame);
-      clearTimeout(timer);
-    };
   }, [ready]);
-  return ready ? <Suspense fallback={null}>{children}</Suspense> : null;
+  return ready ? (
+    <Suspense fallback={null}>
+      <LazyQueryProvider>{children}</LazyQueryProvider>
+    </Suspense>
+  ) : null;
 }
 
-const exportMenu = () => import("../panels/ExportMenu");
-const LazyExportMenu = lazy(async () => ({ default: (await exportMenu()).ExportMenu }));
-const LazyShareButton = lazy(async () => ({ default: (await exportMenu()).ShareButton }));
-const LazyImportMenu = lazy(async () => ({ default: (await import("../panels/ImportMenu")).ImportMenu }));
-const LazyVerifyControls = lazy(async () => ({
-  default: (await import("../verify/VerifyControls")).VerifyControls,
-}));
-const LazyVerifyResults = lazy(async () => ({
-  default: (await import("../verify/VerifyResults")).VerifyResults,
-}));
-const LazyChosenPreview = lazy(async () => ({
-  default: (await import("../panels/ChosenPreview")).ChosenPreview,
-}));
-const LazyVerifyOverlay = lazy(async () => ({
-  default: (await import("../verify/VerifyOverlay")).VerifyOverlay,
-}));
-const LazyBootConsole = lazy(async () => ({ default: (await import("../verify/BootConsole")).BootConsole }));
+// The chunks, each one import() (the module system loads each once, whoever asks first).
+const loaders = {
+  // The react-query client, for every part loaded here (the map itself needs none to be drawn).
+  queryProvider: () => import("./query-provider"),
+  exportMenu: () => import("../panels/ExportMenu"),
+  importMenu: () => import("../panels/ImportMenu"),
+  verifyControls: () => import("../verify/VerifyControls"),
+  verifyResults: () => import("../verify/VerifyResults"),
+  chosenPreview: () => import("../panels/ChosenPreview"),
+  verifyOverlay: () => import("../verify/VerifyOverlay"),
+  bootConsole: () => import("../verify/BootConsole"),
+};
+
+/**
+ * Starts loading what shows on the page without a click (react-query's provider, the /chosen
+ * preview): mounting alone would load them in a chain, the provider's chunk first and a
+ * component's only when the provider renders it. The menus follow as they mount.
+ */
+export function preloadComponents(): void {
+  void loaders.queryProvider();
+  void loaders.chosenPreview();
+}
+
+const LazyQueryProvider = lazy(loaders.queryProvider);
+const LazyExportMenu = lazy(async () => ({ default: (await loaders.exportMenu()).ExportMenu }));
+const LazyShareButton = lazy(async () => ({ default: (await loaders.exportMenu()).ShareButton }));
+const LazyImportMenu = lazy(async () => ({ default: (await loaders.importMenu()).ImportMenu }));
+const LazyVerifyControls = lazy(async () => ({ default: (await loaders.verifyControls()).VerifyControls }));
+const LazyVerifyResults = lazy(async () => ({ default: (await loaders.verifyResults()).VerifyResults }));
+const LazyChosenPreview = lazy(async () => ({ default: (await loaders.chosenPreview()).ChosenPreview }));
+const LazyVerifyOverlay = lazy(async () => ({ default: (await loaders.verifyOverlay()).VerifyOverlay }));
+const LazyBootConsole = lazy(async () => ({ default: (await loaders.bootConsole()).BootConsole }));
 
 export function ExportMenu() {
   return (

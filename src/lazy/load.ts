@@ -1,7 +1,7 @@
 /**
- * The app's lazily loaded parts, each one `import()` away. What the first paint needs (the map,
- * check, the panels) is in the first chunk; parsers of outside input, exports, imports and
- * "Verify in QEMU" come in their own chunks when first used, precached by the service worker.
+ * The app's lazily loaded parsers of outside input, each one `import()` away, precached by the
+ * service worker. Kept apart from after-map.ts (which brings React and the store's machinery):
+ * the workers import these too.
  */
 export const loadLayoutParser = () => import("./layout-parser");
 export const loadUnpacker = () => import("./unpacker");

@@ -1,13 +1,14 @@
 import { addr } from "../ui/format";
-import { LANES } from "./geometry";
 import { type Scale, ticks, type View } from "./scale";
+import { useLanes } from "./useLanes";
 
 export function Axis({ scale, view }: { scale: Scale; view: View }) {
+  const lanes = useLanes();
   const t = ticks(scale, view, 96);
   return (
     <div
       className="absolute inset-x-0"
-      style={{ top: LANES.axis.top, height: LANES.axis.height }}
+      style={{ top: lanes.axis.top, height: lanes.axis.height }}
       aria-hidden
     >
       {t.map(({ addr: a, x }) => (

@@ -5,9 +5,10 @@ import { useProblem } from "../store/derived";
 import { useGuestmap } from "../store/store";
 import { addr, human } from "../ui/format";
 import { LockIcon } from "../ui/LockIcon";
-import { LANES } from "./geometry";
+import { LANES, type Lanes } from "./geometry";
 import { type Row, roleLabel } from "./map-model";
 import { type Range, type Scale, screenSpan, type View } from "./scale";
+import { useLanes } from "./useLanes";
 
 /** The hovered region and where its card goes (client coordinates: the card is position:fixed). */
 export interface Hover {
@@ -42,6 +43,7 @@ const sameSpan = (
 };
 
 export function RamLane({ scale, view, ram }: { scale: Scale; view: View; ram: readonly Range[] }) {
+  const lanes = useLanes();
   return (
     <>
       {ram.map((r) => {
@@ -50,7 +52,7 @@ export function RamLane({ scale, view, ram }: { scale: Scale; view: View; ram: r
           <div
             key={r.start.toString()}
             className="absolute overflow-hidden rounded-sm border border-ram-ink/30 bg-ram px-1 font-mono text-[10px] leading-[12px] whitespace-nowrap text-ram-ink"
-            style={{ top: LANES.ram.top, height: LANES.ram.height, left: s.left, width: s.width }}
+            style={{ top: lanes.ram.top, height: lanes.ram.height, left: s.left, width: s.width }}
             title={`RAM [${addr(r.start)}, ${addr(r.end)}) ${human(r.end - r.start)}`}
           >
             <span className="sticky left-0">
@@ -71,6 +73,7 @@ export const QemuBlock = memo(function QemuBlock(props: {
   onSelect(id: string): void;
   onHover(h: Hover | undefined): void;
 }) {
+  const lanes = useLanes();
   const { region: r, scale, view } = props;
   const s = span(scale, view, r.addr, r.addr + r.size);
   const bss = r.footprint > r.size ? span(scale, view, r.addr + r.size, r.addr + r.footprint) : undefined;
@@ -80,7 +83,7 @@ export const QemuBlock = memo(function QemuBlock(props: {
         <BssTail
           id={r.id}
           bytes={r.footprint - r.size}
-          lane={LANES.qemu}
+          lane={lanes.qemu}
           left={bss.left}
           width={bss.width}
           className="border-qemu-ink/40 text-qemu-ink opacity-70"
@@ -100,7 +103,7 @@ export const QemuBlock = memo(function QemuBlock(props: {
         className={`absolute overflow-hidden rounded-[3px] border text-left font-mono text-[10px] leading-tight text-qemu-ink ${
           props.selected ? "border-focus" : "border-qemu-ink/40"
         } bg-qemu`}
-        style={{ top: LANES.qemu.top, height: LANES.qemu.height, left: s.left, width: s.width }}
+        style={{ top: lanes.qemu.top, height: lanes.qemu.height, left: s.left, width: s.width }}
       >
         {s.width > 34 && (
           <span className="block truncate px-1 pt-0.5">
@@ -152,10 +155,10 @@ const KIND_STYLE: Record<string, { bg: string; ink: string; border: string }> = 
 };
 
 /** The vertical extent of a blob in the guest-loader lane: its row among the blobs it overlaps. */
-export function laneRow(row: Row | undefined): { top: number; height: number } {
+export function laneRow(row: Row | undefined, lanes: Lanes = LANES): { top: number; height: number } {
   const rows = row?.rows ?? 1;
-  const h = (LANES.user.height - (rows - 1) * 2) / rows;
-  return { top: LANES.user.top + (row?.row ?? 0) * (h + 2), height: h };
+  const h = (lanes.user.height - (rows - 1) * 2) / rows;
+  return { top: lanes.user.top + (row?.row ?? 0) * (h + 2), height: h };
 }
 
 export const UserBlock = memo(function UserBlock(props: {
@@ -180,7 +183,7 @@ export const UserBlock = memo(function UserBlock(props: {
   const bss = r.footprint > r.size ? span(scale, view, r.addr + r.size, r.addr + r.footprint) : undefined;
   const st = KIND_STYLE[r.role] ?? KIND_STYLE.loader!;
   const kind = roleLabel(r);
-  const lane = laneRow(props.row);
+  const lane = laneRow(props.row, useLanes());
   const tall = lane.height >= 40;
   return (
     <>
@@ -248,6 +251,7 @@ export function DraggedBlock(props: {
   /** Moved by a key: it has the keyboard focus (its committed block, hidden, holds it). */
   focused?: boolean;
 }) {
+  const lanes = useLanes();
   const r = props.region;
   const st = KIND_STYLE[r.role] ?? KIND_STYLE.loader!;
   return (
@@ -261,7 +265,7 @@ export function DraggedBlock(props: {
         className={`absolute overflow-hidden rounded-[3px] border-2 text-left font-mono text-[11px] leading-tight shadow-lg shadow-black/60 ${st.bg} ${st.ink} ${
           props.problem === "error" ? "border-bad" : props.problem === "warning" ? "border-warn" : st.border
         } ${props.focused ? "ring-2 ring-focus/80" : ""}`}
-        style={{ top: LANES.user.top, height: LANES.user.height, left: 0, width: Math.max(2, props.width) }}
+        style={{ top: lanes.user.top, height: lanes.user.height, left: 0, width: Math.max(2, props.width) }}
       >
         {props.width > 40 && <BlockLabel r={r} kind={roleLabel(r)} tall />}
       </div>
@@ -269,7 +273,7 @@ export function DraggedBlock(props: {
         <BssTail
           id={`${r.id}-drag`}
           bytes={r.footprint - r.size}
-          lane={LANES.user}
+          lane={lanes.user}
           left={props.width}
           width={props.bssWidth}
           className={`${st.border} ${st.ink} opacity-80`}

@@ -7,10 +7,10 @@ import { moduleAlignment } from "../model/blob-rules";
 import { type Checked, checked, useCheck, useProblem } from "../store/derived";
 import { useGuestmap } from "../store/store";
 import { DraggedBlock } from "./Blocks";
-import { LANES } from "./geometry";
 import { type Collision, collisionsIn, PLACEHOLDER_SPAN } from "./map-model";
 import { CollisionBands, DragGuides } from "./Overlays";
 import { type Scale, toScreen, type View } from "./scale";
+import { useLanes } from "./useLanes";
 
 /**
  * The live layout's collisions, once per check: the whole map model (rows, the collapsed scale's
@@ -44,6 +44,7 @@ export function LiveLayer(props: { scale: Scale; view: View; width: number }) {
 }
 
 function DragLayer({ scale, view, width }: { scale: Scale; view: View; width: number }) {
+  const lanes = useLanes();
   const drag = useGuestmap((s) => s.drag);
   const layout = useGuestmap((s) => s.layout);
   const problem = useProblem(drag?.id ?? "");
@@ -68,8 +69,8 @@ function DragLayer({ scale, view, width }: { scale: Scale; view: View; width: nu
           className="pointer-events-none absolute z-10 rounded-[3px] border-2 border-dashed border-muted bg-panel-2/80"
           style={{
             left: 0,
-            top: LANES.user.top,
-            height: LANES.user.height,
+            top: lanes.user.top,
+            height: lanes.user.height,
             width: Math.max(12, toScreen(scale, view, drag.addr + PLACEHOLDER_SPAN) - left),
             transform: `translateX(${left}px)`,
           }}

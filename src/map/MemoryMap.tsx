@@ -7,11 +7,12 @@ import { problemsOf, useCommittedCheck } from "../store/derived";
 import { useGuestmap } from "../store/store";
 import { addr, human } from "../ui/format";
 import { IngestProgress } from "../ui/IngestProgress";
+import { useElementHeight } from "../ui/useElementHeight";
 import { useElementWidth } from "../ui/useElementWidth";
 import { Axis, Grid } from "./Axis";
 import { type Hover, QemuBlock, RamLane, UserBlock } from "./Blocks";
 import { DomainLanes } from "./DomainLanes";
-import { LANES, MAP_HEIGHT } from "./geometry";
+import { MAP_HEIGHT, mapLanes } from "./geometry";
 import { onBlobKeyDown, selectRegion } from "./keyboard";
 import { LiveLayer } from "./LiveLayer";
 import { MapToolbar } from "./MapToolbar";
@@ -28,6 +29,7 @@ import {
   toScreen,
   viewFor,
 } from "./scale";
+import { LanesContext } from "./useLanes";
 import { useMapInteractions } from "./useMapInteractions";
 
 /**
@@ -47,6 +49,9 @@ export function MemoryMap() {
   const [ref, width] = useElementWidth<HTMLDivElement>();
   const [hover, setHover] = useState<Hover>();
   const addFiles = useAddFiles();
+  // The lanes grow with a taller pane (1920×1080), within limits; at 1366×768 they are as always.
+  const lanesHeight = mapLanes(useElementHeight(ref)).height;
+  const lanes = useMemo(() => mapLanes(lanesHeight), [lanesHeight]);
 
   // Drawn from the committed layout: its scale holds still under a drag.
   const model = mapModelOf(committed);
@@ -115,7 +120,8 @@ export function MemoryMap() {
     addFiles.mutate({ files, at: fromScreen(scale, view, x), ...(onto !== undefined && { onto }) });
   };
 
-  return (
+  // The lanes reach every layer drawn in the map (and DomainLanes) through a context.
+  const map = (
     <section
       aria-labelledby="map-title"
       className="flex min-h-0 min-w-0 flex-1 flex-col rounded-md border border-line bg-panel"
@@ -136,7 +142,7 @@ export function MemoryMap() {
         measuring={measuring}
         onMeasuring={setMeasuring}
       />
-      {/* Fills its pane: the lanes keep their heights, the space below stays map (drop, pan). */}
+      {/* Fills its pane: the lanes take its height up to their limits; the rest stays map (drop, pan). */}
       <div className="flex min-h-0 flex-1 overflow-hidden">
         <div
           className="relative w-[74px] shrink-0 border-r border-line text-[10px] tracking-wide text-muted uppercase"
@@ -144,9 +150,9 @@ export function MemoryMap() {
         >
           {(
             [
-              ["RAM", LANES.ram],
-              ["QEMU", LANES.qemu],
-              ["guest-loader", LANES.user],
+              ["RAM", lanes.ram],
+              ["QEMU", lanes.qemu],
+              ["guest-loader", lanes.user],
             ] as const
           ).map(([name, lane]) => (
             <div
@@ -191,7 +197,7 @@ export function MemoryMap() {
                     key={p.start.toString()}
                     aria-hidden
                     className="pointer-events-none absolute overflow-hidden text-center font-mono text-[9px] whitespace-nowrap text-muted"
-                    style={{ left: x0, width: x1 - x0, top: LANES.user.top + LANES.user.height / 2 - 6 }}
+                    style={{ left: x0, width: x1 - x0, top: lanes.user.top + lanes.user.height / 2 - 6 }}
                   >
                     {human(p.end - p.start)}
                   </div>
@@ -244,8 +250,8 @@ export function MemoryMap() {
                 style={{
                   left: x0,
                   width: x1 - x0,
-                  top: LANES.user.top,
-                  height: LANES.user.height,
+                  top: lanes.user.top,
+                  height: lanes.user.height,
                 }}
               >
                 {x1 - x0 > 30 && (
@@ -277,4 +283,5 @@ export function MemoryMap() {
       />
     </section>
   );
+  return <LanesContext.Provider value={lanes}>{map}</LanesContext.Provider>;
 }

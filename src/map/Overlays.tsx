@@ -1,9 +1,9 @@
 /** Collision bands, drag guides and the hover card. */
 import type { Region } from "@guestmap/core";
 import { addr, human } from "../ui/format";
-import { LANES, MAP_HEIGHT } from "./geometry";
 import { type Collision, roleLabel } from "./map-model";
 import { type Scale, screenSpan, toScreen, type View } from "./scale";
+import { useLanes } from "./useLanes";
 
 /** Approximate width of a 10px monospace label, to stack labels that would overlap. */
 const CHAR_PX = 6.1;
@@ -16,6 +16,7 @@ export function CollisionBands(props: {
   view: View;
   width: number;
 }) {
+  const lanes = useLanes();
   const { collisions, scale, view } = props;
   const rowEnds: number[] = [];
   let unlabelled = 0;
@@ -41,15 +42,15 @@ export function CollisionBands(props: {
               style={{
                 left: x0,
                 width: w,
-                top: LANES.qemu.top - 4,
-                height: LANES.user.top + LANES.user.height - LANES.qemu.top + 8,
+                top: lanes.qemu.top - 4,
+                height: lanes.user.top + lanes.user.height - lanes.qemu.top + 8,
               }}
             />
             {labelled && (
               <div
                 data-testid="collision"
                 className={`absolute font-mono text-[10px] leading-[12px] whitespace-nowrap ${color}`}
-                style={{ left: lx, top: LANES.hits.top + row * 13 }}
+                style={{ left: lx, top: lanes.hits.top + row * 13 }}
               >
                 {text}
               </div>
@@ -61,7 +62,7 @@ export function CollisionBands(props: {
         <div
           data-testid="collisions-more"
           className="absolute left-1 font-mono text-[10px] leading-[12px] whitespace-nowrap text-muted"
-          style={{ top: LANES.hits.top + LABEL_ROWS * 13 }}
+          style={{ top: lanes.hits.top + LABEL_ROWS * 13 }}
         >
           +{unlabelled} more collision{unlabelled > 1 ? "s" : ""}: see Diagnostics
         </div>
@@ -80,6 +81,7 @@ export function DragGuides(props: {
   align: bigint;
   width: number;
 }) {
+  const lanes = useLanes();
   const { scale, view } = props;
   // Keyed by their step from the blob (k), so a move updates seven lines instead of replacing them.
   const guides: [bigint, bigint][] = [];
@@ -98,7 +100,7 @@ export function DragGuides(props: {
             key={k.toString()}
             aria-hidden
             className={`pointer-events-none absolute top-[22px] border-l ${a === props.addr ? "border-focus" : "border-dashed border-focus/35"}`}
-            style={{ left: x, height: MAP_HEIGHT - 22 }}
+            style={{ left: x, height: lanes.height - 22 }}
           />
         );
       })}
@@ -107,13 +109,13 @@ export function DragGuides(props: {
           aria-hidden
           data-testid="snap-guide"
           className="pointer-events-none absolute top-[22px] z-20 border-l-2 border-focus"
-          style={{ left: toScreen(scale, view, props.edge), height: MAP_HEIGHT - 22 }}
+          style={{ left: toScreen(scale, view, props.edge), height: lanes.height - 22 }}
         />
       )}
       <div
         data-testid="pointer-address"
         className="pointer-events-none absolute z-30 rounded bg-focus px-1 font-mono text-[10px] text-black"
-        style={{ left: Math.min(props.width - 90, Math.max(0, px + 6)), top: LANES.axis.top + 2 }}
+        style={{ left: Math.min(props.width - 90, Math.max(0, px + 6)), top: lanes.axis.top + 2 }}
       >
         {addr(props.pointer)}
       </div>
@@ -122,7 +124,7 @@ export function DragGuides(props: {
         className="pointer-events-none absolute z-30 rounded border border-focus bg-bg px-1 font-mono text-[10px] text-focus"
         style={{
           left: Math.min(props.width - 150, Math.max(0, toScreen(scale, view, props.addr))),
-          top: LANES.user.top - 16,
+          top: lanes.user.top - 16,
         }}
       >
         → {addr(props.addr)} (
@@ -197,6 +199,7 @@ function Row({ k, v }: { k: string; v: string }) {
 
 /** The measure tool's span: both ends, the distance between them, in hex and in words. */
 export function MeasureOverlay(props: { scale: Scale; view: View; from: bigint; to: bigint; width: number }) {
+  const lanes = useLanes();
   const { scale, view } = props;
   const lo = props.from < props.to ? props.from : props.to;
   const hi = props.from < props.to ? props.to : props.from;
@@ -224,7 +227,7 @@ export function MeasureOverlay(props: { scale: Scale; view: View; from: bigint; 
               (left + right) / 2 - (text.length * CHAR_PX) / 2,
             ),
           ),
-          top: LANES.ram.top,
+          top: lanes.ram.top,
         }}
       >
         {text}

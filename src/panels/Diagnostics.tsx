@@ -5,6 +5,7 @@ import { useGuestmap } from "../store/store";
 import { BidiText } from "../ui/BidiText";
 import { addr } from "../ui/format";
 import { button, Panel } from "../ui/Panel";
+import { TrustArgsSwitch } from "./TrustArgsSwitch";
 
 const SEV = {
   error: { icon: "✕", cls: "text-bad border-bad/50" },
@@ -42,6 +43,7 @@ export function Diagnostics() {
         </>
       }
     >
+      <TrustArgsSwitch />
       {diagnostics.length === 0 ? (
         <p className="text-ram-ink">✓ No problems: QEMU will load every blob where the map shows it.</p>
       ) : (

@@ -16,6 +16,9 @@ import { PasteCommand } from "./PasteCommand";
 
 function apply(edit: Edit, text: string) {
   const s = useGuestmap.getState();
+  // Imported arguments are not the ones the trust switch vouched for, even when equal to them.
+  if (edit.type === "replaceLayout" && edit.layout.extraArgs !== s.layout.extraArgs)
+    s.trustSwitched(undefined);
   s.dispatch(edit);
   s.selected(undefined);
   s.viewChanged(FIT);

@@ -18,7 +18,8 @@ export function UntrustedArgs() {
   // run once per layout, not per render.
   const risks = useMemo(() => {
     if (!untrusted) return [];
-    const before = checked(layout).diagnostics;
+    const page = checked(layout);
+    const before = (page.pending ? check(layout) : page).diagnostics;
     return check({ ...layout, extraArgs: [...layout.extraArgs, ...untrusted.args] }).diagnostics.filter(
       (d) => !before.some((x) => x.code === d.code && x.message === d.message),
     );

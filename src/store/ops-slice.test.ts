@@ -1,5 +1,6 @@
 import { check } from "@guestmap/core";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { loadRules } from "../lazy/after-map";
 import { SAMPLES } from "../samples/samples";
 import { undo, useGuestmap } from "./store";
 
@@ -8,6 +9,9 @@ const past = () => useGuestmap.temporal.getState().pastStates.length;
 const addr = (id: string) => s().layout.modules.find((m) => m.id === id)?.addr;
 const errors = () => check(s().layout).diagnostics.filter((d) => d.severity === "error").length;
 const rootfs24 = SAMPLES.find((x) => /24 MiB rootfs/.test(x.title))!;
+
+// The app loads them after the map's first paint; the actions below run synchronously once in.
+beforeAll(() => loadRules());
 
 beforeEach(() => {
   s().dispatch({ type: "replaceLayout", layout: rootfs24.layout });

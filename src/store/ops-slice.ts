@@ -3,18 +3,14 @@
  * the blobs with RAM's base. Each calls the core operation (the same one `guestmap pack` / `fix`
  * runs), replaces the layout in one edit — one undo step — and says what moved, and why, in the
  * notice line. Components only call these.
+ *
+ * The operations are in the rules chunk (lazy/after-map.ts), loaded after the map's first paint and
+ * before any panel that offers them: an action runs at once, or when the chunk is in if called
+ * sooner.
  */
-import {
-  type Arch,
-  type BlobMove,
-  changeArch,
-  fixAll,
-  hex,
-  type Layout,
-  pack,
-  type Unfixed,
-} from "@guestmap/core";
+import { type Arch, type BlobMove, hex, type Layout, type Unfixed } from "@guestmap/core";
 import type { StateCreator } from "zustand";
+import { loadRules, type Rules, rulesNow } from "../lazy/after-map";
 import { type GuestmapState, undo } from "./store";
 import type { Notice } from "./ui-slice";
 
@@ -76,6 +72,12 @@ function savePins(pins: Record<string, readonly string[]>): void {
   }
 }
 
+function withRules(fn: (rules: Rules) => void): void {
+  const rules = rulesNow();
+  if (rules) fn(rules);
+  else void loadRules().then(fn);
+}
+
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** The notice after an operation: a one-line summary, then each move and each blob left alone. */
@@ -108,81 +110,84 @@ export const createOpsSlice: StateCreator<GuestmapState, [], [], OpsSlice> = (se
       savePins(pinned);
       return { pinned };
     }),
-  autoPacked: (order, minAlign) => {
-    // On the layout the map shows: a key move not committed yet is committed first.
-    get().keyMovesCommitted();
-    const s = get();
-    const locked = pinsOf(s).filter((id) =>
-      [...s.layout.modules, ...s.layout.loaders].some((b) => b.id === id),
-    );
-    const r = pack(s.layout, { order, locked, ...(minAlign !== undefined && { minAlign }) });
-    const moved = r.moves.filter((m) => m.from !== m.to).length;
-    // Nothing moved: no undo step that changes nothing.
-    if (moved > 0) s.dispatch({ type: "replaceLayout", layout: r.layout });
-    const span = r.span ? ` into [${hex(r.span.start)}, ${hex(r.span.end)})` : "";
-    s.noticed(
-      report(
-        moved === 0 && r.unplaced.length === 0
-          ? "Auto-pack: every blob is already packed."
-          : `Auto-pack${order === "size" ? " (largest first)" : ""}: ${plural(moved, "blob")} moved${span}${locked.length ? `, ${plural(locked.length, "pinned blob")} kept` : ""}${r.unplaced.length ? `, ${plural(r.unplaced.length, "blob")} left where ${r.unplaced.length === 1 ? "it was" : "they were"}` : ""}. Undo (Ctrl+Z) puts them back.`,
-        r.moves,
-        r.unplaced,
-        r.notes,
-      ),
-    );
-  },
-  allFixed: () => {
-    // On the layout the map shows: a key move not committed yet is committed first.
-    get().keyMovesCommitted();
-    const s = get();
-    const r = fixAll(s.layout);
-    s.dispatch({ type: "replaceLayout", layout: r.layout });
-    const errs = r.remaining.length;
-    s.noticed(
-      report(
-        `Fix all: ${plural(r.moves.length, "blob")} moved${errs ? `; ${plural(errs, "error")} no move can fix remain (see Diagnostics)` : ""}. Undo (Ctrl+Z) puts them back.`,
-        r.moves,
-        r.unfixed,
-        [],
-      ),
-    );
-  },
-  archSwitched: (arch, move = true) => {
-    // On the layout the map shows: a key move not committed yet is committed first.
-    get().keyMovesCommitted();
-    const s = get();
-    const from = s.layout.machine;
-    if (from.arch === arch) return;
-    s.cpuRemembered(from.arch, from.cpu);
-    set({ propsByArch: { ...s.propsByArch, [from.arch]: from.props } });
-    const r = changeArch(s.layout, arch, { moveBlobs: move });
-    // Each arch keeps its own -cpu and -M properties: aarch64 → riscv64 → aarch64 gives
-    // cortex-a57 and virtualization=on back.
-    const cpu = s.cpuByArch[arch];
-    const kept = r.layout.machine.props;
-    const back = (s.propsByArch[arch] ?? []).filter(([k]) => !kept.some(([q]) => q === k));
-    const machine = {
-      ...r.layout.machine,
-      ...(cpu !== undefined && { cpu }),
-      ...(back.length > 0 && { props: [...kept, ...back] }),
-    };
-    const layout: Layout = { ...r.layout, machine };
-    s.dispatch({ type: "replaceLayout", layout });
-    const moved = r.moves.length;
-    set({ archMove: move && moved > 0 ? { arch, after: get().layout } : undefined });
-    if (moved === 0 && r.notes.length === 0) return s.noticed(undefined);
-    s.noticed(
-      report(
-        move
-          ? `Switched to ${arch}: ${plural(moved, "blob")} moved with RAM's base${r.remaining.length ? `; ${plural(r.remaining.length, "error")} remain` : ""}.`
-          : `Switched to ${arch}; the blobs kept their addresses.`,
-        r.moves,
-        r.unfixed,
-        r.notes,
-        move && moved > 0 ? { actions: ["keep-addresses"] } : {},
-      ),
-    );
-  },
+  autoPacked: (order, minAlign) =>
+    withRules(({ pack }) => {
+      // On the layout the map shows: a key move not committed yet is committed first.
+      get().keyMovesCommitted();
+      const s = get();
+      const locked = pinsOf(s).filter((id) =>
+        [...s.layout.modules, ...s.layout.loaders].some((b) => b.id === id),
+      );
+      const r = pack(s.layout, { order, locked, ...(minAlign !== undefined && { minAlign }) });
+      const moved = r.moves.filter((m) => m.from !== m.to).length;
+      // Nothing moved: no undo step that changes nothing.
+      if (moved > 0) s.dispatch({ type: "replaceLayout", layout: r.layout });
+      const span = r.span ? ` into [${hex(r.span.start)}, ${hex(r.span.end)})` : "";
+      s.noticed(
+        report(
+          moved === 0 && r.unplaced.length === 0
+            ? "Auto-pack: every blob is already packed."
+            : `Auto-pack${order === "size" ? " (largest first)" : ""}: ${plural(moved, "blob")} moved${span}${locked.length ? `, ${plural(locked.length, "pinned blob")} kept` : ""}${r.unplaced.length ? `, ${plural(r.unplaced.length, "blob")} left where ${r.unplaced.length === 1 ? "it was" : "they were"}` : ""}. Undo (Ctrl+Z) puts them back.`,
+          r.moves,
+          r.unplaced,
+          r.notes,
+        ),
+      );
+    }),
+  allFixed: () =>
+    withRules(({ fixAll }) => {
+      // On the layout the map shows: a key move not committed yet is committed first.
+      get().keyMovesCommitted();
+      const s = get();
+      const r = fixAll(s.layout);
+      s.dispatch({ type: "replaceLayout", layout: r.layout });
+      const errs = r.remaining.length;
+      s.noticed(
+        report(
+          `Fix all: ${plural(r.moves.length, "blob")} moved${errs ? `; ${plural(errs, "error")} no move can fix remain (see Diagnostics)` : ""}. Undo (Ctrl+Z) puts them back.`,
+          r.moves,
+          r.unfixed,
+          [],
+        ),
+      );
+    }),
+  archSwitched: (arch, move = true) =>
+    withRules(({ changeArch }) => {
+      // On the layout the map shows: a key move not committed yet is committed first.
+      get().keyMovesCommitted();
+      const s = get();
+      const from = s.layout.machine;
+      if (from.arch === arch) return;
+      s.cpuRemembered(from.arch, from.cpu);
+      set({ propsByArch: { ...s.propsByArch, [from.arch]: from.props } });
+      const r = changeArch(s.layout, arch, { moveBlobs: move });
+      // Each arch keeps its own -cpu and -M properties: aarch64 → riscv64 → aarch64 gives
+      // cortex-a57 and virtualization=on back.
+      const cpu = s.cpuByArch[arch];
+      const kept = r.layout.machine.props;
+      const back = (s.propsByArch[arch] ?? []).filter(([k]) => !kept.some(([q]) => q === k));
+      const machine = {
+        ...r.layout.machine,
+        ...(cpu !== undefined && { cpu }),
+        ...(back.length > 0 && { props: [...kept, ...back] }),
+      };
+      const layout: Layout = { ...r.layout, machine };
+      s.dispatch({ type: "replaceLayout", layout });
+      const moved = r.moves.length;
+      set({ archMove: move && moved > 0 ? { arch, after: get().layout } : undefined });
+      if (moved === 0 && r.notes.length === 0) return s.noticed(undefined);
+      s.noticed(
+        report(
+          move
+            ? `Switched to ${arch}: ${plural(moved, "blob")} moved with RAM's base${r.remaining.length ? `; ${plural(r.remaining.length, "error")} remain` : ""}.`
+            : `Switched to ${arch}; the blobs kept their addresses.`,
+          r.moves,
+          r.unfixed,
+          r.notes,
+          move && moved > 0 ? { actions: ["keep-addresses"] } : {},
+        ),
+      );
+    }),
   archMoveReverted: () => {
     // On the layout the map shows: a key move not committed yet is committed first.
     get().keyMovesCommitted();

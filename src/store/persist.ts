@@ -26,6 +26,7 @@ import {
 import { loadLayoutParser } from "../lazy/load";
 import { FIT } from "../map/scale";
 import { applyEdits, type Edit } from "../model/edits";
+import type { TrustedArgs } from "../model/trust-args";
 import { DEFAULT_SAMPLE } from "../samples/samples";
 import { pendingEdits, restoreEdits, takeEdits } from "./edit-log";
 import { type GuestmapState, useGuestmap } from "./store";
@@ -126,6 +127,7 @@ interface Loaded {
   readonly future?: readonly Layout[];
   readonly scaleMode?: ScaleMode;
   readonly untrusted?: UntrustedArgs;
+  readonly trustedArgs?: TrustedArgs;
   readonly cpuByArch?: GuestmapState["cpuByArch"];
   /** The `changedAt` of the saved record. */
   readonly savedAt?: number;
@@ -144,6 +146,8 @@ function install(l: Loaded, layouts: readonly LayoutEntry[], notice?: Notice): v
     layouts: withEntry(layouts, { id: l.id, name: l.name }),
     scaleMode: l.scaleMode ?? "collapsed",
     untrusted: l.untrusted,
+    // Only this browser's own record of the switch: a new layout (a share link) starts untrusted.
+    trustedArgs: l.trustedArgs,
     cpuByArch: l.cpuByArch ?? {},
     selection: undefined,
     drag: undefined,
@@ -214,10 +218,14 @@ async function readLayout(id: string, entry: LayoutEntry | undefined): Promise<L
     future: future.map((l, i) => rehead(l, past.length + i)),
     scaleMode: r.scaleMode === "linear" ? "linear" : "collapsed",
     ...(r.untrusted && { untrusted: r.untrusted }),
+    ...(isArgGroups(r.trustedArgs) && { trustedArgs: r.trustedArgs }),
     ...(isRecord(r.cpuByArch) && { cpuByArch: r.cpuByArch as GuestmapState["cpuByArch"] }),
     ...(typeof r.changedAt === "number" && { savedAt: r.changedAt }),
   };
 }
+
+const isArgGroups = (v: unknown): v is TrustedArgs =>
+  Array.isArray(v) && v.every((g) => Array.isArray(g) && g.every((a) => typeof a === "string"));
 
 /** The layout saved by guestmap before IndexedDB (localStorage), if any. */
 async function legacy(): Promise<{ loaded?: Loaded; notice: Notice } | undefined> {
@@ -399,6 +407,7 @@ async function save(): Promise<void> {
     present: key(s.layout),
     future: t.futureStates.map((p) => key(p.layout!)),
     ...(s.untrusted && { untrusted: s.untrusted }),
+    ...(s.trustedArgs && { trustedArgs: s.trustedArgs }),
     cpuByArch: s.cpuByArch,
     changedAt,
   };
@@ -563,6 +572,7 @@ export function startSaving(): void {
       s.layoutName !== prev.layoutName ||
       s.scaleMode !== prev.scaleMode ||
       s.untrusted !== prev.untrusted ||
+      s.trustedArgs !== prev.trustedArgs ||
       s.cpuByArch !== prev.cpuByArch
     )
       scheduleSave();

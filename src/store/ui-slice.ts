@@ -1,6 +1,7 @@
 import type { Arch } from "@guestmap/core";
 import type { StateCreator } from "zustand";
 import { FIT, type Range, type View } from "../map/scale";
+import type { TrustedArgs } from "../model/trust-args";
 import type { GuestmapState } from "./store";
 
 export type ScaleMode = "linear" | "collapsed";
@@ -43,6 +44,11 @@ export interface UiSlice {
   readonly layoutName: string;
   readonly layouts: readonly LayoutEntry[];
   readonly untrusted: UntrustedArgs | undefined;
+  /**
+   * The extra QEMU arguments the user vouched for with the trust switch, as they were then: they
+   * are trusted while the layout's are the same (model/trust-args.ts). Only the switch sets it.
+   */
+  readonly trustedArgs: TrustedArgs | undefined;
   /** The -cpu each arch had when the user switched away from it, to give it back on return. */
   readonly cpuByArch: Readonly<Partial<Record<Arch, string | undefined>>>;
   rangeFocused(range: Range | undefined): void;
@@ -52,6 +58,8 @@ export interface UiSlice {
   noticed(notice: Notice | undefined): void;
   renamed(name: string): void;
   untrustedChanged(untrusted: UntrustedArgs | undefined): void;
+  /** The trust switch: vouch for these arguments (the layout's, now), or for none. */
+  trustSwitched(args: TrustedArgs | undefined): void;
   cpuRemembered(arch: Arch, cpu: string | undefined): void;
 }
 
@@ -66,6 +74,7 @@ export const createUiSlice: StateCreator<GuestmapState, [], [], UiSlice> = (set)
   layoutName: "Xen example",
   layouts: [],
   untrusted: undefined,
+  trustedArgs: undefined,
   cpuByArch: {},
   rangeFocused: (focus) => set({ focus }),
   selected: (selection) => set((s) => ({ selection, selectionSeq: s.selectionSeq + 1 })),
@@ -74,5 +83,6 @@ export const createUiSlice: StateCreator<GuestmapState, [], [], UiSlice> = (set)
   noticed: (notice) => set({ notice }),
   renamed: (layoutName) => set({ layoutName }),
   untrustedChanged: (untrusted) => set({ untrusted }),
+  trustSwitched: (trustedArgs) => set({ trustedArgs }),
   cpuRemembered: (arch, cpu) => set((s) => ({ cpuByArch: { ...s.cpuByArch, [arch]: cpu } })),
 });

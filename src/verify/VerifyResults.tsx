@@ -5,6 +5,9 @@ import { useCompanion } from "./companion";
 import { useVerification } from "./useVerification";
 
 const span = (r?: { addr: bigint; size: bigint }) => (r ? `${hex(r.addr)}+${hex(r.size)}` : "—");
+/** A dom0less domain's blob says whose it is (dom0's kernel and domU1's are often one file). */
+const named = (x: { name: string; domain?: string }) =>
+  x.domain !== undefined ? `${x.name} (${x.domain})` : x.name;
 
 export function VerifyResults() {
   const companion = useCompanion((s) => s.companion);
@@ -36,8 +39,8 @@ export function VerifyResults() {
                 data-verify={x.equal ? "same" : "differs"}
                 className={x.equal ? "text-ram-ink" : "text-bad"}
               >
-                <td className="max-w-[96px] truncate pr-1" title={x.name}>
-                  {x.equal ? "✓" : "✕"} {x.name}
+                <td className="max-w-[96px] truncate pr-1" title={named(x)}>
+                  {x.equal ? "✓" : "✕"} {named(x)}
                 </td>
                 <td className="pr-1">{span(x.predicted)}</td>
                 <td>{span(x.qemu)}</td>
@@ -53,7 +56,7 @@ export function VerifyResults() {
         <ul className="flex flex-col gap-0.5">
           {r.blobs.map((b) => (
             <li key={b.id} data-testid="blob-bytes" className={b.intact ? "text-ram-ink" : "text-bad"}>
-              {b.intact ? "✓" : "✕"} {b.name}: {b.summary}
+              {b.intact ? "✓" : "✕"} {named(b)}: {b.summary}
               {b.read && !b.intact && (b.predicted ? " — as guestmap predicted" : " — not predicted")}
             </li>
           ))}
@@ -61,7 +64,7 @@ export function VerifyResults() {
         <p className="text-muted">Predicted with guestmap's QEMU {r.profile} profile.</p>
         {(v.added.length > 0 || v.dropped.length > 0) && (
           <p className="text-muted">
-            {v.added.length > 0 && `Ran with ${v.added.join(" ")} (repeatable DTB bytes). `}
+            {v.added.length > 0 && `Ran with ${v.added.join("; ")}. `}
             {v.dropped.length > 0 && `Not passed to QEMU: ${v.dropped.map((g) => g.join(" ")).join("; ")}.`}
           </p>
         )}

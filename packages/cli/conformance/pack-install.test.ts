@@ -83,6 +83,21 @@ describe.skipIf(!haveTool("npm"))("npm pack of the CLI, installed without the re
     expect(r.stdout).toContain("guestmap check      [--json] [--qemu VER]");
   });
 
+  it("keeps V8's code cache in the user's cache folder; a run from it prints the same", () => {
+    const args = ["check", "--qemu", "10.0", "--", "qemu-system-aarch64", ...QEMU_ARGS];
+    const first = guestmap(args);
+    expect(first.status, first.stderr).toBe(1);
+    const v8 = join(env.HOME, ".cache", "guestmap", "v8");
+    const entries = readdirSync(v8, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(entries.map((e) => e.name)).toContainEqual(expect.stringMatching(/^chunks\+check-/));
+    const again = guestmap(args);
+    expect({ status: again.status, stdout: again.stdout, stderr: again.stderr }).toEqual({
+      status: first.status,
+      stdout: first.stdout,
+      stderr: first.stderr,
+    });
+  });
+
   for (const q of qemuInstalls()) {
     it(`guestmap check -- <the Xen example> finds QEMU's DTB where ${qemuLabel(q)} puts it`, () => {
       const bin = q.binary("aarch64");

@@ -198,3 +198,93 @@ for (const q of qemuInstalls()) {
     });
   });
 }
+
+// Xen dom0less: dom0 plus domU1 (the README's example shape). guest-loader cannot write
+// /chosen/domU1, so verify runs the fixed-DTB form, as `export --fixed-dtb` writes it.
+writeFileSync(join(dir, "domu.cpio"), cpioBlob(0x123400, 31));
+const dom0less = (domuRamdiskAddr: string) => ({
+  format: "guestmap-layout",
+  version: 1,
+  machine: {
+    arch: "aarch64",
+    props: { virtualization: "on", "gic-version": "3" },
+    ram: "1G",
+    cpu: "cortex-a57",
+  },
+  kernel: { path: "xen" },
+  append: "dom0_mem=256M console=dtuart",
+  modules: [
+    { addr: "0x42000000", kernel: { path: "Image" }, bootargs: "console=hvc0" },
+    { addr: "0x46000000", initrd: { path: "rootfs.cpio" } },
+  ],
+  domains: [
+    {
+      name: "domU1",
+      memory: "128M",
+      cpus: 1,
+      vpl011: true,
+      bootargs: "console=ttyAMA0 rdinit=/init",
+      kernel: { addr: "0x4a000000", file: { path: "Image" } },
+      ramdisk: { addr: domuRamdiskAddr, file: { path: "domu.cpio" } },
+    },
+  ],
+});
+
+for (const q of qemuInstalls()) {
+  const verifyLayout = async (name: string, layout: object) => {
+    writeFileSync(join(dir, name), JSON.stringify(layout));
+    const r = await runCli(["verify", "--json", ...(q.dir ? ["--qemu-dir", q.dir] : []), name], dir);
+    const runs = JSON.parse(r.stdout).runs as {
+      qemu: { version: string };
+      argv: string[];
+      report: {
+        agrees: boolean;
+        differences: string[];
+        regions: { name: string; domain?: string; equal: boolean; qemu?: { addr: string; size: string } }[];
+        chosen?: { equal: boolean; qemu: string };
+        blobs: { name: string; domain?: string; summary: string }[];
+        refusal: { qemu: boolean; predicted: boolean; message?: string };
+      };
+    }[];
+    const mine = runs.find((x) => x.qemu.version === q.version);
+    expect(mine, `a run on QEMU ${q.version}`).toBeDefined();
+    return { code: r.code, stderr: r.stderr, run: mine! };
+  };
+
+  describe(`guestmap verify on QEMU ${q.version}: Xen dom0less domains`, () => {
+    it("domU1's kernel and ramdisk where QEMU loads them, /chosen/domU1 as QEMU dumps it, bytes intact", async () => {
+      const { code, stderr, run } = await verifyLayout("dom0less.json", dom0less("0x4e000000"));
+      expect(stderr).toBe("");
+      expect(run.report.differences).toEqual([]);
+      // The fixed-DTB form: -dtb and a loader per blob, the domain's included.
+      expect(run.argv).toContain("-dtb");
+      expect(run.argv.filter((a) => a.startsWith("loader,file="))).toHaveLength(4);
+      const domU = run.report.regions.filter((x) => x.domain === "domU1");
+      expect(domU.map((x) => [x.name, x.equal, x.qemu?.addr, x.qemu?.size])).toEqual([
+        ["Image", true, "0x4a000000", `0x${readFileSync(join(dir, "Image")).length.toString(16)}`],
+        ["domu.cpio", true, "0x4e000000", "0x123400"],
+      ]);
+      // QEMU's own dumped DTB (its side of the comparison) carries the domain, as Xen reads it.
+      expect(run.report.chosen?.equal).toBe(true);
+      expect(run.report.chosen?.qemu).toContain('compatible = "xen,domain";');
+      expect(run.report.chosen?.qemu).toMatch(
+        /domU1 \{[\s\S]*module@4e000000 \{\s*compatible = "multiboot,ramdisk\\0multiboot,module";\s*reg = <0x00 0x4e000000 0x00 0x123400>;/,
+      );
+      expect(run.report.blobs.map((b) => [b.name, b.domain, b.summary])).toEqual([
+        ["Image", undefined, "bytes intact"],
+        ["rootfs.cpio", undefined, "bytes intact"],
+        ["Image", "domU1", "bytes intact"],
+        ["domu.cpio", "domU1", "bytes intact"],
+      ]);
+      expect(code).toBe(0);
+    });
+
+    it("domU1's ramdisk over dom0's rootfs: QEMU refuses the overlapping loaders, as predicted", async () => {
+      // rootfs.cpio is [0x46000000, 0x465c3a00): the domU ramdisk starts inside it.
+      const { run } = await verifyLayout("dom0less-overlap.json", dom0less("0x46400000"));
+      expect(run.report.refusal).toMatchObject({ qemu: true, predicted: true });
+      expect(run.report.refusal.message).toMatch(/Some ROM regions are overlapping[\s\S]*domu\.cpio/);
+      expect(run.report.agrees).toBe(true);
+    });
+  });
+}

@@ -6,8 +6,12 @@ import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
 import {
+  chosenPartOfDtb,
+  dtbRunsPastHead,
+  FdtError,
   type Layout,
   type LayoutBlob,
+  type LayoutFile,
   layoutFiles,
   sniffHeader,
   type Unpacked,
@@ -15,6 +19,7 @@ import {
   withLayoutFiles,
 } from "@guestmap/core";
 import { UsageError } from "./io.js";
+import { readDtbFile } from "./read-dtb.js";
 
 /** Enough for every header we read, including an ELF's program headers. */
 const HEAD_BYTES = 64 * 1024;
@@ -77,6 +82,31 @@ type Facts =
 export class FileFactsCache {
   private readonly facts = new Map<string, Promise<Facts>>();
   private readonly sums = new Map<string, Promise<string>>();
+  private readonly filled = new Map<string, LayoutBlob>();
+  private readonly located = new Map<string, string>();
+
+  /** `locate(path)`, once per path a layout names. */
+  locate(path: string, locate: Locate): string {
+    let abs = this.located.get(path);
+    if (abs === undefined) {
+      abs = locate(path);
+      this.located.set(path, abs);
+    }
+    return abs;
+  }
+
+  /**
+   * The filled blob for `key`: one object shared by every stanza naming the same file the same
+   * way (blobs are never mutated), not one per stanza.
+   */
+  shared(key: string, make: () => LayoutBlob): LayoutBlob {
+    let b = this.filled.get(key);
+    if (b === undefined) {
+      b = make();
+      this.filled.set(key, b);
+    }
+    return b;
+  }
 
   read(path: string, unpack: boolean): Promise<Facts> {
     const key = `${unpack ? "z" : "-"}${path}`;
@@ -123,14 +153,17 @@ export async function fill(
   blob: LayoutBlob,
   locate: Locate,
   baseDir: string,
-  what: string,
+  /** The option naming the file (its role text is read only for a message), or what to call it. */
+  named: LayoutFile | string,
   cache = new FileFactsCache(),
 ): Promise<LayoutBlob> {
-  const path = locate(blob.path);
+  const path = cache.locate(blob.path, locate);
   // Only QEMU's kernel loaders unpack (-kernel, -device loader); a gzip initrd stays as it is.
-  const f = await cache.read(path, what === "-kernel" || what.startsWith("loader "));
+  const unpack = typeof named !== "string" && (named.kind === "kernel" || named.kind === "loader");
+  const what = () => (typeof named === "string" ? named : named.role);
+  const f = await cache.read(path, unpack);
   if (!f.ok) {
-    if (f.notFile) throw new UsageError(`${what} ${blob.path}: ${path} is not a regular file`);
+    if (f.notFile) throw new UsageError(`${what()} ${blob.path}: ${path} is not a regular file`);
     const code = (f.error as NodeJS.ErrnoException).code;
     // A layout may describe a file that is not here (a placeholder with a typed size): keep it.
     if (code === "ENOENT" && blob.size !== undefined) return blob;
@@ -141,27 +174,48 @@ export async function fill(
           ? "permission denied"
           : (f.error as Error).message;
     throw new UsageError(
-      `${what} ${blob.path}: cannot read ${path} (${why}); fix the path (relative paths resolve against ${baseDir})`,
+      `${what()} ${blob.path}: cannot read ${path} (${why}); fix the path (relative paths resolve against ${baseDir})`,
     );
   }
   if (blob.size !== undefined && blob.size !== f.size)
     throw new UsageError(
-      `${what} ${blob.path}: the layout says ${blob.size} bytes but ${path} has ${f.size}; it is not the file the layout was made with — fix the path, or remove "size" from the layout to take the file as it is`,
+      `${what()} ${blob.path}: the layout says ${blob.size} bytes but ${path} has ${f.size}; it is not the file the layout was made with — fix the path, or remove "size" from the layout to take the file as it is`,
     );
   if (blob.sha256 !== undefined) {
     const sum = await cache.sha256(path);
     if (sum !== blob.sha256)
       throw new UsageError(
-        `${what} ${blob.path}: the layout says SHA-256 ${blob.sha256} but ${path} has ${sum}; it is not the file the layout was made with — fix the path, or remove "sha256" from the layout to take the file as it is`,
+        `${what()} ${blob.path}: the layout says SHA-256 ${blob.sha256} but ${path} has ${sum}; it is not the file the layout was made with — fix the path, or remove "sha256" from the layout to take the file as it is`,
       );
   }
-  const filled: LayoutBlob = {
-    path: blob.path,
-    size: f.size,
-    head: f.head,
-    ...(blob.sha256 !== undefined && { sha256: blob.sha256 }),
+  const dtb = what() === "-dtb";
+  const head = dtb ? await dtbHead(path, f.head) : f.head;
+  const make = (): LayoutBlob => {
+    const filled: LayoutBlob = {
+      path: blob.path,
+      size: f.size,
+      head,
+      ...(blob.sha256 !== undefined && { sha256: blob.sha256 }),
+    };
+    return f.unpacked ? { ...filled, unpacked: f.unpacked } : filled;
   };
-  return f.unpacked ? { ...filled, unpacked: f.unpacked } : filled;
+  // What the result holds decides the key: the path as written, the unpacking, the digest.
+  return cache.shared(`${unpack ? "z" : dtb ? "d" : "-"}${blob.sha256 ?? ""}:${blob.path}`, make);
+}
+
+/**
+ * A -dtb whose tree runs past its head is read whole (bounded by its header, read-dtb.ts) and kept
+ * as the part the checks read, its /chosen (the core's chosenPartOfDtb, as the app keeps it).
+ */
+async function dtbHead(path: string, head: Uint8Array): Promise<Uint8Array> {
+  if (!dtbRunsPastHead(head)) return head;
+  try {
+    return chosenPartOfDtb(await readDtbFile(path, `-dtb ${path}`));
+  } catch (e) {
+    // Not a DTB after all: the rules and `chosen` say so from the head.
+    if (e instanceof FdtError || e instanceof UsageError) return head;
+    throw e;
+  }
 }
 
 /** The layout with every referenced file's size and head read from disk. */
@@ -172,8 +226,5 @@ export async function fillBlobs(
 ): Promise<Layout> {
   const files = layoutFiles(layout);
   const cache = new FileFactsCache();
-  return withLayoutFiles(
-    layout,
-    await mapLimited(files, (f) => fill(f.blob, locate, baseDir, f.role, cache)),
-  );
+  return withLayoutFiles(layout, await mapLimited(files, (f) => fill(f.blob, locate, baseDir, f, cache)));
 }

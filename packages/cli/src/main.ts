@@ -114,7 +114,7 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
 
 /**
  * Runs `guestmap` as the program of this process: argv, stdio, exit code. Called by the launcher
- * (bin/guestmap.js, for the bundle and for this compiled file alike), never by in-process tests.
+ * (bin/guestmap.cjs, for the bundle and for this compiled file alike), never by in-process tests.
  */
 export function runFromShell(): void {
   // Ctrl-C during an image export must not leave a multi-GiB hidden temp file behind.

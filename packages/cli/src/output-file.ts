@@ -230,11 +230,14 @@ export async function openOutput(
     pendingTemps.delete(tmp);
   };
   return {
-    async write(chunk) {
-      await writeAll(fh!, chunk, pos, target.label);
+    write(chunk) {
+      // The place is taken now, before the write runs: the image writer keeps several in flight.
+      const at = pos;
       pos += chunk.length;
+      return writeAll(fh!, chunk, at, target.label);
     },
     consumesChunks: true,
+    overlapsWrites: true,
     async skip(length) {
       pos += Number(length);
     },

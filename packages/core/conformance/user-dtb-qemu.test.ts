@@ -200,3 +200,29 @@ for (const install of qemuInstalls()) {
     }
   });
 }
+
+/**
+ * Why only /chosen of a -dtb matters to guestmap's checks (dtb/user-dtb.ts chosenPartOfDtb): QEMU
+ * writes /memory from -m into any -dtb on ARM, whether the DTB has no memory node or a wrong one.
+ */
+for (const install of qemuInstalls()) {
+  describe.skipIf(!haveTool("dtc"))(`-dtb /memory on QEMU ${install.version}`, () => {
+    it.each([
+      ["no memory node", ""],
+      [
+        "a 4 KiB memory node",
+        'memory@40000000 { device_type = "memory"; reg = <0x0 0x40000000 0x0 0x1000>; };',
+      ],
+    ])("%s: QEMU boots it with RAM as -m says", (_, memory) => {
+      const dtb = dtcToDtb(
+        `/dts-v1/;\n/ {\n#address-cells = <2>;\n#size-cells = <2>;\nchosen { };\n${memory}\n};\n`,
+      );
+      expect(dtb.stderr).toBe("");
+      writeFileSync(join(dir, "mem.dtb"), dtb.stdout);
+      pattern("k", 0x1000, 5);
+      const args = [...MACHINE.aarch64.slice(0, 4), "-m", "1G", "-kernel", "k", "-dtb", "mem.dtb"];
+      const dts = dtcToDts(dumpDtb(install.binary("aarch64"), args, dir)).stdout.toString("utf8");
+      expect(dts).toMatch(/memory@40000000 \{\s*reg = <0x00 0x40000000 0x00 0x40000000>;/);
+    });
+  });
+}

@@ -43,9 +43,12 @@ export {
   chosenFdt,
   chosenOverlayDtb,
   chosenOverlayFdt,
+  chosenPartOfDtb,
   DtbError,
   type DtbErrorCode,
   type DtbImport,
+  decodeDtbHead,
+  dtbRunsPastHead,
   importDtb,
   type MergeOptions,
   mergeDtb,
@@ -224,10 +227,15 @@ export { riscvFdtSize, smpCpus } from "./qemu/riscv-fdt-size.js";
 
 // check(): every rule
 export { type AlignmentRule, alignmentRule } from "./rules/alignment.js";
-export { type CheckOptions, type CheckResult, check } from "./rules/check.js";
-export { checkWithoutFixes, type UnfixedCheck, withQuickFixesOf } from "./rules/check-in-steps.js";
+export { type CheckOptions, type CheckResult, check, checkPlacement } from "./rules/check.js";
+export {
+  checkPlacementWithoutFixes,
+  checkWithoutFixes,
+  type UnfixedCheck,
+  withQuickFixesOf,
+} from "./rules/check-in-steps.js";
 export { elfMachineName } from "./rules/files.js";
-export { type Intersection, type Interval, intersections } from "./rules/intervals.js";
+export { type Intersection, type Interval, intersections, intersectionsBy } from "./rules/intervals.js";
 export { REMOVED_OPTIONS } from "./rules/unchecked.js";
 export { findUnsafeOptions, type UnsafeOption, type UnsafeRisk } from "./rules/unsafe-options.js";
 
@@ -244,6 +252,10 @@ export {
   type ByteDiff,
   blobReads,
   compareWithQemu,
+  FIXED_DTB_NAME,
+  type FixedDtbRun,
+  fixedDtbBaseLayout,
+  fixedDtbRun,
   layoutFilePaths,
   NO_DIFF,
   planVerification,
@@ -252,6 +264,7 @@ export {
   type RegionVerdict,
   uniqueLayoutFiles,
   type VerifyFile,
+  type VerifyPlan,
   type VerifyPlanIssue,
   type VerifyPlanIssueCode,
   type VerifyReport,

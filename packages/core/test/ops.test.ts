@@ -438,6 +438,35 @@ describe("layout files", () => {
     expect(same).toEqual(l);
     expect(out.modules.map((m) => m.addr)).toEqual(l.modules.map((m) => m.addr));
   });
+
+  it("withLayoutFiles puts file i where layoutFiles lists it: both-file stanzas, loaders, domains", () => {
+    const file = (path: string) => ({ id: path, addr: 0x50000000n, file: { path } });
+    const many: Layout = {
+      ...l,
+      modules: [
+        ...l.modules,
+        { id: "m3", addr: 0x49000000n, kernel: { path: "k3" }, initrd: { path: "r3" } },
+        { id: "m4", addr: 0x4a000000n },
+      ],
+      loaders: [...l.loaders, { id: "l2", addr: 0x61000000n, file: { path: "blob2.bin" } }],
+      domains: [
+        { name: "domU1", memory: 64n * MiB, cpus: 1, vpl011: false, kernel: file("u1k"), dtb: file("u1d") },
+        {
+          name: "domU2",
+          memory: 64n * MiB,
+          cpus: 1,
+          vpl011: false,
+          kernel: file("u2k"),
+          ramdisk: file("u2r"),
+        },
+      ],
+    };
+    const out = withLayoutFiles(many, (f) => ({ ...f.blob, path: `${f.role}|${f.blob.path}` }));
+    expect(layoutFiles(out).map((f) => f.blob.path)).toEqual(
+      layoutFiles(many).map((f) => `${f.role}|${f.blob.path}`),
+    );
+    expect(out.modules[3]).toEqual(many.modules[3]);
+  });
 });
 
 describe("snapping (drops and drags in the app)", () => {

@@ -36,6 +36,49 @@ describe("file-name-encoding", () => {
     );
     expect(codes(base())).not.toContain("warning:file-name-encoding");
   });
+  it("finds it in every file option: -bios, -dtb, -device loader, a dom0less domain's files", () => {
+    const bad = "x\uFFFD.bin";
+    const dm = (id: string, path: string) => ({ id, addr: 0x60000000n, file: { path, size: 0x1000n } });
+    const cases: [Partial<Layout>, string[]][] = [
+      [{ machine: { ...base().machine, bios: { kind: "file", file: { path: bad, size: 0x1000n } } } }, []],
+      [{ dtb: { path: bad, size: 0x1000n } }, []],
+      [{ loaders: [{ id: "l1", addr: 0x50000000n, file: { path: bad, size: 0x1000n } }] }, ["l1"]],
+      [
+        {
+          domains: [
+            {
+              name: "d1",
+              memory: 64n << 20n,
+              cpus: 1,
+              vpl011: false,
+              kernel: dm("d1.k", "k"),
+              dtb: dm("d1.d", bad),
+            },
+          ],
+        },
+        ["d1.d"],
+      ],
+      [
+        {
+          domains: [
+            {
+              name: "d1",
+              memory: 64n << 20n,
+              cpus: 1,
+              vpl011: false,
+              kernel: dm("d1.k", "k"),
+              ramdisk: dm("d1.r", bad),
+            },
+          ],
+        },
+        ["d1.r"],
+      ],
+    ];
+    for (const [over, regions] of cases) {
+      const d = check(base(over)).diagnostics.filter((x) => x.code === "file-name-encoding");
+      expect(d.map((x) => x.regions)).toEqual([regions]);
+    }
+  });
 });
 
 describe("same-name-files", () => {
@@ -60,6 +103,22 @@ describe("same-name-files", () => {
       ],
     });
     expect(codes(sizes)).toContain("warning:same-name-files");
+  });
+  it("names the first stanza and the first that differs, and lists every stanza naming the path", () => {
+    const cpio = cpioBlob(0x1000);
+    const l = base({
+      modules: [
+        { id: "m1", addr: 0x48000000n, initrd: blob("r", cpio) },
+        { id: "m2", addr: 0x49000000n, initrd: blob("r", cpio) },
+        { id: "m3", addr: 0x4a000000n, initrd: blob("r", cpioBlob(0x2000)) },
+        { id: "m4", addr: 0x4b000000n, initrd: blob("q", cpio) },
+        { id: "m5", addr: 0x4c000000n, initrd: blob("r", cpioBlob(0x3000)) },
+      ],
+      initrd: blob("r", cpio),
+    });
+    const d = check(l).diagnostics.filter((x) => x.code === "same-name-files");
+    expect(d.map((x) => x.regions)).toEqual([["m1", "m2", "m3", "m5", "initrd"]]);
+    expect(d[0]!.message).toMatch(/^guest-loader initrd m1 and guest-loader initrd m3 both name r, but/);
   });
   it("is quiet for one file loaded twice, or when nothing tells them apart", () => {
     const cpio = cpioBlob(0x1000);

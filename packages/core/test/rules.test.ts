@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import {
   check,
   type DiagnosticCode,
+  type Intersection,
   intersections,
+  intersectionsBy,
   type Layout,
   type LayoutBlob,
   placements,
@@ -258,6 +260,24 @@ describe("intervals (property)", () => {
           .sort();
         expect(got).toEqual(pairwise(ivs));
       }),
+    );
+  });
+  it("intersectionsBy gives intersections' pairs in its order, on sorted and unsorted input", () => {
+    const asPairs = (hs: Intersection<number>[]) => hs.map((h) => [h.a.item, h.b.item, h.start, h.end]);
+    fc.assert(
+      fc.property(fc.array(iv, { maxLength: 40 }), fc.boolean(), (xs, sort) => {
+        const items = xs.map((x, i) => ({ start: x.start, end: x.start + x.len, i }));
+        // Sorted (ties in input order), as placement's regions come; or as given.
+        if (sort) items.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+        const by = intersectionsBy(
+          items,
+          (x) => x.start,
+          (x) => x.end,
+        ).map((h) => ({ ...h, a: { ...h.a, item: h.a.item.i }, b: { ...h.b, item: h.b.item.i } }));
+        const plain = intersections(items.map((x) => ({ start: x.start, end: x.end, item: x.i })));
+        expect(asPairs(by)).toEqual(asPairs(plain));
+      }),
+      { numRuns: 500 },
     );
   });
 

@@ -9,7 +9,7 @@
  * rewritten relative to the cwd, where the user will run it. Outputs are written atomically and
  * never over an input file.
  */
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import {
   approxSize,
@@ -20,42 +20,29 @@ import {
   exportFixedDtbArgv,
   fixedDtbDiagnostics,
   formatCommand,
-  hex,
   IMAGE_FORMATS,
   IMAGE_SIZE_LIMIT,
   ImageError,
   type ImageFormat,
-  imageBuilderConfig,
   type Layout,
   layoutFiles,
-  type PlacementOptions,
   parseSize,
   placements,
   planMemoryImage,
   profileFor,
-  scriptImage,
   scriptShebang,
-  ubootScript,
   writeImage,
 } from "@guestmap/core";
-import { writeDtbOutputs } from "../dtb-outputs.js";
 import { loadInput, parseCommon } from "../input.js";
 import { type Io, UsageError } from "../io.js";
 import { type FileBlobSource, memorySource, openFileSource } from "../node-io.js";
-import {
-  type OutputRequest,
-  type OutputTarget,
-  openOutput,
-  planOutputs,
-  writeOutput,
-} from "../output-file.js";
+import { type OutputRequest, openOutput, planOutputs, writeOutput } from "../output-file.js";
 import { qemuEnvironment, qemuTargetOf } from "../qemu-env.js";
-import { rebaseLayout } from "./import.js";
 
 const USAGE =
   "usage: guestmap export [--qemu VER] [--cmdline OUT.sh] [--cmdline-format line|multiline|json] [--fixed-dtb] [--image OUT] [--image-format raw|elf|ihex] [--image-range START:END] [--dtb OUT.dtb] [--base-dtb BASE.dtb] [--overlay OUT.dtbo] [--force] [--trust-args] [--uboot-script OUT.source] [--uboot-image OUT.scr] [--uboot-load CMD] [--imagebuilder OUT.cfg] [--imagebuilder-dtb NAME] (LAYOUT.json | -- QEMU-ARGV...)";
 
-interface ExportArgs {
+export interface ExportArgs {
   cmdline?: string;
   cmdlineFormat: CommandFormat;
   image?: string;
@@ -176,7 +163,9 @@ function formatFromName(path: string): ImageFormat {
 
 /** Every file a layout names, resolved: outputs must not replace any of them. */
 function inputFiles(layout: Layout, baseDir: string): string[] {
-  return layoutFiles(layout).map((f) => resolve(baseDir, f.blob.path));
+  // Once per path: 100k modules over 100 files are 100 resolves.
+  const paths = new Set(layoutFiles(layout).map((f) => f.blob.path));
+  return [...paths].map((p) => resolve(baseDir, p));
 }
 
 export async function run(args: string[], io: Io): Promise<number> {
@@ -213,7 +202,10 @@ export async function run(args: string[], io: Io): Promise<number> {
   // With a U-Boot script, --base-dtb is the DTB the script loads, not a DTB output's base.
   const wantsDtb =
     ex.dtb !== undefined || ex.overlay !== undefined || (ex.baseDtb !== undefined && !wantsUboot);
+  // The DTB, U-Boot, ImageBuilder and command-line outputs load their code only when asked for:
+  // `export --image` starts without it (bench/image-raw.bench.ts counts start-up against dd).
   if (wantsDtb) {
+    const { writeDtbOutputs } = await import("../dtb-outputs.js");
     const r = await writeDtbOutputs({
       layout,
       profile: profileFor(env.choice.version),
@@ -237,21 +229,18 @@ export async function run(args: string[], io: Io): Promise<number> {
   }
 
   if (wantsUboot) {
+    const { writeUboot } = await import("../uboot-outputs.js");
     const code = await writeUboot(layout, env.placement, ex, io, targets);
     if (code !== 0) return code;
   }
   if (ex.imagebuilder !== undefined) {
-    const ib = imageBuilderConfig(layout, { deviceTree: ex.imagebuilderDtb ?? "virt.dtb" });
-    for (const i of ib.issues) io.stderr(`guestmap export: ${i.severity}: --imagebuilder: ${i.message}\n`);
-    if (ib.text === undefined) return 1;
-    await writeOutput(
-      targets.get("--imagebuilder")!,
-      new Uint8Array(Buffer.from(ib.text, "utf8")),
-      io.stdoutBytes,
-    );
+    const { writeImageBuilder } = await import("../imagebuilder-output.js");
+    const deviceTree = ex.imagebuilderDtb ?? "virt.dtb";
+    if ((await writeImageBuilder(layout, deviceTree, targets.get("--imagebuilder")!, io)) !== 0) return 1;
   }
 
   if (ex.cmdline !== undefined || (ex.image === undefined && !wantsDtb && !wantsOther) || ex.fixedDtb) {
+    const { rebaseLayout } = await import("./import.js");
     const rebased = rebaseLayout(layout, input.baseDir, io.cwd);
     // On ARM QEMU drops guest-loader nodes when given -dtb: the fixed-DTB form loads the blobs
     // with the generic loader and boots the merged DTB that carries their /chosen nodes.
@@ -286,10 +275,11 @@ export async function run(args: string[], io: Io): Promise<number> {
       // is bad input, found before anything is written).
       const opts = env.placement;
       // An image of a layout QEMU refuses or mis-loads is not what QEMU would hold: say so first.
-      const errors = check(layout, {
+      const checked = check(layout, {
         ...opts,
         ...(common.trustArgs && { trustExtraArgs: true }),
-      }).diagnostics.filter((d) => d.severity === "error");
+      });
+      const errors = checked.diagnostics.filter((d) => d.severity === "error");
       if (errors.length > 0 && !ex.force) {
         for (const d of errors) io.stderr(`guestmap export: error: ${d.message}\n`);
         io.stderr(
@@ -297,7 +287,9 @@ export async function run(args: string[], io: Io): Promise<number> {
         );
         return 1;
       }
-      const placement = placements(layout, opts);
+      // check's placement is placements(layout, opts): at 100k modules a second one is 100k
+      // more region objects alive at once.
+      const placement = checked.placement;
       const opened = new Map<string, FileBlobSource>();
       for (const r of placement.regions) {
         if (!r.file || opened.has(r.file.path)) continue;
@@ -370,58 +362,4 @@ function imageProgress(show: (line: string) => void, name: string): (done: bigin
       `guestmap export: writing ${name}: ${pct}% of ${approxSize(total)} (Ctrl-C cancels, leaving nothing)`,
     );
   };
-}
-
-/** Free bytes at the end of a DTB: totalsize minus the end of its struct and strings blocks. */
-function dtbSlack(bytes: Uint8Array): bigint {
-  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 40 || v.getUint32(0, false) !== 0xd00dfeed) return 0n;
-  const total = v.getUint32(4, false);
-  const used = Math.max(
-    v.getUint32(8, false) + v.getUint32(36, false),
-    v.getUint32(12, false) + v.getUint32(32, false),
-  );
-  return total > used ? BigInt(total - used) : 0n;
-}
-
-async function writeUboot(
-  layout: Layout,
-  placementOptions: PlacementOptions,
-  ex: ExportArgs,
-  io: Io,
-  targets: ReadonlyMap<string, OutputTarget>,
-): Promise<number> {
-  if (ex.baseDtb === undefined)
-    throw new UsageError(
-      "--uboot-script/--uboot-image load the machine's own DTB and edit it: give --base-dtb BASE.dtb, dumped with the firmware that will run the script (qemu-system-aarch64 -M virt … -bios u-boot.bin -machine dumpdtb=BASE.dtb, without guest-loader, -append and -initrd: under -bios QEMU leaves out the pl061 GPIO, which dom0 dies probing)",
-    );
-  const base = await readFile(resolve(io.cwd, ex.baseDtb)).catch((e: Error) => {
-    throw new UsageError(`--base-dtb ${ex.baseDtb}: cannot read it (${e.message})`);
-  });
-  const r = ubootScript(layout, placements(layout, placementOptions), {
-    dtbFile: ex.baseDtb,
-    dtbSlack: dtbSlack(new Uint8Array(base)),
-    ...(ex.ubootLoad !== undefined && { loadCmd: ex.ubootLoad }),
-  });
-  if (!r.ok) {
-    for (const i of r.issues) io.stderr(`guestmap export: error: ${i.message}\n`);
-    return 1;
-  }
-  if (ex.ubootScript !== undefined)
-    await writeOutput(
-      targets.get("--uboot-script")!,
-      new Uint8Array(Buffer.from(r.text, "utf8")),
-      io.stdoutBytes,
-    );
-  if (ex.ubootImage !== undefined)
-    await writeOutput(
-      targets.get("--uboot-image")!,
-      scriptImage(r.text, { loadAddr: r.scriptAddr, name: "guestmap" }),
-      io.stdoutBytes,
-    );
-  const name = ex.ubootImage ?? "the mkimage form of the script (--uboot-image)";
-  io.stderr(
-    `guestmap export: in U-Boot, load ${name} at ${hex(r.scriptAddr)} and run it: ${ex.ubootLoad ?? "tftpb"} ${hex(r.scriptAddr)} ${ex.ubootImage ?? "boot.scr"}; source ${hex(r.scriptAddr)}\n`,
-  );
-  return 0;
 }

@@ -81,7 +81,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   } else {
     for (const { qemu, run } of results) {
       io.stdout(reportText(run.report, `${qemu.path}, from ${qemu.from}`));
-      if (run.added.length > 0) io.stdout(`  added for a repeatable run: ${run.added.join(" ")}\n`);
+      if (run.added.length > 0) io.stdout(`  added to the command line: ${run.added.join("; ")}\n`);
       if (run.dropped.length > 0)
         io.stdout(
           `  not passed to QEMU (extra options): ${run.dropped.map((g) => g.join(" ")).join("; ")}\n`,

@@ -1,5 +1,5 @@
 /**
- * A short real boot: the verification plan's argv run unpaused with the guest's serial console on
+ * A short real boot: the verification plan's argv (for dom0less domains, its fixed-DTB form) run unpaused with the guest's serial console on
  * stdout, for at most `seconds`, then QEMU's process group is killed and its folder removed.
  */
 import { mkdtemp, rm } from "node:fs/promises";
@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Layout, planVerification } from "@guestmap/core";
 import type { QemuBinary } from "./find-qemu.js";
+import { prepareRun } from "./fixed-dtb-run.js";
 import { runQemuProcess } from "./qemu-process.js";
 import { VerifyPlanError, type VerifyRunOptions } from "./verify-run.js";
 
@@ -34,6 +35,22 @@ export async function runBoot(
   const dir = await mkdtemp(join(tmpdir(), "guestmap-verify-"));
   try {
     await opts.materialize(plan.files, dir);
+    // A layout with dom0less domains boots in the fixed-DTB form: its DTB is built first.
+    const firmware = opts.qemu.firmware;
+    const prepared = await prepareRun(plan, opts.qemu, dir, {
+      env: { ...(firmware !== undefined && { firmwareSize: firmware === null ? null : firmware.size }) },
+      timeoutMs: opts.seconds * 1000,
+      ...(opts.signal && { signal: opts.signal }),
+    });
+    if ("refused" in prepared)
+      return {
+        status: prepared.refused.status,
+        killed: false,
+        stderr: prepared.refused.message,
+        argv: [opts.qemu.path, ...plan.args],
+        added: plan.added,
+        dropped: plan.dropped,
+      };
     // -no-reboot: a guest that resets (or a hypervisor that panics) ends the run.
     const args = [
       ...plan.args,

@@ -16,13 +16,13 @@ export function reportText(report: VerifyReport, where: string): string {
     lines.push(`  guestmap predicted a refusal (${report.refusal.codes.join(", ")})`);
   for (const r of report.regions)
     lines.push(
-      `  ${r.equal ? "same" : "DIFF"}  ${r.name.padEnd(24)} predicted ${span(r.predicted)}  QEMU ${span(r.qemu)}`,
+      `  ${r.equal ? "same" : "DIFF"}  ${(r.domain !== undefined ? `${r.name} (${r.domain})` : r.name).padEnd(24)} predicted ${span(r.predicted)}  QEMU ${span(r.qemu)}`,
     );
   if (report.chosen)
     lines.push(`  /chosen: ${report.chosen.equal ? "same as QEMU's" : "DIFFERS from QEMU's"}`);
   for (const b of report.blobs)
     lines.push(
-      `  blob ${b.name} (${b.id}) at ${hex(b.addr)}: ${b.summary}${!b.intact && b.read ? (b.predicted ? " — as guestmap predicted (overlap)" : " — NOT predicted") : ""}`,
+      `  blob ${b.name} (${b.domain !== undefined ? `dom0less ${b.domain}, ` : ""}${b.id}) at ${hex(b.addr)}: ${b.summary}${!b.intact && b.read ? (b.predicted ? " — as guestmap predicted (overlap)" : " — NOT predicted") : ""}`,
     );
   return `${lines.join("\n")}\n`;
 }

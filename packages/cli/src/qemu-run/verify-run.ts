@@ -22,6 +22,7 @@ import {
   type VerifyReport,
 } from "@guestmap/core";
 import { profileForQemu, type QemuBinary } from "./find-qemu.js";
+import { prepareRun } from "./fixed-dtb-run.js";
 import { runQemuProcess } from "./qemu-process.js";
 import { hmpCommand, parseInfoRoms, pmemsaveCommand, QUIET_ARGS, qmpRun } from "./qmp.js";
 
@@ -92,23 +93,31 @@ export async function runVerification(input: Layout, opts: VerifyRunOptions): Pr
   try {
     await opts.materialize(plan.files, dir);
     const firmware = opts.qemu.firmware;
-    const predicted = check(plan.layout, {
-      qemu: profileForQemu(opts.qemu.version),
-      ...(firmware !== undefined && { firmwareSize: firmware === null ? null : firmware.size }),
+    const env = { ...(firmware !== undefined && { firmwareSize: firmware === null ? null : firmware.size }) };
+    // A layout with dom0less domains runs in the fixed-DTB form: its DTB is built first.
+    const prepared = await prepareRun(plan, opts.qemu, dir, {
+      env,
+      timeoutMs,
+      ...(opts.signal && { signal: opts.signal }),
     });
-    const reads = blobReads(predicted).filter((r) => r.inRam);
+    const layout = "layout" in prepared ? prepared.layout : plan.layout;
+    const predicted = check(layout, { qemu: profileForQemu(opts.qemu.version), ...env });
+    const reads = "layout" in prepared ? blobReads(predicted).filter((r) => r.inRam) : [];
     const dumps = reads.map((_, i) => join(dir, `ram-${i}.bin`));
-    const run = await qmpRun(
-      opts.qemu.path,
-      plan.args,
-      [hmpCommand("info roms"), ...reads.map((r, i) => pmemsaveCommand(r.addr, r.size, dumps[i]!))],
-      { cwd: dir, timeoutMs, ...(opts.signal && { signal: opts.signal }) },
-    );
-    if (run.killed && !run.answered)
+    const run =
+      "layout" in prepared
+        ? await qmpRun(
+            opts.qemu.path,
+            plan.args,
+            [hmpCommand("info roms"), ...reads.map((r, i) => pmemsaveCommand(r.addr, r.size, dumps[i]!))],
+            { cwd: dir, timeoutMs, ...(opts.signal && { signal: opts.signal }) },
+          )
+        : undefined;
+    if (run?.killed && !run.answered)
       throw new QemuTimeoutError(
         `QEMU ${opts.qemu.version} did not answer within ${timeoutMs / 1000} s and was killed`,
       );
-    const started = typeof run.returns[0] === "string";
+    const started = run !== undefined && typeof run.returns[0] === "string";
     let dtb: Uint8Array | undefined;
     const blobs: BlobObservation[] = [];
     if (started) {
@@ -143,15 +152,17 @@ export async function runVerification(input: Layout, opts: VerifyRunOptions): Pr
       }
     }
     const names = Object.fromEntries(plan.files.map((f) => [f.name, f.path]));
+    const refused =
+      "refused" in prepared
+        ? prepared.refused
+        : { status: run!.status, message: run!.stderr.trim() || `exit ${run!.status}` };
     const report = compareWithQemu(
-      plan.layout,
+      layout,
       predicted,
       {
         version: opts.qemu.version,
-        ...(!started && {
-          refused: { status: run.status, message: run.stderr.trim() || `exit ${run.status}` },
-        }),
-        roms: started ? parseInfoRoms(run.returns[0] as string, plan.layout.machine.arch) : [],
+        ...(!started && { refused }),
+        roms: started ? parseInfoRoms(run.returns[0] as string, layout.machine.arch) : [],
         ...(dtb && { dtb }),
         blobs,
       },

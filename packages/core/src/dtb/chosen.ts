@@ -16,9 +16,9 @@
  */
 import { applyFdtEdit, applyFdtEdits, delProp, type FdtEdit, setProp } from "../fdt/edit.js";
 import { FdtError } from "../fdt/errors.js";
-import { type Fdt, findNode, getProp } from "../fdt/tree.js";
+import { type Fdt, type FdtProperty, findNode, getProp } from "../fdt/tree.js";
 import { cellsValue, readU32, stringListValue, stringValue } from "../fdt/values.js";
-import type { Arch, Layout } from "../model/types.js";
+import type { Arch, GuestLoaderModule, Layout } from "../model/types.js";
 import { moduleFile } from "../model/types.js";
 import { moduleNodeName } from "../qemu/guest-loader.js";
 import { placements } from "../qemu/placement.js";
@@ -44,6 +44,11 @@ export interface ChosenEditOptions extends ChosenOptions {
    * `linux,initrd-*` that many cells wide. QEMU virt's is 2 (the default here).
    */
   readonly addressCells?: number;
+  /**
+   * Leave out the module nodes' edits (every stanza is still checked, with the same errors at
+   * the same turn): for a caller that writes the nodes itself (`standaloneDtb` at 100k modules).
+   */
+  readonly withoutModuleNodes?: boolean;
 }
 
 const isArm = (arch: Arch) => arch === "aarch64" || arch === "arm";
@@ -77,6 +82,26 @@ function cellsOf(cells: number, v: bigint): Uint8Array {
 
 function refuse(message: string, moduleId?: string): never {
   throw new DtbError("qemu-refuses", message, moduleId);
+}
+
+/** Whether QEMU writes guest-loader module nodes for this layout: not on ARM with a `-dtb`. */
+export function writesModuleNodes(layout: Layout): boolean {
+  return !(isArm(layout.machine.arch) && layout.dtb !== undefined);
+}
+
+/**
+ * A guest-loader module node's properties in the order QEMU sets them (`reg`, `compatible`,
+ * then `bootargs` if given); the node lists them in reverse (libfdt prepends).
+ *
+ * @throws FdtError BADVALUE (an address or size past 64 bits, a NUL in bootargs)
+ */
+export function moduleNodeProps(m: GuestLoaderModule, size: bigint): FdtProperty[] {
+  const props: FdtProperty[] = [
+    { name: "reg", value: cellsValue(2, m.addr, size) },
+    { name: "compatible", value: m.kernel ? COMPATIBLE_KERNEL : COMPATIBLE_RAMDISK },
+  ];
+  if (m.bootargs !== undefined) props.push({ name: "bootargs", value: stringValue(m.bootargs) });
+  return props;
 }
 
 /** The two module `compatible` values, encoded once: trees share values and never mutate them. */
@@ -129,7 +154,7 @@ export function chosenEdits(layout: Layout, profile: QemuProfile, opts: ChosenEd
   const modules: FdtEdit[] = [];
   // On ARM a -dtb replaces the machine FDT before the devices write to it: QEMU loads the blobs
   // but their /chosen nodes are lost (the rule dtb-drops-modules says so).
-  const dropsModules = isArm(arch) && layout.dtb !== undefined;
+  const dropsModules = !writesModuleNodes(layout);
   layout.modules.forEach((m, i) => {
     const where = `guest-loader #${i + 1} (${m.id})`;
     // Realize checks, in QEMU's order, with QEMU's messages.
@@ -151,20 +176,13 @@ export function chosenEdits(layout: Layout, profile: QemuProfile, opts: ChosenEd
         m.id,
       );
     if (dropsModules) return;
+    // The values are made (and any bad one thrown) here either way, at this stanza's turn.
+    const props = moduleNodeProps(m, file.size);
+    if (opts.withoutModuleNodes) return;
     const name = moduleNodeName(m.addr);
     const path = `/chosen/${name}`;
-    modules.push(
-      { type: "addSubnode", path: "/chosen", name },
-      { type: "setProp", path, name: "reg", value: cellsValue(2, m.addr, file.size) },
-      {
-        type: "setProp",
-        path,
-        name: "compatible",
-        value: m.kernel ? COMPATIBLE_KERNEL : COMPATIBLE_RAMDISK,
-      },
-    );
-    if (m.bootargs !== undefined)
-      modules.push({ type: "setProp", path, name: "bootargs", value: stringValue(m.bootargs) });
+    modules.push({ type: "addSubnode", path: "/chosen", name });
+    for (const p of props) modules.push({ type: "setProp", path, name: p.name, value: p.value });
   });
 
   if (isArm(arch)) return [...modules, ...bootargs, ...initrd];

@@ -21,4 +21,12 @@ export {
   standaloneFdt,
   VIRT_ROOT_CELLS,
 } from "./standalone.js";
-export { chosenFdt, type DtbModule, decodeDtbHead, dtbModules, resultingChosenFdt } from "./user-dtb.js";
+export {
+  chosenFdt,
+  chosenPartOfDtb,
+  type DtbModule,
+  decodeDtbHead,
+  dtbModules,
+  dtbRunsPastHead,
+  resultingChosenFdt,
+} from "./user-dtb.js";

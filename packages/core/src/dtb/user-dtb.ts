@@ -6,6 +6,7 @@
  */
 import { decodeFdt } from "../fdt/decode.js";
 import { applyFdtEdit, applyFdtEdits } from "../fdt/edit.js";
+import { encodeFdt } from "../fdt/encode.js";
 import { FdtError, hex } from "../fdt/errors.js";
 import { type Fdt, type FdtNode, findNode, getProp } from "../fdt/tree.js";
 import { readCells, readStringList, readU32 } from "../fdt/values.js";
@@ -56,6 +57,48 @@ export function decodeDtbHead(head: Uint8Array, fileSize?: bigint): Fdt {
       );
   }
   return decodeFdt(head);
+}
+
+/**
+ * Whether `head` (a file's first bytes) starts a DTB whose blocks run past it: decodeDtbHead cannot
+ * read its /chosen, so an adapter that keeps only heads reads the whole file for it
+ * ({@link chosenPartOfDtb}). False for anything else, a padded DTB (QEMU's 1 MiB dumps) included.
+ */
+export function dtbRunsPastHead(head: Uint8Array): boolean {
+  if (head.length < 40) return false;
+  const dv = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  if (dv.getUint32(0) !== 0xd00dfeed || dv.getUint32(4) <= head.length) return false;
+  const blocksEnd = Math.max(
+    dv.getUint32(8) + dv.getUint32(36),
+    dv.getUint32(12) + dv.getUint32(32),
+    dv.getUint32(16) + 16,
+  );
+  return blocksEnd > head.length;
+}
+
+/**
+ * The part of a DTB that QEMU's `-dtb` edits and guestmap reads — the root's `#address-cells` and
+ * `#size-cells` and the whole /chosen — as a DTB of its own. An adapter that keeps only a file's
+ * first bytes gives this as the head of a `-dtb` whose tree runs past them
+ * ({@link dtbRunsPastHead}): decodeDtbHead, chosenFdt and the dtb-module-stale rule answer from it
+ * as from the whole file. QEMU (7.2, 10.0.2) rewrites /memory from `-m` in any -dtb, with or
+ * without a memory node, so nothing else of the tree bears on what guestmap checks.
+ *
+ * @throws FdtError a malformed DTB (the whole tree is decoded, as QEMU's libfdt would walk it)
+ */
+export function chosenPartOfDtb(bytes: Uint8Array): Uint8Array {
+  const fdt = decodeFdt(bytes);
+  const chosen = findNode(fdt, "/chosen");
+  const keep = ["#address-cells", "#size-cells"];
+  return encodeFdt({
+    ...fdt,
+    memReserve: [],
+    root: {
+      name: "",
+      props: fdt.root.props.filter((p) => keep.includes(p.name)),
+      children: chosen ? [chosen] : [],
+    },
+  });
 }
 
 /** One `multiboot,module` node anywhere under /chosen (dom0's, or a dom0less domain's). */

@@ -74,12 +74,7 @@ export function addSubnode(fdt: Fdt, parentPath: string, name: string): Fdt {
   checkName(name, "node", true);
   return update(fdt, parentPath, (node) => {
     const clash = node.children.find((c) => nodeNameMatches(c.name, name));
-    if (clash) {
-      throw new FdtError(
-        "EXISTS",
-        `'${parentPath}' already has a subnode '${clash.name}' matching '${name}'; pick another name or unit address`,
-      );
-    }
+    if (clash) throw subnodeExists(parentPath, clash.name, name);
     return { ...node, children: [{ name, props: [], children: [] }, ...node.children] };
   });
 }
@@ -116,6 +111,14 @@ function update(fdt: Fdt, path: string, fn: (node: FdtNode) => FdtNode): Fdt {
     return { ...node, children: node.children.map((c, j) => (j === hit.index ? child : c)) };
   };
   return { ...fdt, root: rec(fdt.root, 0) };
+}
+
+/** libfdt's FDT_ERR_EXISTS from addSubnode: `parent` already has `existing`, which matches `name`. */
+export function subnodeExists(parent: string, existing: string, name: string): FdtError {
+  return new FdtError(
+    "EXISTS",
+    `'${parent}' already has a subnode '${existing}' matching '${name}'; pick another name or unit address`,
+  );
 }
 
 function checkName(name: string, kind: string, isNode: boolean): void {
@@ -237,12 +240,7 @@ export function applyFdtEdits(fdt: Fdt, edits: readonly FdtEdit[]): Fdt {
         const d = at(e.path);
         // libfdt's clash: a child that nodeNameMatches(child, name).
         const clash = findDraftChild(d, e.name);
-        if (clash !== undefined) {
-          throw new FdtError(
-            "EXISTS",
-            `'${e.path}' already has a subnode '${childAt(d, clash).name}' matching '${e.name}'; pick another name or unit address`,
-          );
-        }
+        if (clash !== undefined) throw subnodeExists(e.path, childAt(d, clash).name, e.name);
         d.front.push({ name: e.name, props: [], children: [] });
         // The new child is first in order: now the first of its name and of its base.
         const pos = -d.front.length;

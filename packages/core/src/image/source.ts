@@ -33,6 +33,13 @@ export interface ByteSink {
    */
   readonly consumesChunks?: boolean;
   /**
+   * With `consumesChunks`: `write` takes its place in the output when it is called (a file
+   * written at explicit positions), so the writer may call it again before the previous write
+   * resolved — several reads and writes of a large blob then run at once. Chunks are still
+   * handed over in the output's order.
+   */
+  readonly overlapsWrites?: boolean;
+  /**
    * Optional: advances over `length` zero bytes without writing them. A file sink leaves a hole
    * (a sparse file), so a mostly-empty span costs neither time nor disk.
    */

@@ -7,11 +7,24 @@ import { type ByteSink, ImageError } from "./source.js";
 export const CHUNK = 1 << 20;
 
 /**
- * The read and write size for a sink that `consumesChunks` and a source that can `readInto`: two
- * buffers of this size per export. Larger than CHUNK because each read and write is a round trip
- * through Node's thread pool; 4 MiB keeps those trips few and memory small.
+ * The read and write size for a sink that `consumesChunks` and a source that can `readInto`: the
+ * pieces a blob is copied in, and the staging buffer for small segments. 1 MiB, as `dd bs=1M`:
+ * against 4 MiB on the whole `export --image` of 512 MiB (bench/image-raw.bench.ts, the CPU kept
+ * to itself with SCHED_FIFO, 15 alternating runs) the fastest runs were alike but none stalled:
+ * 162–174 ms against 165 ms to 1.25 s, where a quarter of the 4 MiB runs stalled for 0.4–1 s
+ * (likely the kernel's dirty-page throttling, which pauses a writer for the pages one write dirties).
  */
-export const COPY_CHUNK = 4 << 20;
+export const COPY_CHUNK = 1 << 20;
+
+/**
+ * Pieces of a blob in flight at once for a sink that `overlapsWrites` (a file written at explicit
+ * positions): one `COPY_CHUNK` buffer each, each piece read and then written without waiting for
+ * the write before it. Measured on the copy of 512 MiB into a 1 GiB file (BENCHMARKS.md, raw
+ * image): two such pieces beat one read beside one write in wall time, and four 4 MiB pieces cost
+ * more CPU for no gain (ext4 takes buffered writes to one file one at a time, and 16 MiB in flight
+ * falls out of the caches).
+ */
+export const OVERLAPPED_BUFFERS = 2;
 
 let zeroChunk: Uint8Array | undefined;
 /** One shared, never-written zero buffer: zero runs are written as views of it. */
@@ -20,16 +33,20 @@ function zeros(): Uint8Array {
   return zeroChunk;
 }
 
-/** The two buffers one export reuses, allocated on first use: pass `{}`. */
+/**
+ * The buffers one export reuses, allocated on first use: pass `{}`. `overlap`: the sink takes
+ * its place in the output when `write` is called (`ByteSink.overlapsWrites`).
+ */
 export interface CopyBuffers {
-  pair?: [Uint8Array, Uint8Array];
+  overlap?: boolean;
+  pool?: Uint8Array[];
 }
 
 /**
  * Calls `each` with the plan's bytes in order, in chunks of at most `CHUNK` bytes — or, with
  * `reuse` (`each` has done with a chunk when its promise resolves) and a source that can
- * `readInto`, blob bytes in `COPY_CHUNK` pieces of two reused buffers, the next read running
- * while `each` consumes the previous piece.
+ * `readInto`, blob bytes in `COPY_CHUNK` pieces of reused buffers, reads running ahead of `each`
+ * (see `pipeBlob`).
  */
 export async function forEachChunk(
   plan: readonly Segment[],
@@ -38,8 +55,11 @@ export async function forEachChunk(
 ): Promise<void> {
   for (const s of plan) {
     if (s.kind === "blob" && reuse && s.source.readInto) {
-      reuse.pair ??= [new Uint8Array(COPY_CHUNK), new Uint8Array(COPY_CHUNK)];
-      await pipeBlob(s, reuse.pair, each);
+      reuse.pool ??= Array.from(
+        { length: reuse.overlap ? OVERLAPPED_BUFFERS : 2 },
+        () => new Uint8Array(COPY_CHUNK),
+      );
+      await pipeBlob(s, reuse.pool, each, reuse.overlap === true);
     } else if (s.kind === "bytes") {
       if (s.data.length > 0) await each(s.data);
     } else if (s.kind === "zeros") {
@@ -61,32 +81,53 @@ export async function forEachChunk(
   }
 }
 
-/** One blob slice through two buffers: reading piece k+1 overlaps consuming piece k. */
+/**
+ * One blob slice in `COPY_CHUNK` pieces, one buffer per piece in flight: each buffer reads its
+ * next piece as soon as its previous piece is consumed, so reads run ahead of `each`. `each` is
+ * called in the slice's order: with `overlap`, as soon as the piece before was handed over (the
+ * sink placed it; several writes then run at once), else once that piece's `each` resolved.
+ * Returns or throws only when every read and `each` it started has settled, so no buffer is
+ * still in use afterwards and a failure is never left unhandled.
+ */
 async function pipeBlob(
   s: Extract<Segment, { kind: "blob" }>,
-  buffers: [Uint8Array, Uint8Array],
+  buffers: readonly Uint8Array[],
   each: (chunk: Uint8Array) => Promise<void>,
+  overlap: boolean,
 ): Promise<void> {
-  let pending: Promise<void> = Promise.resolve();
-  try {
-    for (let done = 0n, k = 0; done < s.length; k++) {
-      const left = s.length - done;
-      const n = left < BigInt(COPY_CHUNK) ? Number(left) : COPY_CHUNK;
-      // The buffer `each` had two pieces ago: that call has resolved (awaited below).
-      const buf = buffers[k & 1]!.subarray(0, n);
-      const got = await s.source.readInto!(s.offset + done, buf);
-      if (got !== n) throw shortRead(got, s.offset + done, n);
-      await pending;
-      pending = each(buf);
-      // Handled here so a failed write cannot count as unhandled while the next read runs;
-      // it is still thrown by the `await pending` that follows.
-      pending.catch(() => {});
-      done += BigInt(n);
+  const step = BigInt(COPY_CHUNK);
+  const pieces = (s.length + step - 1n) / step;
+  let next = 0n;
+  // Resolves when the piece taken last may call `each`: a chain in the pieces' order.
+  let turn: Promise<void> = Promise.resolve();
+  let failure: { error: unknown } | undefined;
+  const worker = async (buffer: Uint8Array) => {
+    while (next < pieces && !failure) {
+      const at = next++ * step;
+      const mine = turn;
+      let pass!: () => void;
+      turn = new Promise((r) => {
+        pass = r;
+      });
+      try {
+        const n = s.length - at < step ? Number(s.length - at) : COPY_CHUNK;
+        const buf = buffer.subarray(0, n);
+        const got = await s.source.readInto!(s.offset + at, buf);
+        if (got !== n) throw shortRead(got, s.offset + at, n);
+        await mine;
+        if (failure) return;
+        const done = each(buf);
+        if (overlap) pass();
+        await done;
+      } catch (e) {
+        failure ??= { error: e };
+      } finally {
+        pass();
+      }
     }
-  } finally {
-    await pending.catch(() => {});
-  }
-  await pending;
+  };
+  await Promise.all(buffers.map(worker));
+  if (failure) throw failure.error;
 }
 
 function shortRead(got: number, offset: bigint, n: number): ImageError {
@@ -110,7 +151,8 @@ export async function writePlan(
   sink: ByteSink,
   onProgress?: (done: bigint, total: bigint) => void,
 ): Promise<void> {
-  const reuse = sink.consumesChunks === true ? {} : undefined;
+  const reuse: CopyBuffers | undefined =
+    sink.consumesChunks === true ? { overlap: sink.overlapsWrites === true } : undefined;
   let total = 0n;
   for (const s of plan) total += segmentLength(s);
   let done = 0n;

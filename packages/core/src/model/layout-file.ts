@@ -9,6 +9,7 @@ import { isSupportedVersion, OLDEST_VERSION } from "../qemu/profiles.js";
 import { base64Decode } from "../util/base64.js";
 import { parseSize } from "../util/bigint.js";
 import { LAYOUT_FORMAT, LAYOUT_VERSION, MAX_LAYOUT_BLOBS, MAX_LAYOUT_EXTRA_ARGS } from "./layout-format.js";
+import { type ParsedBlob, type ParsedModule, parseModulesFast } from "./layout-modules.js";
 import {
   ARCHES,
   type Bios,
@@ -213,7 +214,11 @@ function pathText(path: readonly PropertyKey[]): string {
   return out;
 }
 
-function toBlob(b: z.infer<typeof blobSchema>): LayoutBlob {
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function toBlob(b: z.infer<typeof blobSchema> | ParsedBlob): LayoutBlob {
   return {
     path: b.path,
     ...(b.size !== undefined && { size: b.size }),
@@ -227,7 +232,15 @@ function toBlob(b: z.infer<typeof blobSchema>): LayoutBlob {
  * `source` names the file in the message. `maxBlobs` (default `MAX_LAYOUT_BLOBS`, the app's and
  * share links' bound) caps `modules` and `loaders` each.
  */
-export function parseLayoutJson(text: string, source = "layout", opts: { maxBlobs?: number } = {}): Layout {
+export function parseLayoutJson(
+  text: string,
+  source = "layout",
+  opts: {
+    maxBlobs?: number;
+    /** `false`: validate `modules` with zod even when the fast reader would do (tests compare both). */
+    fastModules?: boolean;
+  } = {},
+): Layout {
   let raw: unknown;
   try {
     // Editors on Windows save UTF-8 with a byte-order mark; JSON.parse refuses it.
@@ -268,7 +281,10 @@ export function parseLayoutJson(text: string, source = "layout", opts: { maxBlob
   }
   const early = boundsIssues(raw, opts.maxBlobs ?? MAX_LAYOUT_BLOBS);
   if (early.length > 0) throw new LayoutFileError(early, source);
-  const r = layoutSchema.safeParse(raw);
+  // 100k modules: read `modules` without zod when every entry is plainly valid (see layout-modules.ts).
+  const rawModules = isObject(raw) && Array.isArray(raw.modules) ? raw.modules : undefined;
+  const fast = rawModules && opts.fastModules !== false ? parseModulesFast(rawModules) : undefined;
+  const r = layoutSchema.safeParse(fast ? { ...(raw as object), modules: [] } : raw);
   if (!r.success) {
     throw new LayoutFileError(
       r.error.issues.map((i) => ({
@@ -281,7 +297,8 @@ export function parseLayoutJson(text: string, source = "layout", opts: { maxBlob
     );
   }
   const d = r.data;
-  const ids = assignIds(d.modules, d.loaders);
+  const parsedModules: readonly ParsedModule[] = fast ?? d.modules;
+  const ids = assignIds(parsedModules, d.loaders);
   const duplicates = ids.issues;
   if (duplicates.length > 0) throw new LayoutFileError(duplicates, source);
   const bios: Bios =
@@ -290,13 +307,19 @@ export function parseLayoutJson(text: string, source = "layout", opts: { maxBlob
       : d.machine.bios === "explicit-default"
         ? { kind: "default", explicit: true }
         : { kind: "file", file: toBlob(d.machine.bios) };
-  const modules: GuestLoaderModule[] = d.modules.map((m, i) => ({
-    id: ids.modules[i]!,
-    addr: m.addr,
-    ...(m.kernel && { kernel: toBlob(m.kernel) }),
-    ...(m.initrd && { initrd: toBlob(m.initrd) }),
-    ...(m.bootargs !== undefined && { bootargs: m.bootargs }),
-  }));
+  // The fast reader's blobs are LayoutBlobs already (only the keys given); zod's are copied.
+  // Fields set one by one: spreading per stanza made a throw-away object per field.
+  const blob = fast ? (b: ParsedBlob) => b : toBlob;
+  const modules: GuestLoaderModule[] = parsedModules.map((m, i) => {
+    const out: { -readonly [K in keyof GuestLoaderModule]: GuestLoaderModule[K] } = {
+      id: ids.modules[i]!,
+      addr: m.addr,
+    };
+    if (m.kernel) out.kernel = blob(m.kernel);
+    if (m.initrd) out.initrd = blob(m.initrd);
+    if (m.bootargs !== undefined) out.bootargs = m.bootargs;
+    return out;
+  });
   const loaders: GenericLoaderBlob[] = d.loaders.map((l, i) => ({
     id: ids.loaders[i]!,
     addr: l.addr,
@@ -422,7 +445,12 @@ function boundsIssues(raw: unknown, maxBlobs: number): LayoutFileIssue[] {
         });
         return;
       }
-      for (const [i, x] of v.entries()) walk(x, [...path, i]);
+      // One path array, pushed and popped: a copy per entry was 100k arrays for a CLI layout.
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        walk(v[i], path);
+        path.pop();
+      }
       return;
     }
     for (const k of Object.keys(v)) {
@@ -440,7 +468,11 @@ function boundsIssues(raw: unknown, maxBlobs: number): LayoutFileIssue[] {
           where: pathText([...path, k]),
           message: `a key named "${k}" is not allowed (it would replace an object's prototype); remove it`,
         });
-      else walk((v as Record<string, unknown>)[k], [...path, k]);
+      else {
+        path.push(k);
+        walk((v as Record<string, unknown>)[k], path);
+        path.pop();
+      }
     }
   };
   walk(raw, []);

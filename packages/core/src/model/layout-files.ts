@@ -32,6 +32,25 @@ export interface LayoutFile {
   readonly blob: LayoutBlob;
 }
 
+/**
+ * A guest-loader or `-device loader` stanza's file. Its role text is made when read: a layout of
+ * 100k stanzas is listed for every fill and export, and only a message reads a role.
+ */
+class StanzaFile implements LayoutFile {
+  constructor(
+    readonly kind: "module-kernel" | "module-initrd" | "loader",
+    readonly id: string,
+    readonly index: number,
+    readonly blob: LayoutBlob,
+  ) {}
+
+  get role(): string {
+    const n = this.index + 1;
+    if (this.kind === "loader") return `loader #${n} file=`;
+    return `guest-loader #${n} ${this.kind === "module-kernel" ? "kernel=" : "initrd="}`;
+  }
+}
+
 /** The files of `layout` in command-line order (a file named twice appears twice). */
 export function layoutFiles(layout: Layout): LayoutFile[] {
   const out: LayoutFile[] = [];
@@ -41,14 +60,11 @@ export function layoutFiles(layout: Layout): LayoutFile[] {
   if (layout.initrd) out.push({ kind: "initrd", role: "-initrd", blob: layout.initrd });
   if (layout.dtb) out.push({ kind: "dtb", role: "-dtb", blob: layout.dtb });
   layout.modules.forEach((mod, index) => {
-    const at = `guest-loader #${index + 1}`;
-    if (mod.kernel)
-      out.push({ kind: "module-kernel", role: `${at} kernel=`, id: mod.id, index, blob: mod.kernel });
-    if (mod.initrd)
-      out.push({ kind: "module-initrd", role: `${at} initrd=`, id: mod.id, index, blob: mod.initrd });
+    if (mod.kernel) out.push(new StanzaFile("module-kernel", mod.id, index, mod.kernel));
+    if (mod.initrd) out.push(new StanzaFile("module-initrd", mod.id, index, mod.initrd));
   });
   layout.loaders.forEach((l, index) => {
-    out.push({ kind: "loader", role: `loader #${index + 1} file=`, id: l.id, index, blob: l.file });
+    out.push(new StanzaFile("loader", l.id, index, l.file));
   });
   // Dom0less domain blobs (not on the command line: in the DTB, loaded by -device loader).
   (layout.domains ?? []).forEach((d, index) => {
@@ -72,15 +88,29 @@ export function withLayoutFiles(
 ): Layout {
   const files = layoutFiles(layout);
   const next = typeof blobs === "function" ? files.map(blobs) : blobs;
-  // The first file of each kind and stanza, indexed once (a search per stanza was quadratic).
-  const first = new Map<string, number>();
+  // The first file of each kind and stanza, by position: one slot per stanza and kind (a search
+  // per stanza was quadratic, and a Map of "kind:index" keys was 100k strings at 100k modules).
+  const slots: Record<LayoutFileKind, number[]> = {
+    bios: [],
+    kernel: [],
+    initrd: [],
+    dtb: [],
+    "module-kernel": [],
+    "module-initrd": [],
+    loader: [],
+    "domain-kernel": [],
+    "domain-ramdisk": [],
+    "domain-dtb": [],
+  };
   files.forEach((s, i) => {
-    const key = `${s.kind}:${s.index ?? ""}`;
-    if (!first.has(key)) first.set(key, i);
+    const list = slots[s.kind];
+    const at = s.index ?? 0;
+    while (list.length <= at) list.push(-1);
+    if (list[at] === -1) list[at] = i;
   });
   const at = (kind: LayoutFileKind, index?: number): LayoutBlob | undefined => {
-    const i = first.get(`${kind}:${index ?? ""}`);
-    return i === undefined ? undefined : next[i];
+    const i = slots[kind][index ?? 0];
+    return i === undefined || i < 0 ? undefined : next[i];
   };
   const m = layout.machine;
   const bios = at("bios");

@@ -9,6 +9,7 @@ import { sniffHeader } from "../headers/sniff.js";
 import { type LayoutFile, layoutFiles, withLayoutFiles } from "../model/layout-files.js";
 import type { GuestLoaderModule, Layout, LayoutBlob } from "../model/types.js";
 import { type PlacementOptions, placements } from "../qemu/placement.js";
+import { snapToAlignment } from "../util/bigint.js";
 import { takenIn } from "./free-space.js";
 import { blobAlignment, blobFootprint, type MovableBlob } from "./movable.js";
 import { needsLowMemory, slotFor } from "./quick-fix.js";
@@ -29,14 +30,6 @@ export interface AddFilesResult {
 }
 
 const baseName = (p: string) => p.split("/").pop() ?? p;
-
-/** The aligned address nearest to `addr` (≡ offset mod align). */
-export function snapToAlignment(addr: bigint, align: bigint, offset = 0n): bigint {
-  if (align <= 1n) return addr;
-  const rel = addr - offset;
-  const down = rel - (((rel % align) + align) % align);
-  return (rel - down <= down + align - rel ? down : down + align) + offset;
-}
 
 /** Adds `files` (each with its size and head) to `layout`; see the file comment. Pure. */
 export function addFiles(

@@ -2,7 +2,8 @@
  * The operations layer: use cases both front-ends need, as pure functions over plain data. The
  * CLI's commands and the app's store call these; neither re-implements them.
  */
-export { type AddFilesOptions, type AddFilesResult, addFiles, snapToAlignment } from "./add-files.js";
+export { snapToAlignment } from "../util/bigint.js";
+export { type AddFilesOptions, type AddFilesResult, addFiles } from "./add-files.js";
 export { type DtbMergeResult, type MergePolicy, mergeIntoBase, withoutModuleNodes } from "./dtb-merge.js";
 export { type FixAllResult, fixAll } from "./fix-all.js";
 export {

@@ -9,6 +9,7 @@ import { type Diagnostic, sortDiagnostics } from "../diagnostics.js";
 import type { Layout } from "../model/types.js";
 import { withQuickFixes } from "../ops/quick-fix.js";
 import { placements } from "../qemu/placement.js";
+import type { Placement } from "../qemu/region.js";
 import { type CheckOptions, type CheckResult, RULES } from "./check.js";
 
 /** A check whose diagnostics have no `fix` yet. */
@@ -19,7 +20,15 @@ export interface UnfixedCheck extends CheckResult {
 
 /** `check(layout, opts)` without the quick fixes: the same diagnostics, in the same order, no `fix`. */
 export function checkWithoutFixes(layout: Layout, opts: CheckOptions = {}): UnfixedCheck {
-  const placement = placements(layout, opts);
+  return checkPlacementWithoutFixes(layout, placements(layout, opts), opts);
+}
+
+/** The same of a placement already computed by `placements(layout, opts)` (see `checkPlacement`). */
+export function checkPlacementWithoutFixes(
+  layout: Layout,
+  placement: Placement,
+  opts: CheckOptions = {},
+): UnfixedCheck {
   const ctx = { layout, placement, ...(opts.trustExtraArgs && { trustExtraArgs: true }) };
   const found = [...placement.diagnostics, ...RULES.flatMap((rule) => rule(ctx))];
   return { placement, diagnostics: sortDiagnostics(found), found };

@@ -62,7 +62,15 @@ export interface CheckOptions extends PlacementOptions {
 }
 
 export function check(layout: Layout, opts: CheckOptions = {}): CheckResult {
-  const placement = placements(layout, opts);
+  return checkPlacement(layout, placements(layout, opts), opts);
+}
+
+/**
+ * `check` of a placement already computed by `placements(layout, opts)` with the same options: a
+ * front-end can draw the regions first and run the rules after (the app's map does), without
+ * placing the layout twice. The result's `placement` is the one given.
+ */
+export function checkPlacement(layout: Layout, placement: Placement, opts: CheckOptions = {}): CheckResult {
   const ctx = { layout, placement, ...(opts.trustExtraArgs && { trustExtraArgs: true }) };
   const diagnostics = [...placement.diagnostics, ...RULES.flatMap((rule) => rule(ctx))];
   return { placement, diagnostics: sortDiagnostics(withQuickFixes(layout, placement, diagnostics)) };

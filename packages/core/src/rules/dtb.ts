@@ -11,14 +11,13 @@ export function dtbRule({ layout, placement }: RuleContext): Diagnostic[] {
   const arch = layout.machine.arch;
   if (arch !== "aarch64" && arch !== "arm") return [];
   const out: Diagnostic[] = [];
-  const ids = layout.modules.map((m) => m.id);
   if (layout.dtb && layout.modules.length > 0) {
     out.push({
       severity: "error",
       code: "dtb-drops-modules",
       qemu: "starts",
       message: `-dtb ${layout.dtb.path} replaces QEMU's FDT on ARM before the guest-loader devices write to it: QEMU loads the ${layout.modules.length} blob(s) but none of their /chosen/module@… nodes reach the guest, without a word, so the hypervisor finds no modules. Drop -dtb, or export a DTB that has them (guestmap export --dtb OUT.dtb --base-dtb ${layout.dtb.path} --fixed-dtb).`,
-      regions: ids,
+      regions: layout.modules.map((m) => m.id),
     });
   }
   const kernel = placement.regions.filter((r) => r.role === "kernel");

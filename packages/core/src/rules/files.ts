@@ -3,7 +3,7 @@
  * stanzas get the same bytes), and files that are not what their stanza expects.
  */
 import type { Diagnostic } from "../diagnostics.js";
-import { sniffHeader } from "../headers/sniff.js";
+import { type BlobHeader, sniffHeader } from "../headers/sniff.js";
 import { layoutFiles } from "../model/layout-files.js";
 import { type LayoutBlob, moduleFile } from "../model/types.js";
 import type { RuleContext } from "./context.js";
@@ -49,63 +49,91 @@ interface Named {
   readonly file: LayoutBlob;
 }
 
+interface Group {
+  readonly first: Named;
+  other?: Named;
+  readonly ids: string[];
+}
+
 export function filesRule({ layout }: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
-  // The first stanza naming each path, and every stanza only for paths named twice or more
-  // (rare): no per-stanza allocation in the common case.
-  const first = new Map<string, Named>();
-  const byPath = new Map<string, Named[]>();
-  const add = (id: string, what: string, file: LayoutBlob) => {
-    const seen = first.get(file.path);
-    if (seen === undefined) first.set(file.path, { id, what, file });
-    else {
-      const group = byPath.get(file.path);
-      if (group) group.push({ id, what, file });
-      else byPath.set(file.path, [seen, { id, what, file }]);
+  // Every stanza's file, in the order the paths first appear.
+  const each = (f: (id: string, what: string, file: LayoutBlob) => void) => {
+    for (const m of layout.modules) {
+      const file = moduleFile(m);
+      if (file) f(m.id, m.kernel ? "guest-loader kernel" : "guest-loader initrd", file);
     }
+    for (const l of layout.loaders) f(l.id, "-device loader", l.file);
+    if (layout.kernel) f("kernel", "-kernel", layout.kernel);
+    if (layout.initrd) f("initrd", "-initrd", layout.initrd);
   };
-  for (const m of layout.modules) {
-    const f = moduleFile(m);
-    if (f) add(m.id, m.kernel ? "guest-loader kernel" : "guest-loader initrd", f);
-  }
-  for (const l of layout.loaders) add(l.id, "-device loader", l.file);
-  if (layout.kernel) add("kernel", "-kernel", layout.kernel);
-  if (layout.initrd) add("initrd", "-initrd", layout.initrd);
-  // In the order each path first appears, as before.
-  for (const path of first.keys()) {
-    const group = byPath.get(path);
-    if (!group) continue;
-    const first = group[0]!;
-    const other = group.find(
-      (n) =>
-        (n.file.sha256 !== undefined &&
-          first.file.sha256 !== undefined &&
-          n.file.sha256 !== first.file.sha256) ||
-        (n.file.size !== undefined && first.file.size !== undefined && n.file.size !== first.file.size),
-    );
+  // First the paths named more than once, with a set of names alone: in a layout of distinct
+  // files (the usual case) that is the whole cost, with no object per stanza.
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  each((_id, _what, file) => {
+    if (!seen.has(file.path)) seen.add(file.path);
+    else repeated.add(file.path);
+  });
+  // Per repeated path: the first stanza naming it, the first that names a different file under
+  // it, and the ids of all (a path named 1000 times is 1000 array slots, not 1000 objects).
+  const byPath = new Map<string, Group>();
+  if (repeated.size > 0)
+    each((id, what, file) => {
+      if (!repeated.has(file.path)) return;
+      const group = byPath.get(file.path);
+      if (group === undefined) {
+        byPath.set(file.path, { first: { id, what, file }, ids: [id] });
+        return;
+      }
+      group.ids.push(id);
+      const a = group.first.file;
+      if (
+        group.other === undefined &&
+        ((file.sha256 !== undefined && a.sha256 !== undefined && file.sha256 !== a.sha256) ||
+          (file.size !== undefined && a.size !== undefined && file.size !== a.size))
+      )
+        group.other = { id, what, file };
+    });
+  for (const [path, { first, other, ids }] of byPath) {
     if (!other) continue;
     out.push({
       severity: "warning",
       code: "same-name-files",
       qemu: "starts",
       message: `${first.what} ${first.id} and ${other.what} ${other.id} both name ${path}, but they are different files (${first.file.size !== other.file.size ? "different sizes" : "different SHA-256"}). QEMU opens files by name, so both load whichever ${path} is next to the command line. Rename one of the files.`,
-      regions: group.map((n) => n.id),
+      regions: ids,
     });
   }
   // A name the browser (File.name) or a terminal decoded from bytes that are not UTF-8 holds
-  // U+FFFD instead of them: the command line would name a file that is not there.
-  for (const f of layoutFiles(layout))
-    if (f.blob.path.includes("\uFFFD"))
-      out.push({
-        severity: "warning",
-        code: "file-name-encoding",
-        message: `${f.role} ${f.blob.path}${f.id !== undefined ? ` (${f.id})` : ""}: the file's name has bytes that are not UTF-8, shown as U+FFFD; the command line and script name it with U+FFFD, so QEMU looks for a file that does not exist. Rename the file to a UTF-8 name and drop or choose it again.`,
-        regions: f.id !== undefined ? [f.id] : [],
-      });
+  // U+FFFD instead of them: the command line would name a file that is not there. Listing every
+  // file with its role text costs an object and two strings per stanza: only a layout that has
+  // such a name pays for it.
+  if (layoutHasReplacementChar(layout))
+    for (const f of layoutFiles(layout))
+      if (f.blob.path.includes("\uFFFD"))
+        out.push({
+          severity: "warning",
+          code: "file-name-encoding",
+          message: `${f.role} ${f.blob.path}${f.id !== undefined ? ` (${f.id})` : ""}: the file's name has bytes that are not UTF-8, shown as U+FFFD; the command line and script name it with U+FFFD, so QEMU looks for a file that does not exist. Rename the file to a UTF-8 name and drop or choose it again.`,
+          regions: f.id !== undefined ? [f.id] : [],
+        });
+  sniffedFormats(layout, out);
+  return out;
+}
+
+/** `file-format`: module files that are ELF (loaded raw) or no kernel or ramdisk at all. */
+function sniffedFormats(layout: RuleContext["layout"], out: Diagnostic[]): void {
+  // Many stanzas share one file's head (100k modules over 100 files): each head sniffed once.
+  const headers = new Map<Uint8Array, BlobHeader>();
   for (const m of layout.modules) {
     const f = moduleFile(m);
     if (!f?.head) continue;
-    const hdr = sniffHeader(f.head);
+    let hdr = headers.get(f.head);
+    if (!hdr) {
+      hdr = sniffHeader(f.head);
+      headers.set(f.head, hdr);
+    }
     const kind = m.kernel ? "kernel" : "initrd";
     if (hdr.format === "elf" && hdr.elf) {
       out.push({
@@ -126,5 +154,22 @@ export function filesRule({ layout }: RuleContext): Diagnostic[] {
         regions: [m.id],
       });
   }
-  return out;
+}
+
+/** Whether any file the layout names has U+FFFD in its name (the same files as layoutFiles). */
+function layoutHasReplacementChar(layout: RuleContext["layout"]): boolean {
+  const bad = (b: LayoutBlob | undefined) => b?.path.includes("\uFFFD") === true;
+  const m = layout.machine;
+  if (
+    (m.bios.kind === "file" && bad(m.bios.file)) ||
+    bad(layout.kernel) ||
+    bad(layout.initrd) ||
+    bad(layout.dtb)
+  )
+    return true;
+  for (const mod of layout.modules) if (bad(mod.kernel) || bad(mod.initrd)) return true;
+  for (const l of layout.loaders) if (bad(l.file)) return true;
+  for (const d of layout.domains ?? [])
+    if (bad(d.kernel.file) || bad(d.ramdisk?.file) || bad(d.dtb?.file)) return true;
+  return false;
 }

@@ -20,8 +20,9 @@ const ADDRESS_SPACE_END = U64_MAX + 1n;
 export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
   const ram = layout.machine.ram;
-  // The first module at each address, by index.
-  const byAddr = new Map<bigint, number>();
+  // The first module at each address, by index. Modules listed in rising address order (what
+  // generated and packed layouts are) cannot share one: no map of 100k bigint keys for them.
+  const byAddr = strictlyRising(layout.modules) ? undefined : new Map<bigint, number>();
   layout.modules.forEach((m, i) => {
     const file = moduleFile(m);
     // Only a module with a finding needs its name: most have none.
@@ -35,9 +36,9 @@ export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
       file.size <= ram &&
       file.size <= INT_MAX &&
       m.addr + file.size <= ADDRESS_SPACE_END &&
-      !byAddr.has(m.addr);
+      !byAddr?.has(m.addr);
     if (clean) {
-      byAddr.set(m.addr, i);
+      byAddr?.set(m.addr, i);
       return;
     }
     const where = `-device guest-loader #${i + 1} (${m.id})`;
@@ -121,7 +122,7 @@ export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
       }
     }
     if (m.addr !== 0n && file) {
-      const at = byAddr.get(m.addr);
+      const at = byAddr?.get(m.addr);
       if (at !== undefined) {
         const first = `#${at + 1} (${layout.modules[at]!.id})`;
         out.push({
@@ -134,21 +135,25 @@ export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
           end: m.addr + (file.size ?? 1n),
         });
       } else {
-        byAddr.set(m.addr, i);
+        byAddr?.set(m.addr, i);
       }
     }
   });
   const limit = XEN_MAX_MODULES - XEN_RESERVED_MODULES;
   // Xen's table holds dom0less domain modules too.
-  const all = [...layout.modules.map((m) => m.id), ...domainModules(layout).map((d) => d.module.id)];
-  if (all.length > limit) {
-    const domains = all.length - layout.modules.length;
+  const domainIds = domainModules(layout).map((d) => d.module.id);
+  if (layout.modules.length + domainIds.length > limit) {
+    const domains = domainIds.length;
     out.push({
       severity: "warning",
       code: "too-many-modules",
       qemu: "starts",
       message: `${layout.modules.length} guest-loader modules${domains > 0 ? ` and ${domains} dom0less domain modules` : ""}: QEMU loads them all, but Xen records at most ${XEN_MAX_MODULES} boot modules (MAX_MODULES), two of which are Xen itself and the DTB, so modules beyond ${limit} are ignored with "Too many boot modules". Merge initrds or drop modules.`,
-      regions: all.slice(limit),
+      // The stanzas past the table's end: guest-loader ones, then the domains'.
+      regions: [
+        ...layout.modules.slice(limit).map((m) => m.id),
+        ...domainIds.slice(Math.max(0, limit - layout.modules.length)),
+      ],
     });
   }
   if (layout.modules.length > 0 && layout.machine.type === "none") {
@@ -168,4 +173,9 @@ export function moduleRule({ layout, placement }: RuleContext): Diagnostic[] {
     });
   }
   return out;
+}
+
+function strictlyRising(modules: readonly { readonly addr: bigint }[]): boolean {
+  for (let i = 1; i < modules.length; i++) if (modules[i]!.addr <= modules[i - 1]!.addr) return false;
+  return true;
 }

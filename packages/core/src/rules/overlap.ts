@@ -8,14 +8,14 @@ import type { Layout } from "../model/types.js";
 import { type Region, spaceRank } from "../qemu/region.js";
 import { hex } from "../util/bigint.js";
 import { describeRegion, isUserRegion, type RuleContext } from "./context.js";
-import { intersections } from "./intervals.js";
+import { intersectionsBy } from "./intervals.js";
 
 export function overlapRule({ layout, placement }: RuleContext): Diagnostic[] {
   // `data=` writes are not ROMs: the loader-data rule judges them.
-  const hits = intersections(
-    placement.regions
-      .filter((r) => r.role !== "loader-data")
-      .map((r) => ({ start: r.addr, end: r.addr + r.size, item: r })),
+  const hits = intersectionsBy(
+    placement.regions.filter((r) => r.role !== "loader-data"),
+    (r) => r.addr,
+    (r) => r.addr + r.size,
   );
   return hits.map(({ a, b, start, end }) => {
     // Name the region to move first: a user blob rather than one of QEMU's own.

@@ -296,8 +296,8 @@ export function unsafeOptionsRule({ layout, trustExtraArgs }: RuleContext): Diag
       code: "unsafe-option",
       qemu: "starts",
       message: trustExtraArgs
-        ? `${arg} ${RISK_TEXT[u.risk]}: QEMU ${u.what}. Trusted (--trust-args): you said you wrote these arguments or trust where they came from.`
-        : `${arg} ${RISK_TEXT[u.risk]}: QEMU ${u.what}. Keep it only if you wrote it or trust where the layout came from, and say so with --trust-args (guestmap check and export; it is then a note); otherwise remove the argument.`,
+        ? `${arg} ${RISK_TEXT[u.risk]}: QEMU ${u.what}. Trusted (--trust-args, or the app's trust switch): you said you wrote these arguments or trust where they came from.`
+        : `${arg} ${RISK_TEXT[u.risk]}: QEMU ${u.what}. Keep it only if you wrote it or trust where the layout came from, and say so with --trust-args (guestmap check and export) or the app's trust switch (Diagnostics); it is then a note. Otherwise remove the argument.`,
       regions: [],
     };
   });

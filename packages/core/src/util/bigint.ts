@@ -90,3 +90,14 @@ export function approxSize(v: bigint): string {
   const tenths = (v * 10n + scale / 2n) / scale;
   return `${tenths / 10n}.${tenths % 10n} ${unit}`;
 }
+
+/**
+ * The aligned address nearest to `addr` (≡ offset mod align). Here rather than with `addFiles`,
+ * its first user: the app's drag snaps with it, and must not load the placing of files to do so.
+ */
+export function snapToAlignment(addr: bigint, align: bigint, offset = 0n): bigint {
+  if (align <= 1n) return addr;
+  const rel = addr - offset;
+  const down = rel - (((rel % align) + align) % align);
+  return (rel - down <= down + align - rel ? down : down + align) + offset;
+}

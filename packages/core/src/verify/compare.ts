@@ -7,7 +7,7 @@
 import type { Diagnostic } from "../diagnostics.js";
 import { qemuRefuses } from "../diagnostics.js";
 import { DtbError } from "../dtb/errors.js";
-import { standaloneFdt } from "../dtb/standalone.js";
+import { chosenFdt } from "../dtb/user-dtb.js";
 import { decodeFdt } from "../fdt/decode.js";
 import { printDts } from "../fdt/dts.js";
 import { FdtError } from "../fdt/errors.js";
@@ -52,6 +52,8 @@ export interface RegionVerdict {
   readonly id?: string;
   readonly name: string;
   readonly role?: Region["role"];
+  /** The dom0less domain whose blob this is (`domU1`), loaded by the fixed-DTB form. */
+  readonly domain?: string;
   readonly predicted?: { readonly addr: bigint; readonly size: bigint };
   readonly qemu?: { readonly addr: bigint; readonly size: bigint };
   readonly equal: boolean;
@@ -62,6 +64,8 @@ export interface RegionVerdict {
 export interface BlobVerdict {
   readonly id: string;
   readonly name: string;
+  /** The dom0less domain whose blob this is. */
+  readonly domain?: string;
   readonly addr: bigint;
   readonly size: bigint;
   readonly read: boolean;
@@ -149,6 +153,7 @@ function matchRegions(predicted: readonly Region[], roms: readonly QemuRom[]): R
       id: p.id,
       name: p.name,
       role: p.role,
+      ...(p.domain !== undefined && { domain: p.domain }),
       predicted: { addr: p.addr, size: p.size },
       qemu: { addr: q.addr, size: q.size },
       equal: true,
@@ -161,6 +166,7 @@ function matchRegions(predicted: readonly Region[], roms: readonly QemuRom[]): R
       id: p.id,
       name: p.name,
       role: p.role,
+      ...(p.domain !== undefined && { domain: p.domain }),
       predicted: { addr: p.addr, size: p.size },
       ...(q && { qemu: { addr: q.addr, size: q.size } }),
       equal: false,
@@ -218,12 +224,13 @@ export function compareWithQemu(
     : matchRegions(predicted.placement.regions, observed.roms).map((r) => ({ ...r, name: display(r.name) }));
   for (const r of regions) {
     if (r.equal) continue;
-    if (!r.qemu) differences.push(`${r.name}: predicted at ${range(r.predicted!)}, QEMU did not load it`);
+    const name = r.domain !== undefined ? `${r.name} (dom0less ${r.domain})` : r.name;
+    if (!r.qemu) differences.push(`${name}: predicted at ${range(r.predicted!)}, QEMU did not load it`);
     else if (!r.predicted)
-      differences.push(`${r.name}: QEMU loaded it at ${range(r.qemu)}, guestmap did not predict it`);
+      differences.push(`${name}: QEMU loaded it at ${range(r.qemu)}, guestmap did not predict it`);
     else
       differences.push(
-        `${r.name}: predicted at ${range(r.predicted)}, QEMU put it at ${range(r.qemu)}${r.approximate ? " (guestmap's size is an estimate)" : ""}`,
+        `${name}: predicted at ${range(r.predicted)}, QEMU put it at ${range(r.qemu)}${r.approximate ? " (guestmap's size is an estimate)" : ""}`,
       );
   }
 
@@ -238,9 +245,9 @@ export function compareWithQemu(
     }
     let ours: string | undefined;
     try {
-      ours = chosenDts(
-        standaloneFdt(layout, predicted.placement.profile, { placement: predicted.placement }),
-      );
+      // With a -dtb (the fixed-DTB form of dom0less domains), that DTB's whole /chosen with
+      // QEMU's edits; otherwise QEMU's own /chosen.
+      ours = chosenDts(chosenFdt(layout, predicted.placement.profile, { placement: predicted.placement }));
     } catch (e) {
       if (!(e instanceof DtbError || e instanceof FdtError)) throw e;
     }
@@ -259,6 +266,7 @@ export function compareWithQemu(
     const region = byId.get(o.id);
     if (!region) return [];
     const name = display(region.name);
+    const whose = region.domain !== undefined ? `${name} (dom0less ${region.domain})` : name;
     const intact = o.read && o.diff.differing === 0n;
     const predictedHit = overlapsOf(o.id).length > 0;
     let by: BlobVerdict["by"];
@@ -280,11 +288,12 @@ export function compareWithQemu(
         ? "bytes intact"
         : `${count(o.diff.differing)} bytes overwritten${by ? ` by ${by.label}` : ""} (first at offset ${hex(o.diff.firstDiff!)}, ${hex(region.addr + o.diff.firstDiff!)})`;
     if (o.read && !intact && !predictedHit)
-      differences.push(`${name}: ${summary}; guestmap predicted its bytes intact`);
+      differences.push(`${whose}: ${summary}; guestmap predicted its bytes intact`);
     return [
       {
         id: o.id,
         name,
+        ...(region.domain !== undefined && { domain: region.domain }),
         addr: region.addr,
         size: region.size,
         read: o.read,

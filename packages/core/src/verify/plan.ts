@@ -13,12 +13,16 @@
  * - ARM: `dtb-randomness=off` is added (unless the layout sets it), so QEMU's DTB — and the count
  *   of bytes it overwrites in a blob — is the same on every run. A real boot's DTB differs only
  *   by its rng-seed and kaslr-seed (40 random bytes), which /chosen comparisons leave out anyway.
+ * - Xen dom0less domains: the run is the fixed-DTB form (verify/fixed-dtb.ts), the only one that
+ *   can carry /chosen/domU*; `fixedDtb` says how to build its DTB.
  */
 
-import { exportArgv } from "../cmdline/export.js";
+import { type ExportIssue, exportArgv, exportFixedDtbArgv } from "../cmdline/export.js";
 import type { Problem } from "../diagnostics.js";
 import { layoutFiles } from "../model/layout-files.js";
 import type { Layout, LayoutBlob } from "../model/types.js";
+import { mapDomainModules } from "../xen/domains.js";
+import { FIXED_DTB_NAME, fixedDtbBaseLayout } from "./fixed-dtb.js";
 
 /**
  * Verification plan problems (all stop the run):
@@ -63,6 +67,11 @@ export type VerifyPlan =
       readonly dropped: readonly (readonly string[])[];
       /** What the plan added to the layout's command line, e.g. `-M dtb-randomness=off`. */
       readonly added: readonly string[];
+      /**
+       * Set for a layout with dom0less domains: `args` boot `-dtb dtb`, which the runner builds
+       * with `fixedDtbRun` from QEMU's DTB dumped with `baseArgs` (program excluded).
+       */
+      readonly fixedDtb?: { readonly baseArgs: readonly string[]; readonly dtb: string };
     }
   | { readonly ok: false; readonly issues: readonly VerifyPlanIssue[] };
 
@@ -155,7 +164,10 @@ export function planVerification(layout: Layout, opts: { program?: string } = {}
     return { ...b, path: name };
   };
   const arm = m.arch === "aarch64" || m.arch === "arm";
-  const added = arm && !m.props.some(([k]) => k === "dtb-randomness") ? ["-M dtb-randomness=off"] : [];
+  const added =
+    arm && !m.props.some(([k]) => k === "dtb-randomness")
+      ? ["-M dtb-randomness=off (the same DTB bytes on every run)"]
+      : [];
   const safe: Layout = {
     ...layout,
     machine: {
@@ -172,16 +184,39 @@ export function planVerification(layout: Layout, opts: { program?: string } = {}
       ...(mod.initrd && { initrd: rename(`modules[${i}].initrd`, mod.initrd) }),
     })),
     loaders: layout.loaders.map((l, i) => ({ ...l, file: rename(`loaders[${i}].file`, l.file) })),
+    ...(layout.domains && {
+      domains: mapDomainModules(layout.domains, (mod, kind, d) => ({
+        ...mod,
+        file: rename(`domains[${layout.domains!.indexOf(d)}].${kind}.file`, mod.file),
+      })),
+    }),
     extraArgs: [],
   };
   if (issues.length > 0) return { ok: false, issues };
-  const exported = exportArgv(safe, { ...(opts.program !== undefined && { program: opts.program }) });
-  if (!exported.ok)
-    return {
-      ok: false,
-      issues: exported.issues.map((x) => ({ ...x, code: "verify-export" })),
-    };
-  return { ok: true, layout: safe, args: exported.argv.slice(1), files, dropped: layout.extraArgs, added };
+  const program = { ...(opts.program !== undefined && { program: opts.program }) };
+  const fixed = (safe.domains ?? []).length > 0;
+  const exported = fixed ? exportFixedDtbArgv(safe, FIXED_DTB_NAME, program) : exportArgv(safe, program);
+  const base = fixed ? exportArgv(fixedDtbBaseLayout(safe), program) : undefined;
+  const refused = (e: { issues: readonly ExportIssue[] }): VerifyPlan => ({
+    ok: false,
+    issues: e.issues.map((x) => ({ ...x, code: "verify-export" })),
+  });
+  if (!exported.ok) return refused(exported);
+  if (base && !base.ok) return refused(base);
+  return {
+    ok: true,
+    layout: safe,
+    args: exported.argv.slice(1),
+    files,
+    dropped: layout.extraArgs,
+    added: fixed
+      ? [
+          ...added,
+          `-dtb ${FIXED_DTB_NAME} with every blob as -device loader,force-raw=on (the fixed-DTB form: guest-loader cannot write /chosen/domU*)`,
+        ]
+      : added,
+    ...(base?.ok && { fixedDtb: { baseArgs: base.argv.slice(1), dtb: FIXED_DTB_NAME } }),
+  };
 }
 
 /** Every file path a layout names (`-bios`, `-kernel`, `-initrd`, `-dtb`, modules, loaders), once each. */

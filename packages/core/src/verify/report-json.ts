@@ -60,6 +60,7 @@ export function verifyReportFromJson(json: unknown): VerifyReport {
       equal: r.equal === true,
       ...(r.id !== undefined && { id: String(r.id) }),
       ...(r.role !== undefined && { role: r.role }),
+      ...(r.domain !== undefined && { domain: String(r.domain) }),
       ...(r.approximate === true && { approximate: true }),
       ...(predicted && { predicted }),
       ...(qemu && { qemu }),
@@ -68,6 +69,7 @@ export function verifyReportFromJson(json: unknown): VerifyReport {
   const blobs: BlobVerdict[] = j.blobs.map((b, i) => ({
     id: String(b.id),
     name: String(b.name),
+    ...(b.domain !== undefined && { domain: String(b.domain) }),
     addr: big(b.addr, `blobs[${i}].addr`),
     size: big(b.size, `blobs[${i}].size`),
     read: b.read === true,

@@ -2,8 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type ImageFormat, imageSize, writeImage } from "../../src/image/image.js";
 import { planRaw, resolveSlices } from "../../src/image/plan.js";
-import { type BlobSource, ImageError, type ImageRegion } from "../../src/image/source.js";
-import { CHUNK } from "../../src/image/write.js";
+import { type BlobSource, type ByteSink, ImageError, type ImageRegion } from "../../src/image/source.js";
+import { CHUNK, OVERLAPPED_BUFFERS } from "../../src/image/write.js";
 
 export function memSource(bytes: Uint8Array): BlobSource {
   return { size: BigInt(bytes.length), read: async (o, n) => bytes.slice(Number(o), Number(o) + n) };
@@ -261,7 +261,7 @@ describe("buffer reuse (a sink that consumes chunks, a source that reads into a 
 
   it("a short read is a short-read error; a failed write is thrown, not left unhandled", async () => {
     const a = pattern(9 << 20, 3);
-    // Cut inside the second 4 MiB piece.
+    // Cut at 5 MiB: a later piece comes back short.
     const short = [{ addr: 0n, size: BigInt(a.length), source: intoSource(a, new Set(), 5 << 20) }];
     await expect(consumed(short, "raw")).rejects.toMatchObject({ code: "short-read" });
     let writes = 0;
@@ -276,6 +276,116 @@ describe("buffer reuse (a sink that consumes chunks, a source that reads into a 
       { format: "raw", arch: "aarch64" },
     );
     await expect(failing).rejects.toThrow("disk full");
+  });
+});
+
+describe("overlapping writes (a sink that places each write when it is called, like a file)", () => {
+  const pattern = (n: number, seed: number) =>
+    Uint8Array.from({ length: n }, (_, i) => (i * 131 + seed * 7 + (i >> 12)) & 0xff);
+  /** A source whose reads finish in a scrambled order, counting the buffers it is handed. */
+  function slowSource(bytes: Uint8Array, seen: Set<ArrayBufferLike>, cut = bytes.length): BlobSource {
+    let k = 0;
+    return {
+      size: BigInt(bytes.length),
+      read: async (o, n) => bytes.slice(Number(o), Number(o) + n),
+      readInto: async (o, into) => {
+        seen.add(into.buffer);
+        // Piece 0 last, then 2, 3, 1: an unordered writer would place them wrongly.
+        await new Promise((r) => setTimeout(r, [6, 0, 4, 2][k++ % 4]));
+        const part = bytes.subarray(Number(o), Math.min(cut, Number(o) + into.length));
+        into.set(part);
+        return part.length;
+      },
+    };
+  }
+  /** A file-like sink: each write takes its offset at the call and lands after a random delay. */
+  function fileSink(fail?: number) {
+    const out = { bytes: new Uint8Array(0), inFlight: 0, most: 0, writes: 0, afterFailure: 0 };
+    let pos = 0;
+    let failed = false;
+    const place = (at: number, c: Uint8Array) => {
+      if (at + c.length > out.bytes.length) {
+        const grown = new Uint8Array(at + c.length);
+        grown.set(out.bytes);
+        out.bytes = grown;
+      }
+      out.bytes.set(c, at);
+    };
+    const sink: ByteSink & { skip(n: bigint): Promise<void> } = {
+      consumesChunks: true,
+      overlapsWrites: true,
+      write(c) {
+        const at = pos;
+        pos += c.length;
+        if (failed) out.afterFailure++;
+        const k = ++out.writes;
+        out.inFlight++;
+        out.most = Math.max(out.most, out.inFlight);
+        return new Promise<void>((ok, no) =>
+          setTimeout(
+            () => {
+              out.inFlight--;
+              if (k === fail) {
+                failed = true;
+                no(new Error("disk full"));
+                return;
+              }
+              // The chunk is read only now: a buffer refilled before this would show here.
+              place(at, c);
+              ok();
+            },
+            (k * 3) % 4,
+          ),
+        );
+      },
+      skip: async (n) => {
+        pos += Number(n);
+      },
+    };
+    return { out, sink, end: () => pos };
+  }
+
+  it("gives the bytes of the sequential path, with several writes in flight and bounded buffers", async () => {
+    const a = pattern((9 << 20) + 12345, 1);
+    const b = pattern((6 << 20) + 3, 2);
+    const seen = new Set<ArrayBufferLike>();
+    const regions = (src: (x: Uint8Array) => BlobSource) => [
+      { addr: 0x4000_0000n, size: BigInt(a.length), source: src(a) },
+      { addr: 0x4200_0000n, size: BigInt(b.length), source: src(b) },
+    ];
+    const want = await image(regions(memSource), "raw");
+    const { out, sink, end } = fileSink();
+    await writeImage(
+      regions((x) => slowSource(x, seen)),
+      sink,
+      { format: "raw", arch: "aarch64" },
+    );
+    const got = new Uint8Array(end());
+    got.set(out.bytes);
+    expect(Buffer.compare(Buffer.from(got), want)).toBe(0);
+    // Two writes overlap, never more than the buffers; a buffer per piece in flight.
+    expect(out.most).toBe(OVERLAPPED_BUFFERS);
+    expect(seen.size).toBe(OVERLAPPED_BUFFERS);
+    expect(out.inFlight).toBe(0);
+  });
+
+  it("a failed write is thrown once every read and write in flight has settled; nothing follows it", async () => {
+    const a = pattern(20 << 20, 3);
+    const { out, sink } = fileSink(2);
+    const failing = writeImage(
+      [{ addr: 0n, size: BigInt(a.length), source: slowSource(a, new Set()) }],
+      sink,
+      { format: "raw", arch: "aarch64" },
+    );
+    await expect(failing).rejects.toThrow("disk full");
+    expect(out.inFlight).toBe(0);
+    expect(out.afterFailure).toBe(0);
+    const short = writeImage(
+      [{ addr: 0n, size: BigInt(a.length), source: slowSource(a, new Set(), 9 << 20) }],
+      fileSink().sink,
+      { format: "raw", arch: "aarch64" },
+    );
+    await expect(short).rejects.toMatchObject({ code: "short-read" });
   });
 });
 

@@ -95,7 +95,7 @@ describe("unsafe options", () => {
         code: "unsafe-option",
         qemu: "starts",
         message:
-          "-incoming exec:sh -c 'touch /tmp/pwned' runs a program on the host: QEMU runs the shell command sh -c 'touch /tmp/pwned'. Keep it only if you wrote it or trust where the layout came from, and say so with --trust-args (guestmap check and export; it is then a note); otherwise remove the argument.",
+          "-incoming exec:sh -c 'touch /tmp/pwned' runs a program on the host: QEMU runs the shell command sh -c 'touch /tmp/pwned'. Keep it only if you wrote it or trust where the layout came from, and say so with --trust-args (guestmap check and export) or the app's trust switch (Diagnostics); it is then a note. Otherwise remove the argument.",
         regions: [],
       },
     ]);
@@ -124,7 +124,7 @@ describe("unsafe options", () => {
         code: "unsafe-option",
         qemu: "starts",
         message:
-          "-drive file=/home/prongs/src/busybox/root.bin,format=raw,id=hd0 touches host files: QEMU opens host files (file=/home/prongs/src/busybox/root.bin). Trusted (--trust-args): you said you wrote these arguments or trust where they came from.",
+          "-drive file=/home/prongs/src/busybox/root.bin,format=raw,id=hd0 touches host files: QEMU opens host files (file=/home/prongs/src/busybox/root.bin). Trusted (--trust-args, or the app's trust switch): you said you wrote these arguments or trust where they came from.",
         regions: [],
       },
     ]);

@@ -1,13 +1,19 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   addChunkDiff,
   blobReads,
   check,
   compareWithQemu,
+  decodeFdt,
+  FIXED_DTB_NAME,
+  findNode,
+  fixedDtbRun,
   GiB,
   type Layout,
   NO_DIFF,
   planVerification,
+  profileFor,
   type QemuObservation,
   verifyReportFromJson,
   verifyReportToJson,
@@ -54,7 +60,7 @@ describe("planVerification", () => {
       ["f3", "rootfs.cpio"],
     ]);
     expect(p.dropped).toEqual(xen.extraArgs);
-    expect(p.added).toEqual(["-M dtb-randomness=off"]);
+    expect(p.added).toEqual(["-M dtb-randomness=off (the same DTB bytes on every run)"]);
     expect(p.args).toEqual([
       "-M",
       "virt,virtualization=on,dtb-randomness=off",
@@ -221,5 +227,82 @@ describe("blobReads of -device loader blobs", () => {
       loaders: [{ id: "l1", addr: 0n, file: { path: "k.elf", size: 64n, head: elf } }],
     };
     expect(blobReads(check(withElf, { qemu: "7.2" })).filter((b) => b.file === "k.elf")).toEqual([]);
+  });
+});
+
+describe("verifying dom0less domains (the fixed-DTB form)", () => {
+  // The README's dom0less example: dom0 plus domU1 with its own kernel (the same file) and ramdisk.
+  const dom0less: Layout = {
+    ...xen,
+    domains: [
+      {
+        name: "domU1",
+        memory: 128n << 20n,
+        cpus: 1,
+        vpl011: true,
+        bootargs: "console=ttyAMA0",
+        kernel: { id: "domU1.kernel", addr: 0x4a000000n, file: blob("Image", 0x100000n) },
+        ramdisk: { id: "domU1.ramdisk", addr: 0x4e000000n, file: blob("domu,evil -x.cpio", 0x80000n) },
+      },
+    ],
+  };
+
+  it("renames the domains' files too, and boots -dtb with every blob a force-raw loader", () => {
+    const p = planVerification(dom0less, { program: "qemu-system-aarch64" });
+    if (!p.ok) throw new Error(JSON.stringify(p.issues));
+    expect(p.files.map((f) => [f.name, f.path])).toEqual([
+      ["f1", "xen"],
+      ["f2", "Image"],
+      ["f3", "rootfs.cpio"],
+      ["f4", "domu,evil -x.cpio"],
+    ]);
+    expect(p.layout.domains?.[0]?.ramdisk?.file.path).toBe("f4");
+    expect(p.fixedDtb?.dtb).toBe(FIXED_DTB_NAME);
+    expect(p.added[1]).toMatch(/^-dtb guestmap\.dtb .*fixed-DTB form/);
+    expect(p.args).toEqual([
+      ...["-M", "virt,virtualization=on,dtb-randomness=off", "-m", "2G", "-cpu", "cortex-a57"],
+      ...["-kernel", "f1", "-append", "dom0_mem=1G", "-dtb", FIXED_DTB_NAME],
+      ...["-device", "loader,file=f2,addr=0x42000000,force-raw=on"],
+      ...["-device", "loader,file=f3,addr=0x47000000,force-raw=on"],
+      ...["-device", "loader,file=f2,addr=0x4a000000,force-raw=on"],
+      ...["-device", "loader,file=f4,addr=0x4e000000,force-raw=on"],
+    ]);
+    // QEMU's own DTB of the same machine: no blobs, no -append or -initrd, nothing from the user.
+    expect(p.fixedDtb?.baseArgs).toEqual([
+      ...["-M", "virt,virtualization=on,dtb-randomness=off", "-m", "2G", "-cpu", "cortex-a57"],
+      ...["-kernel", "f1"],
+    ]);
+  });
+
+  it("merges /chosen and the domains into QEMU's dumped DTB and predicts the run from it", () => {
+    const p = planVerification(dom0less);
+    if (!p.ok) throw new Error(JSON.stringify(p.issues));
+    // -machine dumpdtb= of QEMU 7.2's virt (fixtures/qemu-dtbs/README.md).
+    const base = new Uint8Array(
+      readFileSync(new URL("../fixtures/qemu-dtbs/aarch64-virt-xen-7.2.dtb", import.meta.url)),
+    );
+    const run = fixedDtbRun(p.layout, base, profileFor("7.2"));
+    const fdt = decodeFdt(run.dtb);
+    // Still QEMU's machine, with the layout's /chosen and domains.
+    expect(findNode(fdt, "/pl011@9000000")).toBeDefined();
+    expect(findNode(fdt, "/chosen/domU1/module@4e000000")).toBeDefined();
+    expect(findNode(fdt, "/chosen/module@0x42000000")).toBeDefined();
+    const predicted = check(run.layout, { qemu: "7.2" });
+    const roles = predicted.placement.regions.map((r) => [r.name, r.role, r.domain]);
+    expect(roles).toEqual([
+      ["bootloader", "bootloader", undefined],
+      ["f1", "kernel", undefined],
+      ["f2", "loader", undefined],
+      ["f3", "loader", undefined],
+      ["dtb", "dtb", undefined],
+      ["f2", "module-kernel", "domU1"],
+      ["f4", "module-initrd", "domU1"],
+    ]);
+    // The dtb's size in RAM is QEMU's for a -dtb file: (size + 10000) × 2.
+    expect(predicted.placement.regions.find((r) => r.role === "dtb")!.size).toBe(
+      (BigInt(run.dtb.length) + 10000n) * 2n,
+    );
+    // Every blob's bytes are read back, the domains' too.
+    expect(blobReads(predicted).map((r) => r.id)).toEqual(["m1", "m2", "domU1.kernel", "domU1.ramdisk"]);
   });
 });
