@@ -40,3 +40,21 @@ describe("check in two steps (diagnostics for a frame, quick fixes after)", () =
     agrees(layout);
   });
 });
+
+describe("check in two steps, with the extra QEMU arguments trusted or not", () => {
+  it("is check() with the same options, on a published command line with a host disk", () => {
+    const base = buildLayout({ arch: "aarch64", ramMb: 2048, cpu: "cortex-a57", blobs: [] });
+    const layout = {
+      ...base,
+      extraArgs: [
+        ["-drive", "if=none,file=rootfs.ext4,format=raw,id=hd0"],
+        ["-device", "virtio-blk-device,drive=hd0"],
+      ],
+    };
+    for (const trustExtraArgs of [false, true]) {
+      const full = check(layout, { trustExtraArgs });
+      expect(full.diagnostics.some((d) => d.code === "unsafe-option")).toBe(true);
+      expect(withQuickFixesOf(layout, checkWithoutFixes(layout, { trustExtraArgs }))).toEqual(full);
+    }
+  });
+});
