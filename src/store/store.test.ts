@@ -84,6 +84,18 @@ describe("arrow-key moves", () => {
     expect(addr("m2")).toBe(0x47000000n);
   });
 
+  it("while a key repeats, are committed together after a pause, still one undo step per press", async () => {
+    s().keyMoved("m2", 0x47001000n, 120);
+    s().keyMoved("m2", 0x47002000n, 120);
+    await nextTask();
+    expect(addr("m2")).toBe(0x47000000n);
+    expect(s().drag).toMatchObject({ addr: 0x47002000n, key: true });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(addr("m2")).toBe(0x47002000n);
+    expect(s().drag).toBeUndefined();
+    expect(past()).toBe(2);
+  });
+
   it("are dropped when a layout replaces the one they were shown on, and wait while a pointer drags", async () => {
     s().keyMoved("m2", 0x47001000n);
     useGuestmap.setState({ drag: undefined });
