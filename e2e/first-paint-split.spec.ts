@@ -23,6 +23,7 @@ const LATER: Record<string, string> = {
   "the Diagnostics panel (Fix all)": "Apply every quick fix at once",
   "the Inspector": "Replaces the bytes; keeps the address",
   "the Machine panel": "Open a -bios file",
+  "the DTB codec (a -dtb's /chosen)": "cannot be read here",
 };
 
 test("the scripts before the first blob is drawn leave the rules, the panels, export, import and verify out", async ({
