@@ -27,7 +27,6 @@ import {
   type Layout,
   layoutFiles,
   parseSize,
-  placements,
   planMemoryImage,
   profileFor,
   scriptShebang,
