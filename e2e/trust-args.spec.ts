@@ -49,7 +49,7 @@ function cliUnsafe(trust: boolean): { severity: string; message: string } {
   const r = spawnSync(
     process.execPath,
     [
-      resolve("packages/cli/bin/guestmap.js"),
+      resolve("packages/cli/bin/guestmap.cjs"),
       "check",
       "--json",
       "--qemu",

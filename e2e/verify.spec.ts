@@ -354,7 +354,7 @@ for (const q of installs) {
     const exported = spawnSync(
       process.execPath,
       [
-        resolve("packages/cli/bin/guestmap.js"),
+        resolve("packages/cli/bin/guestmap.cjs"),
         ...["export", "--dtb", "dl.dtb", "--base-dtb", "dl-base.dtb", "--fixed-dtb"],
         ...["--cmdline", "-", "--cmdline-format", "json", "dom0less.json"],
       ],

@@ -1,5 +1,6 @@
 import { importCommandArgv } from "@guestmap/core";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadRules } from "../lazy/after-map";
 import { checked } from "../store/derived";
 import { useGuestmap } from "../store/store";
 import { applyEdit } from "./edits";
@@ -21,6 +22,9 @@ const { layout } = importCommandArgv([
   "-device",
   "virtio-blk-device,drive=hd0",
 ]);
+// The app checks once the rules chunk is in (lazy/after-map.ts); until then a check is pending.
+beforeAll(() => loadRules());
+
 const unsafe = (trusted?: boolean) =>
   checked(layout, trusted)
     .diagnostics.filter((d) => d.code === "unsafe-option")
