@@ -160,6 +160,46 @@ test("300 blobs are saved and reloaded intact; a link with 2000 is refused with 
   await expect(page.getByRole("button", { name: "Open “Shared layout”" })).toBeVisible();
 });
 
+test("a 500-blob region table draws the rows near view only, yet every row is reachable: scrolled to, selected on the map, by keyboard", async ({
+  page,
+}) => {
+  await fresh(page);
+  const modules = Array.from({ length: 500 }, (_, i) => ({
+    id: `m${i + 1}`,
+    addr: `0x${(0x50000000 + i * 0x10000).toString(16)}`,
+    initrd: { path: `part${i + 1}.img`, size: "0x1000" },
+  }));
+  await page.goto(link({ machine: { arch: "aarch64", ram: "2G", cpu: "cortex-a57" }, modules }));
+  const grid = page.getByTestId("region-table");
+  await expect(grid.locator("tr[data-row-id=m40]")).toBeAttached();
+  const drawn = await grid.locator("tr[data-row-id]").count();
+  expect(drawn).toBeGreaterThan(10);
+  expect(drawn).toBeLessThan(200);
+  // Screen readers hear the whole table's size: every module and QEMU's regions, and the header.
+  const total = Number(await grid.getAttribute("aria-rowcount"));
+  expect(total).toBeGreaterThan(501);
+  // Selected on the map, far down the table: its row is drawn and scrolled into view.
+  await page.locator("[data-blob-id=m400]").focus();
+  await expect(grid.locator("tr[data-row-id=m400]")).toHaveAttribute("aria-selected", "true");
+  await expect(grid.locator("tr[data-row-id=m400]")).toBeInViewport();
+  expect(await grid.locator("tr[data-row-id=m400]").getAttribute("aria-rowindex")).toBeTruthy();
+  // Scrolled to the end by hand: the last rows are drawn there.
+  await grid.evaluate((t) => {
+    let box = t.parentElement!;
+    while (getComputedStyle(box).overflowY !== "auto") box = box.parentElement!;
+    box.scrollTop = box.scrollHeight;
+  });
+  await expect(grid.locator("tr[data-row-id=m500]")).toBeInViewport();
+  await expect(grid.locator("tr[data-row-id=m1]")).not.toBeAttached();
+  // And by keyboard from there: the cursor walks up through rows drawn as it goes.
+  await grid.locator("tr[data-row-id=m500] td").first().focus();
+  for (let i = 0; i < 60; i++) await page.keyboard.press("ArrowUp");
+  await expect(grid.locator("tr[data-row-id=m440]")).toHaveAttribute("aria-selected", "true");
+  await expect(grid.locator("tr[data-row-id=m440]")).toBeInViewport();
+  await page.keyboard.press("Control+Home");
+  await expect(grid.locator("tr[data-row-id]").first()).toBeInViewport();
+});
+
 test("a storage quota error keeps the layout, says so and offers the layout JSON; a failed file write says the bytes will not survive", async ({
   page,
 }) => {

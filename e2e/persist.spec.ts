@@ -33,6 +33,39 @@ test("reload finds the layout (and its undo history), even right after an edit; 
   expect(await idbGet(page, record)).toBe("{not a record");
 });
 
+test("a reload or a closed tab in the very task of an arrow-key move keeps the move (journalled when the page is left)", async ({
+  page,
+  context,
+}) => {
+  await fresh(page);
+  await expect(page.getByTestId("command-line")).toContainText("addr=0x47000000");
+  await page.waitForTimeout(500);
+  // The key and the reload in one task: neither the idle journal write nor the IndexedDB save
+  // (both after the key's frame) can have run; only leaving the page writes the journal.
+  const key = (id: string) =>
+    page.evaluate((id) => {
+      const blob = document.querySelector<HTMLElement>(`[data-blob-id=${id}]`)!;
+      blob.focus();
+      blob.dispatchEvent(
+        new KeyboardEvent("keydown", { key: "ArrowRight", bubbles: true, cancelable: true }),
+      );
+    }, id);
+  await page.evaluate(() => {
+    const blob = document.querySelector<HTMLElement>("[data-blob-id=m2]")!;
+    blob.focus();
+    blob.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight", bubbles: true, cancelable: true }));
+    location.reload();
+  });
+  await expect(page.getByTestId("command-line")).toContainText("addr=0x47001000");
+  // And a tab closed right after a key: the next tab opens on the move.
+  await page.waitForTimeout(500);
+  await key("m2");
+  await page.close();
+  const next = await context.newPage();
+  await next.goto("/");
+  await expect(next.getByTestId("command-line")).toContainText("addr=0x47002000");
+});
+
 test("share link carries the layout, opens beside the saved one; a pasted command line imports with placeholders", async ({
   page,
 }) => {

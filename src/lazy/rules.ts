@@ -3,4 +3,11 @@
  * third of the app's own code, loaded once the map has been drawn from `placements()` alone
  * (lazy/after-map.ts `loadRules`). Import it only through that loader.
  */
-export { changeArch, checkPlacement, fixAll, pack } from "@guestmap/core";
+export {
+  changeArch,
+  checkPlacement,
+  checkPlacementWithoutFixes,
+  fixAll,
+  pack,
+  withQuickFixesOf,
+} from "@guestmap/core";

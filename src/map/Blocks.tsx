@@ -2,6 +2,7 @@
 import type { Region } from "@guestmap/core";
 import { type KeyboardEvent, memo } from "react";
 import { useProblem } from "../store/derived";
+import { useGuestmap } from "../store/store";
 import { addr, human } from "../ui/format";
 import { LockIcon } from "../ui/LockIcon";
 import { LANES, type Lanes } from "./geometry";
@@ -165,8 +166,6 @@ export const UserBlock = memo(function UserBlock(props: {
   scale: Scale;
   view: View;
   selected: boolean;
-  /** Being dragged: drawn where it was as an outline (DragLayer draws it under the pointer). */
-  ghost: boolean;
   /** Its row among the blobs it overlaps. */
   row: Row | undefined;
   onSelect(id: string): void;
@@ -176,6 +175,10 @@ export const UserBlock = memo(function UserBlock(props: {
   const { region: r, scale, view } = props;
   // The worst diagnostic naming this blob, live during a drag: only blocks whose own changes re-render.
   const problem = useProblem(r.id);
+  // Being dragged: drawn where it was as an outline (DragLayer draws it under the pointer); moved
+  // by a key and not committed yet: not drawn (DragLayer draws it where it moved), still focused.
+  // Its own subscription: a drag's start re-renders this block, not the map.
+  const ghost = useGuestmap((s) => (s.drag?.id !== r.id ? undefined : s.drag.key ? "hidden" : "outline"));
   const file = span(scale, view, r.addr, r.addr + r.size);
   const bss = r.footprint > r.size ? span(scale, view, r.addr + r.size, r.addr + r.footprint) : undefined;
   const st = KIND_STYLE[r.role] ?? KIND_STYLE.loader!;
@@ -184,7 +187,7 @@ export const UserBlock = memo(function UserBlock(props: {
   const tall = lane.height >= 40;
   return (
     <>
-      {bss && !props.ghost && (
+      {bss && !ghost && (
         <BssTail
           id={r.id}
           bytes={r.footprint - r.size}
@@ -205,13 +208,17 @@ export const UserBlock = memo(function UserBlock(props: {
         onPointerEnter={(e) => props.onHover(hoverAt(r.id, e))}
         onPointerLeave={() => props.onHover(undefined)}
         className={`absolute touch-none overflow-hidden rounded-[3px] border-2 text-left font-mono text-[11px] leading-tight ${
-          props.ghost ? "border-dashed bg-transparent text-muted opacity-60" : `${st.bg} ${st.ink}`
+          ghost === "hidden"
+            ? "opacity-0"
+            : ghost
+              ? "border-dashed bg-transparent text-muted opacity-60"
+              : `${st.bg} ${st.ink}`
         } ${problem === "error" ? "border-bad" : problem === "warning" ? "border-warn" : st.border} ${
           props.selected ? "ring-2 ring-focus/80" : ""
         } cursor-grab`}
         style={{ top: lane.top, height: lane.height, left: file.left, width: file.width }}
       >
-        {file.width > 40 && !props.ghost && <BlockLabel r={r} kind={kind} tall={tall} />}
+        {file.width > 40 && !ghost && <BlockLabel r={r} kind={kind} tall={tall} />}
       </button>
     </>
   );
@@ -241,6 +248,8 @@ export function DraggedBlock(props: {
   width: number;
   bssWidth: number;
   problem: "error" | "warning" | undefined;
+  /** Moved by a key: it has the keyboard focus (its committed block, hidden, holds it). */
+  focused?: boolean;
 }) {
   const lanes = useLanes();
   const r = props.region;
@@ -255,7 +264,7 @@ export function DraggedBlock(props: {
       <div
         className={`absolute overflow-hidden rounded-[3px] border-2 text-left font-mono text-[11px] leading-tight shadow-lg shadow-black/60 ${st.bg} ${st.ink} ${
           props.problem === "error" ? "border-bad" : props.problem === "warning" ? "border-warn" : st.border
-        }`}
+        } ${props.focused ? "ring-2 ring-focus/80" : ""}`}
         style={{ top: lanes.user.top, height: lanes.user.height, left: 0, width: Math.max(2, props.width) }}
       >
         {props.width > 40 && <BlockLabel r={r} kind={roleLabel(r)} tall />}
@@ -292,7 +301,6 @@ function sameBlock<P extends { region: Region; scale: Scale; view: View; selecte
       (sameSpan(a, b, x.addr, x.addr + x.size) &&
         (x.footprint <= x.size || sameSpan(a, b, x.addr + x.size, x.addr + x.footprint)))) &&
     a.selected === b.selected &&
-    (a as { ghost?: boolean }).ghost === (b as { ghost?: boolean }).ghost &&
     (a as { row?: Row }).row?.row === (b as { row?: Row }).row?.row &&
     (a as { row?: Row }).row?.rows === (b as { row?: Row }).row?.rows
   );

@@ -4,13 +4,27 @@
  * (and blocks whose own problem changes) re-renders per pointer move; the map holds still.
  */
 import { moduleAlignment } from "../model/blob-rules";
-import { checked, useCheck, useProblem } from "../store/derived";
+import { type Checked, checked, useCheck, useProblem } from "../store/derived";
 import { useGuestmap } from "../store/store";
 import { DraggedBlock } from "./Blocks";
-import { mapModelOf, PLACEHOLDER_SPAN } from "./map-model";
+import { type Collision, collisionsIn, PLACEHOLDER_SPAN } from "./map-model";
 import { CollisionBands, DragGuides } from "./Overlays";
 import { type Scale, toScreen, type View } from "./scale";
 import { useLanes } from "./useLanes";
+
+/**
+ * The live layout's collisions, once per check: the whole map model (rows, the collapsed scale's
+ * ranges) of a layout the map does not draw was a millisecond of every drag and key frame.
+ */
+const collisionsOf = new WeakMap<Checked, readonly Collision[]>();
+function liveCollisions(c: Checked): readonly Collision[] {
+  let out = collisionsOf.get(c);
+  if (!out) {
+    out = collisionsIn(c.diagnostics);
+    collisionsOf.set(c, out);
+  }
+  return out;
+}
 
 export function LiveLayer(props: { scale: Scale; view: View; width: number }) {
   const live = useCheck();
@@ -18,7 +32,12 @@ export function LiveLayer(props: { scale: Scale; view: View; width: number }) {
     // Its own compositing layer: what moves here is painted over the map, never repainting the
     // 500 labelled blocks under it (that was most of a drag frame in the collapsed scale).
     <div className="pointer-events-none absolute inset-0 z-20" style={{ willChange: "transform" }}>
-      <CollisionBands model={mapModelOf(live)} scale={props.scale} view={props.view} width={props.width} />
+      <CollisionBands
+        collisions={liveCollisions(live)}
+        scale={props.scale}
+        view={props.view}
+        width={props.width}
+      />
       <DragLayer {...props} />
     </div>
   );
@@ -64,17 +83,20 @@ function DragLayer({ scale, view, width }: { scale: Scale; view: View; width: nu
           width={w}
           bssWidth={bss}
           problem={problem}
+          focused={drag.key}
         />
       )}
-      <DragGuides
-        scale={scale}
-        view={view}
-        addr={drag.addr}
-        pointer={drag.pointer}
-        edge={drag.edge}
-        align={align}
-        width={width}
-      />
+      {!drag.key && (
+        <DragGuides
+          scale={scale}
+          view={view}
+          addr={drag.addr}
+          pointer={drag.pointer}
+          edge={drag.edge}
+          align={align}
+          width={width}
+        />
+      )}
     </>
   );
 }

@@ -44,7 +44,8 @@ export function MemoryMap() {
   const view = useGuestmap((s) => s.view);
   const selection = useGuestmap((s) => s.selection);
   const selectionSeq = useGuestmap((s) => s.selectionSeq);
-  const dragId = useGuestmap((s) => s.drag?.id);
+  // Not the dragged blob's id: a drag or a key move re-renders its own block (UserBlock), not the map.
+  const pointerDragging = useGuestmap((s) => s.drag !== undefined && !s.drag.key);
   const [ref, width] = useElementWidth<HTMLDivElement>();
   const [hover, setHover] = useState<Hover>();
   const addFiles = useAddFiles();
@@ -104,6 +105,9 @@ export function MemoryMap() {
       );
   }, [selectedAddr, selectedEnd, selectionSeq]);
 
+  const draggedPlaceholder = useGuestmap((s) =>
+    s.drag && model.placeholders.some((p) => p.id === s.drag?.id) ? s.drag.id : undefined,
+  );
   const hovered = hover && [...model.qemu, ...model.user].find((r) => r.id === hover.id);
   const bounds = hovered ? ref.current?.getBoundingClientRect() : undefined;
 
@@ -218,7 +222,6 @@ export function MemoryMap() {
               scale={scale}
               view={view}
               selected={selection === r.id}
-              ghost={dragId === r.id}
               row={model.rows.get(r.id)}
               onSelect={selectRegion}
               onHover={setHover}
@@ -243,7 +246,7 @@ export function MemoryMap() {
                 title={`${p.name} at ${addr(p.addr)}: size unknown`}
                 className={`absolute overflow-hidden rounded-[3px] border-2 border-dashed bg-panel-2/80 px-1 text-left font-mono text-[10px] leading-tight text-muted ${
                   selection === p.id ? "border-focus" : "border-muted"
-                } ${dragId === p.id ? "opacity-40" : ""}`}
+                } ${draggedPlaceholder === p.id ? "opacity-40" : ""}`}
                 style={{
                   left: x0,
                   width: x1 - x0,
@@ -264,7 +267,7 @@ export function MemoryMap() {
           {measured && (
             <MeasureOverlay scale={scale} view={view} from={measured.from} to={measured.to} width={width} />
           )}
-          {hovered && !dragId && bounds && (
+          {hovered && !pointerDragging && bounds && (
             <HoverCard region={hovered} x={hover.x} y={hover.y} bounds={bounds} />
           )}
         </div>

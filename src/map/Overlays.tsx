@@ -1,8 +1,7 @@
 /** Collision bands, drag guides and the hover card. */
 import type { Region } from "@guestmap/core";
 import { addr, human } from "../ui/format";
-import type { MapModel } from "./map-model";
-import { roleLabel } from "./map-model";
+import { type Collision, roleLabel } from "./map-model";
 import { type Scale, screenSpan, toScreen, type View } from "./scale";
 import { useLanes } from "./useLanes";
 
@@ -11,14 +10,19 @@ const CHAR_PX = 6.1;
 /** Collision label rows under the lanes (the row after them says how many more there are). */
 const LABEL_ROWS = 2;
 
-export function CollisionBands(props: { model: MapModel; scale: Scale; view: View; width: number }) {
+export function CollisionBands(props: {
+  collisions: readonly Collision[];
+  scale: Scale;
+  view: View;
+  width: number;
+}) {
   const lanes = useLanes();
-  const { model, scale, view } = props;
+  const { collisions, scale, view } = props;
   const rowEnds: number[] = [];
   let unlabelled = 0;
   return (
     <>
-      {model.collisions.map((c) => {
+      {collisions.map((c) => {
         const { left: x0, width: w } = screenSpan(scale, view, c.start, c.end, 3);
         const text = `✕ ${addr(c.start)}–${addr(c.end)} (${human(c.end - c.start)}) ${c.code}`;
         // Keep the label inside the map; stack labels that would overlap.

@@ -20,6 +20,11 @@ function blobOrder(): string[] {
     .map((m) => m.id);
 }
 
+/** While a key repeats, the moves shown are committed this long after the first repeat, not per key. */
+const REPEAT_SETTLE_MS = 120;
+
+let flushOnPointer = false;
+
 export function onBlobKeyDown(e: KeyboardEvent<HTMLElement>, id: string): void {
   const s = useGuestmap.getState();
   if (e.key === "ArrowLeft" || e.key === "ArrowRight") {
@@ -27,11 +32,18 @@ export function onBlobKeyDown(e: KeyboardEvent<HTMLElement>, id: string): void {
     const move = blobMoveRule(s.layout, id);
     if (!move) return;
     const steps = (e.key === "ArrowRight" ? 1 : -1) * (e.shiftKey ? 16 : 1);
-    s.dispatch({
-      type: "moveBlob",
+    // From where the map shows it: a move shown but not committed yet counts.
+    const from = s.drag?.key && s.drag.id === id ? s.drag.addr : move.addr;
+    if (!flushOnPointer) {
+      // A click anywhere (an export, a panel) sees the moves the map shows.
+      flushOnPointer = true;
+      document.addEventListener("pointerdown", () => useGuestmap.getState().keyMovesCommitted(), true);
+    }
+    s.keyMoved(
       id,
-      addr: stepAligned(move.addr, move.rule.align, move.rule.offset, steps),
-    });
+      stepAligned(from, move.rule.align, move.rule.offset, steps),
+      e.repeat ? REPEAT_SETTLE_MS : 0,
+    );
   } else if (e.key === "ArrowUp" || e.key === "ArrowDown") {
     e.preventDefault();
     const ids = blobOrder();

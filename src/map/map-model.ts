@@ -24,11 +24,23 @@ export interface MapModel {
   /** Modules without a known size or address (placeholders): drawn as markers. */
   readonly placeholders: readonly { id: string; addr: bigint; name: string }[];
   /** Exact byte ranges of collisions (overlap, bss-overlap), red on the map. */
-  readonly collisions: readonly (Range & {
-    severity: Diagnostic["severity"];
-    code: string;
-    regions: readonly string[];
-  })[];
+  readonly collisions: readonly Collision[];
+}
+
+export type Collision = Range & {
+  severity: Diagnostic["severity"];
+  code: string;
+  regions: readonly string[];
+};
+
+/** The collisions among diagnostics: the byte ranges of `overlap` and `bss-overlap`. */
+export function collisionsIn(diagnostics: readonly Diagnostic[]): Collision[] {
+  return diagnostics
+    .filter(
+      (d) =>
+        (d.code === "overlap" || d.code === "bss-overlap") && d.start !== undefined && d.end !== undefined,
+    )
+    .map((d) => ({ start: d.start!, end: d.end!, severity: d.severity, code: d.code, regions: d.regions }));
 }
 
 /** A blob's row in its lane: `row` of `rows` rows its cluster of overlapping blobs needs. */
@@ -126,12 +138,7 @@ export function mapModel(result: CheckResult, layout: Layout): MapModel {
     // A placeholder has no size yet: a nominal page gives it its own room on the collapsed scale.
     ...placeholders.map((p) => ({ start: p.addr, end: p.addr + PLACEHOLDER_SPAN })),
   ];
-  const collisions = diagnostics
-    .filter(
-      (d) =>
-        (d.code === "overlap" || d.code === "bss-overlap") && d.start !== undefined && d.end !== undefined,
-    )
-    .map((d) => ({ start: d.start!, end: d.end!, severity: d.severity, code: d.code, regions: d.regions }));
+  const collisions = collisionsIn(diagnostics);
   const user = regions.filter((r) => isUserRegion(r) && !domainIds.has(r.id));
   return {
     domain: { start: lo, end: hi },

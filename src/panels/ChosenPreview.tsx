@@ -7,6 +7,20 @@ import { useMemo } from "react";
 import { highlightDts } from "../dtb/highlight";
 import { usePanelCheck } from "../store/derived";
 import { Panel } from "../ui/Panel";
+import { chunkText, TextChunk } from "../ui/TextChunks";
+
+/** DTS text with its tokens coloured (DTS strings hold no line breaks: a chunk cuts no token). */
+const highlighted = (dts: string) =>
+  highlightDts(dts).map((t, i) =>
+    t.kind === "text" ? (
+      t.text
+    ) : (
+      // biome-ignore lint/suspicious/noArrayIndexKey: tokens have no identity beyond their position
+      <span key={i} className={`tok-${t.kind}`}>
+        {t.text}
+      </span>
+    ),
+  );
 
 export function ChosenPreview() {
   const { layout, placement } = usePanelCheck();
@@ -33,16 +47,10 @@ export function ChosenPreview() {
         <p className="text-[12px] text-warn">QEMU would not build this /chosen: {built.error}</p>
       ) : (
         <pre className="font-mono text-[11.5px] leading-[1.45] whitespace-pre-wrap" data-testid="chosen-dts">
-          {highlightDts(built.dts).map((t, i) =>
-            t.kind === "text" ? (
-              t.text
-            ) : (
-              // biome-ignore lint/suspicious/noArrayIndexKey: tokens have no identity beyond their position
-              <span key={i} className={`tok-${t.kind}`}>
-                {t.text}
-              </span>
-            ),
-          )}
+          {chunkText(built.dts).map((text, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: chunks are positions in one text
+            <TextChunk key={i} text={text} render={highlighted} />
+          ))}
         </pre>
       )}
     </Panel>

@@ -6,6 +6,20 @@ import { BidiText } from "../ui/BidiText";
 import { button, Panel } from "../ui/Panel";
 import { Segmented } from "../ui/Segmented";
 import { shellRuns } from "../ui/shell-words";
+import { chunkText, TextChunk } from "../ui/TextChunks";
+
+/** Wraps between arguments only; an argument longer than the line breaks where it must. */
+const argumentRuns = (text: string) =>
+  shellRuns(text).map((r, i) =>
+    r.space ? (
+      r.text
+    ) : (
+      // biome-ignore lint/suspicious/noArrayIndexKey: the runs of one fixed string
+      <span key={i} className="inline-block max-w-full break-all">
+        <BidiText text={r.text} />
+      </span>
+    ),
+  );
 
 export function CommandLine() {
   const layout = usePanelLayout();
@@ -13,6 +27,17 @@ export function CommandLine() {
   const [copied, setCopied] = useState(false);
   const result = useMemo(() => exportArgv(layout), [layout]);
   const text = result.ok ? formatCommand(result.groups, format) : "";
+  const chunks = useMemo(() => {
+    // Cut only at line ends between arguments (a quoted argument may hold a line break).
+    const between = new Set<number>();
+    let at = 0;
+    for (const r of shellRuns(text)) {
+      if (r.space)
+        for (let i = r.text.indexOf("\n"); i >= 0; i = r.text.indexOf("\n", i + 1)) between.add(at + i);
+      at += r.text.length;
+    }
+    return chunkText(text, undefined, (i) => between.has(i));
+  }, [text]);
   return (
     <Panel
       id="cmdline-title"
@@ -49,17 +74,10 @@ export function CommandLine() {
           data-testid="command-line"
           className="font-mono text-[11.5px] leading-[1.5] whitespace-pre-wrap text-ink"
         >
-          {/* Wraps between arguments only; an argument longer than the line breaks where it must. */}
-          {shellRuns(text).map((r, i) =>
-            r.space ? (
-              r.text
-            ) : (
-              // biome-ignore lint/suspicious/noArrayIndexKey: the runs of one fixed string
-              <span key={i} className="inline-block max-w-full break-all">
-                <BidiText text={r.text} />
-              </span>
-            ),
-          )}
+          {chunks.map((chunk, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: chunks are positions in one text
+            <TextChunk key={i} text={chunk} render={argumentRuns} />
+          ))}
         </pre>
       ) : (
         <ul className="text-[12px] text-bad">

@@ -1,7 +1,7 @@
 /** Downloads, all built by the core (react-query runs the async ones); nothing leaves the browser. */
 import type { ImageFormat } from "@guestmap/core";
 import { useMutation } from "@tanstack/react-query";
-import { useRef, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { useBaseDtb } from "../io/base-dtb";
 import { download } from "../io/download";
 import { mergeOffThread } from "../io/dtb-off-thread";
@@ -39,8 +39,14 @@ class Declined extends Error {}
 export function ExportMenu() {
   const base = useBaseDtb();
   const { layout: shown } = usePanelCheck();
-  const planned = imagePlan(shown, "raw");
-  const span = planned.ok ? planned.range : undefined;
+  // The raw image's span is shown only in the open menu: planning it costs ~4 ms at 500 blobs,
+  // which every edit paid while the menu was closed.
+  const [open, setOpen] = useState(false);
+  const span = useMemo(() => {
+    if (!open) return undefined;
+    const planned = imagePlan(shown, "raw");
+    return planned.ok ? planned.range : undefined;
+  }, [open, shown]);
   const hexBlocked = span && span.end > 1n << 32n;
   const abort = useRef<AbortController | undefined>(undefined);
   const [progress, setProgress] = useState<number>();
@@ -123,6 +129,7 @@ export function ExportMenu() {
       <Menu
         label="Export"
         align="right"
+        onOpenChange={setOpen}
         busy={run.isPending ? `building ${FILE_NAMES[run.variables]}…` : undefined}
       >
         <MenuItem

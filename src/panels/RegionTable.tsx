@@ -21,6 +21,7 @@ import { usePanelCheck } from "../store/derived";
 import { useGuestmap } from "../store/store";
 import { button, Panel } from "../ui/Panel";
 import { readSize } from "../ui/SizeInput";
+import { ALL_ROWS_UP_TO, useRowWindow } from "./row-window";
 
 type Cell = { readonly row: number; readonly col: number };
 
@@ -82,6 +83,8 @@ export function RegionTable() {
   const row = Math.min(cursor.row, rows.length - 1);
   const current = rows[row];
   const key = COLUMNS[cursor.col]!.key;
+  const drawn = useRowWindow(table, rows.length, row);
+  const windowed = rows.length > ALL_ROWS_UP_TO;
 
   // The map selected a blob: the cursor follows it (and the row scrolls into view).
   useEffect(() => {
@@ -89,9 +92,16 @@ export function RegionTable() {
     if (i >= 0 && rows[row]?.id !== selection) setCursor((c) => ({ row: i, col: c.col }));
   }, [selection, rows, row]);
 
+  // Scrolls only when the cursor moved (or focus must follow): scrollIntoView forces a layout of
+  // the whole page, which after each arrow-key move of a blob cost 10–15 ms at 500 rows.
+  const scrolledTo = useRef<string>(undefined);
   useEffect(() => {
-    const el = table.current?.querySelector<HTMLElement>(`[data-cell="${row}:${cursor.col}"]`);
-    el?.scrollIntoView({ block: "nearest", inline: "nearest" });
+    const cell = `${row}:${cursor.col}`;
+    const el = table.current?.querySelector<HTMLElement>(`[data-cell="${cell}"]`);
+    if (scrolledTo.current !== cell || refocus.current) {
+      scrolledTo.current = cell;
+      el?.scrollIntoView({ block: "nearest", inline: "nearest" });
+    }
     if (refocus.current) {
       refocus.current = false;
       (el?.querySelector<HTMLElement>("input, select") ?? el)?.focus();
@@ -193,6 +203,8 @@ export function RegionTable() {
         aria-labelledby="regions-title"
         aria-describedby="regions-help"
         data-testid="region-table"
+        // Rows far from view are left out of the DOM (row-window.ts): say how many there are.
+        aria-rowcount={windowed ? rows.length + 1 : undefined}
         className="w-full border-collapse font-mono text-[11.5px]"
         onKeyDown={onGridKey}
       >
@@ -218,17 +230,23 @@ export function RegionTable() {
           </tr>
         </thead>
         <tbody>
-          {rows.map((r, i) => (
-            <TableRow
-              key={r.id}
-              r={r}
-              i={i}
-              activeCol={i === row ? cursor.col : -1}
-              selected={r.id === selection}
-              editing={i === row ? editing : undefined}
-              api={api}
-            />
-          ))}
+          {drawn.first > 0 && <Spacer height={drawn.first * drawn.rowPx} />}
+          {rows.slice(drawn.first, drawn.last).map((r, k) => {
+            const i = drawn.first + k;
+            return (
+              <TableRow
+                key={r.id}
+                r={r}
+                i={i}
+                windowed={windowed}
+                activeCol={i === row ? cursor.col : -1}
+                selected={r.id === selection}
+                editing={i === row ? editing : undefined}
+                api={api}
+              />
+            );
+          })}
+          {drawn.last < rows.length && <Spacer height={(rows.length - drawn.last) * drawn.rowPx} />}
         </tbody>
       </table>
       <p id="regions-help" className="mt-1 font-sans text-[11px] text-muted">
@@ -263,6 +281,8 @@ const TableRow = memo(
   function TableRow(props: {
     r: RegionRow;
     i: number;
+    /** Only some rows are drawn: each says where it is (the header is row 1). */
+    windowed: boolean;
     /** The cursor's column when the cursor is in this row, else -1. */
     activeCol: number;
     selected: boolean;
@@ -272,6 +292,7 @@ const TableRow = memo(
     const { r, i, activeCol, editing, api } = props;
     return (
       <tr
+        aria-rowindex={props.windowed ? i + 2 : undefined}
         aria-selected={props.selected}
         data-row-id={r.id}
         className={`${props.selected ? "bg-kernel/20" : ""} ${r.editable ? "" : "text-muted"}`}
@@ -315,10 +336,20 @@ const TableRow = memo(
   (a, b) =>
     sameRow(a.r, b.r) &&
     a.i === b.i &&
+    a.windowed === b.windowed &&
     a.activeCol === b.activeCol &&
     a.selected === b.selected &&
     a.editing === b.editing,
 );
+
+/** Stands for the rows not drawn, so the scroll box keeps its height. */
+function Spacer({ height }: { height: number }) {
+  return (
+    <tr aria-hidden>
+      <td colSpan={COLUMNS.length} style={{ height, padding: 0, border: 0 }} />
+    </tr>
+  );
+}
 
 function statusClass(r: RegionRow): string {
   return r.severity === "error" ? "text-bad" : r.severity === "warning" ? "text-warn" : "";

@@ -4,18 +4,27 @@
  * copies and the exports until the user has read and accepted them.
  */
 import { check, formatCommand } from "@guestmap/core";
+import { useMemo } from "react";
+import { checked, usePanelLayout } from "../store/derived";
 import { useGuestmap } from "../store/store";
 import { button } from "../ui/Panel";
 
 export function UntrustedArgs() {
   const untrusted = useGuestmap((s) => s.untrusted);
-  const layout = useGuestmap((s) => s.layout);
+  // A panel: it follows an edit after the edit's frame, like the others.
+  const layout = usePanelLayout();
+  // The core's diagnostics on those arguments (e.g. options that run host programs), when it has
+  // them: the layout's own check is the one the page already has; the one with the arguments is
+  // run once per layout, not per render.
+  const risks = useMemo(() => {
+    if (!untrusted) return [];
+    const page = checked(layout);
+    const before = (page.pending ? check(layout) : page).diagnostics;
+    return check({ ...layout, extraArgs: [...layout.extraArgs, ...untrusted.args] }).diagnostics.filter(
+      (d) => !before.some((x) => x.code === d.code && x.message === d.message),
+    );
+  }, [layout, untrusted]);
   if (!untrusted) return null;
-  // The core's diagnostics on those arguments (e.g. options that run host programs), when it has them.
-  const before = check(layout).diagnostics;
-  const risks = check({ ...layout, extraArgs: [...layout.extraArgs, ...untrusted.args] }).diagnostics.filter(
-    (d) => !before.some((x) => x.code === d.code && x.message === d.message),
-  );
   const accept = () => {
     const s = useGuestmap.getState();
     s.dispatch({ type: "setExtraArgs", extraArgs: [...s.layout.extraArgs, ...untrusted.args] });

@@ -7,7 +7,7 @@
  * loaded after that paint (lazy/after-map.ts), and until they are in, a layout's result is its
  * placement with no diagnostics, marked `pending`. The hooks below render again when they arrive.
  */
-import { type CheckResult, type Layout, type Placement, placements } from "@guestmap/core";
+import { type CheckResult, type Diagnostic, type Layout, type Placement, placements } from "@guestmap/core";
 import { useDeferredValue, useEffect, useState } from "react";
 import { rulesNow, useRules } from "../lazy/after-map";
 import { argsTrusted } from "../model/trust-args";
@@ -27,6 +27,14 @@ const placed = new WeakMap<Layout, Placement>();
 const unchecked = new WeakMap<Layout, Checked>();
 const checks = new WeakMap<Layout, Checked>();
 const trustedChecks = new WeakMap<Layout, Checked>();
+const liveChecks = new WeakMap<Layout, LiveChecked>();
+const trustedLiveChecks = new WeakMap<Layout, LiveChecked>();
+
+/** A check without its quick fixes (`checkPlacementWithoutFixes`): what a frame of the map needs. */
+export type LiveChecked = Checked & {
+  /** The diagnostics in the rules' order, for `withQuickFixesOf` (absent while the rules load). */
+  readonly found?: readonly Diagnostic[];
+};
 
 function placementOf(layout: Layout): Placement {
   let p = placed.get(layout);
@@ -60,8 +68,36 @@ export function checked(
     }
     return r;
   }
+  // The rules ran once for the map's frame (liveChecked): only the quick fixes are added here.
+  const live = liveChecked(layout, trusted);
   r = {
-    ...rules.checkPlacement(layout, placementOf(layout), trusted ? { trustExtraArgs: true } : {}),
+    ...rules.withQuickFixesOf(layout, {
+      placement: live.placement,
+      diagnostics: live.diagnostics,
+      found: live.found ?? [],
+    }),
+    layout,
+  };
+  cache.set(layout, r);
+  return r;
+}
+
+/**
+ * `checked(layout)` without its quick fixes, once per layout object: what a frame of the map needs
+ * (collisions, each blob's worst problem). The quick fixes, a free-slot search per fixable
+ * diagnostic, are added by `checked` when a panel or the committed map asks, after the frame.
+ */
+export function liveChecked(
+  layout: Layout,
+  trusted = argsTrusted(layout, useGuestmap.getState().trustedArgs),
+): LiveChecked {
+  const cache = trusted ? trustedLiveChecks : liveChecks;
+  let r = cache.get(layout);
+  if (r) return r;
+  const rules = rulesNow();
+  if (!rules) return checked(layout, trusted);
+  r = {
+    ...rules.checkPlacementWithoutFixes(layout, placementOf(layout), trusted ? { trustExtraArgs: true } : {}),
     layout,
   };
   cache.set(layout, r);
@@ -69,9 +105,9 @@ export function checked(
 }
 
 /** Diagnostics' worst severity per region id (a blob named by an error gets a red border). */
-const problemMaps = new WeakMap<Checked, ReadonlyMap<string, "error" | "warning">>();
+const problemMaps = new WeakMap<CheckResult, ReadonlyMap<string, "error" | "warning">>();
 
-export function problemsOf(c: Checked): ReadonlyMap<string, "error" | "warning"> {
+export function problemsOf(c: CheckResult): ReadonlyMap<string, "error" | "warning"> {
   let out = problemMaps.get(c) as Map<string, "error" | "warning"> | undefined;
   if (!out) {
     out = new Map();
@@ -90,16 +126,16 @@ export function useEffectiveLayout(): Layout {
   return useGuestmap(selectEffective);
 }
 
-/** Placements and diagnostics of the effective layout: live while dragging. */
-export function useCheck(): Checked {
+/** Placements and diagnostics (without quick fixes) of the effective layout: live while dragging. */
+export function useCheck(): LiveChecked {
   useRules();
-  return checked(useEffectiveLayout());
+  return liveChecked(useEffectiveLayout());
 }
 
 /** The worst problem of one region, live while dragging: a block re-renders only when its own changes. */
 export function useProblem(id: string): "error" | "warning" | undefined {
   useRules();
-  return useGuestmap((s) => problemsOf(checked(effectiveLayout(s.layout, s.drag))).get(id));
+  return useGuestmap((s) => problemsOf(liveChecked(effectiveLayout(s.layout, s.drag))).get(id));
 }
 
 /** Placements of the committed layout: the map's scale is built from these so it holds still during a drag. */
@@ -122,7 +158,8 @@ const PANEL_REST_FRAMES = 6;
  */
 export function usePanelLayout(): Layout {
   const layout = useGuestmap((s) => s.layout);
-  const dragging = useGuestmap((s) => s.drag !== undefined);
+  // A key move's preview is committed right after its frame: the panels follow the commit.
+  const dragging = useGuestmap((s) => s.drag !== undefined && !s.drag.key);
   const [rested, setRested] = useState<Layout>(layout);
   useEffect(() => {
     if (!dragging) return;

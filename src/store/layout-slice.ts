@@ -13,9 +13,11 @@ export interface LayoutSlice {
 
 export const createLayoutSlice =
   (initial: Layout): StateCreator<GuestmapState, [], [], LayoutSlice> =>
-  (set) => ({
+  (set, get) => ({
     layout: initial,
-    dispatch: (edit) =>
+    dispatch: (edit) => {
+      // A key move the map shows but has not committed comes first (its undo step too).
+      if (get().drag?.key) get().keyMovesCommitted();
       set((s) => {
         const layout = applyEdit(s.layout, edit);
         if (layout === s.layout) return s;
@@ -28,5 +30,6 @@ export const createLayoutSlice =
             ? undefined
             : s.selection;
         return { layout, selection };
-      }),
+      });
+    },
   });

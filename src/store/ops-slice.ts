@@ -112,6 +112,8 @@ export const createOpsSlice: StateCreator<GuestmapState, [], [], OpsSlice> = (se
     }),
   autoPacked: (order, minAlign) =>
     withRules(({ pack }) => {
+      // On the layout the map shows: a key move not committed yet is committed first.
+      get().keyMovesCommitted();
       const s = get();
       const locked = pinsOf(s).filter((id) =>
         [...s.layout.modules, ...s.layout.loaders].some((b) => b.id === id),
@@ -134,6 +136,8 @@ export const createOpsSlice: StateCreator<GuestmapState, [], [], OpsSlice> = (se
     }),
   allFixed: () =>
     withRules(({ fixAll }) => {
+      // On the layout the map shows: a key move not committed yet is committed first.
+      get().keyMovesCommitted();
       const s = get();
       const r = fixAll(s.layout);
       s.dispatch({ type: "replaceLayout", layout: r.layout });
@@ -149,6 +153,8 @@ export const createOpsSlice: StateCreator<GuestmapState, [], [], OpsSlice> = (se
     }),
   archSwitched: (arch, move = true) =>
     withRules(({ changeArch }) => {
+      // On the layout the map shows: a key move not committed yet is committed first.
+      get().keyMovesCommitted();
       const s = get();
       const from = s.layout.machine;
       if (from.arch === arch) return;
@@ -183,6 +189,8 @@ export const createOpsSlice: StateCreator<GuestmapState, [], [], OpsSlice> = (se
       );
     }),
   archMoveReverted: () => {
+    // On the layout the map shows: a key move not committed yet is committed first.
+    get().keyMovesCommitted();
     const s = get();
     const m = s.archMove;
     set({ archMove: undefined });

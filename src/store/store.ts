@@ -33,5 +33,12 @@ export const useGuestmap = create<GuestmapState>()(
   ),
 );
 
-export const undo = () => useGuestmap.temporal.getState().undo();
-export const redo = () => useGuestmap.temporal.getState().redo();
+/** Undo and redo see every key move the map shows (one not yet committed is committed first). */
+export const undo = () => {
+  useGuestmap.getState().keyMovesCommitted();
+  useGuestmap.temporal.getState().undo();
+};
+export const redo = () => {
+  useGuestmap.getState().keyMovesCommitted();
+  useGuestmap.temporal.getState().redo();
+};

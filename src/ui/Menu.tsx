@@ -7,6 +7,8 @@ export function Menu(props: {
   align?: "left" | "right";
   /** Work started from the menu is under way: said next to the label. */
   busy?: string;
+  /** Opened or closed: a menu whose items cost something to describe computes them only while open. */
+  onOpenChange?(open: boolean): void;
 }) {
   const ref = useRef<HTMLDetailsElement>(null);
   useEffect(() => {
@@ -28,7 +30,12 @@ export function Menu(props: {
     };
   }, []);
   return (
-    <details ref={ref} className="relative" aria-busy={props.busy !== undefined}>
+    <details
+      ref={ref}
+      className="relative"
+      aria-busy={props.busy !== undefined}
+      onToggle={(e) => props.onOpenChange?.(e.currentTarget.open)}
+    >
       <summary className="flex h-7 cursor-pointer list-none items-center rounded border border-line bg-panel-2 px-2.5 text-[12px] whitespace-nowrap hover:border-muted">
         {props.label}{" "}
         <span aria-hidden className="ml-1 text-muted">

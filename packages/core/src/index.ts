@@ -228,6 +228,12 @@ export { riscvFdtSize, smpCpus } from "./qemu/riscv-fdt-size.js";
 // check(): every rule
 export { type AlignmentRule, alignmentRule } from "./rules/alignment.js";
 export { type CheckOptions, type CheckResult, check, checkPlacement } from "./rules/check.js";
+export {
+  checkPlacementWithoutFixes,
+  checkWithoutFixes,
+  type UnfixedCheck,
+  withQuickFixesOf,
+} from "./rules/check-in-steps.js";
 export { elfMachineName } from "./rules/files.js";
 export { type Intersection, type Interval, intersections, intersectionsBy } from "./rules/intervals.js";
 export { REMOVED_OPTIONS } from "./rules/unchecked.js";
