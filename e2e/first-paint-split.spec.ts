@@ -23,6 +23,7 @@ const LATER: Record<string, string> = {
   "the Diagnostics panel (Fix all)": "Apply every quick fix at once",
   "the Inspector": "Replaces the bytes; keeps the address",
   "the Machine panel": "Open a -bios file",
+  "the DTB codec (a -dtb's /chosen)": "cannot be read here",
 };
 
 test("the scripts before the first blob is drawn leave the rules, the panels, export, import and verify out", async ({
@@ -91,7 +92,7 @@ test("a blob focused before the resizable slots load keeps the keyboard focus wh
   await expect(page.getByLabel("Address")).toHaveValue("0x42200000");
 });
 
-test("the resizable slots wait for a drag that began before them to end, and the drag lands", async ({
+test("the resizable slots wait for a drag that began before them to end (the panels do not), and the drag lands", async ({
   page,
 }) => {
   const release = await holdSlotsChunk(page);
@@ -105,6 +106,8 @@ test("the resizable slots wait for a drag that began before them to end, and the
   // The chunk is in, but moving the map's node now would drop the drag's pointer capture.
   await page.waitForResponse(/ResizablePanes-.*\.js$/);
   await page.mouse.move(r.x + 60, r.y + r.height / 2, { steps: 4 });
+  // The panels do not wait for the drag: they show the dragged layout's diagnostics meanwhile.
+  await expect(page.getByTestId("diagnostic-counts")).toBeVisible();
   await expect(page.getByRole("separator")).toHaveCount(0);
   await page.mouse.up();
   await expect(page.getByRole("separator", { name: "Resize the map" })).toBeVisible();

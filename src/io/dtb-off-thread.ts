@@ -61,7 +61,7 @@ export async function readDtbOffThread(
  */
 export async function chosenPartOffThread(file: Blob, signal?: AbortSignal): Promise<Uint8Array> {
   if (typeof Worker === "undefined") {
-    const { chosenPartOfDtb, fdtClaimedSize, FDT_PROBE_SIZE } = await import("@guestmap/core");
+    const { chosenPartOfDtb, fdtClaimedSize, FDT_PROBE_SIZE } = await import("../lazy/dtb-chosen");
     const total = fdtClaimedSize(new Uint8Array(await file.slice(0, FDT_PROBE_SIZE).arrayBuffer()));
     return chosenPartOfDtb(new Uint8Array(await file.slice(0, total).arrayBuffer()));
   }

@@ -5,7 +5,7 @@
  * service worker.
  */
 import { create } from "zustand";
-import { pointersUp } from "../ui/Slot";
+import { pointerDown, pointersUp } from "../ui/Slot";
 
 /**
  * A module loaded once, on demand: `load()` starts it (and resolves with it), `now()` has it if in,
@@ -36,13 +36,24 @@ export const useRules = rules.use;
 
 /** react-resizable-panels and the page's slots made with it (ui/Pane.tsx draws the first paint without). */
 // They replace the first paint's slots, moving the map's node: never under a drag (ui/Slot.tsx).
+const importPanes = () => import("../ui/ResizablePanes");
 const panes = deferred(async () => {
-  const module = await import("../ui/ResizablePanes");
+  const module = await importPanes();
   await pointersUp();
   return module;
 });
 export const loadPanes = panes.load;
 export const usePanes = panes.use;
+
+/**
+ * Resolves when the resizable slots are in place, or, if a drag holds them back, once their code
+ * is in: what waits for the slots (the panels) need not wait for the drag too.
+ */
+export async function panesOrDrag(): Promise<void> {
+  const placed = loadPanes();
+  await importPanes();
+  if (!pointerDown()) await placed;
+}
 
 /**
  * Runs `fn` once the browser has painted the frame after this call: a task queued from an

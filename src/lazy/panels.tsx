@@ -5,13 +5,15 @@
  * paint, together with the rules (lazy/rules.ts): a panel never shows a layout as unchecked.
  */
 import { type ComponentType, lazy } from "react";
-import { loadPanes, loadRules } from "./after-map";
+import { loadRules, panesOrDrag } from "./after-map";
 import { AfterFirstPaint } from "./components";
 
 type PanelSet = typeof import("./panel-set");
 
-// With the rules and the resizable slots they sit in: a panel mounts once, in its final slot.
-const loadPanels = () => Promise.all([import("./panel-set"), loadRules(), loadPanes()]).then(([set]) => set);
+// With the rules and the resizable slots they sit in: a panel mounts once, in its final slot (in
+// the first paint's slot, then again in the library's, only if a drag holds the slots back).
+const loadPanels = () =>
+  Promise.all([import("./panel-set"), loadRules(), panesOrDrag()]).then(([set]) => set);
 
 /** Starts loading the panels (mounting them waits for react-query's provider first). */
 export function preloadPanels(): void {

@@ -228,5 +228,5 @@ export function rowsMarkdown(rows: readonly RegionRow[]): string {
         mdCell(r.status),
       ].join(" | ")} |`,
   );
-  return [`| ${head.join(" | ")} |`, `|${head.map(() => " --- ").join("|")}|`, ...lines].join("\n") + "\n";
+  return `${[`| ${head.join(" | ")} |`, `|${head.map(() => " --- ").join("|")}|`, ...lines].join("\n")}\n`;
 }

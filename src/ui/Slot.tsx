@@ -51,6 +51,9 @@ if (typeof window !== "undefined") {
   window.addEventListener("pointercancel", up, true);
 }
 
+/** Whether a pointer is down now. */
+export const pointerDown = (): boolean => down.size > 0;
+
 /** Resolves once no pointer is down (at once if none is). */
 export function pointersUp(): Promise<void> {
   return down.size === 0 ? Promise.resolve() : new Promise((go) => waiting.push(go));

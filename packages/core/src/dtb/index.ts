@@ -14,6 +14,7 @@ export { DtbError, type DtbErrorCode } from "./errors.js";
 export { type DtbImport, importDtb } from "./import.js";
 export { type MergeOptions, mergeDtb } from "./merge.js";
 export { chosenOverlayDtb, chosenOverlayFdt, type OverlayOptions } from "./overlay.js";
+export { dtbRunsPastHead } from "./runs-past-head.js";
 export {
   QEMU_DTB_SIZE,
   type StandaloneOptions,
@@ -27,6 +28,5 @@ export {
   type DtbModule,
   decodeDtbHead,
   dtbModules,
-  dtbRunsPastHead,
   resultingChosenFdt,
 } from "./user-dtb.js";

@@ -60,23 +60,6 @@ export function decodeDtbHead(head: Uint8Array, fileSize?: bigint): Fdt {
 }
 
 /**
- * Whether `head` (a file's first bytes) starts a DTB whose blocks run past it: decodeDtbHead cannot
- * read its /chosen, so an adapter that keeps only heads reads the whole file for it
- * ({@link chosenPartOfDtb}). False for anything else, a padded DTB (QEMU's 1 MiB dumps) included.
- */
-export function dtbRunsPastHead(head: Uint8Array): boolean {
-  if (head.length < 40) return false;
-  const dv = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  if (dv.getUint32(0) !== 0xd00dfeed || dv.getUint32(4) <= head.length) return false;
-  const blocksEnd = Math.max(
-    dv.getUint32(8) + dv.getUint32(36),
-    dv.getUint32(12) + dv.getUint32(32),
-    dv.getUint32(16) + 16,
-  );
-  return blocksEnd > head.length;
-}
-
-/**
  * The part of a DTB that QEMU's `-dtb` edits and guestmap reads — the root's `#address-cells` and
  * `#size-cells` and the whole /chosen — as a DTB of its own. An adapter that keeps only a file's
  * first bytes gives this as the head of a `-dtb` whose tree runs past them
