@@ -5,7 +5,6 @@
  */
 export {
   changeArch,
-  checkPlacement,
   checkPlacementWithoutFixes,
   fixAll,
   pack,

@@ -10,7 +10,7 @@ import type { Layout } from "../model/types.js";
 import { withQuickFixes } from "../ops/quick-fix.js";
 import { placements } from "../qemu/placement.js";
 import type { Placement } from "../qemu/region.js";
-import { type CheckOptions, type CheckResult, RULES } from "./check.js";
+import { type CheckOptions, type CheckResult, runRules } from "./check.js";
 
 /** A check whose diagnostics have no `fix` yet. */
 export interface UnfixedCheck extends CheckResult {
@@ -29,8 +29,7 @@ export function checkPlacementWithoutFixes(
   placement: Placement,
   opts: CheckOptions = {},
 ): UnfixedCheck {
-  const ctx = { layout, placement, ...(opts.trustExtraArgs && { trustExtraArgs: true }) };
-  const found = [...placement.diagnostics, ...RULES.flatMap((rule) => rule(ctx))];
+  const found = runRules(layout, placement, opts);
   return { placement, diagnostics: sortDiagnostics(found), found };
 }
 

@@ -71,7 +71,15 @@ export function check(layout: Layout, opts: CheckOptions = {}): CheckResult {
  * placing the layout twice. The result's `placement` is the one given.
  */
 export function checkPlacement(layout: Layout, placement: Placement, opts: CheckOptions = {}): CheckResult {
-  const ctx = { layout, placement, ...(opts.trustExtraArgs && { trustExtraArgs: true }) };
-  const diagnostics = [...placement.diagnostics, ...RULES.flatMap((rule) => rule(ctx))];
+  const diagnostics = runRules(layout, placement, opts);
   return { placement, diagnostics: sortDiagnostics(withQuickFixes(layout, placement, diagnostics)) };
+}
+
+/**
+ * What the rules find in a placement, the placement's own diagnostics first, unsorted and without
+ * quick fixes: the one run of the rules `checkPlacement` and the two-step check share.
+ */
+export function runRules(layout: Layout, placement: Placement, opts: CheckOptions = {}): Diagnostic[] {
+  const ctx = { layout, placement, ...(opts.trustExtraArgs && { trustExtraArgs: true }) };
+  return [...placement.diagnostics, ...RULES.flatMap((rule) => rule(ctx))];
 }
