@@ -10,6 +10,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { manyModulesLayout } from "../packages/core/test/fixtures/many-modules.js";
 import {
   cliMain,
   mib,
@@ -36,17 +37,7 @@ const dir = mkdtempSync(join(repoRoot, ".bench-cli-"));
 try {
   for (let f = 0; f < FILES; f++) writeFileSync(join(dir, `r${f}.cpio`), new Uint8Array(4096).fill(f + 1));
   for (const n of SIZES) {
-    const layout = {
-      format: "guestmap-layout",
-      version: 1,
-      machine: { arch: "aarch64", type: "virt", ram: "2G", cpu: "cortex-a57" },
-      qemu: "10.0",
-      modules: Array.from({ length: n }, (_, i) => ({
-        addr: `0x${(0x41000000 + i * 4096).toString(16)}`,
-        initrd: { path: `r${i % FILES}.cpio` },
-      })),
-    };
-    writeFileSync(join(dir, `l${n}.json`), JSON.stringify(layout));
+    writeFileSync(join(dir, `l${n}.json`), JSON.stringify(manyModulesLayout(n, FILES)));
   }
   const commands: Record<string, (n: number) => string[]> = {
     check: (n) => ["check", `l${n}.json`],

@@ -8,22 +8,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MAX_CLI_LAYOUT_BLOBS, MAX_LAYOUT_BLOBS, parseLayoutJson } from "@guestmap/core";
 import { afterAll, describe, expect, it } from "vitest";
+import { manyModulesLayout } from "../../core/test/fixtures/many-modules.js";
 import { runCli } from "./run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "guestmap-scale-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const layout = (n: number) =>
-  JSON.stringify({
-    format: "guestmap-layout",
-    version: 1,
-    machine: { arch: "aarch64", type: "virt", ram: "2G", cpu: "cortex-a57" },
-    qemu: "10.0",
-    modules: Array.from({ length: n }, (_, i) => ({
-      addr: `0x${(0x41000000 + i * 4096).toString(16)}`,
-      initrd: { path: `r${i % 3}.cpio` },
-    })),
-  });
+const layout = (n: number) => JSON.stringify(manyModulesLayout(n, 3));
 
 describe("large layouts in the CLI", () => {
   it("checks a 5,000-module layout file the app and links refuse", async () => {
